@@ -1,0 +1,85 @@
+"""The ``showclear`` command line: thin commands over the service layer."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from showclear.cli import ledger
+from showclear.cli.context import CliState, ExitCode, default_db, err_console
+from showclear.ledger import LedgerError
+from showclear.service import BadRequest, KeyFileError, NotFound, ServiceError
+from showclear.store import ProductionNotFound, StoreError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="showclear",
+    help="Prop weapons and ammunition under a safety protocol, in a ledger anyone can verify.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    db: Annotated[
+        str,
+        typer.Option(
+            help="Database: a SQLite file path. Default: $SHOWCLEAR_DB or ./showclear.db."
+        ),
+    ] = "",
+    key_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Where production private keys live. "
+            "Default: $SHOWCLEAR_KEY_DIR or ~/.config/showclear/keys."
+        ),
+    ] = None,
+    production: Annotated[
+        str | None, typer.Option(help="Which production (slug), when the database holds several.")
+    ] = None,
+) -> None:
+    state = CliState(db=db or default_db(), key_dir=key_dir, production=production)
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+
+
+ledger.register(app)
+
+_EXIT_FOR: list[tuple[type[BaseException], ExitCode]] = [
+    (NotFound, ExitCode.NOT_FOUND),
+    (ProductionNotFound, ExitCode.NOT_FOUND),
+    (BadRequest, ExitCode.USAGE),
+    (KeyFileError, ExitCode.UNAVAILABLE),
+    (StoreError, ExitCode.UNAVAILABLE),
+    (LedgerError, ExitCode.USAGE),
+    (ServiceError, ExitCode.FAILED),
+]
+
+
+def main() -> None:
+    """Run the CLI, turning known errors into one clear message and an exit code."""
+    try:
+        app(standalone_mode=False)
+    except tuple(e for e, _ in _EXIT_FOR) as e:
+        code = next(c for t, c in _EXIT_FOR if isinstance(e, t))
+        err_console.print(f"[bold red]Error:[/] {e}")
+        sys.exit(code)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except typer.Abort:
+        err_console.print("Aborted.")
+        sys.exit(ExitCode.FAILED)
+    except Exception as e:  # click's usage errors
+        import click
+
+        if isinstance(e, click.ClickException):
+            e.show()
+            sys.exit(e.exit_code)
+        raise

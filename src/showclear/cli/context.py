@@ -1,0 +1,63 @@
+"""What every command shares: the global options, the App they build, exit codes."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from enum import IntEnum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from showclear.service import App, build_app
+
+__all__ = ["CliState", "ExitCode", "err_console", "out_console", "state"]
+
+out_console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+class ExitCode(IntEnum):
+    """The process exit codes (documented in README, "Exit codes")."""
+
+    OK = 0
+    FAILED = 1  # a verification or a scenario did not hold
+    USAGE = 2  # bad arguments (also Typer's own usage errors)
+    NOT_FOUND = 3  # an unknown production, person, weapon, lot, entry or checkpoint
+    REFUSED = 4  # a safety rule refused the command
+    UNAVAILABLE = 5  # the database or the production's key cannot be used
+
+
+def default_db() -> str:
+    return os.environ.get("SHOWCLEAR_DB") or "showclear.db"
+
+
+@dataclass
+class CliState:
+    """Global options, and the App built from them on first use."""
+
+    db: str = field(default_factory=default_db)
+    key_dir: Path | None = None
+    production: str | None = None
+    _app: App | None = None
+
+    def app(self) -> App:
+        if self._app is None:
+            self._app = build_app(self.db, key_dir=self.key_dir)
+        return self._app
+
+    def slug(self) -> str:
+        return self.app().resolve(self.production)
+
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.close()
+            self._app = None
+
+
+def state(ctx: typer.Context) -> CliState:
+    """The CliState of this invocation."""
+    obj = ctx.find_root().obj
+    assert isinstance(obj, CliState)
+    return obj

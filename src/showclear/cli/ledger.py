@@ -1,0 +1,124 @@
+"""Ledger commands: init, checkpoint, key, prove, verify."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from showclear.cli.context import ExitCode, err_console, out_console, state
+
+__all__ = ["register"]
+
+#: Ledgers with more entries than this show a progress bar while verifying
+#: (at ~300,000 entries/s this is where a check starts taking over a second).
+PROGRESS_THRESHOLD = 250_000
+
+
+def init(
+    ctx: typer.Context,
+    production: Annotated[str, typer.Option("--production", help="The production's name.")],
+    origin: Annotated[
+        str | None,
+        typer.Option(
+            help="The log origin for checkpoints (default showclear.example/productions/SLUG)."
+        ),
+    ] = None,
+) -> None:
+    """Create a new production ledger and its signing key.
+
+    The first entry names the production and its public key. The private key is
+    written outside the database (see --key-dir), readable by you only.
+
+    Example: showclear init --production "Dust Creek"
+    """
+    st = state(ctx)
+    info = st.app().init_production(production, origin=origin)
+    out_console.print(f"Created production [bold]{info.name}[/] ([cyan]{info.slug}[/]) in {st.db}")
+    out_console.print(f"Origin: {info.origin}")
+    out_console.print(f"Verifier key: {info.verifier_key}", soft_wrap=True)
+
+
+def checkpoint(ctx: typer.Context) -> None:
+    """Print the latest signed checkpoint (C2SP tlog-checkpoint in a signed note).
+
+    Example: showclear checkpoint > latest.checkpoint
+    """
+    st = state(ctx)
+    typer.echo(st.app().checkpoint(st.slug()), nl=False)
+
+
+def key(ctx: typer.Context) -> None:
+    """Print the production's verifier key (name+keyid+base64), for anyone to check checkpoints.
+
+    Example: showclear key
+    """
+    st = state(ctx)
+    typer.echo(st.app().verifier_key(st.slug()))
+
+
+def prove(
+    ctx: typer.Context,
+    index: Annotated[int | None, typer.Option(help="Prove that entry N is in the ledger.")] = None,
+    from_size: Annotated[
+        int | None,
+        typer.Option("--from", help="Prove the ledger at size M is a prefix of a later one."),
+    ] = None,
+    size: Annotated[
+        int | None, typer.Option(help="The checkpoint size to prove against (default: latest).")
+    ] = None,
+) -> None:
+    """Print an inclusion proof (C2SP tlog-proof) or a consistency proof.
+
+    Examples: showclear prove --index 3 ; showclear prove --from 2 --size 7
+    """
+    if (index is None) == (from_size is None):
+        err_console.print("Give exactly one of --index N or --from M.")
+        raise typer.Exit(ExitCode.USAGE)
+    st = state(ctx)
+    app, slug = st.app(), st.slug()
+    if index is not None:
+        typer.echo(app.prove_inclusion(slug, index, size), nl=False)
+    else:
+        assert from_size is not None
+        typer.echo(app.prove_consistency(slug, from_size, size).format(), nl=False)
+
+
+def verify(ctx: typer.Context) -> None:
+    """Recompute every hash, root and signature of the ledger; exit 0 only if all hold.
+
+    Checks every entry's leaf hash against its stored bytes, every stored tree
+    node, the root and signature of every checkpoint, and the consistency of
+    each checkpoint with the next. Names the first thing that is wrong.
+
+    Example: showclear verify
+    """
+    st = state(ctx)
+    app, slug = st.app(), st.slug()
+    total = app.production(slug).size
+    if total > PROGRESS_THRESHOLD:
+        with Progress(
+            TextColumn("Verifying"),
+            BarColumn(),
+            TextColumn("{task.completed:,}/{task.total:,}"),
+            TimeRemainingColumn(),
+            console=err_console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("verify", total=total)
+            report = app.verify(slug, progress=lambda done, _t: bar.update(task, completed=done))
+    else:
+        report = app.verify(slug)
+    if not report.ok:
+        err_console.print(f"[bold red]FAILED[/]: {report.problem}")
+        raise typer.Exit(ExitCode.FAILED)
+    out_console.print(
+        f"[bold green]OK[/]: {report.entries:,} entries, {report.nodes:,} tree nodes and "
+        f"{report.checkpoints:,} checkpoints verified in {report.seconds:.2f} s"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    for command in (init, checkpoint, key, prove, verify):
+        app.command()(command)

@@ -1,0 +1,158 @@
+"""The embedded SQLite backend: one file, WAL mode, ``synchronous=FULL``.
+
+A writer takes SQLite's write lock at the start (``BEGIN IMMEDIATE``), so
+writers serialize and a ledger never forks; readers see a consistent snapshot
+in WAL mode while a writer works.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from showclear.store.base import ProductionInfo
+from showclear.store.errors import (
+    ProductionExists,
+    ProductionNotFound,
+    StoreError,
+    StoreUnavailable,
+)
+from showclear.store.sql import SqlSession, check_schema, migration_files, split_statements
+
+__all__ = ["SQLiteStore"]
+
+_BUSY_TIMEOUT_MS = 30_000
+
+
+class SQLiteStore:
+    """A showclear database in one SQLite file."""
+
+    def __init__(self, path: str | Path, *, migrate: bool = True) -> None:
+        self.path = Path(path)
+        self.url = str(self.path)
+        try:
+            self._conn = sqlite3.connect(
+                self.path,
+                isolation_level=None,
+                timeout=_BUSY_TIMEOUT_MS / 1000,
+                check_same_thread=False,
+            )
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            # FULL: a commit is on disk when it returns (WAL + NORMAL could lose it).
+            self._conn.execute("PRAGMA synchronous=FULL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.Error as e:
+            raise StoreUnavailable(f"cannot open the database {self.path}: {e}") from e
+        check_schema(self.schema_version())
+        if migrate:
+            self.migrate()
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def schema_version(self) -> int:
+        try:
+            row = self._conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        except sqlite3.OperationalError:
+            return 0
+        return int(row[0] or 0)
+
+    def migrate(self) -> list[int]:
+        """Apply every shipped migration newer than the database; return their versions."""
+        applied: list[int] = []
+        with self._transaction(immediate=True) as cur:
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
+            current = self.schema_version()
+            check_schema(current)
+            for version, sql in migration_files():
+                if version <= current:
+                    continue
+                for statement in split_statements(sql):
+                    cur.execute(statement)
+                cur.execute(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                    (version, datetime.now(UTC).isoformat(timespec="seconds")),
+                )
+                applied.append(version)
+        return applied
+
+    @contextmanager
+    def _transaction(self, *, immediate: bool) -> Iterator[sqlite3.Cursor]:
+        cur = self._conn.cursor()
+        try:
+            cur.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        except sqlite3.OperationalError as e:
+            raise StoreUnavailable(f"the database {self.path} is busy: {e}") from e
+        try:
+            yield cur
+        except BaseException:
+            self._conn.rollback()
+            raise
+        else:
+            try:
+                self._conn.commit()
+            except sqlite3.Error as e:
+                self._conn.rollback()
+                raise StoreError(f"could not commit to {self.path}: {e}") from e
+
+    @contextmanager
+    def create_production(self, info: ProductionInfo) -> Iterator[SqlSession]:
+        """Insert a production and yield a write session on it, in one transaction."""
+        with self._transaction(immediate=True) as cur:
+            try:
+                cur.execute(
+                    "INSERT INTO productions "
+                    "(slug, name, origin, verifier_key, size, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        info.slug,
+                        info.name,
+                        info.origin,
+                        info.verifier_key,
+                        info.size,
+                        info.created_at,
+                    ),
+                )
+            except sqlite3.IntegrityError as e:
+                raise ProductionExists(
+                    f"a production with slug {info.slug!r} or origin {info.origin!r} "
+                    "already exists in this database"
+                ) from e
+            yield SqlSession(cur, info.slug)
+
+    def productions(self) -> list[ProductionInfo]:
+        rows = self._conn.execute(
+            "SELECT slug, name, origin, verifier_key, size, created_at "
+            "FROM productions ORDER BY slug"
+        ).fetchall()
+        return [ProductionInfo(*row) for row in rows]
+
+    @contextmanager
+    def read(self, slug: str) -> Iterator[SqlSession]:
+        with self._session(slug, immediate=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self, slug: str) -> Iterator[SqlSession]:
+        with self._session(slug, immediate=True) as session:
+            yield session
+
+    @contextmanager
+    def _session(self, slug: str, *, immediate: bool) -> Iterator[SqlSession]:
+        try:
+            with self._transaction(immediate=immediate) as cur:
+                session = SqlSession(cur, slug)
+                session.production()  # raises ProductionNotFound early
+                yield session
+        except ProductionNotFound:
+            raise
+        except sqlite3.IntegrityError as e:
+            raise StoreError(f"the database refused a write to {slug!r}: {e}") from e
+        except sqlite3.Error as e:
+            raise StoreUnavailable(f"database error on {self.path}: {e}") from e
