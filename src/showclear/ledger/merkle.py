@@ -167,6 +167,8 @@ def verify_inclusion(
     # 1. leaf_index must be below tree_size.
     if not 0 <= index < size:
         raise ProofError(f"index {index} is not in a tree of size {size}")
+    if len(leaf) != HASH_SIZE:
+        raise ProofError(f"a leaf hash is {HASH_SIZE} bytes, not {len(leaf)}")
     if len(proof) != len(_path_ranges(index, 0, size)):
         raise ProofError(
             f"an inclusion proof for index {index} in size {size} has "

@@ -45,6 +45,15 @@ def key_id(name: str, public_key: bytes, alg: int = ALG_ED25519) -> bytes:
     return hashlib.sha256(name.encode() + b"\n" + bytes([alg]) + public_key).digest()[:4]
 
 
+def _check_text(text: str) -> None:
+    # C2SP signed-note: valid UTF-8, and no ASCII control characters but newline.
+    for ch in text:
+        if ch < " " and ch != "\n":
+            raise NoteError(f"a note may not hold the control character U+{ord(ch):04X}")
+        if "\ud800" <= ch <= "\udfff":
+            raise NoteError(f"a note must be valid UTF-8, not hold U+{ord(ch):04X}")
+
+
 def _check_name(name: str) -> None:
     # Key names are non-empty, and contain no whitespace and no plus sign.
     if not name or "+" in name or any(ch.isspace() for ch in name):
@@ -166,12 +175,14 @@ def sign_note(text: str, signers: Sequence[Ed25519Signer]) -> str:
     """Sign ``text`` with every signer and return the signed note.
 
     Raises:
-        NoteError: the text does not end in a newline, or there is no signer.
+        NoteError: the text does not end in a newline, holds a control character,
+            or there is no signer.
     """
     if not text.endswith("\n"):
         raise NoteError("note text must end with a newline")
     if not signers:
         raise NoteError("a signed note needs at least one signer")
+    _check_text(text)
     msg = text.encode("utf-8")
     lines = [
         f"{_DASH}{s.name} {base64.b64encode(s.key_id + s.sign(msg)).decode()}\n" for s in signers
@@ -190,6 +201,7 @@ def open_note(note: str, verifiers: Sequence[Ed25519Verifier]) -> tuple[str, lis
     """
     if not note.endswith("\n"):
         raise NoteError("a signed note ends with a newline")
+    _check_text(note)
     split = note.rfind("\n\n")
     if split < 0:
         raise NoteError("a signed note has a blank line between its text and signatures")

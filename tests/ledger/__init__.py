@@ -1,0 +1,1 @@
+"""Specification of the pure ledger core (showclear.ledger)."""
