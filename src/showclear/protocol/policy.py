@@ -1,0 +1,125 @@
+"""A production's policy: the catalog's figures, which the production may make stricter.
+
+SAFETY_RULES.md: "Where a figure is a default (a distance, a time window), the
+production's policy file may make it stricter; only the safety coordinator may make
+it looser, and that change is itself a ledger entry." The file is TOML::
+
+    blank_min_distance_cm = 610          # PLAN-DISTANCE, 20 ft
+    show_clear_validity_minutes = 10     # CUS-SHOW-CLEAR
+    concern_escalation_hours = 24        # INC-CONCERN
+    rehearsal_functional_weapon = "warn" # PLAN-REHEARSAL: "warn" or "block" (replica-only)
+    sole_duty = "warn"                   # CUS-SOLE-DUTY: "warn" or "block"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Final, Literal
+
+from showclear.protocol.errors import PolicyError
+from showclear.protocol.jsontypes import JSONObject
+
+__all__ = ["DEFAULT_POLICY", "Policy", "PolicyComparison", "compare_policies"]
+
+Strictness = Literal["warn", "block"]
+
+#: For each figure, whether a larger value is stricter (True) or looser (False).
+_LARGER_IS_STRICTER: Final[dict[str, bool]] = {
+    "blank_min_distance_cm": True,
+    "show_clear_validity_minutes": False,
+    "concern_escalation_hours": False,
+}
+_SWITCHES: Final = ("rehearsal_functional_weapon", "sole_duty")
+_UNITS: Final = {
+    "blank_min_distance_cm": "centimetres",
+    "show_clear_validity_minutes": "minutes",
+    "concern_escalation_hours": "hours",
+}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The figures and switches the rules read; defaults are the catalog's."""
+
+    blank_min_distance_cm: int = 610
+    show_clear_validity_minutes: int = 10
+    concern_escalation_hours: int = 24
+    rehearsal_functional_weapon: Strictness = "warn"
+    sole_duty: Strictness = "warn"
+
+    def __post_init__(self) -> None:
+        for name in _LARGER_IS_STRICTER:
+            value = getattr(self, name)
+            if type(value) is not int or value < 1:
+                raise PolicyError(
+                    f"policy key {name!r} must be a whole number of {_UNITS[name]}, "
+                    f"1 or more, got {value!r}"
+                )
+        for name in _SWITCHES:
+            value = getattr(self, name)
+            if value not in ("warn", "block"):
+                raise PolicyError(f'policy key {name!r} must be "warn" or "block", got {value!r}')
+
+    @classmethod
+    def from_toml(cls, text: str) -> Policy:
+        """Read a policy file; keys not given keep the catalog's defaults.
+
+        Raises PolicyError naming the line of a TOML syntax error, or the bad key.
+        """
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise PolicyError(f"the policy file is not valid TOML: {error}") from error
+        return DEFAULT_POLICY.with_changes(data)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Policy:
+        """The policy stored as JSON by :meth:`to_json`. Raises PolicyError if malformed."""
+        return DEFAULT_POLICY.with_changes(data)
+
+    def to_json(self) -> JSONObject:
+        """This policy as a JSON object with every key."""
+        return dict(asdict(self))
+
+    def with_changes(self, changes: Mapping[str, object]) -> Policy:
+        """This policy with ``changes`` applied. Raises PolicyError naming an unknown key."""
+        known = {f.name for f in fields(self)}
+        for key in changes:
+            if key not in known:
+                raise PolicyError(
+                    f"unknown policy key {key!r}; known keys: {', '.join(sorted(known))}"
+                )
+        return replace(self, **changes)  # type: ignore[arg-type]  # checked in __post_init__
+
+
+@dataclass(frozen=True)
+class PolicyComparison:
+    """Which keys a change makes stricter and which it makes looser."""
+
+    stricter: tuple[str, ...]
+    looser: tuple[str, ...]
+
+    @property
+    def is_looser(self) -> bool:
+        """Whether any key gets looser (only the safety coordinator may do that)."""
+        return bool(self.looser)
+
+
+def compare_policies(old: Policy, new: Policy) -> PolicyComparison:
+    """Classify each key that differs between ``old`` and ``new`` as stricter or looser."""
+    stricter: list[str] = []
+    looser: list[str] = []
+    for name, larger_is_stricter in _LARGER_IS_STRICTER.items():
+        before, after = getattr(old, name), getattr(new, name)
+        if before != after:
+            (stricter if (after > before) == larger_is_stricter else looser).append(name)
+    for name in _SWITCHES:
+        before, after = getattr(old, name), getattr(new, name)
+        if before != after:
+            (stricter if after == "block" else looser).append(name)
+    return PolicyComparison(tuple(stricter), tuple(looser))
+
+
+DEFAULT_POLICY: Final = Policy()

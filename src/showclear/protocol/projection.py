@@ -1,0 +1,403 @@
+"""The projection: a production's current state, as keyed JSON records.
+
+The projection is a fold over the ledger (:mod:`showclear.protocol.fold`) and is what
+the rules read: rules never replay history. Its size is bounded by the inventory, the
+people and the day, never by the ledger's length: history is kept as counters, closed
+incidents and answered concerns are dropped, and setups and unused overrides end with
+the day.
+
+Keys and what they hold::
+
+    meta              last event time, event and refusal counters, next ids
+    production        name, origin, public key
+    policy            the policy in force (showclear.protocol.policy)
+    day               the shoot day: date, open or closed, each person's duties
+    ceasefire         whether the production is in cease-fire, and why
+    person:<id>       name, roles, trainings, permits
+    storage:<id>      name, lockable
+    weapon:<id>       description, where it is, each chamber's content, derived state,
+                      the last inspection and whether it was the weapon's last event
+    lot:<id>          description and round counts
+    setup:<id>        the plan, its version, who confirmed it at a safety meeting
+    incident:<n>      an open incident and the reviews it has
+    concern:<n>       an unanswered concern
+    override:<n>      an override not yet used
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from enum import StrEnum
+from typing import TypedDict, cast
+
+from showclear.protocol.errors import InconsistentEventError
+from showclear.protocol.jsontypes import JSON, JSONObject, copy_object
+from showclear.protocol.policy import DEFAULT_POLICY, Policy
+
+__all__ = [
+    "CeasefireRecord",
+    "ConcernRecord",
+    "DayRecord",
+    "IncidentRecord",
+    "InspectionRecord",
+    "LotRecord",
+    "MetaRecord",
+    "NearRecord",
+    "OverrideRecord",
+    "PersonRecord",
+    "PlannedWeaponRecord",
+    "ProductionRecord",
+    "Projection",
+    "SetupRecord",
+    "StorageRecord",
+    "WeaponRecord",
+    "WeaponState",
+    "derive_state",
+]
+
+
+class WeaponState(StrEnum):
+    """A weapon's state, always derived from what is recorded in its chambers (catalog)."""
+
+    COLD = "COLD"  # every chamber empty and the barrel checked clear
+    DUMMY = "DUMMY"  # only verified dummy rounds, barrel checked clear
+    HOT = "HOT"  # any blank present
+    UNKNOWN = "UNKNOWN"  # anything since the last inspection that could have changed it
+
+
+class MetaRecord(TypedDict):
+    last_at: str | None
+    events: int
+    refused: int
+    incidents: int  # opened so far; the next incident is numbered incidents + 1
+    concerns: int
+    overrides: int
+    incidents_closed: int
+    concerns_answered: int
+    overrides_used: int
+
+
+class ProductionRecord(TypedDict):
+    name: str
+    origin: str
+    public_key: str
+    slug: str | None
+    created_at: str
+
+
+class PermitRecord(TypedDict):
+    number: str
+    expires: str
+
+
+class PersonRecord(TypedDict):
+    name: str
+    roles: list[str]
+    trainings: list[str]
+    permits: dict[str, PermitRecord]
+
+
+class StorageRecord(TypedDict):
+    name: str
+    lockable: bool
+
+
+class InspectionRecord(TypedDict):
+    at: str
+    by: str
+    chambers: list[str]
+    barrel_clear: bool
+    performer: str | None
+    performer_confirmed: bool
+
+
+class WeaponRecord(TypedDict):
+    serial: str
+    make: str
+    model: str
+    category: str
+    caliber: str
+    action: str
+    chambers: list[str]  # "empty", "unknown" or the id of the lot the round came from
+    location: str  # "storage:<id>" or "person:<id>": always exactly one place
+    setup: str | None  # the setup it left storage for
+    barrel_checked: bool
+    uncertain: str | None  # why it may have changed since the last inspection
+    last_inspection: InspectionRecord | None
+    inspection_is_last_event: bool
+    state: str
+
+
+class LotRecord(TypedDict):
+    kind: str
+    caliber: str
+    supplier: str
+    origin: str
+    storage: str
+    load: str | None
+    close_range: bool
+    received: int
+    in_storage: int
+    in_weapons: int
+    expended: int
+    returned: int
+    destroyed: int
+    missing: int
+    verified: int
+    live_found: int
+    discrepancy: int  # counted minus recorded at the last failed reconciliation
+
+
+class DayRecord(TypedDict):
+    date: str
+    open: bool
+    opened_at: str
+    duties: dict[str, list[str]]
+
+
+class PlannedWeaponRecord(TypedDict):
+    weapon: str
+    performer: str
+    load: str
+    lot: str | None
+    rounds: int
+
+
+class NearRecord(TypedDict):
+    who: str
+    distance_cm: int
+    in_line_of_fire: bool
+    shielded: bool
+    remote: bool
+    eye_protection: bool
+    hearing_protection: bool
+
+
+class SetupRecord(TypedDict):
+    scene: str
+    kind: str
+    weapons: list[PlannedWeaponRecord]
+    direction: str
+    people_near: list[NearRecord]
+    handler_signoff: str | None
+    functional_reason: str | None
+    version: int
+    meeting_version: int | None
+    confirmed: list[str]
+    completed: bool
+
+
+class IncidentRecord(TypedDict):
+    kind: str
+    opened_at: str
+    description: str
+    weapon: str | None
+    lot: str | None
+    rules: list[str]
+    reviews: dict[str, str]  # review role -> person
+
+
+class ConcernRecord(TypedDict):
+    raised_at: str
+    text: str
+    anonymous: bool
+    stop_work: bool
+    raised_by: str | None
+    escalated: bool
+
+
+class OverrideRecord(TypedDict):
+    rule: str
+    reason: str
+    weapon: str | None
+    setup: str | None
+    granted_by: str
+    granted_at: str
+
+
+class CeasefireRecord(TypedDict):
+    active: bool
+    incidents: list[int]
+    stop_work_concerns: list[int]
+
+
+_NO_CEASEFIRE: CeasefireRecord = {"active": False, "incidents": [], "stop_work_concerns": []}
+
+
+def derive_state(weapon: WeaponRecord, lot_kinds: Mapping[str, str]) -> WeaponState:
+    """The label of a weapon from the facts recorded about it (catalog: "State is recorded
+    as facts, never as a word")."""
+    if weapon["uncertain"] is not None or "unknown" in weapon["chambers"]:
+        return WeaponState.UNKNOWN
+    kinds = {lot_kinds.get(c, "unknown") for c in weapon["chambers"] if c != "empty"}
+    if "blank" in kinds:
+        return WeaponState.HOT
+    if not weapon["barrel_checked"]:
+        return WeaponState.UNKNOWN
+    if not kinds:
+        return WeaponState.COLD
+    if kinds == {"dummy"}:
+        return WeaponState.DUMMY
+    return WeaponState.UNKNOWN
+
+
+class Projection:
+    """A production's current state as keyed JSON records, with typed reads for the rules."""
+
+    __slots__ = ("_records",)
+
+    def __init__(self, records: dict[str, JSONObject]) -> None:
+        self._records = records
+
+    @classmethod
+    def empty(cls) -> Projection:
+        """The state of a production before its first entry."""
+        return cls({})
+
+    @classmethod
+    def from_records(cls, records: Mapping[str, JSON]) -> Projection:
+        """A projection from stored records (as returned by :meth:`records`).
+
+        Raises InconsistentEventError if a record is not a JSON object.
+        """
+        copied: dict[str, JSONObject] = {}
+        for key, value in records.items():
+            if not isinstance(value, dict):
+                raise InconsistentEventError(f"projection record {key!r} is not an object")
+            copied[key] = copy_object(value)
+        return cls(copied)
+
+    def records(self) -> dict[str, JSONObject]:
+        """Every record, deep-copied, keys in sorted order (deterministic, JSON-ready)."""
+        return {key: copy_object(self._records[key]) for key in sorted(self._records)}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Projection) and self._records == other._records
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __repr__(self) -> str:
+        return f"Projection({len(self._records)} records)"
+
+    # -- writes, for showclear.protocol.fold only ------------------------------------
+
+    def _get(self, key: str) -> JSONObject | None:
+        return self._records.get(key)
+
+    def _put(self, key: str, record: object) -> None:
+        self._records[key] = cast(JSONObject, record)
+
+    def _drop(self, key: str) -> None:
+        self._records.pop(key, None)
+
+    def _keys(self, prefix: str) -> Iterator[str]:
+        return (key for key in sorted(self._records) if key.startswith(prefix))
+
+    # -- reads -------------------------------------------------------------------------
+
+    def meta(self) -> MetaRecord | None:
+        return cast("MetaRecord | None", self._records.get("meta"))
+
+    def production(self) -> ProductionRecord | None:
+        return cast("ProductionRecord | None", self._records.get("production"))
+
+    def last_at(self) -> str | None:
+        """The time of the last event, or None before the first."""
+        meta = self.meta()
+        return meta["last_at"] if meta else None
+
+    def policy(self) -> Policy:
+        stored = self._records.get("policy")
+        return Policy.from_json(stored) if stored is not None else DEFAULT_POLICY
+
+    def day(self) -> DayRecord | None:
+        """The last shoot day published, open or closed."""
+        return cast("DayRecord | None", self._records.get("day"))
+
+    def open_day(self) -> DayRecord | None:
+        """Today's shoot day, if one is open."""
+        day = self.day()
+        return day if day is not None and day["open"] else None
+
+    def ceasefire(self) -> CeasefireRecord:
+        return cast(CeasefireRecord, self._records.get("ceasefire", _NO_CEASEFIRE))
+
+    def person(self, person_id: str) -> PersonRecord | None:
+        return cast("PersonRecord | None", self._records.get(f"person:{person_id}"))
+
+    def storage(self, storage_id: str) -> StorageRecord | None:
+        return cast("StorageRecord | None", self._records.get(f"storage:{storage_id}"))
+
+    def weapon(self, weapon_id: str) -> WeaponRecord | None:
+        return cast("WeaponRecord | None", self._records.get(f"weapon:{weapon_id}"))
+
+    def lot(self, lot_id: str) -> LotRecord | None:
+        return cast("LotRecord | None", self._records.get(f"lot:{lot_id}"))
+
+    def setup(self, setup_id: str) -> SetupRecord | None:
+        return cast("SetupRecord | None", self._records.get(f"setup:{setup_id}"))
+
+    def incident(self, number: int) -> IncidentRecord | None:
+        return cast("IncidentRecord | None", self._records.get(f"incident:{number}"))
+
+    def concern(self, number: int) -> ConcernRecord | None:
+        return cast("ConcernRecord | None", self._records.get(f"concern:{number}"))
+
+    def override(self, number: int) -> OverrideRecord | None:
+        return cast("OverrideRecord | None", self._records.get(f"override:{number}"))
+
+    def weapons(self) -> list[tuple[str, WeaponRecord]]:
+        """Every weapon in the inventory, by id."""
+        return [(k[7:], cast(WeaponRecord, self._records[k])) for k in self._keys("weapon:")]
+
+    def lots(self) -> list[tuple[str, LotRecord]]:
+        return [(k[4:], cast(LotRecord, self._records[k])) for k in self._keys("lot:")]
+
+    def open_incidents(self) -> list[tuple[int, IncidentRecord]]:
+        found = [
+            (int(k[9:]), cast(IncidentRecord, self._records[k])) for k in self._keys("incident:")
+        ]
+        return sorted(found)
+
+    def open_concerns(self) -> list[tuple[int, ConcernRecord]]:
+        found = [
+            (int(k[8:]), cast(ConcernRecord, self._records[k])) for k in self._keys("concern:")
+        ]
+        return sorted(found)
+
+    def unused_overrides(self) -> list[tuple[int, OverrideRecord]]:
+        found = [
+            (int(k[9:]), cast(OverrideRecord, self._records[k])) for k in self._keys("override:")
+        ]
+        return sorted(found)
+
+    def lot_kinds(self) -> dict[str, str]:
+        return {lot_id: lot["kind"] for lot_id, lot in self.lots()}
+
+    def duties(self, person_id: str) -> list[str]:
+        """The person's duties on today's call sheet (none when no day is open)."""
+        day = self.open_day()
+        return list(day["duties"].get(person_id, [])) if day else []
+
+    def is_handler(self, person_id: str | None) -> bool:
+        """Whether the person is on duty today as a weapons handler (CUS-HANDLER)."""
+        return person_id is not None and "handler" in self.duties(person_id)
+
+    def is_performer(self, person_id: str | None) -> bool:
+        """Whether the person is on duty today as a performer."""
+        return person_id is not None and "performer" in self.duties(person_id)
+
+    def has_role(self, person_id: str | None, role: str) -> bool:
+        person = self.person(person_id) if person_id is not None else None
+        return person is not None and role in person["roles"]
+
+    def holder(self, weapon_id: str) -> str | None:
+        """The person holding the weapon, or None if it is in storage or unknown."""
+        weapon = self.weapon(weapon_id)
+        if weapon is None or not weapon["location"].startswith("person:"):
+            return None
+        return weapon["location"][7:]
+
+    def weapon_state(self, weapon_id: str) -> WeaponState | None:
+        weapon = self.weapon(weapon_id)
+        return WeaponState(weapon["state"]) if weapon else None

@@ -1,0 +1,470 @@
+"""Weapons and custody: CUS-INVENTORY, CUS-HANDLER, CUS-TWO-PARTY, CUS-SHOW-CLEAR,
+CUS-BARREL, CUS-SECURED, CUS-SOLE-DUTY, CUS-RETURN."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from showclear.protocol.jsontypes import parse_time
+from showclear.protocol.policy import Policy
+from showclear.protocol.projection import Projection, WeaponState
+from showclear.protocol.rules.base import (
+    HANDLER_ACTIONS,
+    HANDLER_ROLES,
+    Event,
+    Finding,
+    Rule,
+    Severity,
+    gives_to_performer,
+    name,
+    uncertainty,
+)
+
+__all__ = [
+    "CusBarrel",
+    "CusHandler",
+    "CusInventory",
+    "CusReturn",
+    "CusSecured",
+    "CusShowClear",
+    "CusSoleDuty",
+    "CusTwoParty",
+]
+
+#: Events that name one weapon of the inventory in their ``weapon`` field.
+_WEAPON_EVENTS = frozenset(
+    {
+        *HANDLER_ACTIONS,
+        "WeaponHandedOver",
+        "WeaponReturnedToStorage",
+        "WeaponDischarged",
+        "WeaponFoundUnattended",
+        "OverrideGranted",
+    }
+)
+#: Acts on a weapon that only the person holding it can do (CUS-TWO-PARTY).
+_HOLDER_ACTS = frozenset(
+    {
+        "RoundsLoaded",
+        "RoundsUnloaded",
+        "ShowClearInspected",
+        "BarrelChecked",
+        "WeaponReturnedToStorage",
+    }
+)
+
+
+def _is_first_ad(projection: Projection, person_id: str) -> bool:
+    return "first_ad" in projection.duties(person_id) or projection.has_role(person_id, "first_ad")
+
+
+class CusInventory(Rule):
+    id = "CUS-INVENTORY"
+    severity = Severity.BLOCK
+    summary = "Only weapons received into the production's inventory can be used."
+
+    def check(self, projection: Projection, event: Event, policy: Policy) -> list[Finding]:
+        kind = event["type"]
+        if kind == "WeaponReceived":
+            findings = []
+            if event["personal"]:
+                findings.append(
+                    self.finding(
+                        f"{event['weapon']} is a personal weapon; no personal weapons are used "
+                        "on set.",
+                        "Use a weapon the production rents or owns, received by the armorer.",
+                        policy,
+                    )
+                )
+            if not event["serial"].strip():
+                findings.append(
+                    self.finding(
+                        f"{event['weapon']} has no serial number recorded.",
+                        "Record the serial number stamped on the weapon when receiving it.",
+                        policy,
+                    )
+                )
+            return findings
+        weapon_ids: list[str] = []
+        if kind in _WEAPON_EVENTS and event.get("weapon"):
+            weapon_ids = [event["weapon"]]
+        elif kind in ("SetupPlanned", "SetupChanged"):
+            weapon_ids = [w["weapon"] for w in event["weapons"]]
+        return [
+            self.finding(
+                f"{weapon_id} is not in the production's inventory.",
+                "Use only weapons the armorer has received into inventory; take any other "
+                "weapon off the set.",
+                policy,
+            )
+            for weapon_id in weapon_ids
+            if projection.weapon(weapon_id) is None
+        ]
+
+
+class CusHandler(Rule):
+    id = "CUS-HANDLER"
+    severity = Severity.BLOCK
+    summary = "Only a handler on duty takes out, loads, inspects and hands a weapon to a performer."
+
+    def check(self, projection: Projection, event: Event, policy: Policy) -> list[Finding]:
+        kind = event["type"]
+        actor = event["actor"]
+        if kind in HANDLER_ACTIONS and not projection.is_handler(actor):
+            return [
+                self.finding(
+                    f"{name(projection, actor)} is not on duty today as a weapons handler.",
+                    "Call the armorer (or the property master designated as handler) to do it.",
+                    policy,
+                )
+            ]
+        if kind == "WeaponReturnedToStorage" and not projection.is_handler(actor):
+            return [
+                self.finding(
+                    f"{name(projection, actor)} is not a handler on duty; only a handler puts "
+                    "a weapon back in storage.",
+                    "Hand the weapon to the handler, who returns it to storage.",
+                    policy,
+                )
+            ]
+        if kind == "WeaponHandedOver":
+            return self._handover(projection, event, policy)
+        if kind in ("DayOpened", "CallSheetRevised"):
+            return self._call_sheet(projection, event, policy)
+        return []
+
+    def _handover(self, projection: Projection, event: Event, policy: Policy) -> list[Finding]:
+        giver, receiver = event["giver"], event["receiver"]
+        receiver_is_handler = projection.is_handler(receiver)
+        if _is_first_ad(projection, giver) and not projection.is_handler(giver):
+            if not receiver_is_handler:
+                return [
+                    self.finding(
+                        f"{name(projection, giver)} is an assistant director, who never hands "
+                        "a weapon to anyone.",
+                        "Give the weapon back to the handler; only the handler hands it to a "
+                        "performer.",
+                        policy,
+                    )
+                ]
+            return []
+        if (
+            projection.is_handler(giver)
+            and not receiver_is_handler
+            and not projection.is_performer(receiver)
+        ):
+            return [
+                self.finding(
+                    f"{name(projection, receiver)} is neither a performer nor a handler on "
+                    "today's call sheet.",
+                    "Hand weapons only to the performer who uses them, or to another handler.",
+                    policy,
+                )
+            ]
+        return []
+
+    def _call_sheet(self, projection: Projection, event: Event, policy: Policy) -> list[Finding]:
+        return [
+            self.finding(
+                f"{name(projection, entry['person'])} is put on duty as weapons handler but is "
+                "not an armorer or property master.",
+                "Designate the armorer or a property master as the day's handler.",
+                policy,
+            )
+            for entry in event["call_sheet"]
+            if "handler" in entry["duties"]
+            and not HANDLER_ROLES
+            & set((projection.person(entry["person"]) or {"roles": []})["roles"])
+        ]
+
+
+class CusTwoParty(Rule):
+    id = "CUS-TWO-PARTY"
+    severity = Severity.BLOCK
+    summary = "Every transfer is confirmed by both people; a weapon is always in exactly one place."
+
+    def check(self, projection: Projection, event: Event, policy: Policy) -> list[Finding]:
+        kind = event["type"]
+        weapon_id = event.get("weapon")
+        weapon = projection.weapon(weapon_id) if isinstance(weapon_id, str) else None
+        if weapon is None:
+            return []
+        where = weapon["location"]
+        holder = projection.holder(weapon_id) if weapon_id else None
+        place = f"with {name(projection, holder)}" if holder else f"in {where[8:]}"
+        findings = []
+        if kind == "WeaponHandedOver":
+            if event["actor"] != event["giver"]:
+                findings.append(
+                    self.finding(
+                        f"{name(projection, event['actor'])} records a handover by "
+                        f"{name(projection, event['giver'])}; the giver records it.",
+                        "The person giving the weapon records the handover themselves.",
+                        policy,
+                    )
+                )
+            if holder != event["giver"]:
+                findings.append(
+                    self.finding(
+                        f"{weapon_id} is recorded {place}, not with "
+                        f"{name(projection, event['giver'])}.",
+                        "Whoever has the weapon now hands it to a handler; it must be inspected.",
+                        policy,
+                    )
+                )
+            if not event["receiver_confirmed"]:
+                findings.append(
+                    self.finding(
+                        f"{name(projection, event['receiver'])} has not confirmed receiving "
+                        f"{weapon_id}.",
+                        "The receiver confirms with their own PIN before the weapon changes hands.",
+                        policy,
+                    )
+                )
+        elif kind == "WeaponTakenOut" and holder is not None:
+            findings.append(
+                self.finding(
+                    f"{weapon_id} is recorded {place}, not in storage.",
+                    f"{name(projection, holder)} hands it over, recorded and confirmed.",
+                    policy,
+                )
+            )
+        elif kind in _HOLDER_ACTS and holder != event["actor"]:
+            findings.append(
+                self.finding(
+                    f"{weapon_id} is recorded {place}, "
+                    f"not with {name(projection, event['actor'])}.",
+                    "Record the handover to you first, confirmed by both of you.",
+                    policy,
+                )
+            )
+        return findings
+
+
+class CusShowClear(Rule):
+    id = "CUS-SHOW-CLEAR"
+    severity = Severity.BLOCK
+    summary = "A weapon goes to a performer only straight after a confirmed show-clear inspection."
+
+    def check(self, projection: Projection, event: Event, policy: Policy) -> list[Finding]:
+        kind = event["type"]
+        weapon = projection.weapon(event["weapon"]) if "weapon" in event else None
+        if weapon is None:
+            return []
+        if kind == "RoundsLoaded" and weapon["state"] == WeaponState.UNKNOWN:
+            if weapon["uncertain"] == "fired":
+                return []  # CUS-BARREL says what to do
+            return [
+                self.finding(
+                    f"{event['weapon']} is UNKNOWN because {uncertainty(weapon)}.",
+                    "The handler inspects every chamber and the barrel before anything else.",
+                    policy,
+                )
+            ]
+        if not gives_to_performer(projection, event):
+            return []
+        problem = self._problem(projection, event, policy)
+        if problem is None:
+            return []
+        return [
+            self.finding(
+                f"{event['weapon']} cannot go to {name(projection, event['receiver'])}: {problem}.",
+                "The handler shows every chamber and the barrel to the performer, who confirms, "
+                "and hands the weapon over straight away.",
+                policy,
+            )
+        ]
+
+    @staticmethod
+    def _problem(projection: Projection, event: Event, policy: Policy) -> str | None:
+        weapon = projection.weapon(event["weapon"])
+        assert weapon is not None
+        inspection = weapon["last_inspection"]
+        if inspection is None:
+            return "it has never had a show-clear inspection"
+        if not weapon["inspection_is_last_event"]:
+            return "something happened to it since its last show-clear inspection"
+        age = parse_time(event["at"]) - parse_time(inspection["at"])
+        if age > timedelta(minutes=policy.show_clear_validity_minutes):
+            return (
+                f"its show-clear inspection is more than {policy.show_clear_validity_minutes} "
+                "minutes old"
+            )
+        if not inspection["barrel_clear"]:
+            return "its barrel was not checked clear"
+        if inspection["performer"] != event["receiver"]:
+            return "the show-clear inspection was not shown to this performer"
+        if not inspection["performer_confirmed"]:
+            return "the performer did not confirm the show-clear inspection"
+        if weapon["state"] == WeaponState.UNKNOWN:
+            return f"it is UNKNOWN because {uncertainty(weapon)}"
+        return None
+
+
+class CusBarrel(Rule):
+    id = "CUS-BARREL"
+    severity = Severity.BLOCK
+    summary = "The barrel is checked clear before and after every firing sequence with blanks."
+
+    def check(self, projection: Projection, event: Event, policy: Policy) -> list[Finding]:
+        kind = event["type"]
+        weapon = projection.weapon(event["weapon"]) if "weapon" in event else None
+        if weapon is None:
+            return []
+        if kind == "RoundsLoaded" and weapon["uncertain"] == "fired":
+            return [
+                self.finding(
+                    f"{event['weapon']} fired and its barrel has not been checked since.",
+                    "Check the barrel clear and record it before loading again.",
+                    policy,
+                )
+            ]
+        if kind == "WeaponDischarged" and not weapon["barrel_checked"]:
+            return [
+                self.finding(
+                    f"{event['weapon']} fired without its barrel checked clear before.",
+                    "Cease-fire: the handler checks the barrel before and after every firing "
+                    "sequence.",
+                    policy,
+                )
+            ]
+        if kind == "BarrelChecked" and not event["clear"]:
+            # A recorded fact, not a refusal: the obstruction opens an incident (squib).
+            return [
+                self.finding(
+                    f"The barrel of {event['weapon']} is not clear: a projectile may be stuck "
+                    "in it.",
+                    "Do not load or fire it; cease-fire until the weapon is cleared and reviewed.",
+                    policy,
+                    severity=Severity.WARN,
+                )
+            ]
+        return []
+
+
+class CusSecured(Rule):
+    id = "CUS-SECURED"
+    severity = Severity.BLOCK
+    overridable = True
+    summary = "A weapon not in use is in locked storage."
+
+    def check(self, projection: Projection, event: Event, policy: Policy) -> list[Finding]:
+        kind = event["type"]
+        if kind in ("MealBreakCalled", "WrapCalled", "DayClosed"):
+            outside = [
+                w for w, rec in projection.weapons() if rec["location"].startswith("person:")
+            ]
+            if outside:
+                what = {
+                    "MealBreakCalled": "A meal break",
+                    "WrapCalled": "Wrap",
+                    "DayClosed": "Closing the day",
+                }[kind]
+                return [
+                    self.finding(
+                        f"{what} is called with {', '.join(outside)} outside storage.",
+                        "The handler collects every weapon and locks it in storage first.",
+                        policy,
+                    )
+                ]
+        if kind in ("WeaponReceived", "WeaponReturnedToStorage"):
+            storage = projection.storage(event["storage"])
+            if storage is not None and not storage["lockable"]:
+                return [
+                    self.finding(
+                        f"{storage['name']} cannot be locked.",
+                        "Keep weapons only in a lockable storage location.",
+                        policy,
+                        overridable=False,
+                    )
+                ]
+        if kind == "WeaponFoundUnattended":
+            return [
+                self.finding(
+                    f"{event['weapon']} was found unattended ({event['where']}).",
+                    "It stays UNKNOWN until the handler inspects it; cease-fire until the "
+                    "incident is reviewed.",
+                    policy,
+                    overridable=False,
+                )
+            ]
+        return []
+
+
+class CusSoleDuty(Rule):
+    id = "CUS-SOLE-DUTY"
+    severity = Severity.WARN
+    policy_switch = "sole_duty"
+    summary = "While a weapon is out of storage, its handler has no other duty."
+
+    def check(self, projection: Projection, event: Event, policy: Policy) -> list[Finding]:
+        kind = event["type"]
+        if kind == "WeaponTakenOut":
+            return self._other_duties(
+                event["actor"], projection.duties(event["actor"]), projection, policy
+            )
+        if kind in ("DayOpened", "CallSheetRevised"):
+            holders = {projection.holder(w) for w, _ in projection.weapons()}
+            findings = []
+            for entry in event["call_sheet"]:
+                if entry["person"] in holders and "handler" in entry["duties"]:
+                    findings += self._other_duties(
+                        entry["person"], entry["duties"], projection, policy
+                    )
+            return findings
+        return []
+
+    def _other_duties(
+        self, person_id: str, duties: list[str], projection: Projection, policy: Policy
+    ) -> list[Finding]:
+        others = sorted(set(duties) - {"handler"})
+        if not others or "handler" not in duties:
+            return []
+        return [
+            self.finding(
+                f"{name(projection, person_id)} handles weapons out of storage but is also on "
+                f"the call sheet for {', '.join(others)}.",
+                "Take the other duties off the handler's call sheet while weapons are out.",
+                policy,
+            )
+        ]
+
+
+class CusReturn(Rule):
+    id = "CUS-RETURN"
+    severity = Severity.BLOCK
+    summary = "A performer returns the weapon to a handler; never to anyone else."
+
+    def check(self, projection: Projection, event: Event, policy: Policy) -> list[Finding]:
+        kind = event["type"]
+        if kind == "WeaponHandedOver":
+            giver, receiver = event["giver"], event["receiver"]
+            if _is_first_ad(projection, giver):
+                return []  # CUS-HANDLER names the assistant director's case
+            if not projection.is_handler(giver) and not projection.is_handler(receiver):
+                return [
+                    self.finding(
+                        f"{name(projection, giver)} gives {event['weapon']} to "
+                        f"{name(projection, receiver)}, and neither is a handler.",
+                        "Return the weapon to a handler; only a handler passes it on.",
+                        policy,
+                    )
+                ]
+        if kind == "SetupCompleted":
+            held = [
+                w
+                for w, rec in projection.weapons()
+                if rec["setup"] == event["setup"]
+                and (holder := projection.holder(w)) is not None
+                and not projection.is_handler(holder)
+            ]
+            if held:
+                return [
+                    self.finding(
+                        f"Setup {event['setup']} ends with {', '.join(held)} still with a "
+                        "performer.",
+                        "On cut, every performer returns their weapon to a handler.",
+                        policy,
+                    )
+                ]
+        return []

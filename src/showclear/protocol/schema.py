@@ -1,0 +1,216 @@
+"""Runtime checking of event shapes, read from the events' own type annotations.
+
+The catalog in :mod:`showclear.protocol.events` is written as ``TypedDict`` classes;
+this module walks their annotations so that the types mypy checks and the shapes
+the protocol accepts at run time are one declaration, never two that could drift.
+Constraints beyond the Python type (an id's spelling, a time's format, a count that
+cannot be negative) are attached with ``Annotated[..., Check(...)]``.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import (
+    Annotated,
+    Any,
+    Literal,
+    NotRequired,
+    Union,
+    get_args,
+    get_origin,
+    get_type_hints,
+    is_typeddict,
+)
+
+from showclear.protocol.errors import MalformedEventError
+from showclear.protocol.jsontypes import is_json, parse_date, parse_time
+
+__all__ = [
+    "ANY_JSON",
+    "DATE",
+    "ID",
+    "NON_NEGATIVE",
+    "POSITIVE",
+    "RULE_ID",
+    "TEXT",
+    "TIME",
+    "Check",
+    "check_shape",
+]
+
+#: Free text in an entry stays short: an entry as a whole stays under 64 KiB (DESIGN).
+MAX_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class Check:
+    """A constraint on a value beyond its Python type; ``explain`` completes "must be ..."."""
+
+    explain: str
+    test: Callable[[Any], bool]
+
+
+def _parses(parse: Callable[[str], object]) -> Callable[[Any], bool]:
+    def test(value: Any) -> bool:
+        try:
+            parse(value)
+        except ValueError:
+            return False
+        return True
+
+    return test
+
+
+_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_RULE_PATTERN = re.compile(r"^[A-Z]+(-[A-Z]+)+$")
+
+ID = Check(
+    "an id of letters, digits, '.', '_' or '-' (at most 64, starting with a letter or digit)",
+    lambda v: bool(_ID_PATTERN.match(v)),
+)
+RULE_ID = Check("a rule id such as CUS-HANDLER", lambda v: bool(_RULE_PATTERN.match(v)))
+TEXT = Check(
+    f"non-empty text of at most {MAX_TEXT} characters",
+    lambda v: bool(v.strip()) and len(v) <= MAX_TEXT,
+)
+TIME = Check("an RFC 3339 UTC time like 2026-11-25T08:00:00Z", _parses(parse_time))
+DATE = Check("a date like 2026-11-25", _parses(parse_date))
+NON_NEGATIVE = Check("a whole number, zero or more", lambda v: v >= 0)
+POSITIVE = Check("a whole number, one or more", lambda v: v >= 1)
+ANY_JSON = Check("a JSON value without floats", is_json)
+
+_NONE_TYPE = type(None)
+
+
+def _describe(tp: Any) -> str:
+    origin = get_origin(tp)
+    if origin is Annotated:
+        base, *checks = get_args(tp)
+        found = [c for c in checks if isinstance(c, Check)]
+        return found[0].explain if found else _describe(base)
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in get_args(tp))
+    if origin in (Union, types.UnionType):
+        return " or ".join(_describe(a) for a in get_args(tp))
+    if origin is list:
+        return f"a list of {_describe(get_args(tp)[0])}"
+    if origin is dict:
+        return f"a mapping to {_describe(get_args(tp)[1])}"
+    if is_typeddict(tp):
+        return "a mapping with the fields " + ", ".join(sorted(_hints(tp)))
+    names = {str: "text", int: "a whole number", bool: "true or false", _NONE_TYPE: "null"}
+    return names.get(tp, getattr(tp, "__name__", str(tp)))
+
+
+_HINTS: dict[type, Mapping[str, Any]] = {}
+
+
+def _hints(cls: Any) -> Mapping[str, Any]:
+    found = _HINTS.get(cls)
+    if found is None:
+        found = get_type_hints(cls, include_extras=True)
+        _HINTS[cls] = found
+    return found
+
+
+def _matches(value: Any, tp: Any) -> bool:
+    try:
+        _check(value, tp, "")
+    except MalformedEventError:
+        return False
+    return True
+
+
+def _fail(path: str, tp: Any, value: Any) -> MalformedEventError:
+    shown = repr(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return MalformedEventError(f"{path} must be {_describe(tp)}, got {shown}")
+
+
+def _check(value: Any, tp: Any, path: str) -> None:
+    origin = get_origin(tp)
+    if origin is NotRequired:
+        _check(value, get_args(tp)[0], path)
+        return
+    if origin is Annotated:
+        base, *checks = get_args(tp)
+        try:
+            _check(value, base, path)
+        except MalformedEventError:
+            if isinstance(value, dict | list):
+                raise  # the inner error names the exact place
+            raise _fail(path, tp, value) from None
+        for check in checks:
+            if isinstance(check, Check) and not check.test(value):
+                raise _fail(path, tp, value)
+        return
+    if tp is Any or tp is object:
+        return
+    if origin is Literal:
+        if not any(type(value) is type(a) and value == a for a in get_args(tp)):
+            raise _fail(path, tp, value)
+        return
+    if origin in (Union, types.UnionType):
+        if not any(_matches(value, arm) for arm in get_args(tp)):
+            # Name the deepest problem when only one arm is not null.
+            arms = [a for a in get_args(tp) if a is not _NONE_TYPE]
+            if len(arms) == 1 and value is not None:
+                _check(value, arms[0], path)
+            raise _fail(path, tp, value)
+        return
+    if origin is list:
+        if not isinstance(value, list):
+            raise _fail(path, tp, value)
+        (item,) = get_args(tp)
+        for i, element in enumerate(value):
+            _check(element, item, f"{path}[{i}]")
+        return
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise _fail(path, tp, value)
+        key_type, item = get_args(tp)
+        for key, element in value.items():
+            _check(key, key_type, f"{path} key {key!r}")
+            _check(element, item, f"{path}[{key!r}]")
+        return
+    if is_typeddict(tp):
+        check_shape(value, tp, path)
+        return
+    if tp is _NONE_TYPE:
+        if value is not None:
+            raise _fail(path, tp, value)
+        return
+    if tp is int:
+        if type(value) is not int:
+            raise _fail(path, tp, value)
+        return
+    if tp in (str, bool):
+        if type(value) is not tp:
+            raise _fail(path, tp, value)
+        return
+    raise TypeError(f"schema cannot check {tp!r} at {path}")  # a catalog bug, not input
+
+
+def check_shape(value: object, cls: Any, path: str) -> None:
+    """Check that ``value`` has exactly the fields of TypedDict ``cls``, each of its type.
+
+    Raises MalformedEventError naming ``path`` and the field that is wrong.
+    """
+    if not isinstance(value, dict):
+        raise MalformedEventError(f"{path} must be a mapping, got {value!r}")
+    hints = _hints(cls)
+    for key in value:
+        if key not in hints:
+            known = ", ".join(sorted(hints))
+            raise MalformedEventError(f"{path} has an unknown field {key!r} (known: {known})")
+    for key in sorted(hints):
+        # Read NotRequired from the hints: __required_keys__ misses it under postponed
+        # annotations on Python 3.11.
+        if get_origin(hints[key]) is not NotRequired and key not in value:
+            raise MalformedEventError(f"{path} is missing the field {key!r}")
+    for key, item in value.items():
+        _check(item, hints[key], f"{path}.{key}")

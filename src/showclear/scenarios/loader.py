@@ -1,0 +1,358 @@
+"""Reading scenario files (YAML) into :class:`~showclear.scenarios.model.Scenario`.
+
+The file format is documented in docs/scenarios.md. Every mapping read from the file
+remembers its line, so that a malformed file or a bad step raises ScenarioError naming
+the file and the line. Timestamps and dates stay text (YAML would turn them into
+``datetime`` objects): events hold RFC 3339 strings.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Final
+
+import yaml
+
+from showclear.protocol import ProtocolError, validate_event
+from showclear.scenarios.errors import ScenarioError
+from showclear.scenarios.model import Expectation, Scenario, Step
+
+__all__ = ["COMMANDS", "load_scenario", "parse_scenario"]
+
+#: Scenario commands (imperative) and the event each records (past tense).
+COMMANDS: Final[dict[str, str]] = {
+    "register_person": "PersonRegistered",
+    "record_training": "TrainingRecorded",
+    "record_permit": "PermitRecorded",
+    "add_storage": "StorageAdded",
+    "open_day": "DayOpened",
+    "revise_call_sheet": "CallSheetRevised",
+    "receive_weapon": "WeaponReceived",
+    "receive_lot": "LotReceived",
+    "verify_dummies": "DummiesVerified",
+    "return_to_supplier": "RoundsReturnedToSupplier",
+    "destroy_rounds": "RoundsDestroyed",
+    "record_missing_rounds": "RoundsMissingRecorded",
+    "plan_setup": "SetupPlanned",
+    "change_setup": "SetupChanged",
+    "complete_setup": "SetupCompleted",
+    "hold_safety_meeting": "SafetyMeetingHeld",
+    "take_out": "WeaponTakenOut",
+    "load": "RoundsLoaded",
+    "unload": "RoundsUnloaded",
+    "inspect": "ShowClearInspected",
+    "hand_over": "WeaponHandedOver",
+    "discharge": "WeaponDischarged",
+    "check_barrel": "BarrelChecked",
+    "return_to_storage": "WeaponReturnedToStorage",
+    "call_meal_break": "MealBreakCalled",
+    "call_wrap": "WrapCalled",
+    "report_unattended": "WeaponFoundUnattended",
+    "report_incident": "IncidentReported",
+    "report_live_rounds": "LiveRoundsFound",
+    "record_review": "ReviewRecorded",
+    "raise_concern": "ConcernRaised",
+    "answer_concern": "ConcernAnswered",
+    "grant_override": "OverrideGranted",
+    "change_policy": "PolicyChanged",
+    "close_day": "DayClosed",
+}
+
+_TOP_LEVEL = frozenset(
+    {
+        "production",
+        "description",
+        "prepared_at",
+        "people",
+        "storage",
+        "weapons",
+        "lots",
+        "policy",
+        "policy_by",
+        "day",
+        "setups",
+        "steps",
+    }
+)
+#: Preamble sections: the event each item records and the field its ``id`` fills.
+_SECTIONS: Final = (
+    ("people", "PersonRegistered", "person"),
+    ("storage", "StorageAdded", "storage"),
+    ("weapons", "WeaponReceived", "weapon"),
+    ("lots", "LotReceived", "lot"),
+)
+_STEP_KEYS = frozenset({"at", "as", "do", "expect", "note"})
+
+
+class _Map(dict[str, Any]):
+    """A mapping read from the file, with its line and each key's line."""
+
+    line: int
+    key_lines: dict[str, int]
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+# Keep timestamps as text: events hold RFC 3339 strings, never datetime objects.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Map:
+    loader.flatten_mapping(node)
+    result = _Map()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if not isinstance(key, str):
+            raise ScenarioError(f"key {key!r} is not text", loader.name, line)
+        if key in result:
+            raise ScenarioError(f"key {key!r} appears twice in this mapping", loader.name, line)
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = line
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read the scenario file at ``path``.
+
+    Raises ScenarioError naming the file and line of the first problem.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise ScenarioError(f"cannot read the file: {error.strerror}", str(path), None) from error
+    return parse_scenario(text, str(path))
+
+
+def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:
+    """Read a scenario from its YAML ``text``; ``path`` names it in errors.
+
+    Raises ScenarioError naming ``path`` and the line of the first problem.
+    """
+    loader = _Loader(text)
+    loader.name = path
+    try:
+        document = loader.get_single_data()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        message = f"not valid YAML: {error.problem}"
+        if error.context_mark is not None and error.context_mark.line + 1 != line:
+            message += f" ({error.context} on line {error.context_mark.line + 1})"
+        raise ScenarioError(message, path, line) from error
+    except yaml.YAMLError as error:
+        raise ScenarioError(f"not valid YAML: {error}", path, None) from error
+    finally:
+        loader.dispose()
+    if not isinstance(document, _Map):
+        raise ScenarioError(
+            "a scenario is a mapping with production, people, ... and steps", path, 1
+        )
+    return _Reader(path).scenario(document)
+
+
+class _Reader:
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fail(self, message: str, line: int | None) -> ScenarioError:
+        return ScenarioError(message, self.path, line)
+
+    def scenario(self, doc: _Map) -> Scenario:
+        for key in doc:
+            if key not in _TOP_LEVEL:
+                known = ", ".join(sorted(_TOP_LEVEL))
+                raise self.fail(f"unknown section {key!r} (known: {known})", doc.key_lines[key])
+        production = doc.get("production")
+        if not isinstance(production, str) or not production.strip():
+            raise self.fail(
+                "the scenario needs a production name", doc.key_lines.get("production", doc.line)
+            )
+        raw_steps = self.items(doc, "steps")
+        if not raw_steps:
+            raise self.fail("the scenario has no steps", doc.key_lines.get("steps", doc.line))
+        first_at = raw_steps[0].get("at")
+        prepared_at = doc.get("prepared_at", first_at)
+        if not isinstance(prepared_at, str):
+            raise self.fail("prepared_at (or the first step's at) must be a time", doc.line)
+        steps = self.preamble(doc, prepared_at) + [self.step(item) for item in raw_steps]
+        description = doc.get("description", "")
+        return Scenario(self.path, production, prepared_at, str(description).strip(), steps)
+
+    def items(self, doc: _Map, section: str) -> list[_Map]:
+        value = doc.get(section, [])
+        line = doc.key_lines.get(section, doc.line)
+        if not isinstance(value, list):
+            raise self.fail(f"{section} must be a list", line)
+        for item in value:
+            if not isinstance(item, _Map):
+                raise self.fail(f"each entry of {section} must be a mapping, got {item!r}", line)
+        return value
+
+    # -- the setting up: people, places, inventory, policy, call sheet, setups -----------
+
+    def preamble(self, doc: _Map, at: str) -> list[Step]:
+        steps = []
+        for section, kind, id_field in _SECTIONS:
+            for item in self.items(doc, section):
+                fields = {("id" if k == "id" else k): v for k, v in item.items()}
+                if "id" in fields:
+                    fields[id_field] = fields.pop("id")
+                if kind == "WeaponReceived":
+                    fields.setdefault("personal", False)
+                if kind == "LotReceived":
+                    fields.setdefault("supplier", None)
+                    fields.setdefault("origin", None)
+                steps.append(self.entry(item, kind, fields, at, preamble=True))
+        if "policy" in doc:
+            steps.append(self.policy(doc, at))
+        if "day" in doc:
+            day = doc["day"]
+            if not isinstance(day, _Map):
+                raise self.fail(
+                    "day must be a mapping with date and call_sheet", doc.key_lines["day"]
+                )
+            steps.append(self.entry(day, "DayOpened", dict(day), at, preamble=True))
+        for item in self.items(doc, "setups"):
+            fields = dict(item)
+            if "id" in fields:
+                fields["setup"] = fields.pop("id")
+            steps.append(self.entry(item, "SetupPlanned", fields, at, preamble=True))
+        return steps
+
+    def policy(self, doc: _Map, at: str) -> Step:
+        changes = doc["policy"]
+        line = doc.key_lines["policy"]
+        if not isinstance(changes, _Map):
+            raise self.fail("policy must be a mapping of policy keys to values", line)
+        by = doc.get("policy_by")
+        if by is None:
+            coordinators = [
+                p.get("id")
+                for p in self.items(doc, "people")
+                if "safety_coordinator" in p.get("roles", [])
+            ]
+            if not coordinators:
+                raise self.fail("policy needs policy_by: the person who sets it", line)
+            by = coordinators[0]
+        fields = {"changes": dict(changes), "as": by}
+        return self.entry(changes, "PolicyChanged", fields, at, preamble=True)
+
+    # -- the timed steps -------------------------------------------------------------------
+
+    def step(self, item: _Map) -> Step:
+        command = item.get("do")
+        line = item.key_lines.get("do", item.line)
+        if not isinstance(command, str):
+            raise self.fail("each step needs do: the command to run", item.line)
+        kind = COMMANDS.get(command, command)
+        if kind not in COMMANDS.values():
+            known = ", ".join(sorted(COMMANDS))
+            raise self.fail(f"unknown command {command!r} (known: {known})", line)
+        if "at" not in item:
+            raise self.fail("each step needs at: the time it happens", item.line)
+        fields = {k: v for k, v in item.items() if k not in ("do", "note")}
+        return self.entry(item, kind, fields, None, preamble=False)
+
+    def entry(
+        self, item: _Map, kind: str, fields: dict[str, Any], at: str | None, *, preamble: bool
+    ) -> Step:
+        fields = _plain(fields)
+        expect = self.expectation(item, fields.pop("expect", "allowed"))
+        actor = fields.pop("as", None)
+        event: dict[str, Any] = {"type": kind, "at": fields.pop("at", at), "actor": actor}
+        event.update(fields)
+        _fill_defaults(event)
+        try:
+            validate_event(event)
+        except ProtocolError as error:
+            raise self.fail(str(error), _line_of(error, item)) from error
+        return Step(item.line, _label(event), event, expect, preamble)
+
+    def expectation(self, item: _Map, raw: Any) -> Expectation:
+        line = item.key_lines.get("expect", item.line)
+        if raw in ("allowed", "warned", "refused"):
+            return Expectation(raw)
+        if isinstance(raw, dict) and len(raw) == 1:
+            ((outcome, value),) = raw.items()
+            if outcome in ("warned", "refused"):
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise self.fail(f"expect {outcome}: must list rule ids", line)
+                return Expectation(outcome, frozenset(value))
+            if outcome == "error" and isinstance(value, str):
+                return Expectation("error", None, value)
+        raise self.fail(
+            "expect must be allowed, warned, refused, {warned: [ids]}, {refused: [ids]} "
+            f"or {{error: text}}, got {raw!r}",
+            line,
+        )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _fill_defaults(event: dict[str, Any]) -> None:
+    """Scenario shorthand: the defaults a person on set would assume."""
+    kind, actor = event["type"], event["actor"]
+    if kind in ("DayOpened", "CallSheetRevised") and isinstance(event.get("call_sheet"), dict):
+        event["call_sheet"] = [{"person": p, "duties": d} for p, d in event["call_sheet"].items()]
+    if kind == "SafetyMeetingHeld":
+        event["attendees"] = [
+            {"person": a, "confirmed": True} if isinstance(a, str) else a
+            for a in event.get("attendees", [])
+        ]
+    if kind == "WeaponHandedOver":
+        event.setdefault("giver", actor)
+        event.setdefault("receiver_confirmed", True)
+    if kind == "ShowClearInspected":
+        event.setdefault("performer", None)
+        event.setdefault("performer_confirmed", event["performer"] is not None)
+    if kind == "WeaponDischarged":
+        event.setdefault("intended", True)
+        event.setdefault("misfire", False)
+    if kind == "WeaponFoundUnattended":
+        event.setdefault("secured_by", actor)
+    if kind == "WeaponTakenOut":
+        event.setdefault("setup", None)
+    if kind == "ConcernRaised":
+        event.setdefault("anonymous", False)
+        event.setdefault("stop_work", False)
+        if event["anonymous"]:
+            event["actor"] = None
+    if kind in ("SetupPlanned", "SetupChanged"):
+        event.setdefault("people_near", [])
+
+
+_FIELD = re.compile(r"^\w+\.(\w+)")
+
+
+def _line_of(error: Exception, item: _Map) -> int:
+    """The line of the field an error names, else the line of the entry."""
+    found = _FIELD.match(str(error))
+    if found and found.group(1) in item.key_lines:
+        return item.key_lines[found.group(1)]
+    return item.line
+
+
+def _label(event: dict[str, Any]) -> str:
+    kind = event["type"]
+    for field in ("weapon", "lot", "setup", "person", "storage", "incident", "concern", "rule"):
+        if field in event and event[field] is not None:
+            return f"{kind} {event[field]}"
+    return str(kind)

@@ -1,0 +1,108 @@
+"""Replaying a scenario: submit each step, compare its outcome with what the file expects.
+
+``run_scenario`` does no I/O of its own: the caller passes ``submit``, which decides an
+event and records the decision (the service passes one that appends to a real ledger;
+:class:`~showclear.scenarios.memory.InMemoryProduction` keeps it all in memory).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from showclear.protocol import Decision, ProtocolError, Severity
+from showclear.scenarios.model import Expectation, Scenario, Step
+
+__all__ = ["ScenarioResult", "StepResult", "Submit", "run_scenario"]
+
+Submit = Callable[[dict[str, Any]], Decision]
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """One step: what it expected, what happened, and whether the two match."""
+
+    step: Step
+    outcome: str
+    rules: tuple[str, ...]
+    messages: tuple[str, ...]
+    matched: bool
+
+    def describe(self) -> str:
+        """One line: the step, the actual outcome, and the expectation if it differs."""
+        actual = self.outcome + (f" {list(self.rules)}" if self.rules else "")
+        status = "ok  " if self.matched else "FAIL"
+        at, label = self.step.event["at"], self.step.label
+        line = f"{status} line {self.step.line:>4}  {at}  {label}: {actual}"
+        if not self.matched:
+            line += f" (expected {self.step.expect.describe()})"
+            line += "".join(f"\n        {m}" for m in self.messages)
+        return line
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """Every step's result, in order."""
+
+    scenario: Scenario
+    steps: list[StepResult]
+
+    @property
+    def passed(self) -> bool:
+        return all(step.matched for step in self.steps)
+
+    @property
+    def mismatches(self) -> list[StepResult]:
+        return [step for step in self.steps if not step.matched]
+
+    @property
+    def refusals(self) -> int:
+        return sum(1 for step in self.steps if step.outcome == "refused")
+
+    def report(self) -> str:
+        """A plain-text account of the run, one line per step."""
+        head = f"{self.scenario.path}: {self.scenario.production}"
+        verdict = "passed" if self.passed else f"{len(self.mismatches)} step(s) differ"
+        return "\n".join([head, *(s.describe() for s in self.steps), verdict])
+
+
+def run_scenario(scenario: Scenario, submit: Submit) -> ScenarioResult:
+    """Submit every step of ``scenario`` in order and compare each outcome with its expectation.
+
+    An input error (ProtocolError) from ``submit`` is a step outcome ("error"), not a crash.
+    """
+    results = []
+    for step in scenario.steps:
+        try:
+            decision = submit(dict(step.event))
+        except ProtocolError as error:
+            results.append(_result(step, "error", (), (str(error),)))
+            continue
+        if decision.outcome == "refused":
+            refused = [e for e in decision.events if e["type"] == "AttemptRefused"]
+            rules = tuple(refused[-1]["rules"]) if refused else ()
+            messages = tuple(f.message for f in decision.findings if f.severity == Severity.BLOCK)
+        else:
+            rules = tuple(decision.rule_ids)
+            messages = tuple(f.message for f in decision.findings)
+        results.append(_result(step, decision.outcome, rules, messages))
+    return ScenarioResult(scenario, results)
+
+
+def _result(
+    step: Step, outcome: str, rules: tuple[str, ...], messages: tuple[str, ...]
+) -> StepResult:
+    return StepResult(
+        step, outcome, rules, messages, _matches(step.expect, outcome, rules, messages)
+    )
+
+
+def _matches(
+    expect: Expectation, outcome: str, rules: tuple[str, ...], messages: tuple[str, ...]
+) -> bool:
+    if expect.outcome != outcome:
+        return False
+    if expect.outcome == "error":
+        return expect.error is None or any(expect.error in m for m in messages)
+    return expect.rules is None or expect.rules == frozenset(rules)
