@@ -296,3 +296,16 @@ def test_every_mangled_private_key_is_refused() -> None:
             continue
         accepted.append(variant)
     assert accepted == []
+
+
+def test_a_signature_in_non_canonical_base64_is_refused() -> None:
+    """Flipping the spare bits of the last base64 character keeps the bytes but changes the note."""
+    blob = PETER_SIGNED_NOTE.rstrip("\n").rsplit(" ", 1)[1]
+    # 68 bytes encode to 92 characters ending "=": the character before it carries 2 spare bits.
+    last = blob[-2]
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    twin = alphabet[alphabet.index(last) ^ 1]
+    altered = PETER_SIGNED_NOTE.replace(blob, blob[:-2] + twin + blob[-1])
+    assert base64.b64decode(altered.rstrip("\n").rsplit(" ", 1)[1]) == base64.b64decode(blob)
+    with pytest.raises(NoteError, match="canonical base64"):
+        open_note(altered, [PETER_V])

@@ -7,12 +7,34 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-from showclear.cli import ledger
+from showclear.cli import (
+    custody,
+    day,
+    demo,
+    incidents,
+    inventory,
+    ledger,
+    people,
+    reports,
+    scenario,
+    serve,
+    setups,
+    views,
+)
 from showclear.cli.context import CliState, ExitCode, default_db, err_console
 from showclear.ledger import LedgerError
-from showclear.service import BadRequest, KeyFileError, NotFound, ServiceError
-from showclear.store import ProductionNotFound, StoreError
+from showclear.protocol import ProtocolError, UnknownReferenceError
+from showclear.service import (
+    AuthError,
+    BadRequest,
+    Forbidden,
+    KeyFileError,
+    NotFound,
+    ServiceError,
+)
+from showclear.store import DatabaseNotFound, ProductionNotFound, StoreError
 
 __all__ = ["app", "main"]
 
@@ -51,10 +73,20 @@ def _global(
 
 
 ledger.register(app)
+demo.register(app)
+scenario.register(app)
+serve.register(app)
+for _module in (people, day, inventory, setups, custody, incidents, views, reports):
+    _module.register(app)
 
 _EXIT_FOR: list[tuple[type[BaseException], ExitCode]] = [
+    (AuthError, ExitCode.AUTH),
+    (Forbidden, ExitCode.AUTH),
+    (UnknownReferenceError, ExitCode.NOT_FOUND),
+    (ProtocolError, ExitCode.USAGE),
     (NotFound, ExitCode.NOT_FOUND),
     (ProductionNotFound, ExitCode.NOT_FOUND),
+    (DatabaseNotFound, ExitCode.NOT_FOUND),
     (BadRequest, ExitCode.USAGE),
     (KeyFileError, ExitCode.UNAVAILABLE),
     (StoreError, ExitCode.UNAVAILABLE),
@@ -66,20 +98,23 @@ _EXIT_FOR: list[tuple[type[BaseException], ExitCode]] = [
 def main() -> None:
     """Run the CLI, turning known errors into one clear message and an exit code."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except tuple(e for e, _ in _EXIT_FOR) as e:
         code = next(c for t, c in _EXIT_FOR if isinstance(e, t))
-        err_console.print(f"[bold red]Error:[/] {e}")
+        err_console.print(f"[bold red]Error:[/] {escape(str(e))}")
         sys.exit(code)
     except typer.Exit as e:
         sys.exit(e.exit_code)
     except typer.Abort:
         err_console.print("Aborted.")
         sys.exit(ExitCode.FAILED)
-    except Exception as e:  # click's usage errors
-        import click
-
-        if isinstance(e, click.ClickException):
-            e.show()
-            sys.exit(e.exit_code)
-        raise
+    except typer.TyperException as e:  # usage errors: bad options, unknown commands
+        # Typer vendors click: these are not click.ClickException.
+        show = getattr(e, "show", None)
+        if not callable(show):
+            raise
+        show()
+        sys.exit(e.exit_code)
+    # Outside standalone mode, click returns the code of a typer.Exit instead of raising it.
+    if isinstance(code, int) and code:
+        sys.exit(code)

@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from showclear.service import App, build_app
+from showclear.service import App, BadRequest, Clock, FixedClock, build_app, parse_time
 
 __all__ = ["CliState", "ExitCode", "err_console", "out_console", "state"]
 
@@ -27,10 +27,28 @@ class ExitCode(IntEnum):
     NOT_FOUND = 3  # an unknown production, person, weapon, lot, entry or checkpoint
     REFUSED = 4  # a safety rule refused the command
     UNAVAILABLE = 5  # the database or the production's key cannot be used
+    AUTH = 6  # a PIN was wrong or missing, the person is locked out, or their role may not
 
 
 def default_db() -> str:
     return os.environ.get("SHOWCLEAR_DB") or "showclear.db"
+
+
+def env_clock() -> Clock | None:
+    """A clock fixed at $SHOWCLEAR_NOW (an RFC 3339 time), for tests and scripts; else None.
+
+    Raises:
+        BadRequest: SHOWCLEAR_NOW is set but is not a time.
+    """
+    text = os.environ.get("SHOWCLEAR_NOW")
+    if not text:
+        return None
+    try:
+        return FixedClock(parse_time(text))
+    except ValueError:
+        raise BadRequest(
+            f"SHOWCLEAR_NOW={text!r} is not a time like 2026-11-25T08:00:00Z"
+        ) from None
 
 
 @dataclass
@@ -42,9 +60,10 @@ class CliState:
     production: str | None = None
     _app: App | None = None
 
-    def app(self) -> App:
+    def app(self, *, create: bool = False) -> App:
+        """The App for --db; only ``init`` may create a database that is not there yet."""
         if self._app is None:
-            self._app = build_app(self.db, key_dir=self.key_dir)
+            self._app = build_app(self.db, key_dir=self.key_dir, clock=env_clock(), create=create)
         return self._app
 
     def slug(self) -> str:

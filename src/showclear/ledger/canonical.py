@@ -63,14 +63,18 @@ def _check(value: object, path: str) -> None:
 
 
 def _check_text(text: str, path: str, *, is_key: bool) -> None:
-    for ch in text:
-        code = ord(ch)
-        if 0xD800 <= code <= 0xDFFF:
-            raise EncodingError(f"{path}: lone surrogate U+{code:04X} is not valid UTF-8")
-        # JCS sorts keys by UTF-16 code units; refusing astral keys keeps our
-        # code-point sort identical to it.
-        if is_key and code > 0xFFFF:
-            raise EncodingError(f"{path}: keys outside the Basic Multilingual Plane are refused")
+    if text.isascii():  # the common case, checked at C speed
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise EncodingError(
+            f"{path}: lone surrogate U+{ord(text[e.start]):04X} is not valid UTF-8"
+        ) from None
+    # JCS sorts keys by UTF-16 code units; refusing astral keys keeps our
+    # code-point sort identical to it.
+    if is_key and max(text) > "\uffff":
+        raise EncodingError(f"{path}: keys outside the Basic Multilingual Plane are refused")
 
 
 def canonical_json(value: object) -> bytes:

@@ -220,6 +220,10 @@ def open_note(note: str, verifiers: Sequence[Ed25519Verifier]) -> tuple[str, lis
             blob = base64.b64decode(b64, validate=True)
         except (ValueError, binascii.Error) as e:
             raise NoteError(f"signature by {name} is not base64") from e
+        # Standard base64 leaves spare bits in a final character; only the canonical
+        # encoding is accepted, so no byte of a signed note can change unnoticed.
+        if base64.b64encode(blob).decode() != b64:
+            raise NoteError(f"signature by {name} is not in canonical base64")
         if len(blob) < 5:
             raise NoteError(f"signature by {name} is too short")
         verifier = known.get((name, blob[:4]))

@@ -7,16 +7,29 @@ event and records the decision (the service passes one that appends to a real le
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from showclear.protocol import Decision, ProtocolError, Severity
+from showclear.protocol import Finding, ProtocolError, Severity
 from showclear.scenarios.model import Expectation, Scenario, Step
 
 __all__ = ["ScenarioResult", "StepResult", "Submit", "run_scenario"]
 
-Submit = Callable[[dict[str, Any]], Decision]
+class Decided(Protocol):
+    """What a submit returns: a protocol ``Decision`` or the service's ``Outcome``."""
+
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def findings(self) -> Sequence[Finding]: ...
+    @property
+    def events(self) -> Sequence[dict[str, Any]]: ...
+    @property
+    def rule_ids(self) -> list[str]: ...
+
+
+Submit = Callable[[dict[str, Any]], Decided]
 
 
 @dataclass(frozen=True)

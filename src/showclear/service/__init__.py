@@ -2,22 +2,35 @@
 
 from showclear.service.app import App, build_app, slugify
 from showclear.service.clock import Clock, FixedClock, SystemClock, format_time, parse_time
-from showclear.service.errors import BadRequest, KeyFileError, NotFound, ServiceError
+from showclear.service.errors import (
+    AuthError,
+    BadRequest,
+    Forbidden,
+    KeyFileError,
+    NotFound,
+    ServiceError,
+)
+from showclear.service.identity import TRUSTED, Credentials, Trusted
 from showclear.service.keys import FileKeyring, Keyring, MemoryKeyring
 from showclear.service.verify import VerifyReport
 
 __all__ = [
+    "TRUSTED",
     "App",
+    "AuthError",
     "BadRequest",
     "Clock",
+    "Credentials",
     "FileKeyring",
     "FixedClock",
+    "Forbidden",
     "KeyFileError",
     "Keyring",
     "MemoryKeyring",
     "NotFound",
     "ServiceError",
     "SystemClock",
+    "Trusted",
     "VerifyReport",
     "build_app",
     "format_time",

@@ -7,13 +7,29 @@ place that wires storage, keys and the clock together.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from showclear.bundle import BundleSummary, build_bundle
 from showclear.ledger import canonical_json
+from showclear.protocol import Projection, ProtocolError, apply, validate_event
+from showclear.service import sessions, views
+from showclear.service.auth import set_secret
+from showclear.service.authz import ACCOUNTS, authorize, authorize_account, authorize_read
 from showclear.service.clock import Clock, SystemClock, format_time
-from showclear.service.errors import BadRequest, NotFound
+from showclear.service.commands import Outcome, run_decision, stored_changes
+from showclear.service.errors import AuthError, BadRequest, Forbidden, NotFound
+from showclear.service.forensics import Forensics
+from showclear.service.identity import (
+    Credentials,
+    Trusted,
+    apply_confirmations,
+    confirmers,
+)
 from showclear.service.keys import FileKeyring, Keyring
 from showclear.service.ledger import (
     AppendResult,
@@ -22,8 +38,8 @@ from showclear.service.ledger import (
     prove_consistency,
     prove_inclusion,
 )
-from showclear.service.verify import Progress, VerifyReport, verify_ledger
-from showclear.store import ProductionInfo, Store, StoreError, open_store
+from showclear.service.verify import Progress, VerifyFailed, VerifyReport, verify_ledger
+from showclear.store import EntryRow, ProductionInfo, Store, StoreError, open_store
 
 __all__ = ["App", "build_app", "slugify"]
 
@@ -45,6 +61,9 @@ class App:
         self.store = store
         self.keyring = keyring
         self.clock = clock
+        # One writer per production at a time (DESIGN); productions do not share a lock.
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
 
     def close(self) -> None:
         self.store.close()
@@ -103,8 +122,11 @@ class App:
             "origin": origin,
             "public_key": info.verifier_key,
         }
-        # The production and its first entry are one transaction: never one without the other.
+        # The production, its first entry and its projection are one transaction.
+        projection = Projection.empty()
+        apply(projection, first)
         with self.store.create_production(info) as session:
+            session.replace_projection(projection.records())
             append_entries(session, signer, [canonical_json(first)])
         return self.production(slug)
 
@@ -114,12 +136,27 @@ class App:
 
     # -- the ledger --------------------------------------------------------
 
-    def append(self, slug: str, events: Sequence[Any]) -> AppendResult:
-        """Append events as canonical entries under one new signed checkpoint."""
+    def append_unchecked(self, slug: str, events: Sequence[Any]) -> AppendResult:
+        """Append already-decided events under one new checkpoint, WITHOUT evaluating rules.
+
+        For replaying a record that was decided elsewhere (imports, benchmarks and
+        ledger tests); every command from a person goes through :meth:`submit`. The
+        events are still validated and folded into the projection in the same
+        transaction, so the ledger and the projection never disagree.
+
+        Raises:
+            ProtocolError: an event is not a valid protocol event (nothing is appended).
+            EncodingError: an event cannot be a canonical entry (nothing is appended).
+        """
         data = [canonical_json(e) for e in events]
-        info = self.production(slug)
-        signer = self.keyring.signer_for(info.verifier_key)
+        signer = self.keyring.signer_for(self.production(slug).verifier_key)
         with self.store.write(slug) as session:
+            projection = Projection.from_records(session.projection())
+            changed: set[str] = set()
+            for event in events:
+                validate_event(event)
+                changed |= apply(projection, event)
+            session.put_projection(stored_changes(projection, changed))
             return append_entries(session, signer, data)
 
     def checkpoint(self, slug: str, size: int | None = None) -> str:
@@ -147,9 +184,306 @@ class App:
             return prove_consistency(session, old_size, new_size)
 
     def verify(self, slug: str, progress: Progress | None = None) -> VerifyReport:
-        """Recompute and check everything stored for the production."""
+        """Recompute and check everything stored, and rebuild the projection from the ledger."""
+        rebuilt = Projection.empty()
+
+        def replay(index: int, event: Any) -> None:
+            try:
+                apply(rebuilt, event)
+            except ProtocolError as e:
+                raise VerifyFailed(f"entry {index} cannot be replayed: {e}") from e
+
         with self.store.read(slug) as session:
-            return verify_ledger(session, progress=progress)
+            report = verify_ledger(session, progress=progress, on_entry=replay)
+            if report.ok:
+                try:
+                    _compare_projection(rebuilt.records(), session.projection())
+                except VerifyFailed as e:
+                    report.problem = str(e)
+        return report
+
+    # -- the protocol ------------------------------------------------------
+
+    def set_pin(self, slug: str, person: str, secret: str) -> None:
+        """Store a person's PIN or password (argon2 hash only)."""
+        with self.store.write(slug) as session:
+            if Projection.from_records(session.projection()).person(person) is None:
+                raise NotFound(f"there is no person {person!r} on this production")
+            set_secret(session, person, secret)
+
+    def authenticate(self, slug: str, person: str, secret: str) -> None:
+        """Check a person's PIN; a failure is recorded even though this raises.
+
+        The argon2 check runs outside any transaction; only its outcome is written,
+        so a slow PIN check never holds the database's write lock.
+
+        Raises:
+            LockedOut: too many wrong PINs in a row (an AuthError).
+            AuthError: wrong or missing PIN.
+        """
+        with self.store.read(slug) as session:
+            credential = session.credential(person)
+        now = self.clock.now()
+        check = sessions.check_pin(credential, person, secret, now)
+        if not check.needs_write:
+            if (refusal := check.refusal()) is not None:
+                raise refusal
+            return
+        failure: Exception | None = None
+        with self.store.write(slug) as session:
+            try:
+                sessions.record_pin_attempt(session, check, secret, now)
+            except Exception as e:  # commit the failure count, then raise
+                failure = e
+        if failure is not None:
+            raise failure
+
+    @contextmanager
+    def _writer(self, slug: str) -> Iterator[Any]:
+        """A write session on ``slug``, taken only after this process's lock on that production."""
+        with self._locks_guard:
+            lock = self._locks.setdefault(slug, threading.Lock())
+        with lock, self.store.write(slug) as session:
+            yield session
+
+    def submit(
+        self,
+        slug: str,
+        proposed: dict[str, Any],
+        auth: Credentials | Trusted | sessions.SignedIn,
+    ) -> Outcome:
+        """Decide a proposed event against the rules and record the outcome.
+
+        With :class:`Credentials`, the actor and every confirming person are
+        authenticated first and confirmation fields are set from who was checked.
+
+        With :class:`~showclear.service.sessions.SignedIn` (the API), the actor is the
+        person of a checked session or token, who counts as confirming for themselves.
+
+        Raises:
+            AuthError: a wrong or locked-out PIN (nothing is appended).
+            Forbidden: the actor's roles do not allow the command (nothing is appended).
+            ProtocolError: a malformed event or unknown reference (nothing is appended).
+        """
+        if isinstance(auth, sessions.SignedIn):
+            return self._submit_signed_in(slug, proposed, auth)
+        event = dict(proposed)
+        if isinstance(auth, Credentials):
+            event["actor"] = auth.actor
+            if auth.actor is not None:
+                if auth.secret is None:
+                    raise BadRequest(f"{auth.actor} must give their PIN")
+                self.authenticate(slug, auth.actor, auth.secret)
+            confirmed: set[str] = set()
+            for person in confirmers(event):
+                secret = auth.confirmations.get(person)
+                if secret is not None:
+                    self.authenticate(slug, person, secret)
+                    confirmed.add(person)
+            event = apply_confirmations(event, confirmed)
+        info = self.production(slug)
+        signer = self.keyring.signer_for(info.verifier_key)
+        with self._writer(slug) as session:
+            # The time is taken under the write lock, so that concurrent commands
+            # are recorded in the order they are decided (DESIGN: Time).
+            event.setdefault("at", format_time(self.clock.now()))
+            if isinstance(auth, Credentials):
+                projection = Projection.from_records(session.projection())
+                authorize(projection, auth.actor, str(event.get("type")))
+            return run_decision(session, signer, event)
+
+    def _submit_signed_in(
+        self, slug: str, proposed: dict[str, Any], auth: sessions.SignedIn
+    ) -> Outcome:
+        principal = auth.principal
+        actor = principal.person
+        kind = str(proposed.get("type"))
+        # An anonymous concern names nobody (INC-CONCERN), though only a member may raise it.
+        anonymous = kind == "ConcernRaised" and proposed.get("anonymous") is True
+        event = {**proposed, "actor": None if anonymous else actor}
+        confirming = confirmers(event)
+        if confirming:
+            # Roles first: a forbidden request writes nothing, not even a PIN failure count.
+            authorize(self.projection(slug), actor, kind)
+        confirmed: set[str] = set()
+        for person in confirming:
+            if person == actor:
+                confirmed.add(person)  # signed in already
+            elif (secret := auth.confirmations.get(person)) is not None:
+                self.authenticate(slug, person, secret)
+                confirmed.add(person)
+        event = apply_confirmations(event, confirmed)
+        signer = self.keyring.signer_for(self.production(slug).verifier_key)
+        with self._writer(slug) as session:
+            now = self.clock.now()
+            self._check_login(session, principal, now)
+            authorize(Projection.from_records(session.projection()), actor, kind)
+            event.setdefault("at", format_time(now))
+            return run_decision(session, signer, event)
+
+    # -- views -------------------------------------------------------------
+
+    def board(self, slug: str) -> views.Board:
+        with self.store.read(slug) as session:
+            return views.board(session)
+
+    def rounds(self, slug: str) -> list[dict[str, Any]]:
+        with self.store.read(slug) as session:
+            return views.rounds(session)
+
+    def history(self, slug: str, weapon: str) -> list[dict[str, Any]]:
+        with self.store.read(slug) as session:
+            if Projection.from_records(session.projection()).weapon(weapon) is None:
+                raise NotFound(f"there is no weapon {weapon!r} in this production's inventory")
+            return views.weapon_history(session, weapon)
+
+    def custody_at(self, slug: str, weapon: str, at: str) -> dict[str, Any] | None:
+        with self.store.read(slug) as session:
+            return views.custody_at(session, weapon, at)
+
+    def projection(self, slug: str) -> Projection:
+        with self.store.read(slug) as session:
+            return Projection.from_records(session.projection())
+
+    def entries(self, slug: str, start: int, limit: int) -> tuple[int, list[EntryRow]]:
+        """The ledger's size and up to ``limit`` entries from index ``start``.
+
+        Raises:
+            BadRequest: a negative start, or a limit below 1.
+        """
+        if start < 0 or limit < 1:
+            raise BadRequest("entries start at index 0 and come at least one at a time")
+        with self.store.read(slug) as session:
+            size = session.size()
+            return size, list(session.entries(start, min(start + limit, size)))
+
+    # -- forensics and export (service/forensics/, bundle/) -------------------
+
+    @contextmanager
+    def forensics(self, slug: str) -> Iterator[Forensics]:
+        """Forensic queries over one consistent snapshot of the production's ledger."""
+        with self.store.read(slug) as session:
+            yield Forensics(session)
+
+    def export_bundle(self, slug: str) -> tuple[bytes, BundleSummary]:
+        """The production's whole ledger as an offline-verifiable bundle (zip bytes)."""
+        with self.store.read(slug) as session:
+            rows = session.entries(0, session.size())
+            key = session.production().verifier_key
+            return build_bundle(key, (row.data for row in rows), session.checkpoints())
+
+    # -- signing in (service/sessions.py) ------------------------------------
+
+    def login(
+        self,
+        slug: str,
+        person: str,
+        secret: str,
+        *,
+        kind: sessions.Kind = "session",
+        label: str | None = None,
+        ttl: timedelta | None = None,
+    ) -> sessions.Issued:
+        """Check a person's PIN and open a session (or an API token) on this production.
+
+        Raises:
+            LockedOut: too many wrong PINs in a row.
+            AuthError: wrong or missing PIN; unknown person.
+            BadRequest: a lifetime out of bounds.
+        """
+        self.authenticate(slug, person, secret)
+        with self.store.write(slug) as session:
+            return sessions.issue(
+                session, person, self.clock.now(), kind=kind, label=label, ttl=ttl
+            )
+
+    def create_token(
+        self, slug: str, person: str, secret: str, *, label: str | None, ttl: timedelta | None
+    ) -> sessions.Issued:
+        """Check a person's PIN and issue an API token for a device; the secret is shown once."""
+        return self.login(slug, person, secret, kind="token", label=label, ttl=ttl)
+
+    def principal_for_token(self, slug: str, token: str | None) -> sessions.Principal:
+        """The member a session or API token speaks for on ``slug``, allowed to read it.
+
+        Raises:
+            AuthError: no token, or an unknown, revoked or expired one.
+            Forbidden: the token belongs to another production, or its person is
+                not a member (authorize_read).
+        """
+        if not token:
+            raise AuthError("sign in first: log in, or send an API token")
+        other = sessions.production_of(token)
+        if other is not None and other != slug:
+            raise Forbidden(f"this session or token is for production {other!r}, not {slug!r}")
+        with self.store.read(slug) as session:
+            login = sessions.resolve(session, token, self.clock.now())
+            projection = Projection.from_records(session.projection())
+        authorize_read(projection, login.person)
+        person = projection.person(login.person)
+        roles = tuple(person["roles"]) if person else ()
+        return sessions.Principal(slug, login.person, roles, login)
+
+    def tokens(self, slug: str, principal: sessions.Principal) -> list[sessions.TokenInfo]:
+        """The principal's own sessions and tokens, or everyone's for oversight roles."""
+        with self.store.read(slug) as session:
+            self._check_login(session, principal, self.clock.now())
+            oversight = Projection.from_records(session.projection()).person(principal.person)
+            sees_all = oversight is not None and bool(ACCOUNTS & set(oversight["roles"]))
+            rows = session.logins(None if sees_all else principal.person)
+            return [sessions.TokenInfo.of(row) for row in rows]
+
+    def revoke_token(self, slug: str, principal: sessions.Principal, token_id: str) -> None:
+        """Revoke a session or token: one's own, or anyone's for oversight roles.
+
+        Raises:
+            NotFound: no live session or token by that id on this production.
+            Forbidden: it is someone else's and the principal has no oversight role.
+        """
+        with self.store.write(slug) as session:
+            now = self.clock.now()
+            self._check_login(session, principal, now)
+            found = [row for row in session.logins() if row.id == token_id]
+            if not found or found[0].revoked_at is not None:
+                raise NotFound(f"there is no live session or token {token_id!r} here")
+            projection = Projection.from_records(session.projection())
+            authorize_account(projection, principal.person, found[0].person)
+            session.revoke_login(token_id, format_time(now))
+
+    def change_pin(
+        self, slug: str, principal: sessions.Principal, person: str, new: str, current: str | None
+    ) -> None:
+        """Set a person's PIN: one's own with the current PIN, anyone's for oversight roles.
+
+        Raises:
+            Forbidden: someone else's PIN without an oversight role.
+            AuthError: one's own PIN without the right current one.
+            NotFound: no such person.
+        """
+        with self.store.read(slug) as session:
+            self._check_login(session, principal, self.clock.now())
+            projection = Projection.from_records(session.projection())
+        if projection.person(person) is None:
+            raise NotFound(f"there is no person {person!r} on this production")
+        authorize_account(projection, principal.person, person)
+        if person == principal.person:
+            if current is None:
+                raise AuthError("give your current PIN to set a new one")
+            self.authenticate(slug, person, current)
+        self.set_pin(slug, person, new)
+
+    def _check_login(self, session: Any, principal: sessions.Principal, now: Any) -> None:
+        # A session or token revoked (or expired) after the request was authenticated
+        # stops here, inside the transaction that would act on it.
+        sessions.check_still_valid(session, principal, now)
+
+
+def _compare_projection(rebuilt: dict[str, Any], stored: dict[str, Any]) -> None:
+    for key in sorted(set(rebuilt) | set(stored)):
+        if rebuilt.get(key) != stored.get(key):
+            raise VerifyFailed(
+                f"the stored projection record {key!r} differs from a rebuild from the ledger"
+            )
 
 
 def build_app(
@@ -158,7 +492,12 @@ def build_app(
     key_dir: Path | None = None,
     clock: Clock | None = None,
     keyring: Keyring | None = None,
+    create: bool = True,
 ) -> App:
-    """Wire a store, a keyring and a clock into an :class:`App`."""
-    store = open_store(db)
+    """Wire a store, a keyring and a clock into an :class:`App`.
+
+    With ``create`` False, a database that does not exist yet is an error
+    (``StoreUnavailable``) rather than a new empty file.
+    """
+    store = open_store(db, create=create)
     return App(store, keyring or FileKeyring(key_dir), clock or SystemClock())

@@ -4,6 +4,8 @@ The tree::
 
     ServiceError                 a request the service cannot carry out
     ├── KeyFileError             the production's private key is missing or unsafe
+    ├── AuthError                a wrong, missing or locked-out PIN or password
+    ├── Forbidden                the person's roles do not allow the command
     ├── NotFound                 an unknown production, entry or checkpoint
     └── BadRequest               arguments that make no sense (index past the end, ...)
 
@@ -13,7 +15,7 @@ Ledger errors (``showclear.ledger.LedgerError``), store errors
 
 from __future__ import annotations
 
-__all__ = ["BadRequest", "KeyFileError", "NotFound", "ServiceError"]
+__all__ = ["AuthError", "BadRequest", "Forbidden", "KeyFileError", "NotFound", "ServiceError"]
 
 
 class ServiceError(Exception):
@@ -30,3 +32,11 @@ class NotFound(ServiceError, LookupError):
 
 class BadRequest(ServiceError, ValueError):
     """The arguments do not make sense for this ledger."""
+
+
+class AuthError(ServiceError):
+    """A person could not be authenticated: wrong, missing or locked-out credential."""
+
+
+class Forbidden(ServiceError):
+    """The person is known, but their roles do not allow what they asked."""

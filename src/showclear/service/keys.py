@@ -38,6 +38,7 @@ class FileKeyring:
 
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory or default_key_dir()
+        self._loaded: dict[str, Ed25519Signer] = {}
 
     def _path(self, verifier: Ed25519Verifier) -> Path:
         safe = verifier.name.replace("/", "_").replace(":", "_")
@@ -46,7 +47,12 @@ class FileKeyring:
     def create(self, origin: str) -> Ed25519Signer:
         """Generate a key named ``origin`` and write it, readable by its owner only."""
         signer = Ed25519Signer.generate(origin)
-        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as e:
+            raise KeyFileError(
+                f"cannot use {self.directory} as the key directory: {e.strerror}"
+            ) from e
         path = self._path(signer.verifier())
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -64,6 +70,8 @@ class FileKeyring:
         Raises:
             KeyFileError: the file is missing, readable by others, or holds another key.
         """
+        if verifier_key in self._loaded:
+            return self._loaded[verifier_key]
         verifier = Ed25519Verifier.from_verifier_key(verifier_key)
         path = self._path(verifier)
         try:
@@ -84,6 +92,7 @@ class FileKeyring:
         signer = Ed25519Signer.from_private_key_string(text.strip())
         if signer.verifier().verifier_key() != verifier_key:
             raise KeyFileError(f"the key file {path} holds a different key")
+        self._loaded[verifier_key] = signer
         return signer
 
 

@@ -51,10 +51,13 @@ def append_entries(
     edge = CompactRange(size, session.nodes(CompactRange.peak_coords(size)))
     rows: list[EntryRow] = []
     nodes: list[tuple[int, int, bytes]] = []
+    append = edge.append
     for data in entries:
         leaf = leaf_hash(data)
-        rows.append(EntryRow(edge.size, data, leaf))
-        nodes.extend(n for n in edge.append(leaf) if n[0] > 0)
+        made = append(leaf)  # (0, index, leaf), then every node above it this leaf completes
+        rows.append(EntryRow(made[0][1], data, leaf))
+        if len(made) > 1:
+            nodes += made[1:]
     session.add_entries(rows)
     if nodes:
         session.add_nodes(nodes)

@@ -1,43 +1,61 @@
 """Full verification of a production's ledger from its stored bytes.
 
-Checks, in one pass over the entries (DESIGN, "The ledger format"):
+Checks, over the entries in index order (DESIGN, "The ledger format"):
 
-1. indexes run 0, 1, 2, ... with none missing and none added;
+1. indexes run 0, 1, 2, ... with none missing, none added, and none past the
+   latest signed checkpoint;
 2. every leaf hash is recomputed from the entry's exact stored bytes;
 3. every entry is canonical JSON, and entry 0 names the production's key;
 4. every stored tree node is recomputed, and no stored node is left over;
 5. the root at every stored checkpoint is recomputed, and every checkpoint's
-   signature verifies with the production's key;
+   signature verifies with the production's key (signed notes accept only
+   canonical base64, so not one stored byte can change unnoticed);
 6. each checkpoint is consistent with the next (an RFC 9162 proof, verified);
 7. the latest checkpoint covers every entry, and the production's size agrees.
 
-The first failure stops the check and is named in the report.
+The first failure, in entry order, stops the check and is named in the report.
+Entries, and the stored nodes they complete, are read in chunks; each chunk is
+hashed first (steps 1, 2, 4: the ``hashing_seconds`` of the report, reading
+excluded) and then decoded and checked (steps 3, 5) up to the first hashing
+failure, so the failure reported is the same as if every step ran entry by entry.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from showclear.ledger import (
+    EMPTY_ROOT,
+    LEAF_PREFIX,
+    MAX_ENTRY_BYTES,
+    MAX_SAFE_INTEGER,
+    NODE_PREFIX,
     CompactRange,
     Ed25519Verifier,
+    EncodingError,
     LedgerError,
     consistency_proof,
-    leaf_hash,
     open_checkpoint,
     parse_entry,
     verify_consistency,
 )
-from showclear.store import Session
+from showclear.store import EntryRow, Session, StoreError
 
 __all__ = ["VerifyFailed", "VerifyReport", "verify_ledger"]
 
 Progress = Callable[[int, int], None]
 EntryHook = Callable[[int, Any], None]
+
+#: Entries read, hashed and then decoded together.
+_CHUNK = 2048
+#: The lowest index a BIGINT can hold: a row stored below 0 is damage too.
+_LOWEST_INDEX = -(2**63)
 
 
 class VerifyFailed(Exception):
@@ -61,41 +79,6 @@ class VerifyReport:
         return self.problem is None
 
 
-class _StoredLevels:
-    """Streams of stored nodes, one per level, consumed as the tree is rebuilt."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-        self._streams: dict[int, Iterator[tuple[int, bytes]]] = {}
-        self.count = 0
-
-    def _stream(self, level: int) -> Iterator[tuple[int, bytes]]:
-        if level not in self._streams:
-            self._streams[level] = self._session.level_nodes(level)
-        return self._streams[level]
-
-    def expect(self, level: int, index: int, computed: bytes) -> None:
-        got = next(self._stream(level), None)
-        first, last = index << level, ((index + 1) << level) - 1
-        where = f"tree node (level {level}, index {index}) over entries {first}-{last}"
-        if got is None or got[0] > index:
-            raise VerifyFailed(f"{where} is missing from the database")
-        if got[0] < index:
-            raise VerifyFailed(f"tree node (level {level}, index {got[0]}) is stored twice")
-        if got[1] != computed:
-            raise VerifyFailed(f"{where} does not match the hash of those entries")
-        self.count += 1
-
-    def leftovers(self, max_level: int) -> None:
-        for level in range(1, max_level + 1):
-            extra = next(self._stream(level), None)
-            if extra is not None:
-                raise VerifyFailed(
-                    f"tree node (level {level}, index {extra[0]}) belongs to no entry "
-                    "of this ledger (inserted or left behind by deleted entries)"
-                )
-
-
 def verify_ledger(
     session: Session,
     *,
@@ -114,7 +97,7 @@ def verify_ledger(
         _verify(session, report, progress, on_entry)
     except VerifyFailed as e:
         report.problem = str(e)
-    except LedgerError as e:
+    except (LedgerError, StoreError) as e:
         report.problem = f"the ledger cannot be read: {e}"
     report.seconds = time.perf_counter() - started
     return report
@@ -134,81 +117,232 @@ def _verify(
     checkpoints = list(session.checkpoints())
     if not checkpoints:
         raise VerifyFailed("the ledger has no checkpoint")
-    edge = CompactRange()
-    levels = _StoredLevels(session)
+    tree = _Rebuild(session, [size for size, _ in checkpoints])
     pending = iter(checkpoints)
     next_cp = next(pending, None)
-    hashing = 0.0
-    total = info.size
-    for row in session.entries():
-        # 1. No gaps, no insertions.
-        if row.index != edge.size:
-            raise VerifyFailed(
-                f"entry {edge.size} is missing (the next stored entry is {row.index})"
-            )
+    signed_roots: dict[int, bytes] = {}
+    rows = iter(session.entries(_LOWEST_INDEX))
+    while chunk := list(itertools.islice(rows, _CHUNK)):
+        tree.read_ahead(len(chunk))
         t0 = time.perf_counter()
-        # 2. The leaf hash comes from the exact stored bytes.
-        leaf = leaf_hash(row.data)
-        if leaf != row.leaf_hash:
-            raise VerifyFailed(f"entry {row.index}: its bytes do not match its stored leaf hash")
-        # 4. Every node this leaf completes must be stored, identical.
-        for level, index, computed in edge.append(leaf):
-            if level:
-                levels.expect(level, index, computed)
-        hashing += time.perf_counter() - t0
-        # 3. The bytes are canonical JSON; entry 0 names this production's key.
-        try:
-            event = parse_entry(row.data)
-        except LedgerError as e:
-            raise VerifyFailed(f"entry {row.index}: {e}") from e
-        if row.index == 0 and (
-            not isinstance(event, dict) or event.get("public_key") != info.verifier_key
-        ):
-            raise VerifyFailed("entry 0 does not name this production's public key")
-        if on_entry is not None:
-            on_entry(row.index, event)
-        # 5. A checkpoint at this size must have this root and a valid signature.
-        while next_cp is not None and next_cp[0] == edge.size:
-            _check_checkpoint(next_cp, edge.root(), verifier)
-            report.checkpoints += 1
-            next_cp = next(pending, None)
-        if progress is not None and edge.size % 4096 == 0:
-            progress(edge.size, total)
-    report.entries = edge.size
-    report.hashing_seconds = hashing
+        failure = tree.hash(chunk)
+        report.hashing_seconds += time.perf_counter() - t0
+        done = len(chunk) if failure is None else failure[0]
+        for row in itertools.islice(chunk, done):
+            # 3. The bytes are canonical JSON; entry 0 names this production's key.
+            event = _decode(row)
+            if row.index == 0 and (
+                not isinstance(event, dict) or event.get("public_key") != info.verifier_key
+            ):
+                raise VerifyFailed("entry 0 does not name this production's public key")
+            if on_entry is not None:
+                on_entry(row.index, event)
+            # 5. Every checkpoint up to this size has the recomputed root and a valid signature.
+            while next_cp is not None and next_cp[0] <= row.index + 1:
+                signed_roots[next_cp[0]] = _check_checkpoint(next_cp, tree.roots, verifier)
+                report.checkpoints += 1
+                next_cp = next(pending, None)
+        if failure is not None:
+            raise failure[1]
+        if progress is not None:
+            progress(tree.size, info.size)
+    report.entries = tree.size
     if next_cp is not None:
         raise VerifyFailed(
-            f"checkpoint at size {next_cp[0]} claims entries the ledger does not hold "
-            f"(it holds {edge.size}): entries were deleted"
+            f"{_entries(tree.size, tree.signed_size)} missing: the ledger ends after "
+            f"{tree.size} entries, but the checkpoint at size {tree.signed_size} was "
+            f"signed over {tree.signed_size}"
         )
-    levels.leftovers(max(session.max_level(), 0))
-    report.nodes = levels.count
+    tree.no_leftover_nodes(session.max_level())
+    report.nodes = tree.nodes
     # 6. Each checkpoint is consistent with the next.
-    sizes = [size for size, _ in checkpoints]
-    roots = {size: open_checkpoint(note, verifier).root for size, note in checkpoints}
-    for old, new in itertools.pairwise(sizes):
+    for old, new in itertools.pairwise(sorted(signed_roots)):
         try:
             verify_consistency(
-                old, new, roots[old], roots[new], consistency_proof(old, new, session)
+                old,
+                new,
+                signed_roots[old],
+                signed_roots[new],
+                consistency_proof(old, new, session),
             )
         except LedgerError as e:
             raise VerifyFailed(
                 f"checkpoint {old} is not consistent with checkpoint {new}: {e}"
             ) from e
     # 7. Everything is covered by the latest checkpoint.
-    if sizes[-1] != edge.size:
+    if tree.signed_size != tree.size:
         raise VerifyFailed(
-            f"entries {sizes[-1]}-{edge.size - 1} are not covered by any signed checkpoint"
+            f"{_entries(tree.signed_size, tree.size)} not covered by any signed checkpoint"
         )
-    if info.size != edge.size:
+    if info.size != tree.size:
         raise VerifyFailed(
-            f"the production records {info.size} entries but the ledger holds {edge.size}"
+            f"the production records {info.size} entries but the ledger holds {tree.size}"
         )
     if progress is not None:
-        progress(edge.size, total)
+        progress(tree.size, info.size)
 
 
-def _check_checkpoint(checkpoint: tuple[int, str], root: bytes, verifier: Ed25519Verifier) -> None:
+class _Rebuild:
+    """The tree rebuilt from the entries, checked against the stored nodes as it grows.
+
+    It keeps the right edge of the tree (the peaks of RFC 9162 §2.1's complete
+    subtrees) itself, as ``CompactRange`` does, so that each leaf costs one list
+    operation per level it completes and no allocation.
+    """
+
+    def __init__(self, session: Session, checkpoint_sizes: Sequence[int]) -> None:
+        self._session = session
+        self._peaks: list[bytes] = []
+        self._streams: list[Iterator[tuple[int, bytes]]] = []
+        self._ahead: list[Iterator[tuple[int, bytes]]] = []
+        self._wanted = frozenset(checkpoint_sizes)
+        self.signed_size = max(checkpoint_sizes)
+        self.size = 0
+        self.nodes = 0
+        #: The recomputed root at every size a checkpoint is stored for.
+        self.roots: dict[int, bytes] = {0: EMPTY_ROOT}
+
+    def _stream(self, level: int) -> Iterator[tuple[int, bytes]]:
+        while len(self._streams) <= level:
+            self._streams.append(self._session.level_nodes(len(self._streams)))
+        return self._streams[level]
+
+    def read_ahead(self, count: int) -> None:
+        """Read the stored nodes that the next ``count`` leaves complete, level by level."""
+        end = self.size + count
+        self._ahead = [iter(())]
+        for level in range(1, end.bit_length()):
+            completed = (end >> level) - (self.size >> level)
+            self._ahead.append(iter(list(itertools.islice(self._stream(level), completed))))
+
+    def hash(self, rows: Sequence[EntryRow]) -> tuple[int, VerifyFailed] | None:
+        """Steps 1, 2 and 4 for ``rows``; the position and error of the first failure."""
+        sha256, peaks, ahead, wanted = hashlib.sha256, self._peaks, self._ahead, self._wanted
+        size, signed_size = self.size, self.signed_size
+        for position, row in enumerate(rows):
+            # 1. No gaps, no insertions, nothing past the latest signed checkpoint.
+            if row.index != size and size < signed_size:
+                return position, self._misplaced(row.index, size)
+            if row.index >= signed_size:
+                return position, VerifyFailed(
+                    f"entry {row.index} is not covered by any signed checkpoint "
+                    f"(the latest is at size {signed_size}): it was added afterwards"
+                )
+            # 2. The leaf hash comes from the exact stored bytes (RFC 9162 §2.1.1).
+            cur = sha256(LEAF_PREFIX + row.data).digest()
+            if cur != row.leaf_hash:
+                return position, VerifyFailed(
+                    f"entry {row.index}: its bytes do not match its stored leaf hash"
+                )
+            # 4. Each trailing 1-bit of the size closes a complete subtree with the
+            #    peak to its left; that node must be stored, identical.
+            index, level = size, 0
+            while index & 1:
+                cur = sha256(NODE_PREFIX + peaks.pop() + cur).digest()
+                index >>= 1
+                level += 1
+                got = next(ahead[level], None)
+                if got is None or got[0] != index or got[1] != cur:
+                    return position, self._node_problem(level, index, got)
+                self.nodes += 1
+            peaks.append(cur)
+            size += 1
+            self.size = size
+            if size in wanted:
+                self.roots[size] = CompactRange(size, peaks).root()
+        return None
+
+    def _misplaced(self, index: int, size: int) -> VerifyFailed:
+        if index < size:
+            return VerifyFailed(f"entry {index} has an index outside the ledger")
+        return VerifyFailed(
+            f"{_entries(size, min(index, self.signed_size))} missing "
+            f"(the next stored entry is {index})"
+        )
+
+    @staticmethod
+    def _node_problem(level: int, index: int, got: tuple[int, bytes] | None) -> VerifyFailed:
+        first, last = index << level, ((index + 1) << level) - 1
+        where = f"tree node (level {level}, index {index}) over entries {first}-{last}"
+        if got is None or got[0] > index:
+            return VerifyFailed(f"{where} is missing from the database")
+        if got[0] < index:
+            return VerifyFailed(_extra_node(level, got[0]))
+        return VerifyFailed(f"{where} does not match the hash of those entries")
+
+    def no_leftover_nodes(self, max_level: int) -> None:
+        """Every stored node must have been recomputed: none may be left unread."""
+        # Level 0 too: leaf hashes live with the entries, so any level-0 node is extra.
+        for level in range(max(max_level, 0) + 1):
+            extra = next(self._stream(level), None)
+            if extra is not None:
+                raise VerifyFailed(_extra_node(level, extra[0]))
+
+
+def _extra_node(level: int, index: int) -> str:
+    return (
+        f"tree node (level {level}, index {index}) belongs to no entry of this ledger "
+        "(inserted, or left behind by deleted entries)"
+    )
+
+
+def _entries(start: int, end: int) -> str:
+    """``entry 4 is`` or ``entries 4-9 are``, for the half-open range ``[start, end)``."""
+    return f"entry {start} is" if end - start <= 1 else f"entries {start}-{end - 1} are"
+
+
+# -- step 3: canonical entries ------------------------------------------------------
+
+# The same encoder as showclear.ledger.canonical; tests/service/test_verify_canonical.py
+# holds _decode to parse_entry's verdict, so the two cannot drift apart unnoticed.
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+)
+
+
+def _refuse(text: str) -> Any:
+    raise EncodingError(f"entry holds the non-integer number {text}")
+
+
+def _safe_int(text: str) -> int:
+    value = int(text)
+    if abs(value) > MAX_SAFE_INTEGER:
+        raise EncodingError(f"integer {text} is outside ±(2**53 - 1)")
+    return value
+
+
+_DECODER = json.JSONDecoder(parse_float=_refuse, parse_int=_safe_int, parse_constant=_refuse)
+
+
+def _decode(row: EntryRow) -> Any:
+    """The entry's value if its bytes are canonical JSON, as ``parse_entry`` decides.
+
+    A fast path for the usual entry (ASCII, under the size limit, integers in
+    range): it is canonical exactly when decoding and re-encoding gives back the
+    same bytes. Anything else, and every failure, goes through ``parse_entry``,
+    which also words the error.
+    """
+    data = row.data
+    if len(data) <= MAX_ENTRY_BYTES and data.isascii():
+        try:
+            value = _DECODER.decode(data.decode("ascii"))
+            if _ENCODER.encode(value).encode("utf-8") == data:
+                return value
+        except (ValueError, UnicodeError):
+            pass
+    try:
+        return parse_entry(data)
+    except LedgerError as e:
+        raise VerifyFailed(f"entry {row.index}: {e}") from e
+
+
+# -- step 5: checkpoints ------------------------------------------------------------------
+
+
+def _check_checkpoint(
+    checkpoint: tuple[int, str], roots: dict[int, bytes], verifier: Ed25519Verifier
+) -> bytes:
+    """Check one stored checkpoint against the recomputed roots; return its root."""
     size, note = checkpoint
     try:
         signed = open_checkpoint(note, verifier)
@@ -216,7 +350,8 @@ def _check_checkpoint(checkpoint: tuple[int, str], root: bytes, verifier: Ed2551
         raise VerifyFailed(f"checkpoint at size {size}: {e}") from e
     if signed.size != size:
         raise VerifyFailed(f"checkpoint stored at size {size} is signed for size {signed.size}")
-    if signed.root != root:
+    if roots.get(size) != signed.root:
         raise VerifyFailed(
             f"checkpoint at size {size}: the entries do not have the signed root hash"
         )
+    return signed.root

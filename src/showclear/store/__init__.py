@@ -1,13 +1,16 @@
-"""Storage: the port the service uses, and its SQLite backend.
+"""Storage: the port the service uses, and its SQLite and PostgreSQL backends.
 
 ``open_store(url)`` picks the backend from the URL: a file path (or
-``sqlite:///path``) opens SQLite.
+``sqlite:///path``) opens SQLite, ``postgresql://...`` opens PostgreSQL.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from showclear.store.base import EntryRow, ProductionInfo, Session, Store
 from showclear.store.errors import (
+    DatabaseNotFound,
     ProductionExists,
     ProductionNotFound,
     SchemaError,
@@ -16,6 +19,7 @@ from showclear.store.errors import (
 )
 
 __all__ = [
+    "DatabaseNotFound",
     "EntryRow",
     "ProductionExists",
     "ProductionInfo",
@@ -29,18 +33,25 @@ __all__ = [
 ]
 
 
-def open_store(url: str) -> Store:
-    """Open the database at ``url`` (a SQLite file path or ``sqlite:///path``).
+def open_store(url: str, *, migrate: bool = True, create: bool = True) -> Store:
+    """Open the database at ``url``: a SQLite file path, ``sqlite:///path``, or
+    ``postgresql://...``; bring its schema up to date unless ``migrate`` is False.
+    With ``create`` False, a SQLite file that does not exist yet is an error.
 
     Raises:
-        StoreUnavailable: the database cannot be opened.
+        StoreUnavailable: the database cannot be opened, or is missing and not to be created.
         SchemaError: its schema is newer than this program.
     """
+    if url.startswith(("postgresql://", "postgres://")):
+        from showclear.store.postgres import PostgresStore
+
+        return PostgresStore(url, migrate=migrate)
     from showclear.store.sqlite import SQLiteStore
 
-    if url.startswith(("postgresql://", "postgres://")):
-        raise StoreUnavailable(
-            "PostgreSQL databases are not supported by this version yet; use a SQLite file path"
-        )
     path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
-    return SQLiteStore(path)
+    if not create and path != ":memory:" and not Path(path).exists():
+        raise DatabaseNotFound(
+            f"there is no showclear database at {path}; create one with "
+            "`showclear init --production NAME`, or point --db (or SHOWCLEAR_DB) at yours"
+        )
+    return SQLiteStore(path, migrate=migrate)

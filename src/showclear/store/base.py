@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-__all__ = ["EntryRow", "ProductionInfo", "Session", "Store"]
+__all__ = ["EntryRow", "LoginRow", "ProductionInfo", "Session", "Store"]
 
 JSON = Any
 
@@ -44,6 +44,20 @@ class EntryRow:
         return json.loads(self.data)
 
 
+@dataclass(frozen=True, slots=True)
+class LoginRow:
+    """A sign-in session or API token: who it speaks for, until when; only its secret's hash."""
+
+    id: str
+    kind: str
+    person: str
+    token_hash: str
+    label: str | None
+    created_at: str
+    expires_at: str
+    revoked_at: str | None
+
+
 class Session(Protocol):
     """One transaction on one production."""
 
@@ -66,6 +80,15 @@ class Session(Protocol):
     def set_size(self, size: int) -> None: ...
     def put_projection(self, records: dict[str, JSON | None]) -> None: ...
     def replace_projection(self, records: dict[str, JSON]) -> None: ...
+
+    def credential(self, person: str) -> tuple[str, int, str | None] | None: ...
+    def set_credential(self, person: str, secret_hash: str) -> None: ...
+    def set_failures(self, person: str, failures: int, locked_until: str | None) -> None: ...
+
+    def add_login(self, row: LoginRow) -> None: ...
+    def login(self, token_hash: str) -> LoginRow | None: ...
+    def logins(self, person: str | None = None) -> list[LoginRow]: ...
+    def revoke_login(self, login_id: str, revoked_at: str) -> bool: ...
 
 
 class Store(Protocol):

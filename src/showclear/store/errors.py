@@ -3,6 +3,7 @@
 The tree::
 
     StoreError                  the database cannot do what was asked
+    ├── DatabaseNotFound        no database at that path (and none was to be created)
     ├── ProductionNotFound      no production with that slug
     ├── ProductionExists        a production with that slug or origin already exists
     ├── SchemaError             the database's schema is unknown or newer than this code
@@ -12,6 +13,7 @@ The tree::
 from __future__ import annotations
 
 __all__ = [
+    "DatabaseNotFound",
     "ProductionExists",
     "ProductionNotFound",
     "SchemaError",
@@ -38,3 +40,7 @@ class SchemaError(StoreError):
 
 class StoreUnavailable(StoreError):
     """The database cannot be opened, or stayed locked too long."""
+
+
+class DatabaseNotFound(StoreError, LookupError):
+    """There is no database at the given path, and it was not to be created."""

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from importlib import resources
 from typing import Any
 
-from showclear.store.base import JSON, EntryRow, ProductionInfo
+from showclear.store.base import JSON, EntryRow, LoginRow, ProductionInfo
 from showclear.store.errors import ProductionNotFound, SchemaError, StoreError
 
 __all__ = ["SqlSession", "migration_files"]
@@ -28,6 +29,26 @@ def migration_files() -> list[tuple[int, str]]:
 
 
 LATEST_SCHEMA = migration_files()[-1][0]
+
+
+def _as_bytes(value: Any) -> bytes:
+    """A stored hash or entry as bytes, whatever type a tampered row gives back.
+
+    The schema stores bytes, but SQLite lets anyone with the file store text or
+    numbers in any column; verification must then report a mismatch, not crash.
+    """
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogateescape")
+    return b"" if value is None else str(value).encode("ascii")
+
+
+def _as_index(value: Any, what: str) -> int:
+    """A stored index or level as an int; a non-integer is a damaged row."""
+    if type(value) is int:
+        return value
+    raise StoreError(f"{what} has the non-integer index {value!r} (the database was altered)")
 
 
 def split_statements(sql: str) -> list[str]:
@@ -59,6 +80,9 @@ class SqlSession:
     # -- reads -------------------------------------------------------------
 
     def production(self) -> ProductionInfo:
+        # Within one transaction the row can only change through set_size below.
+        if self._info is not None:
+            return self._info
         row = self._q(
             "SELECT slug, name, origin, verifier_key, size, created_at "
             "FROM productions WHERE slug = ?",
@@ -66,19 +90,20 @@ class SqlSession:
         ).fetchone()
         if row is None:
             raise ProductionNotFound(f"there is no production {self.slug!r} in this database")
-        return ProductionInfo(*row)
+        self._info = ProductionInfo(*row)
+        return self._info
 
     def size(self) -> int:
         return self.production().size
 
     def entry(self, index: int) -> EntryRow:
         row = self._q(
-            "SELECT idx, data, leaf_hash FROM entries WHERE production = ? AND idx = ?",
+            "SELECT data, leaf_hash FROM entries WHERE production = ? AND idx = ?",
             (self.slug, index),
         ).fetchone()
         if row is None:
             raise StoreError(f"entry {index} is not in the ledger of {self.slug!r}")
-        return EntryRow(int(row[0]), bytes(row[1]), bytes(row[2]))
+        return EntryRow(index, _as_bytes(row[0]), _as_bytes(row[1]))
 
     def entries(self, start: int = 0, end: int | None = None) -> Iterator[EntryRow]:
         sql = "SELECT idx, data, leaf_hash FROM entries WHERE production = ? AND idx >= ?"
@@ -92,7 +117,11 @@ class SqlSession:
         cur.execute(sql + " ORDER BY idx", args)
         while rows := cur.fetchmany(2048):
             for idx, data, leaf in rows:
-                yield EntryRow(int(idx), bytes(data), bytes(leaf))
+                yield EntryRow(
+                    idx if type(idx) is int else _as_index(idx, "an entry"),
+                    data if type(data) is bytes else _as_bytes(data),
+                    leaf if type(leaf) is bytes else _as_bytes(leaf),
+                )
 
     def _cursor_for_stream(self) -> Any:
         # A separate cursor, so streams can interleave with point reads.
@@ -113,7 +142,7 @@ class SqlSession:
                 ).fetchone()
             if row is None:
                 raise StoreError(f"tree node ({level}, {index}) of {self.slug!r} is missing")
-            out.append(bytes(row[0]))
+            out.append(_as_bytes(row[0]))
         return out
 
     def max_level(self) -> int:
@@ -128,7 +157,10 @@ class SqlSession:
         cur.execute(sql, (self.slug, level))
         while rows := cur.fetchmany(2048):
             for idx, h in rows:
-                yield int(idx), bytes(h)
+                yield (
+                    idx if type(idx) is int else _as_index(idx, f"a tree node at level {level}"),
+                    h if type(h) is bytes else _as_bytes(h),
+                )
 
     def checkpoints(self) -> Iterator[tuple[int, str]]:
         cur = self._cursor_for_stream()
@@ -138,7 +170,7 @@ class SqlSession:
         cur.execute(sql, (self.slug,))
         while rows := cur.fetchmany(512):
             for size, note in rows:
-                yield int(size), str(note)
+                yield _as_index(size, "a checkpoint"), str(note)
 
     def checkpoint(self, size: int | None = None) -> tuple[int, str]:
         if size is None:
@@ -153,7 +185,7 @@ class SqlSession:
                 (self.slug, size),
             ).fetchone()
         if row is None:
-            what = "any checkpoint" if size is None else f"a checkpoint at size {size}"
+            what = "checkpoint" if size is None else f"checkpoint at size {size}"
             raise StoreError(f"production {self.slug!r} has no {what}")
         return int(row[0]), str(row[1])
 
@@ -185,6 +217,8 @@ class SqlSession:
 
     def set_size(self, size: int) -> None:
         self._q("UPDATE productions SET size = ? WHERE slug = ?", (size, self.slug))
+        if self._info is not None:
+            self._info = replace(self._info, size=size)
 
     def put_projection(self, records: dict[str, JSON | None]) -> None:
         """Write changed records; a value of ``None`` deletes the record."""
@@ -206,6 +240,79 @@ class SqlSession:
     def replace_projection(self, records: dict[str, JSON]) -> None:
         self._q("DELETE FROM projection WHERE production = ?", (self.slug,))
         self.put_projection(dict(records))
+
+    # -- credentials (argon2 hashes only; never in the ledger) ---------------
+
+    def credential(self, person: str) -> tuple[str, int, str | None] | None:
+        """``(secret_hash, failures, locked_until)`` of a person, if they have one."""
+        row = self._q(
+            "SELECT secret_hash, failures, locked_until FROM credentials "
+            "WHERE production = ? AND person = ?",
+            (self.slug, person),
+        ).fetchone()
+        return None if row is None else (str(row[0]), int(row[1]), row[2])
+
+    def set_credential(self, person: str, secret_hash: str) -> None:
+        self._q(
+            "INSERT INTO credentials (production, person, secret_hash, failures, locked_until) "
+            "VALUES (?, ?, ?, 0, NULL) ON CONFLICT (production, person) DO UPDATE SET "
+            "secret_hash = excluded.secret_hash, failures = 0, locked_until = NULL",
+            (self.slug, person, secret_hash),
+        )
+
+    def set_failures(self, person: str, failures: int, locked_until: str | None) -> None:
+        self._q(
+            "UPDATE credentials SET failures = ?, locked_until = ? "
+            "WHERE production = ? AND person = ?",
+            (failures, locked_until, self.slug, person),
+        )
+
+    # -- sign-in sessions and API tokens (SHA-256 of the secret only) --------
+
+    _LOGIN_COLUMNS = "id, kind, person, token_hash, label, created_at, expires_at, revoked_at"
+
+    def add_login(self, row: LoginRow) -> None:
+        self._q(
+            "INSERT INTO sessions (production, id, kind, person, token_hash, label, "
+            "created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.slug,
+                row.id,
+                row.kind,
+                row.person,
+                row.token_hash,
+                row.label,
+                row.created_at,
+                row.expires_at,
+                row.revoked_at,
+            ),
+        )
+
+    def login(self, token_hash: str) -> LoginRow | None:
+        """The session or token of this production whose secret hashes to ``token_hash``."""
+        row = self._q(
+            f"SELECT {self._LOGIN_COLUMNS} FROM sessions WHERE production = ? AND token_hash = ?",
+            (self.slug, token_hash),
+        ).fetchone()
+        return None if row is None else LoginRow(*row)
+
+    def logins(self, person: str | None = None) -> list[LoginRow]:
+        """Every session and token of this production (of one person), oldest first."""
+        sql = f"SELECT {self._LOGIN_COLUMNS} FROM sessions WHERE production = ?"
+        args: list[Any] = [self.slug]
+        if person is not None:
+            sql += " AND person = ?"
+            args.append(person)
+        return [LoginRow(*row) for row in self._q(sql + " ORDER BY created_at, id", args)]
+
+    def revoke_login(self, login_id: str, revoked_at: str) -> bool:
+        """Mark a session or token revoked; False if there is none by that id."""
+        cur = self._q(
+            "UPDATE sessions SET revoked_at = ? WHERE production = ? AND id = ? "
+            "AND revoked_at IS NULL",
+            (revoked_at, self.slug, login_id),
+        )
+        return bool(cur.rowcount)
 
 
 def check_schema(version: int) -> None:

@@ -3,11 +3,18 @@
 A writer takes SQLite's write lock at the start (``BEGIN IMMEDIATE``), so
 writers serialize and a ledger never forks; readers see a consistent snapshot
 in WAL mode while a writer works.
+
+The store is safe to share between threads (the API serves requests on a pool
+of them): each thread gets its own connection, since a SQLite connection holds
+one transaction at a time, and writers of this process queue on a lock before
+asking SQLite for its write lock, so they wake as soon as the previous writer
+commits instead of polling SQLite's busy handler (which sleeps up to 100 ms).
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -27,31 +34,61 @@ __all__ = ["SQLiteStore"]
 _BUSY_TIMEOUT_MS = 30_000
 
 
+def _decode_text(raw: bytes) -> str:
+    # Invalid UTF-8 becomes U+FFFD, so the text differs from anything we wrote.
+    return raw.decode("utf-8", "replace")
+
+
 class SQLiteStore:
     """A showclear database in one SQLite file."""
 
     def __init__(self, path: str | Path, *, migrate: bool = True) -> None:
         self.path = Path(path)
         self.url = str(self.path)
-        try:
-            self._conn = sqlite3.connect(
-                self.path,
-                isolation_level=None,
-                timeout=_BUSY_TIMEOUT_MS / 1000,
-                check_same_thread=False,
-            )
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            # FULL: a commit is on disk when it returns (WAL + NORMAL could lose it).
-            self._conn.execute("PRAGMA synchronous=FULL")
-            self._conn.execute("PRAGMA foreign_keys=ON")
-        except sqlite3.Error as e:
-            raise StoreUnavailable(f"cannot open the database {self.path}: {e}") from e
-        check_schema(self.schema_version())
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._opened_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        check_schema(self.schema_version())  # opens this thread's connection first
         if migrate:
             self.migrate()
 
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        """This thread's connection, opened on first use."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+            with self._opened_lock:
+                self._opened.append(conn)
+        return conn
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(
+                self.path,
+                isolation_level=None,
+                timeout=_BUSY_TIMEOUT_MS / 1000,
+                check_same_thread=False,  # close() may run on another thread
+            )
+            conn.execute("PRAGMA journal_mode=WAL")
+            # FULL: a commit is on disk when it returns (WAL + NORMAL could lose it).
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            # SQLite stores whatever bytes it is given in a TEXT column; a note
+            # altered into invalid UTF-8 must fail verification, not the read.
+            conn.text_factory = _decode_text
+        except sqlite3.Error as e:
+            raise StoreUnavailable(f"cannot open the database {self.path}: {e}") from e
+        return conn
+
     def close(self) -> None:
-        self._conn.close()
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+            self._local = threading.local()
+        for conn in opened:
+            conn.close()
 
     def schema_version(self) -> int:
         try:
@@ -84,6 +121,15 @@ class SQLiteStore:
 
     @contextmanager
     def _transaction(self, *, immediate: bool) -> Iterator[sqlite3.Cursor]:
+        if immediate:
+            with self._write_lock, self._begin(immediate=True) as cur:
+                yield cur
+        else:
+            with self._begin(immediate=False) as cur:
+                yield cur
+
+    @contextmanager
+    def _begin(self, *, immediate: bool) -> Iterator[sqlite3.Cursor]:
         cur = self._conn.cursor()
         try:
             cur.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")

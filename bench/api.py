@@ -1,0 +1,320 @@
+"""API benchmark: a show-clear + handover cycle beside a trivial authenticated read.
+
+Prints figures; it is not a test and asserts nothing.
+
+    python bench/api.py            # 1, 8 and 32 clients, 6 s per measurement
+    python bench/api.py --quick    # 2 s per measurement
+
+A real uvicorn server (``showclear.api.create_api`` over a SQLite file,
+``synchronous=FULL``) runs in a child process on a free loopback port. N client
+threads, each with its own keep-alive connection and bearer token, then either
+
+- **read**: ``GET /productions/{slug}/me`` in a loop: the token is looked up and its
+  person checked against the production (the cheapest signed-in request), or
+- **cycle**: for its own weapon and performer, in a loop: the armorer's show-clear
+  inspection confirmed with the performer's PIN, the handover confirmed with the
+  performer's PIN, and the handover back confirmed with the armorer's PIN (so the
+  cycle can repeat). Three commands, each deciding the rules, appending an entry and
+  signing a checkpoint under the production's lock, each with one argon2 PIN check.
+
+Every command confirms a person with their PIN, so each costs one argon2id verify.
+The figures are shown twice: with the service's argon2 parameters (argon2-cffi's
+defaults, RFC 9106's second recommendation: t=3, m=64 MiB, p=4), and with cheap
+parameters (t=1, m=1 MiB, p=1) that show what the rest of the request costs. The
+targets of issue 5: a command costs at most 3x the read at N=32, p99 under 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import socket
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from argon2 import PasswordHasher
+
+from showclear.service import TRUSTED, App, FileKeyring, build_app
+
+SLUG = "bench"
+ARMORER, ARMORER_PIN, PERFORMER_PIN = "ava", "1357", "2468"
+CHEAP = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
+
+def _use_argon2(params: dict[str, int] | None) -> None:
+    # Hashes carry their own parameters, so the PINs are set with the same hasher.
+    from showclear.service import auth
+
+    auth._HASHER = PasswordHasher(**params) if params else PasswordHasher()
+
+
+# -- the production ------------------------------------------------------------------
+
+
+def build(db: str, keys: Path, clients: int) -> dict[str, str]:
+    """A production with one weapon and performer per client; returns tokens by person."""
+    app = build_app(db, keyring=FileKeyring(keys))
+    try:
+        slug = app.init_production("Bench", slug=SLUG).slug
+        performers = [f"perf-{i}" for i in range(clients)]
+        weapons = [f"w-{i}" for i in range(clients)]
+
+        def add(event_type: str, actor: str | None, **fields: object) -> None:
+            event = {"type": event_type, "actor": actor, **fields}
+            outcome = app.submit(slug, event, TRUSTED)
+            assert not outcome.refused, (event_type, outcome.rule_ids)
+
+        permit = [{"kind": "armorer", "number": "A-1", "expires": "2099-01-01"}]
+        add("PersonRegistered", None, person=ARMORER, name="Ava", roles=["armorer"], permits=permit)
+        add("PersonRegistered", ARMORER, person="dan", name="Dan", roles=["first_ad"])
+        for p in performers:
+            add(
+                "PersonRegistered",
+                ARMORER,
+                person=p,
+                name=p,
+                roles=["performer"],
+                trainings=["revolver"],
+            )
+        add("StorageAdded", ARMORER, storage="safe", name="Safe", lockable=True)
+        for w in weapons:
+            add(
+                "WeaponReceived",
+                ARMORER,
+                weapon=w,
+                serial=f"SN-{w}",
+                make="Uberti",
+                model="Cattleman",
+                category="blank_firing",
+                caliber=".45 Colt",
+                chambers=6,
+                action="revolver",
+                storage="safe",
+                personal=False,
+            )
+        sheet = [
+            {"person": ARMORER, "duties": ["handler"]},
+            {"person": "dan", "duties": ["first_ad"]},
+        ]
+        sheet += [{"person": p, "duties": ["performer"]} for p in performers]
+        add("DayOpened", "dan", date=time.strftime("%Y-%m-%d", time.gmtime()), call_sheet=sheet)
+        add(
+            "SetupPlanned",
+            "dan",
+            setup="s1",
+            scene="1",
+            kind="take",
+            weapons=[
+                {"weapon": w, "performer": p, "load": "empty"}
+                for w, p in zip(weapons, performers, strict=True)
+            ],
+            direction="north",
+            people_near=[],
+        )
+        add(
+            "SafetyMeetingHeld",
+            "dan",
+            setups=["s1"],
+            attendees=[{"person": p, "confirmed": True} for p in [ARMORER, "dan", *performers]],
+        )
+        for w in weapons:
+            add("WeaponTakenOut", ARMORER, weapon=w, setup="s1")
+        tokens = {}
+        for person in [ARMORER, *performers]:
+            pin = ARMORER_PIN if person == ARMORER else PERFORMER_PIN
+            app.set_pin(slug, person, pin)
+            tokens[person] = app.create_token(slug, person, pin, label="bench", ttl=None).secret
+        return tokens
+    finally:
+        app.close()
+
+
+def _serve(db: str, keys: str, port: int, argon2: dict[str, int] | None) -> None:
+    import uvicorn
+
+    from showclear.api import create_api
+
+    _use_argon2(argon2)
+    app: App = build_app(db, keyring=FileKeyring(Path(keys)))
+    uvicorn.run(create_api(app), host="127.0.0.1", port=port, log_level="warning")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+# -- measuring -----------------------------------------------------------------------
+
+
+@dataclass
+class Samples:
+    requests: list[float] = field(default_factory=list)  # seconds each
+    cycles: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def run(
+    url: str, clients: int, seconds: float, work: Callable[[httpx.Client, int, Samples], None]
+) -> Samples:
+    """Run ``work`` in ``clients`` threads until ``seconds`` have passed; merge their samples."""
+    start = threading.Barrier(clients + 1)
+    stop = threading.Event()
+    per_thread = [Samples() for _ in range(clients)]
+
+    def client(i: int) -> None:
+        with httpx.Client(base_url=url, timeout=120) as http:
+            work(http, i, Samples())  # warm-up: connection, caches
+            start.wait()
+            while not stop.is_set():
+                work(http, i, per_thread[i])
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    start.wait()
+    began = time.perf_counter()
+    time.sleep(seconds)
+    stop.set()
+    for t in threads:
+        t.join()
+    merged = Samples(seconds=time.perf_counter() - began)
+    for s in per_thread:
+        merged.requests += s.requests
+        merged.cycles += s.cycles
+        merged.errors += s.errors
+    return merged
+
+
+def read_work(tokens: dict[str, str]) -> Callable[[httpx.Client, int, Samples], None]:
+    def work(http: httpx.Client, i: int, out: Samples) -> None:
+        headers = {"Authorization": f"Bearer {tokens[f'perf-{i}']}"}
+        t0 = time.perf_counter()
+        r = http.get(f"/productions/{SLUG}/me", headers=headers)
+        out.requests.append(time.perf_counter() - t0)
+        if r.status_code != 200:
+            out.errors.append(r.text)
+
+    return work
+
+
+def cycle_work(tokens: dict[str, str]) -> Callable[[httpx.Client, int, Samples], None]:
+    inspection = {"chambers": ["empty"] * 6, "barrel_clear": True, "performer_pin": PERFORMER_PIN}
+
+    def work(http: httpx.Client, i: int, out: Samples) -> None:
+        performer, weapon = f"perf-{i}", f"/productions/{SLUG}/weapons/w-{i}"
+        armorer = {"Authorization": f"Bearer {tokens[ARMORER]}"}
+        steps = [
+            (armorer, "/inspect", {**inspection, "performer": performer}),
+            (armorer, "/hand-over", {"receiver": performer, "receiver_pin": PERFORMER_PIN}),
+            (
+                {"Authorization": f"Bearer {tokens[performer]}"},
+                "/hand-over",
+                {"receiver": ARMORER, "receiver_pin": ARMORER_PIN},
+            ),
+        ]
+        began = time.perf_counter()
+        for headers, action, body in steps:
+            t0 = time.perf_counter()
+            r = http.post(weapon + action, json=body, headers=headers)
+            out.requests.append(time.perf_counter() - t0)
+            if r.status_code != 200:
+                out.errors.append(f"{action}: {r.status_code} {r.text[:200]}")
+                return
+        out.cycles.append(time.perf_counter() - began)
+
+    return work
+
+
+def measure(argon2: dict[str, int] | None, seconds: float, counts: list[int]) -> list[str]:
+    _use_argon2(argon2)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        db, keys = os.path.join(tmp, "bench.db"), Path(tmp) / "keys"
+        tokens = build(db, keys, max(counts))
+        port = _free_port()
+        server = multiprocessing.get_context("spawn").Process(
+            target=_serve, args=(db, str(keys), port, argon2), daemon=True
+        )
+        server.start()
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(url + "/openapi.json", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        try:
+            for n in counts:
+                read = run(url, n, seconds, read_work(tokens))
+                cycle = run(url, n, seconds, cycle_work(tokens))
+                for name, s in (("read", read), ("cycle", cycle)):
+                    if s.errors:
+                        print(f"  {name} N={n}: {len(s.errors)} errors, e.g. {s.errors[0]}")
+                rows.append(_row(n, read, cycle))
+        finally:
+            server.terminate()
+            server.join(10)
+    return rows
+
+
+def _row(n: int, read: Samples, cycle: Samples) -> str:
+    reads, cmds = len(read.requests) / read.seconds, len(cycle.requests) / cycle.seconds
+    r50, r99 = _pct(read.requests, 0.5), _pct(read.requests, 0.99)
+    c50, c99 = _pct(cycle.requests, 0.5), _pct(cycle.requests, 0.99)
+    y50, y99 = _pct(cycle.cycles, 0.5), _pct(cycle.cycles, 0.99)
+    cycles = len(cycle.cycles) / cycle.seconds
+    return (
+        f"{n:>3} | {reads:8.0f} {r50:7.1f} {r99:7.1f} | {cmds:8.0f} {c50:7.1f} {c99:7.1f}"
+        f" | {cycles:7.1f} {y50:7.1f} {y99:7.1f}"
+        f" | {c50 / r50:6.1f}x {c99 / r99:6.1f}x {reads / cmds:6.1f}x"
+    )
+
+
+HEADER = (
+    "  N |   read/s     p50     p99 |  cmds/s     p50     p99 | cycles/s    p50     p99"
+    " | cmd/read: p50    p99  1/rate\n"
+    "    |          (ms)    (ms)    |          (ms)    (ms)    |           (ms)    (ms) |"
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="2 s per measurement")
+    args = parser.parse_args()
+    seconds = 2.0 if args.quick else 6.0
+    counts = [1, 8, 32]
+    print(
+        f"showclear API benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+        f"{seconds:.0f} s per measurement; a cycle = inspect + hand-over + hand-back"
+    )
+    for label, params in (
+        ("argon2 as configured (t=3, m=64 MiB, p=4)", None),
+        (f"argon2 cheap (t={CHEAP['time_cost']}, m=1 MiB, p=1): the rest of the cost", CHEAP),
+    ):
+        print(f"\n{label}\n{HEADER}")
+        for row in measure(params, seconds, counts):
+            print(row)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,251 @@
+"""Errors as RFC 9457 problem details (``application/problem+json``).
+
+Every error answer is a problem object: ``type`` (a URI naming the kind of
+problem, listed in docs/api.md), ``title``, ``status`` and ``detail`` (a sentence
+a person on set can act on), plus members of its own for some kinds:
+
+==========  ====================  ==========================================================
+status      type (after /problems/)  when
+==========  ====================  ==========================================================
+400         bad-request           arguments that make no sense (a proof past the end, ...)
+401         unauthenticated       no, unknown, revoked or expired session or token; a wrong PIN
+403         forbidden             the role x command matrix refuses; another production
+404         not-found             an unknown production, weapon, entry, checkpoint or token
+409         refused               **a safety rule refused the command**; the attempt *is*
+                                  recorded in the ledger; ``rules`` lists the rule ids
+409         conflict              impossible in the recorded state (a day already open, a
+                                  chamber already loaded); nothing is recorded
+422         invalid-request       the body, path or query does not match the schema
+422         invalid-event         the protocol cannot decide the event as given
+422         unknown-reference     the body names a person, storage or record never recorded
+423         locked-out            too many wrong PINs: ``person`` and ``locked_until``
+503         unavailable           the database or the production's key cannot be used
+==========  ====================  ==========================================================
+
+Nothing is recorded in the ledger for any of these but ``refused``.
+"""
+
+import logging
+from http import HTTPStatus
+from typing import Any, Literal
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+from showclear.api.errors import Refused
+from showclear.api.responses import RecordedEntry, RuleFinding, recorded
+from showclear.ledger import EncodingError
+from showclear.protocol import (
+    InconsistentEventError,
+    ProtocolError,
+    RuleSetError,
+    TimeOrderError,
+    UnknownReferenceError,
+)
+from showclear.service import AuthError, BadRequest, Forbidden, KeyFileError, NotFound
+from showclear.service.clock import parse_time
+from showclear.service.sessions import LockedOut
+from showclear.store import ProductionNotFound, SchemaError, StoreUnavailable
+
+__all__ = [
+    "MEDIA_TYPE",
+    "PROBLEM_BASE",
+    "LockedOutProblem",
+    "Problem",
+    "RefusalProblem",
+    "ValidationProblem",
+    "errors",
+    "install",
+]
+
+MEDIA_TYPE = "application/problem+json"
+PROBLEM_BASE = "https://showclear.example/problems/"
+
+_log = logging.getLogger("showclear.api")
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem detail."""
+
+    type: str = Field(description="A URI naming the kind of problem (docs/api.md).")
+    title: str
+    status: int
+    detail: str = Field(description="What went wrong, and what to do about it.")
+
+
+class RefusalProblem(Problem):
+    """A command refused by the safety protocol (status 409); the attempt is recorded."""
+
+    outcome: Literal["refused"]
+    rules: list[RuleFinding] = Field(description="Every rule that refused or warned.")
+    entries: list[RecordedEntry] = Field(
+        description="What was recorded: the AttemptRefused entry and any consequence."
+    )
+    size: int = Field(description="The ledger's size after recording the refusal.")
+
+
+class FieldError(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationProblem(Problem):
+    """A request that does not match the schema (status 422)."""
+
+    errors: list[FieldError]
+
+
+class LockedOutProblem(Problem):
+    """A person locked out after too many wrong PINs (status 423)."""
+
+    person: str
+    locked_until: str
+
+
+# (exception, type, status, title); the first match wins, so subclasses come first.
+_KINDS: list[tuple[type[BaseException], str, int, str]] = [
+    (LockedOut, "locked-out", 423, "Locked out"),
+    (AuthError, "unauthenticated", 401, "Not signed in"),
+    (Forbidden, "forbidden", 403, "Not allowed"),
+    (NotFound, "not-found", 404, "Not found"),
+    (ProductionNotFound, "not-found", 404, "Not found"),
+    (BadRequest, "bad-request", 400, "Bad request"),
+    (KeyFileError, "unavailable", 503, "Unavailable"),
+    (StoreUnavailable, "unavailable", 503, "Unavailable"),
+    (SchemaError, "unavailable", 503, "Unavailable"),
+    (RuleSetError, "internal", 500, "Internal error"),
+    (UnknownReferenceError, "unknown-reference", 422, "Unknown reference"),
+    (InconsistentEventError, "conflict", 409, "Conflicts with the recorded state"),
+    (TimeOrderError, "conflict", 409, "Conflicts with the recorded state"),
+    (ProtocolError, "invalid-event", 422, "Not a valid event"),
+    (EncodingError, "invalid-event", 422, "Not a valid event"),
+]
+
+_DESCRIPTIONS = {
+    400: "Bad request (`bad-request`).",
+    401: "No valid session or token, or a wrong PIN (`unauthenticated`).",
+    403: "The role x command matrix does not allow it, or another production (`forbidden`).",
+    404: "Not found (`not-found`).",
+    409: "Refused by a safety rule and recorded (`refused`, with `rules`), or impossible "
+    "in the recorded state and not recorded (`conflict`).",
+    422: "The request does not match the schema (`invalid-request`), or the protocol "
+    "cannot decide it (`invalid-event`, `unknown-reference`). Nothing is recorded.",
+    423: "Locked out after too many wrong PINs (`locked-out`).",
+    503: "The database or the production's key cannot be used (`unavailable`).",
+}
+_MODELS: dict[int, Any] = {
+    409: RefusalProblem | Problem,
+    422: ValidationProblem | Problem,
+    423: LockedOutProblem,
+}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for these error statuses, as problem+json."""
+    return {
+        status: {"model": _MODELS.get(status, Problem), "description": _DESCRIPTIONS[status]}
+        for status in statuses
+    }
+
+
+def _problem(kind: str, status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+    body = {"type": PROBLEM_BASE + kind, "title": title, "status": status, "detail": detail}
+    headers = extra.pop("headers", None)
+    return JSONResponse({**body, **extra}, status, headers=headers, media_type=MEDIA_TYPE)
+
+
+def _refused(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Refused)
+    outcome = exc.outcome
+    blocking = [f for f in outcome.findings if f.severity == "block"]
+    rules = ", ".join(dict.fromkeys(f.rule_id for f in blocking))
+    first = blocking[0] if blocking else None
+    detail = f"Refused by {rules}: {first.message} {first.remedy}" if first else "Refused."
+    return _problem(
+        "refused",
+        409,
+        "Refused by the safety protocol",
+        detail,
+        outcome="refused",
+        rules=[RuleFinding.of(f).model_dump(mode="json") for f in outcome.findings],
+        entries=[e.model_dump(mode="json") for e in recorded(outcome)],
+        size=outcome.size,
+    )
+
+
+def _known(request: Request, exc: Exception) -> JSONResponse:
+    found = next((k for k in _KINDS if isinstance(exc, k[0])), None)
+    if found is None:  # pragma: no cover - only registered for the classes above
+        return _internal(request, exc)
+    _, kind, status, title = found
+    if status >= 500:
+        _log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
+    if isinstance(exc, LockedOut):
+        now = request.app.state.showclear.clock.now()
+        wait = max(1, int((parse_time(exc.until) - now).total_seconds()))
+        return _problem(
+            kind,
+            status,
+            title,
+            str(exc),
+            person=exc.person,
+            locked_until=exc.until,
+            headers={"Retry-After": str(wait)},
+        )
+    headers = {"WWW-Authenticate": 'Bearer realm="showclear"'} if status == 401 else None
+    detail = str(exc) if status < 500 else "showclear could not do this; the error was logged."
+    return _problem(kind, status, title, detail, headers=headers)
+
+
+def _invalid_request(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    found = [
+        {
+            "loc": [p if isinstance(p, int) else str(p) for p in e.get("loc", ())],
+            "msg": str(e.get("msg", "")),
+            "type": str(e.get("type", "")),
+        }
+        for e in exc.errors()
+    ]
+    where = ", ".join(".".join(str(p) for p in e["loc"]) for e in found[:5])
+    return _problem(
+        "invalid-request",
+        422,
+        "Invalid request",
+        f"the request does not match the schema at: {where}" if where else "invalid request",
+        errors=found,
+    )
+
+
+def _http(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    status = exc.status_code
+    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    response = JSONResponse(
+        {"type": "about:blank", "title": phrase, "status": status, "detail": str(exc.detail)},
+        status,
+        headers=exc.headers,
+        media_type=MEDIA_TYPE,
+    )
+    return response
+
+
+def _internal(request: Request, exc: Exception) -> JSONResponse:
+    _log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _problem(
+        "internal", 500, "Internal error", "showclear could not do this; the error was logged."
+    )
+
+
+def install(api: Any) -> None:
+    """Register the problem handlers on a FastAPI application."""
+    api.add_exception_handler(Refused, _refused)
+    for cls, *_ in _KINDS:
+        api.add_exception_handler(cls, _known)
+    api.add_exception_handler(RequestValidationError, _invalid_request)
+    api.add_exception_handler(HTTPException, _http)
+    api.add_exception_handler(Exception, _internal)

@@ -1,0 +1,175 @@
+"""Forensics, reports and export: who held, loaded, inspected and fired what, with proof.
+
+Every answer cites the ledger entries it rests on (``/ledger/entries/{index}/inclusion``
+proves any of them). The reports are the same as ``showclear report``; the export
+bundle is the same as ``showclear export --bundle`` and checks offline with
+``showclear verify --bundle``.
+"""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from showclear.api.fields import (
+    ID_PATTERN,
+    Date,
+    IncidentPath,
+    LotPath,
+    Moment,
+    RuleId,
+    Slug,
+    WeaponPath,
+)
+from showclear.api.routing import READ_ERRORS
+from showclear.api.security import Member, Service
+from showclear.service.forensics import (
+    Custody,
+    LotAccounting,
+    LotChain,
+    RefusalReport,
+    WeaponChain,
+)
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/productions/{slug}", tags=["forensics"], responses=READ_ERRORS)
+
+From = Annotated[
+    Moment | None,
+    Query(alias="from", description="From this time (RFC 3339); default: the first entry."),
+]
+To = Annotated[
+    Moment | None, Query(description="Up to this time (RFC 3339); default: the last entry.")
+]
+Format = Annotated[Literal["pdf", "html"], Query(description="A PDF, or one HTML page.")]
+_REPORT: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The report, as a PDF or as one self-contained HTML page.",
+        "content": {
+            "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+            "text/html": {"schema": {"type": "string"}},
+        },
+    }
+}
+_ZIP: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The bundle (zip).",
+        "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+def _time(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+@router.get("/forensics/weapons/{weapon}/custody")
+def weapon_custody_at(
+    slug: Slug,
+    weapon: WeaponPath,
+    at: Annotated[Moment, Query(description="The moment (RFC 3339).")],
+    _: Member,
+    app: Service,
+) -> Custody:
+    """Where a weapon was at a moment: who held it since which entry, its chambers."""
+    with app.forensics(slug) as f:
+        return f.custody_at(weapon, at.isoformat())
+
+
+@router.get("/forensics/weapons/{weapon}/chain")
+def weapon_chain(
+    slug: Slug, weapon: WeaponPath, _: Member, app: Service, start: From = None, end: To = None
+) -> WeaponChain:
+    """A weapon's chain of custody: every holder and every entry about it, with its chambers."""
+    with app.forensics(slug) as f:
+        return f.weapon_chain(weapon, _time(start), _time(end))
+
+
+@router.get("/forensics/lots/{lot}/chain")
+def lot_chain(
+    slug: Slug, lot: LotPath, _: Member, app: Service, start: From = None, end: To = None
+) -> LotChain:
+    """A lot's chain of custody: its counts, every movement, every weapon carrying its rounds."""
+    with app.forensics(slug) as f:
+        return f.lot_chain(lot, _time(start), _time(end))
+
+
+@router.get("/forensics/lots/{lot}/accounting")
+def lot_accounting(slug: Slug, lot: LotPath, _: Member, app: Service) -> LotAccounting:
+    """Every round of a lot: where it is or went, every movement and every close-of-day count."""
+    with app.forensics(slug) as f:
+        return f.lot_accounting(lot)
+
+
+@router.get("/forensics/refusals")
+def refusals(
+    slug: Slug,
+    _: Member,
+    app: Service,
+    person: Annotated[
+        str | None,
+        Query(pattern=ID_PATTERN, max_length=64, description="Only those naming this person."),
+    ] = None,
+    rule: Annotated[RuleId | None, Query(description="Only this rule.")] = None,
+) -> RefusalReport:
+    """Every refused attempt and override, by person and by rule; and every warning."""
+    with app.forensics(slug) as f:
+        return f.refusals(person, rule.value if rule is not None else None)
+
+
+def _report(title: str, pdf: bytes | None, html: str | None, name: str) -> Response:
+    if pdf is not None:
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
+        )
+    return Response(html or "", media_type="text/html; charset=utf-8")
+
+
+@router.get("/reports/day/{date}", response_class=Response, responses=_REPORT)
+def day_report(slug: Slug, date: Date, _: Member, app: Service, format: Format = "pdf") -> Response:
+    """The daily firearms report of a shoot day (as `showclear report day`)."""
+    from showclear.reports import day_files
+
+    rendered = day_files(app, slug, date.isoformat(), pdf=format == "pdf", html=format == "html")
+    return _report(rendered.title, rendered.pdf, rendered.html, f"{slug}-{date.isoformat()}")
+
+
+@router.get("/reports/incidents/{incident}", response_class=Response, responses=_REPORT)
+def incident_report(
+    slug: Slug,
+    incident: IncidentPath,
+    _: Member,
+    app: Service,
+    *,
+    format: Format = "pdf",
+    before: Annotated[int, Query(ge=0, le=7 * 24 * 60, description="Minutes before.")] = 120,
+    after: Annotated[int, Query(ge=0, le=7 * 24 * 60, description="Minutes after.")] = 60,
+) -> Response:
+    """An incident report, with the inclusion proof of every entry it cites."""
+    from showclear.reports import incident_files
+
+    rendered = incident_files(
+        app,
+        slug,
+        incident,
+        before_minutes=before,
+        after_minutes=after,
+        pdf=format == "pdf",
+        html=format == "html",
+    )
+    return _report(rendered.title, rendered.pdf, rendered.html, f"{slug}-incident-{incident}")
+
+
+@router.get("/export/bundle", response_class=Response, responses=_ZIP)
+def export_bundle(slug: Slug, _: Member, app: Service) -> Response:
+    """The whole ledger as a bundle anyone can check offline (`showclear verify --bundle`)."""
+    data, _summary = app.export_bundle(slug)
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{slug}-ledger.zip"'},
+    )

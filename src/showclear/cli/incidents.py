@@ -1,0 +1,210 @@
+"""Incidents, concerns, overrides and policy: ``incident``, ``found-live``, ``review``,
+``concern raise|answer``, ``override``, ``policy set``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from showclear.cli import identity
+from showclear.cli.acting import act
+from showclear.cli.context import ExitCode, err_console
+from showclear.cli.identity import ActAs
+from showclear.cli.parse import PolicySetting, parse_policy_setting
+from showclear.protocol.events import IncidentKind, ReviewRole
+
+__all__ = ["register"]
+
+concern_app = typer.Typer(
+    help="Safety concerns: anyone raises one (optionally anonymous); the safety "
+    "coordinator or a producer answers in writing.\n\n"
+    "Example: showclear concern raise --text 'Nobody is watching the cart' --stop-work --as kim",
+    no_args_is_help=True,
+)
+policy_app = typer.Typer(
+    help="The production's policy: the catalog's figures, made stricter (or looser, by the "
+    "safety coordinator only).\n\n"
+    "Example: showclear policy set blank_min_distance_cm=900 --reason 'wide lens' --as sam",
+    no_args_is_help=True,
+)
+
+WeaponOpt = Annotated[str | None, typer.Option(metavar="WEAPON", help="The weapon involved.")]
+LotOpt = Annotated[str | None, typer.Option(metavar="LOT", help="The lot involved.")]
+
+
+def _optional(event: dict[str, Any], **fields: object) -> dict[str, Any]:
+    event.update({key: value for key, value in fields.items() if value is not None})
+    return event
+
+
+def incident(
+    ctx: typer.Context,
+    kind: Annotated[IncidentKind, typer.Argument(help="What happened.")],
+    *,
+    description: Annotated[str, typer.Option(help="What happened, in plain words.")],
+    as_: ActAs,
+    weapon: WeaponOpt = None,
+    lot: LotOpt = None,
+) -> None:
+    """Report an incident; the production goes into cease-fire until it is reviewed.
+
+    Nothing leaves storage until the safety coordinator and a producer each record
+    a review (INC-CEASEFIRE). Returning weapons to storage stays allowed.
+
+    Example: showclear incident injury --description 'Powder burn on the grip hand' \\
+    --weapon colt-1 --as lee
+    """
+    event = _optional(
+        {"type": "IncidentReported", "kind": kind, "description": description},
+        weapon=weapon,
+        lot=lot,
+    )
+    act(ctx, event, f"incident ({kind.replace('_', ' ')})", actor=as_)
+
+
+def found_live(
+    ctx: typer.Context,
+    *,
+    count: Annotated[int, typer.Option(min=1, help="How many live rounds.")],
+    where: Annotated[str, typer.Option(help="Where they were found.")],
+    as_: ActAs,
+    weapon: WeaponOpt = None,
+    lot: LotOpt = None,
+) -> None:
+    """Report live rounds found on set: always recorded, and a cease-fire (AMMO-NO-LIVE).
+
+    Example: showclear found-live --count 1 --where 'in the box labelled D-1' --lot D-1 --as mo
+    """
+    event = _optional(
+        {"type": "LiveRoundsFound", "count": count, "where": where}, weapon=weapon, lot=lot
+    )
+    act(ctx, event, f"{count} live round(s) found", actor=as_)
+
+
+def review(
+    ctx: typer.Context,
+    number: Annotated[int, typer.Argument(metavar="INCIDENT", min=1, help="The incident number.")],
+    role: Annotated[ReviewRole, typer.Option(help="The role you review in.")],
+    findings: Annotated[str, typer.Option(help="What the review found and what changes.")],
+    as_: ActAs,
+) -> None:
+    """Record your review of an incident, as safety coordinator or producer.
+
+    The cease-fire ends when both have reviewed, as two different people (INC-CEASEFIRE).
+
+    Example: showclear review 1 --role safety_coordinator \\
+    --findings 'Round was a dud; lot quarantined' --as sam
+    """
+    event = {"type": "ReviewRecorded", "incident": number, "role": role, "findings": findings}
+    act(ctx, event, f"review of incident {number}", actor=as_)
+
+
+@concern_app.command("raise")
+def concern_raise(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Option(help="The concern, in plain words.")],
+    as_: Annotated[
+        str | None,
+        typer.Option(
+            "--as", metavar="PERSON", help=identity.AS_HELP + " Leave out with --anonymous."
+        ),
+    ] = None,
+    anonymous: Annotated[bool, typer.Option(help="Record nobody's name; no PIN is asked.")] = False,
+    stop_work: Annotated[
+        bool, typer.Option(help="Stop work: a cease-fire until the concern is answered.")
+    ] = False,
+) -> None:
+    """Raise a safety concern; unanswered after 24 hours (default) it goes to the producers.
+
+    With --stop-work, nothing leaves storage until it is answered (INC-CONCERN).
+
+    Example: showclear concern raise --text 'The cart was left alone at lunch' \\
+    --anonymous --stop-work
+    """
+    if anonymous == (as_ is not None):
+        err_console.print(
+            "[bold red]Error:[/] give --as PERSON, or --anonymous to raise the concern "
+            "without a name (not both)."
+        )
+        raise typer.Exit(ExitCode.USAGE)
+    event = {"type": "ConcernRaised", "text": text, "anonymous": anonymous, "stop_work": stop_work}
+    act(ctx, event, "safety concern" + (" (stop work)" if stop_work else ""), actor=as_)
+
+
+@concern_app.command("answer")
+def concern_answer(
+    ctx: typer.Context,
+    number: Annotated[int, typer.Argument(metavar="CONCERN", min=1, help="The concern number.")],
+    answer: Annotated[str, typer.Option(help="The written answer.")],
+    as_: ActAs,
+) -> None:
+    """Answer a concern in writing (safety coordinator or producer); ends its stop-work.
+
+    Example: showclear concern answer 1 --answer 'A second handler now guards the cart' --as sam
+    """
+    event = {"type": "ConcernAnswered", "concern": number, "answer": answer}
+    act(ctx, event, f"answer to concern {number}", actor=as_)
+
+
+def override(
+    ctx: typer.Context,
+    rule: Annotated[str, typer.Argument(metavar="RULE", help="The rule id, e.g. CUS-SECURED.")],
+    *,
+    reason: Annotated[str, typer.Option(help="The written reason (required).")],
+    as_: ActAs,
+    weapon: WeaponOpt = None,
+    setup: Annotated[
+        str | None, typer.Option(metavar="SETUP", help="Limit it to one setup.")
+    ] = None,
+) -> None:
+    """Grant a one-time override of an overridable rule (safety coordinator only).
+
+    Only CUS-SECURED, PLAN-REHEARSAL and PLAN-DISTANCE can be overridden; the
+    override is used by the next command it lifts and shows in every report
+    (INC-OVERRIDE).
+
+    Example: showclear override PLAN-DISTANCE --setup 14 \\
+    --reason 'close-range load with shield, per SB1' --as sam
+    """
+    event = _optional(
+        {"type": "OverrideGranted", "rule": rule, "reason": reason}, weapon=weapon, setup=setup
+    )
+    act(ctx, event, f"override of {rule}", actor=as_)
+
+
+@policy_app.command("set")
+def policy_set(
+    ctx: typer.Context,
+    setting: Annotated[
+        list[PolicySetting],
+        typer.Argument(
+            parser=parse_policy_setting,
+            metavar="KEY=VALUE...",
+            help="blank_min_distance_cm, show_clear_validity_minutes, "
+            "concern_escalation_hours (whole numbers), rehearsal_functional_weapon, "
+            "sole_duty (warn or block).",
+        ),
+    ],
+    as_: ActAs,
+    reason: Annotated[str | None, typer.Option(help="Why the policy changes.")] = None,
+) -> None:
+    """Change the production's policy; each change is a ledger entry (POLICY-CHANGE).
+
+    A producer or the safety coordinator makes it stricter; only the safety
+    coordinator makes it looser.
+
+    Example: showclear policy set sole_duty=block show_clear_validity_minutes=5 --as sam
+    """
+    changes = {s.key: s.value for s in setting}
+    event = _optional({"type": "PolicyChanged", "changes": changes}, reason=reason)
+    act(ctx, event, "policy change", actor=as_)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("incident")(incident)
+    app.command("found-live")(found_live)
+    app.command("review")(review)
+    app.add_typer(concern_app, name="concern")
+    app.command("override")(override)
+    app.add_typer(policy_app, name="policy")

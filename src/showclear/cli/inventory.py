@@ -1,0 +1,207 @@
+"""Inventory: ``receive weapon|lot``, ``verify-dummies``, ``lot return|destroy|missing``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from showclear.cli.acting import act
+from showclear.cli.identity import ActAs
+from showclear.protocol.events import Category, DummyMethod, LotKind
+
+__all__ = ["register"]
+
+receive_app = typer.Typer(
+    help="Receive weapons and lots of rounds into the production's inventory.\n\n"
+    "Example: showclear receive lot D-1 --kind dummy --caliber '.45 Colt' --count 50 "
+    "--supplier 'Prop House' --origin 'invoice 4471' --storage safe-1 --as mo",
+    no_args_is_help=True,
+)
+lot_app = typer.Typer(
+    help="Rounds leaving a lot: returned to the supplier, destroyed, or written off as "
+    "missing.\n\nExample: showclear lot return B-1 --count 20 --reference 'RMA 88' --as mo",
+    no_args_is_help=True,
+)
+
+StorageOpt = Annotated[
+    str, typer.Option("--storage", metavar="STORAGE", help="The storage location it goes into.")
+]
+LotArg = Annotated[str, typer.Argument(metavar="LOT", help="The lot's id, e.g. D-1.")]
+CountOpt = Annotated[int, typer.Option(min=1, help="How many rounds.")]
+
+
+@receive_app.command("weapon")
+def receive_weapon(
+    ctx: typer.Context,
+    weapon: Annotated[str, typer.Argument(metavar="WEAPON", help="Its id, e.g. colt-1.")],
+    *,
+    serial: Annotated[str, typer.Option(help="The serial number stamped on it.")],
+    make: Annotated[str, typer.Option(help="Maker, e.g. Colt.")],
+    model: Annotated[str, typer.Option(help="Model, e.g. 'Single Action Army'.")],
+    category: Annotated[Category, typer.Option(help="What it is.")],
+    caliber: Annotated[str, typer.Option(help="Caliber, e.g. '.45 Colt'; 'none' for a replica.")],
+    chambers: Annotated[int, typer.Option(min=0, help="Number of chambers (0 if none).")],
+    action: Annotated[
+        str, typer.Option(help="The kind of weapon performers train for: revolver, rifle, ...")
+    ],
+    storage: StorageOpt,
+    as_: ActAs,
+    personal: Annotated[
+        bool, typer.Option(help="Someone's own weapon (always refused: CUS-INVENTORY).")
+    ] = False,
+) -> None:
+    """Receive a weapon into the inventory, into a locked storage location.
+
+    It is UNKNOWN until the handler's first show-clear inspection.
+
+    Example: showclear receive weapon colt-1 --serial SA-19921 --make Colt \\
+    --model 'Single Action Army' --category blank_firing --caliber '.45 Colt' \\
+    --chambers 6 --action revolver --storage safe-1 --as mo
+    """
+    event = {
+        "type": "WeaponReceived",
+        "weapon": weapon,
+        "serial": serial,
+        "make": make,
+        "model": model,
+        "category": category,
+        "caliber": caliber,
+        "chambers": chambers,
+        "action": action,
+        "storage": storage,
+        "personal": personal,
+    }
+    act(ctx, event, f"weapon {weapon} received into {storage}", actor=as_)
+
+
+@receive_app.command("lot")
+def receive_lot(
+    ctx: typer.Context,
+    lot: LotArg,
+    *,
+    kind: Annotated[LotKind, typer.Option(help="dummy or blank (live is always refused).")],
+    caliber: Annotated[str, typer.Option(help="Caliber, e.g. '.45 Colt'.")],
+    storage: StorageOpt,
+    as_: ActAs,
+    count: Annotated[
+        int | None, typer.Option(min=0, help="Rounds received (required: AMMO-SOURCE).")
+    ] = None,
+    supplier: Annotated[
+        str | None, typer.Option(help="Who supplied them (required: AMMO-SOURCE).")
+    ] = None,
+    origin: Annotated[
+        str | None,
+        typer.Option(help="The documented origin, e.g. an invoice (required: AMMO-SOURCE)."),
+    ] = None,
+    load: Annotated[
+        str | None, typer.Option(help="Load size of blanks, e.g. quarter, half, full.")
+    ] = None,
+    close_range: Annotated[
+        bool, typer.Option(help="A specialty close-range blank load (PLAN-DISTANCE).")
+    ] = False,
+) -> None:
+    """Receive a lot of dummy or blank rounds, with its supplier, origin and count.
+
+    A lot without a count, supplier or documented origin is refused (AMMO-SOURCE);
+    live ammunition is always refused (AMMO-NO-LIVE). Dummies must then be verified
+    round by round before any is loaded (verify-dummies).
+
+    Example: showclear receive lot B-1 --kind blank --caliber '.45 Colt' --count 30 \\
+    --load quarter --supplier 'Prop House' --origin 'invoice 4472' --storage safe-1 --as mo
+    """
+    event: dict[str, Any] = {
+        "type": "LotReceived",
+        "lot": lot,
+        "kind": kind,
+        "caliber": caliber,
+        "count": count,
+        "supplier": supplier,
+        "origin": origin,
+        "storage": storage,
+    }
+    if load is not None:
+        event["load"] = load
+    if close_range:
+        event["close_range"] = True
+    act(ctx, event, f"lot {lot} received into {storage}", actor=as_)
+
+
+def verify_dummies(
+    ctx: typer.Context,
+    lot: LotArg,
+    count: Annotated[int, typer.Option(min=1, help="How many rounds were checked, one by one.")],
+    method: Annotated[DummyMethod, typer.Option(help="How each round was shown to be inert.")],
+    as_: ActAs,
+) -> None:
+    """Record dummy rounds verified inert, round by round (AMMO-DUMMY-VERIFIED).
+
+    A lot can never supply more dummies than were verified.
+
+    Example: showclear verify-dummies D-1 --count 50 --method rattle --as mo
+    """
+    event = {"type": "DummiesVerified", "lot": lot, "count": count, "method": method}
+    act(ctx, event, f"{count} dummies of lot {lot} verified by {method}", actor=as_)
+
+
+@lot_app.command("return")
+def lot_return(
+    ctx: typer.Context,
+    lot: LotArg,
+    count: CountOpt,
+    reference: Annotated[str, typer.Option(help="The supplier's return reference.")],
+    as_: ActAs,
+) -> None:
+    """Record rounds from storage returned to the supplier (AMMO-COUNT).
+
+    Example: showclear lot return B-1 --count 20 --reference 'RMA 88' --as mo
+    """
+    event = {"type": "RoundsReturnedToSupplier", "lot": lot, "count": count, "reference": reference}
+    act(ctx, event, f"{count} rounds of lot {lot} returned to the supplier", actor=as_)
+
+
+@lot_app.command("destroy")
+def lot_destroy(
+    ctx: typer.Context,
+    lot: LotArg,
+    count: CountOpt,
+    method: Annotated[str, typer.Option(help="How they were destroyed.")],
+    as_: ActAs,
+) -> None:
+    """Record rounds from storage destroyed (AMMO-COUNT).
+
+    Example: showclear lot destroy D-1 --count 2 --method 'crushed, witnessed by sam' --as mo
+    """
+    event = {"type": "RoundsDestroyed", "lot": lot, "count": count, "method": method}
+    act(ctx, event, f"{count} rounds of lot {lot} destroyed", actor=as_)
+
+
+@lot_app.command("missing")
+def lot_missing(
+    ctx: typer.Context,
+    lot: LotArg,
+    *,
+    count: CountOpt,
+    incident: Annotated[int, typer.Option(min=1, help="The round-count incident it follows.")],
+    reason: Annotated[str, typer.Option(help="What the search found.")],
+    as_: ActAs,
+) -> None:
+    """Write off rounds not found after a reviewed round-count incident (safety coordinator).
+
+    Example: showclear lot missing D-1 --count 1 --incident 2 \\
+    --reason 'not found after a full search' --as sam
+    """
+    event = {
+        "type": "RoundsMissingRecorded",
+        "lot": lot,
+        "count": count,
+        "incident": incident,
+        "reason": reason,
+    }
+    act(ctx, event, f"{count} rounds of lot {lot} written off as missing", actor=as_)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(receive_app, name="receive")
+    app.command("verify-dummies")(verify_dummies)
+    app.add_typer(lot_app, name="lot")

@@ -1,0 +1,195 @@
+"""People, PINs and storage: ``person add|training|permit``, ``pin set``, ``storage add``."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from showclear.cli import identity
+from showclear.cli.acting import act
+from showclear.cli.context import ExitCode, err_console, out_console, state
+from showclear.cli.identity import ActAs
+from showclear.cli.parse import Permit, Role, parse_permit
+from showclear.service.auth import MIN_SECRET_LENGTH
+
+__all__ = ["register"]
+
+person_app = typer.Typer(
+    help="Register people, their training and permits.\n\n"
+    "Example: showclear person add ana --name 'Ana Reyes' --role performer --training revolver "
+    "--as sam",
+    no_args_is_help=True,
+)
+pin_app = typer.Typer(
+    help="Change your own PIN.\n\nExample: showclear pin set ana",
+    no_args_is_help=True,
+)
+storage_app = typer.Typer(
+    help="Storage locations for weapons and rounds.\n\n"
+    "Example: showclear storage add safe-1 --name 'Truck safe' --lockable --as mo",
+    no_args_is_help=True,
+)
+
+PersonArg = Annotated[str, typer.Argument(metavar="PERSON", help="The person's id, e.g. ana.")]
+PermitOpt = Annotated[
+    list[Permit] | None,
+    typer.Option(
+        "--permit",
+        parser=parse_permit,
+        metavar="KIND:NUMBER:EXPIRES",
+        help="A permit or qualification with its expiry date (repeat for several).",
+    ),
+]
+TrainingOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--training",
+        metavar="ACTION",
+        help="A kind of weapon the person is trained for, e.g. revolver (repeat for several).",
+    ),
+]
+
+
+def _check_pin(person: str, pin: str) -> None:
+    if len(pin) < MIN_SECRET_LENGTH:
+        err_console.print(
+            f"[bold red]Error:[/] the PIN for {escape(person)} needs at least "
+            f"{MIN_SECRET_LENGTH} characters."
+        )
+        raise typer.Exit(ExitCode.USAGE)
+
+
+@person_app.command("add")
+def person_add(
+    ctx: typer.Context,
+    person: PersonArg,
+    *,
+    name: Annotated[str, typer.Option(help="Full name, as on the call sheet.")],
+    role: Annotated[
+        list[Role], typer.Option(help="A role on the production (repeat for several).")
+    ],
+    training: TrainingOpt = None,
+    permit: PermitOpt = None,
+    as_: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            metavar="PERSON",
+            help=identity.AS_HELP + " Leave out only for the production's first person "
+            "(a producer or the safety coordinator), who registers themselves.",
+        ),
+    ] = None,
+) -> None:
+    """Register a person with their roles, training and permits, and set their PIN.
+
+    The new person types their PIN twice at a hidden prompt (or it is read from
+    $SHOWCLEAR_PIN_<PERSON> in scripts); only its argon2 hash is stored.
+
+    Example: showclear person add mo --name 'Mo Diaz' --role armorer \\
+    --permit ca-armorer:A-1:2027-06-30 --as sam
+    """
+    st = state(ctx)
+    slug = st.slug()
+    pin = identity.new_pin(person)
+    _check_pin(person, pin)
+    event = {
+        "type": "PersonRegistered",
+        "person": person,
+        "name": name,
+        "roles": [str(r) for r in role],
+        "trainings": list(dict.fromkeys(training or [])),
+        "permits": [p.to_event() for p in permit or []],
+    }
+    act(ctx, event, f"{person} ({name}) registered", actor=as_)
+    st.app().set_pin(slug, person, pin)
+    out_console.print(f"PIN set for {escape(person)}.")
+
+
+@person_app.command("training")
+def person_training(
+    ctx: typer.Context,
+    person: PersonArg,
+    training: Annotated[
+        list[str],
+        typer.Option("--training", metavar="ACTION", help="The kind of weapon, e.g. revolver."),
+    ],
+    as_: ActAs,
+) -> None:
+    """Record that a person completed training for a kind of weapon (PLAN-TRAINED).
+
+    Example: showclear person training ana --training revolver --as mo
+    """
+    for kind in dict.fromkeys(training):
+        event = {"type": "TrainingRecorded", "person": person, "kind": kind}
+        act(ctx, event, f"{person} trained for {kind}", actor=as_)
+
+
+@person_app.command("permit")
+def person_permit(
+    ctx: typer.Context,
+    person: PersonArg,
+    permit: Annotated[
+        list[Permit],
+        typer.Option(
+            parser=parse_permit, metavar="KIND:NUMBER:EXPIRES", help="The permit and its expiry."
+        ),
+    ],
+    as_: ActAs,
+) -> None:
+    """Record a handler's permit or qualification and its expiry date (PLAN-PERMIT).
+
+    Example: showclear person permit mo --permit ca-armorer:A-1234:2027-06-30 --as sam
+    """
+    for one in permit:
+        event = {"type": "PermitRecorded", "person": person, "permit": one.to_event()}
+        act(ctx, event, f"permit {one.kind} of {person}", actor=as_)
+
+
+@pin_app.command("set")
+def pin_set(ctx: typer.Context, person: PersonArg) -> None:
+    """Change your own PIN: type the current one, then the new one twice (hidden).
+
+    For scripts, the current PIN is read from $SHOWCLEAR_PIN_<PERSON> (or
+    $SHOWCLEAR_PIN) and the new one from $SHOWCLEAR_NEW_PIN. Only argon2 hashes are
+    stored.
+
+    Example: showclear pin set ana
+    """
+    st = state(ctx)
+    app, slug = st.app(), st.slug()
+    app.authenticate(slug, person, identity.actor_pin(person))
+    pin = os.environ.get("SHOWCLEAR_NEW_PIN") or identity.new_pin(person, env=False)
+    _check_pin(person, pin)
+    app.set_pin(slug, person, pin)
+    out_console.print(f"PIN changed for {escape(person)}.")
+
+
+@storage_app.command("add")
+def storage_add(
+    ctx: typer.Context,
+    storage: Annotated[str, typer.Argument(metavar="STORAGE", help="Its id, e.g. safe-1.")],
+    name: Annotated[str, typer.Option(help="What people call it, e.g. 'Truck 2 gun safe'.")],
+    lockable: Annotated[
+        bool,
+        typer.Option(
+            "--lockable/--not-lockable",
+            help="Whether it locks; weapons may only be kept where it does (CUS-SECURED).",
+        ),
+    ],
+    as_: ActAs,
+) -> None:
+    """Add a storage location for weapons and rounds.
+
+    Example: showclear storage add safe-1 --name 'Truck 2 gun safe' --lockable --as mo
+    """
+    event = {"type": "StorageAdded", "storage": storage, "name": name, "lockable": lockable}
+    act(ctx, event, f"storage {storage} ({name})", actor=as_)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(person_app, name="person")
+    app.add_typer(pin_app, name="pin")
+    app.add_typer(storage_app, name="storage")

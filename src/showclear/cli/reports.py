@@ -1,0 +1,320 @@
+"""Forensics and reports: ``custody``, ``lot-account``, ``refusals``, ``report``, ``export``.
+
+Every answer names the ledger entries (#N) it rests on; ``showclear prove --index N``
+proves any of them against the signed checkpoint.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from showclear.cli.context import ExitCode, err_console, out_console, state
+from showclear.cli.render import emit_json, state_label
+from showclear.service.forensics import chambers_text
+
+__all__ = ["register"]
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print plain JSON on stdout, nothing else.")]
+FromOpt = Annotated[
+    str | None,
+    typer.Option("--from", metavar="TIME", help="From this RFC 3339 time (default: the start)."),
+]
+ToOpt = Annotated[
+    str | None,
+    typer.Option("--to", metavar="TIME", help="Up to this RFC 3339 time (default: the end)."),
+]
+PdfOpt = Annotated[Path | None, typer.Option("--pdf", metavar="FILE", help="Write the PDF here.")]
+HtmlOpt = Annotated[
+    Path | None, typer.Option("--html", metavar="FILE", help="Write the HTML page here.")
+]
+
+
+def _where(location: str | None, names: dict[str, str] | None = None) -> str:
+    kind, _, where = (location or "").partition(":")
+    if kind == "person":
+        return (names or {}).get(where, where)
+    return f"storage {where}" if kind == "storage" else "—"
+
+
+def _refs(indexes: list[int]) -> str:
+    return ", ".join(f"#{i}" for i in indexes) or "—"
+
+
+def custody(
+    ctx: typer.Context,
+    weapon: Annotated[str, typer.Argument(metavar="WEAPON", help="The weapon's id.")],
+    *,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    at: Annotated[
+        str | None,
+        typer.Option(metavar="TIME", help="Only where it was at this moment (RFC 3339)."),
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Show a weapon's chain of custody: every holder, inspection, load and discharge, cited.
+
+    With --at, where it was at that moment, who held it since which entry, and its
+    last show-clear. Otherwise every holder between --from and --to (default: the
+    whole ledger), and every entry about it with each chamber's content after it.
+
+    Examples: showclear custody colt-1 --from 2026-11-25T08:00:00Z --to 2026-11-25T09:00:00Z ;
+    showclear custody colt-1 --at 2026-11-25T08:10:00Z
+    """
+    st = state(ctx)
+    with st.app().forensics(st.slug()) as f:
+        names = f.names
+        result: Any = (
+            f.custody_at(weapon, at) if at is not None else f.weapon_chain(weapon, start, end)
+        )
+    if json:
+        emit_json(result.to_json())
+        return
+    if at is not None:
+        out_console.print(
+            f"[bold]{escape(weapon)}[/] at {result.at}: {escape(_where(result.location, names))}"
+            f" since {result.since} (entry #{result.entry})"
+        )
+        out_console.print(Text.assemble("State ", state_label(result.state)))
+        out_console.print(f"Chambers: {chambers_text(result.chambers)}")
+        last = f"entry #{result.inspection}" if result.inspection is not None else "none"
+        out_console.print(f"Last show-clear: {last}. Rests on entries {_refs(result.cites)}.")
+        return
+    holds = Table(
+        title=f"Holders of {weapon}, {result.start} to {result.end}", title_justify="left"
+    )
+    for column in ("From", "To", "Where", "Entries"):
+        holds.add_column(column)
+    for hold in result.holds:
+        where = _where(hold.location, names)
+        until = hold.until or "(still)"
+        moves = f"#{hold.entry}" + (f" → #{hold.until_entry}" if hold.until_entry else "")
+        holds.add_row(hold.since, until, where, moves)
+    out_console.print(holds)
+    entries = Table(title=f"Every entry about {weapon}", title_justify="left")
+    for column in ("#", "At", "What", "Chambers after", "State"):
+        entries.add_column(column)
+    for entry in result.entries:
+        entries.add_row(
+            str(entry.index),
+            entry.at,
+            Text(entry.summary, style="bold red" if entry.refused else ""),
+            chambers_text(entry.chambers),
+            state_label(entry.state) if entry.state else Text("—"),
+        )
+    out_console.print(entries)
+
+
+def lot_account(
+    ctx: typer.Context,
+    lot_id: Annotated[str, typer.Argument(metavar="LOT", help="The lot's id.")],
+    start: FromOpt = None,
+    end: ToOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Account for every round of a lot: where each one is or went, and every entry that moved it.
+
+    With --from or --to, the lot's chain of custody in that period instead: its
+    counts at the start and end, every movement, and who had its rounds in which weapon.
+
+    Examples: showclear lot-account blk-45 ;
+    showclear lot-account blk-45 --from 2026-11-25T08:00:00Z --json
+    """
+    st = state(ctx)
+    with st.app().forensics(st.slug()) as f:
+        names = f.names
+        period = start is not None or end is not None
+        result: Any = f.lot_chain(lot_id, start, end) if period else f.lot_accounting(lot_id)
+    if json:
+        emit_json(result.to_json())
+        return
+    if not period:
+        balance = "[green]balances[/]" if result.balanced else "[bold red]DOES NOT BALANCE[/]"
+        out_console.print(
+            f"[bold]{escape(lot_id)}[/]: {result.received} {escape(result.kind)} rounds received "
+            f"({escape(result.caliber)}, from {escape(result.supplier)}); {balance}"
+        )
+        out_console.print(
+            f"in storage {result.in_storage}, in weapons {result.in_weapons}, expended "
+            f"{result.expended}, returned {result.returned}, destroyed {result.destroyed}, "
+            f"missing {result.missing}; verified inert {result.verified}"
+        )
+        for loaded in result.loaded:
+            out_console.print(
+                f"  {loaded.weapon} chambers {loaded.chambers}, held by "
+                f"{escape(_where(loaded.location, names))}"
+            )
+    table = Table(title=f"Every movement of {lot_id}", title_justify="left")
+    for column in ("#", "At", "What", "Change"):
+        table.add_column(column)
+    for m in result.movements:
+        change = ", ".join(f"{k} {v:+d}" for k, v in m.change.items()) or "—"
+        table.add_row(
+            str(m.index), m.at, Text(m.summary, style="bold red" if m.refused else ""), change
+        )
+    out_console.print(table)
+
+
+def refusals(
+    ctx: typer.Context,
+    person: Annotated[
+        str | None,
+        typer.Option(metavar="PERSON", help="Only those this person attempted or was named in."),
+    ] = None,
+    rule: Annotated[
+        str | None, typer.Option(metavar="RULE", help="Only this rule, e.g. CUS-HANDLER.")
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """List every refused attempt and every override, by person and by rule; and the warnings.
+
+    Example: showclear refusals --rule CUS-SHOW-CLEAR
+    """
+    st = state(ctx)
+    with st.app().forensics(st.slug()) as f:
+        names = f.names
+        result = f.refusals(person, rule)
+    if json:
+        emit_json(result.to_json())
+        return
+    table = Table(title="Refused attempts", title_justify="left")
+    for column in ("#", "At", "Who", "Attempted", "Rules", "Why"):
+        table.add_column(column)
+    for r in result.refusals:
+        table.add_row(
+            str(r.index),
+            r.at,
+            names.get(r.actor or "", r.actor or "—"),
+            r.summary.split("attempted: ", 1)[-1],
+            "\n".join(r.rules),
+            "\n".join(r.reasons),
+        )
+    out_console.print(table)
+    overrides = Table(title="Overrides", title_justify="left")
+    for column in ("#", "At", "Granted by", "Rule", "Reason", "Used in"):
+        overrides.add_column(column)
+    for o in result.overrides:
+        overrides.add_row(
+            str(o.index),
+            o.at,
+            names.get(o.granted_by or "", "—"),
+            o.rule,
+            o.reason,
+            _refs(o.used_in),
+        )
+    out_console.print(overrides)
+    by_rule = ", ".join(f"{k}: {len(v)}" for k, v in result.by_rule.items()) or "none"
+    out_console.print(f"By rule (refusals and warnings): {by_rule}")
+    by_person = ", ".join(f"{names.get(k, k)}: {len(v)}" for k, v in result.by_person.items())
+    out_console.print(f"By person (refusals attempted): {by_person or 'none'}")
+
+
+def _write(rendered: Any, pdf: Path | None, html: Path | None) -> None:
+    if pdf is not None:
+        pdf.write_bytes(rendered.pdf)
+        out_console.print(f"Wrote {escape(str(pdf))} ({len(rendered.pdf):,} bytes)")
+    if html is not None:
+        html.write_text(rendered.html, encoding="utf-8")
+        out_console.print(f"Wrote {escape(str(html))}")
+
+
+def _need_output(pdf: Path | None, html: Path | None) -> None:
+    if pdf is None and html is None:
+        err_console.print("Give --pdf FILE, --html FILE, or both.")
+        raise typer.Exit(ExitCode.USAGE)
+
+
+def report_day(
+    ctx: typer.Context,
+    date: Annotated[str, typer.Argument(metavar="DATE", help="The shoot day, YYYY-MM-DD.")],
+    pdf: PdfOpt = None,
+    html: HtmlOpt = None,
+) -> None:
+    """Write the daily firearms report of a shoot day, for a producer or an insurer.
+
+    Setups and weapons used, safety meetings and attendees, rounds per lot,
+    refusals, overrides, warnings, incidents and concerns, and a timeline of who
+    held each weapon when; every row cites its ledger entry.
+
+    Example: showclear report day 2026-11-25 --pdf day.pdf --html day.html
+    """
+    from showclear.reports import day_files
+
+    _need_output(pdf, html)
+    st = state(ctx)
+    _write(
+        day_files(st.app(), st.slug(), date, pdf=pdf is not None, html=html is not None), pdf, html
+    )
+
+
+def report_incident(
+    ctx: typer.Context,
+    number: Annotated[int, typer.Argument(metavar="ID", help="The incident's number.")],
+    *,
+    pdf: PdfOpt = None,
+    html: HtmlOpt = None,
+    before: Annotated[int, typer.Option(help="Minutes of timeline before the incident.")] = 120,
+    after: Annotated[int, typer.Option(help="Minutes of timeline after the incident.")] = 60,
+) -> None:
+    """Write an incident report, with the inclusion proof of every entry it cites.
+
+    The timeline around the incident, the custody chain of every weapon and lot
+    involved, the people and their roles, the signed checkpoint the report rests
+    on, and in an appendix each cited entry's bytes and tlog-proof.
+
+    Example: showclear report incident 1 --pdf incident-1.pdf
+    """
+    from showclear.reports import incident_files
+
+    _need_output(pdf, html)
+    st = state(ctx)
+    rendered = incident_files(
+        st.app(),
+        st.slug(),
+        number,
+        before_minutes=before,
+        after_minutes=after,
+        pdf=pdf is not None,
+        html=html is not None,
+    )
+    _write(rendered, pdf, html)
+
+
+def export(
+    ctx: typer.Context,
+    bundle: Annotated[
+        Path, typer.Option("--bundle", metavar="FILE.zip", help="Where to write the bundle.")
+    ],
+) -> None:
+    """Export the whole ledger as a bundle anyone can check offline.
+
+    The zip holds every entry's exact bytes, every signed checkpoint, the verifier
+    key, and a README saying how to check it, with showclear or standard tools.
+
+    Example: showclear export --bundle dust-creek.zip && showclear verify --bundle dust-creek.zip
+    """
+    st = state(ctx)
+    data, summary = st.app().export_bundle(st.slug())
+    bundle.write_bytes(data)
+    out_console.print(
+        f"Wrote {escape(str(bundle))}: {summary.entries:,} entries, {summary.checkpoints:,} "
+        f"checkpoints ({summary.size_bytes:,} bytes)"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    for command in (custody, refusals, export):
+        app.command()(command)
+    app.command("lot-account")(lot_account)
+    report = typer.Typer(
+        help="Write reports: the daily firearms report, incident reports.", no_args_is_help=True
+    )
+    report.command("day")(report_day)
+    report.command("incident")(report_incident)
+    app.add_typer(report, name="report")

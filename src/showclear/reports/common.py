@@ -1,0 +1,109 @@
+"""What both reports share: the checkpoint they rest on, times, names, the custody figure."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime
+
+from showclear.ledger import Ed25519Verifier, open_checkpoint
+from showclear.reports.timeline import Band, Mark, Timeline
+from showclear.service.clock import parse_time
+from showclear.service.forensics import Forensics, Hold, WeaponChain
+
+__all__ = ["Basis", "basis_of", "custody_timeline", "hm", "person", "stamp", "weapon_label"]
+
+
+@dataclass(frozen=True)
+class Basis:
+    """The signed checkpoint a report rests on: every entry it cites is below ``size``."""
+
+    origin: str
+    size: int
+    root: str  # base64, as in the checkpoint
+    note: str  # the signed note, verbatim
+    verifier_key: str
+
+
+def basis_of(f: Forensics) -> Basis:
+    """The snapshot's checkpoint, checked against the production's key before it is cited."""
+    checkpoint = open_checkpoint(
+        f.checkpoint_note, Ed25519Verifier.from_verifier_key(f.verifier_key)
+    )
+    return Basis(
+        origin=checkpoint.origin,
+        size=checkpoint.size,
+        root=base64.b64encode(checkpoint.root).decode(),
+        note=f.checkpoint_note,
+        verifier_key=f.verifier_key,
+    )
+
+
+def hm(moment: str | None) -> str:
+    """``08:04`` from an RFC 3339 time (reports say once that times are UTC)."""
+    return parse_time(moment).strftime("%H:%M") if moment else "—"
+
+
+def stamp(moment: str | None) -> str:
+    """``2026-11-25 08:04`` from an RFC 3339 time."""
+    return parse_time(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def person(names: dict[str, str], person_id: str | None) -> str:
+    """A person's name, or their id if unregistered; "—" for nobody."""
+    if not person_id:
+        return "—"
+    return names.get(person_id, person_id)
+
+
+def weapon_label(f: Forensics, weapon: str) -> str:
+    """``colt-1: Colt Single Action Army``."""
+    record = f.final.weapon(weapon)
+    return f"{weapon}: {record['make']} {record['model']}" if record else weapon
+
+
+def _bands(chain: WeaponChain, start: datetime, end: datetime, names: dict[str, str]) -> list[Band]:
+    bands = []
+    for hold in chain.holds:
+        since = max(parse_time(hold.since), start)
+        until = min(parse_time(hold.until), end) if hold.until else end
+        if until < since:
+            continue
+        bands.append(Band(chain.weapon, since, until, hold.holder, _hold_label(hold, names)))
+    return bands
+
+
+def _hold_label(hold: Hold, names: dict[str, str]) -> str:
+    return person(names, hold.holder) if hold.holder else f"storage {hold.storage}"
+
+
+def _marks(chain: WeaponChain) -> list[Mark]:
+    marks = []
+    for entry in chain.entries:
+        at = parse_time(entry.at)
+        if entry.type == "WeaponDischarged":
+            kind = "misfire" if entry.event.get("misfire") else "fired"
+            marks.append(Mark(chain.weapon, at, kind))
+        elif entry.refused:
+            marks.append(Mark(chain.weapon, at, "refused"))
+        elif entry.type == "IncidentReported":
+            marks.append(Mark(chain.weapon, at, "incident"))
+    return marks
+
+
+def custody_timeline(
+    f: Forensics, chains: list[WeaponChain], start: str, end: str, title: str
+) -> Timeline:
+    """The figure's data: holds as bands; shots, refusals and incidents as marks.
+
+    The figure spans ``start`` to ``end``; the bands are cut to it.
+    """
+    low, high = parse_time(start), parse_time(end)
+    names = f.names
+    bands: list[Band] = []
+    marks: list[Mark] = []
+    for chain in chains:
+        bands += _bands(chain, low, high, names)
+        marks += _marks(chain)
+    weapons = [(c.weapon, weapon_label(f, c.weapon)) for c in chains]
+    return Timeline(low, high, weapons, bands, marks, title)

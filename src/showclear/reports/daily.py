@@ -1,0 +1,259 @@
+"""The daily firearms report: what a producer hands an insurer about one shoot day.
+
+The day runs from midnight to midnight UTC, stretched to cover the shoot day's
+call sheet (DayOpened) to its close (DayClosed) when those fall outside it. Every
+row names the ledger entries it rests on (#N), and the report names the signed
+checkpoint it was made from, so each line can be checked with ``showclear prove``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from showclear.reports.common import (
+    Basis,
+    basis_of,
+    custody_timeline,
+    person,
+    weapon_label,
+)
+from showclear.reports.timeline import Timeline
+from showclear.service.clock import format_time
+from showclear.service.errors import BadRequest, NotFound
+from showclear.service.forensics import (
+    Forensics,
+    Hold,
+    IncidentFacts,
+    Indexed,
+    LotChain,
+    Override,
+    Refusal,
+    WarningEntry,
+    WeaponChain,
+)
+
+__all__ = ["DayReport", "LotDay", "WeaponDay", "day_report"]
+
+
+@dataclass(frozen=True)
+class WeaponDay:
+    """A weapon that left storage during the day."""
+
+    weapon: str
+    label: str
+    category: str
+    holds: list[Hold]  # every place it was during the day, storage included
+    inspections: list[int]
+    shots: list[int]  # discharge entries
+    refusals: list[int]
+    closing: str  # where it was and its state at the end of the day
+
+
+@dataclass(frozen=True)
+class LotDay:
+    """A lot's rounds over the day: on hand at start and end, and what moved them."""
+
+    lot: str
+    kind: str
+    on_hand_start: int
+    loaded: int
+    fired: int
+    expended: int
+    unloaded: int
+    returned: int
+    destroyed: int
+    missing: int
+    on_hand_end: int
+    counted: int | None  # at the day's close
+    balanced: bool
+    entries: list[int]
+
+
+@dataclass(frozen=True)
+class DayReport:
+    production: str
+    date: str
+    start: str
+    end: str
+    basis: Basis
+    entries: list[int]  # the first and last entry of the day
+    names: dict[str, str]
+    call_sheet: list[tuple[str, list[str], int]]  # person, duties, entry
+    setups: list[Indexed]
+    meetings: list[Indexed]
+    weapons: list[WeaponDay]
+    lots: list[LotDay]
+    refusals: list[Refusal]
+    overrides: list[Override]
+    warnings: list[WarningEntry]
+    incidents: list[IncidentFacts]
+    concerns: list[Indexed]
+    timeline: Timeline
+    chains: list[WeaponChain] = field(repr=False, default_factory=list)
+
+
+def _window(f: Forensics, day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(0), UTC)
+    end = start + timedelta(days=1, seconds=-1)
+    opened: datetime | None = None
+    for item in f.events:
+        if item.type == "DayOpened" and item.event["date"] == day.isoformat():
+            opened = item.at
+            start = min(start, item.at)
+        elif item.type == "DayClosed" and opened is not None:
+            end = max(end, item.at)
+            opened = None
+    return start, end
+
+
+def day_report(f: Forensics, day_text: str) -> DayReport:
+    """The firearms report of one shoot day, from one snapshot of the ledger.
+
+    Raises:
+        BadRequest: the date is not YYYY-MM-DD.
+        NotFound: nothing was recorded that day.
+    """
+    try:
+        day = date.fromisoformat(day_text)
+    except ValueError:
+        raise BadRequest(f"{day_text!r} is not a date like 2026-11-25") from None
+    low, high = _window(f, day)
+    items = f.between(low, high)
+    if not items:
+        raise NotFound(f"nothing was recorded on {day.isoformat()} in this production's ledger")
+    start, end = format_time(low), format_time(high)
+    names = f.names
+    kinds: dict[str, list[Indexed]] = {}
+    for item in items:
+        kinds.setdefault(item.type, []).append(item)
+    chains = [f.weapon_chain(w, start, end) for w in _weapons_out(items)]
+    report_refusals = f.refusals()
+    within = {item.index for item in items}
+    incidents = [
+        f.incident(item.event["incident"])
+        for item in kinds.get("IncidentReported", [])
+        if "incident" in item.event
+    ]
+    concern_types = ("ConcernRaised", "ConcernAnswered", "ConcernEscalated")
+    return DayReport(
+        production=f.production.name,
+        date=day.isoformat(),
+        start=start,
+        end=end,
+        basis=basis_of(f),
+        entries=[items[0].index, items[-1].index],
+        names=names,
+        call_sheet=_call_sheet(kinds),
+        setups=[i for i in items if i.type in ("SetupPlanned", "SetupChanged", "SetupCompleted")],
+        meetings=kinds.get("SafetyMeetingHeld", []),
+        weapons=[_weapon_day(f, chain) for chain in chains],
+        lots=[
+            _lot_day(f.lot_chain(lot_id, start, end), lot["kind"], kinds)
+            for lot_id, lot in f.final.lots()
+        ],
+        refusals=[r for r in report_refusals.refusals if r.index in within],
+        overrides=[o for o in report_refusals.overrides if o.index in within],
+        warnings=[w for w in report_refusals.warnings if w.index in within],
+        incidents=incidents,
+        concerns=[i for i in items if i.type in concern_types],
+        timeline=custody_timeline(
+            f, chains, *_active(items), f"Custody of each weapon on {day.isoformat()} (times UTC)"
+        ),
+        chains=chains,
+    )
+
+
+def _active(items: list[Indexed]) -> tuple[str, str]:
+    """The hours the day's entries span, to the half hour: what the figure shows."""
+    low = items[0].at.replace(minute=0, second=0, microsecond=0)
+    high = items[-1].at.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    if items[-1].at.minute < 30 and high - low > timedelta(hours=1):
+        high -= timedelta(minutes=30)
+    return format_time(low), format_time(high)
+
+
+def _weapons_out(items: list[Indexed]) -> list[str]:
+    """The weapons anyone held or tried to take during the day, in order of first mention."""
+    seen: list[str] = []
+    for item in items:
+        event = item.event
+        attempted = event.get("attempted") if item.type == "AttemptRefused" else None
+        source = attempted if isinstance(attempted, dict) else event
+        if source.get("type") in _CUSTODY_TYPES and source.get("weapon") not in seen:
+            seen.append(str(source["weapon"]))
+    return seen
+
+
+_CUSTODY_TYPES = frozenset(
+    {
+        "WeaponTakenOut",
+        "WeaponHandedOver",
+        "ShowClearInspected",
+        "RoundsLoaded",
+        "WeaponDischarged",
+        "WeaponFoundUnattended",
+        "CustodyGapRecorded",
+    }
+)
+
+
+def _call_sheet(kinds: dict[str, list[Indexed]]) -> list[tuple[str, list[str], int]]:
+    sheets = kinds.get("DayOpened", []) + kinds.get("CallSheetRevised", [])
+    if not sheets:
+        return []
+    latest = max(sheets, key=lambda i: i.index)
+    return [(e["person"], list(e["duties"]), latest.index) for e in latest.event["call_sheet"]]
+
+
+def _weapon_day(f: Forensics, chain: WeaponChain) -> WeaponDay:
+    record = f.final.weapon(chain.weapon)
+    closing = chain.closing
+    where = "—"
+    if closing is not None:
+        place = person(f.names, closing.holder) if closing.holder else f"storage {closing.storage}"
+        where = f"{place}, {closing.state}"
+    return WeaponDay(
+        weapon=chain.weapon,
+        label=weapon_label(f, chain.weapon),
+        category=str(record["category"]).replace("_", " ") if record else "?",
+        holds=chain.holds,
+        inspections=[e.index for e in chain.entries if e.type == "ShowClearInspected"],
+        shots=[e.index for e in chain.entries if e.type == "WeaponDischarged"],
+        refusals=[e.index for e in chain.entries if e.refused],
+        closing=where,
+    )
+
+
+def _lot_day(chain: LotChain, kind: str, kinds: dict[str, list[Indexed]]) -> LotDay:
+    def on_hand(counters: dict[str, int] | None) -> int:
+        return counters["in_storage"] + counters["in_weapons"] if counters else 0
+
+    def total(key: str) -> int:
+        return sum(m.change.get(key, 0) for m in chain.movements)
+
+    counted = None
+    for item in kinds.get("DayClosed", []):
+        if chain.lot in item.event["counts"]:
+            counted = int(item.event["counts"][chain.lot])
+    closing = chain.closing or {}
+    accounted = sum(
+        closing.get(k, 0)
+        for k in ("in_storage", "in_weapons", "expended", "returned", "destroyed", "missing")
+    )
+    return LotDay(
+        lot=chain.lot,
+        kind=kind,
+        on_hand_start=on_hand(chain.opening),
+        loaded=sum(len(m.chambers) for m in chain.movements if m.type == "RoundsLoaded"),
+        fired=sum(len(m.chambers) for m in chain.movements if m.type == "WeaponDischarged"),
+        expended=total("expended"),
+        unloaded=sum(len(m.chambers) for m in chain.movements if m.type == "RoundsUnloaded"),
+        returned=total("returned"),
+        destroyed=total("destroyed"),
+        missing=total("missing"),
+        on_hand_end=on_hand(chain.closing),
+        counted=counted,
+        balanced=accounted == closing.get("received", 0) and closing.get("discrepancy", 0) == 0,
+        entries=[m.index for m in chain.movements],
+    )

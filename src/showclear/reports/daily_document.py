@@ -1,0 +1,344 @@
+"""The daily firearms report as a document: what it says, section by section."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from showclear.reports.common import hm, person, stamp
+from showclear.reports.daily import DayReport, LotDay, WeaponDay
+from showclear.reports.document import Block, Document, Facts, Para, Pre, Section, Table, Tone
+from showclear.reports.timeline import draw
+from showclear.service.forensics import Hold, Indexed, describe
+
+__all__ = ["day_document"]
+
+
+def _refs(indexes: list[int]) -> str:
+    return ", ".join(f"#{i}" for i in indexes) if indexes else "—"
+
+
+def day_document(report: DayReport) -> Document:
+    """The report's sections, in the order an insurer reads them."""
+    names = report.names
+    first, last = report.entries
+    sections = [
+        _glance(report),
+        Section(
+            "Custody timeline",
+            [
+                draw(report.timeline),
+                Para(
+                    "Each row is a weapon; each band shows who held it, from the entry that "
+                    "put it in their hands to the entry that took it away. Grey hatched bands "
+                    "are locked storage."
+                ),
+            ],
+            "timeline",
+        ),
+        Section("Weapons used", [_weapons(report.weapons, names)], "weapons"),
+        Section("Setups", [_setups(report.setups, names)], "setups"),
+        Section("Safety meetings", [_meetings(report.meetings, names)], "meetings"),
+        Section("Rounds per lot", [*_lots(report.lots)], "rounds"),
+        Section("Refused attempts", [_refusals(report)], "refusals"),
+        Section("Overrides", [_overrides(report)], "overrides"),
+        Section("Warnings", [_warnings(report)], "warnings"),
+        Section("Incidents", [_incidents(report)], "incidents"),
+        Section("Concerns", [_entries(report.concerns, names)], "concerns"),
+        Section("Call sheet", [_call_sheet(report)], "call-sheet"),
+        _basis(report),
+    ]
+    return Document(
+        title="Daily firearms report",
+        subtitle=f"{report.production} — shoot day {report.date}",
+        facts=[
+            ("Production", report.production),
+            ("Shoot day", report.date),
+            ("Period covered", f"{stamp(report.start)} to {stamp(report.end)} UTC"),
+            ("Ledger entries", f"#{first} to #{last}"),
+            ("Signed checkpoint", f"size {report.basis.size}, root {report.basis.root}"),
+        ],
+        sections=sections,
+        footer=(
+            f"{report.production} · daily firearms report {report.date} · from the signed "
+            f"checkpoint of size {report.basis.size} · all times UTC"
+        ),
+    )
+
+
+def _glance(report: DayReport) -> Section:
+    fired = ", ".join(f"{lot.lot}: {lot.expended}" for lot in report.lots if lot.fired) or "none"
+    unbalanced = [lot.lot for lot in report.lots if not lot.balanced]
+    open_incidents = [i for i in report.incidents if i.closed_at is None]
+    incidents = f"{len(report.incidents)}"
+    if report.incidents:
+        incidents += f" ({len(open_incidents)} still open)" if open_incidents else " (all reviewed)"
+    pairs = [
+        ("Weapons used", ", ".join(w.weapon for w in report.weapons) or "none"),
+        ("Setups recorded", str(len({s.event["setup"] for s in report.setups}))),
+        ("Safety meetings", str(len(report.meetings))),
+        ("Rounds expended", fired),
+        ("Refused attempts", str(len(report.refusals))),
+        ("Overrides", str(len(report.overrides))),
+        ("Warnings", str(len(report.warnings))),
+        ("Incidents", incidents),
+        ("Concerns", str(sum(1 for c in report.concerns if c.type == "ConcernRaised"))),
+        ("Round count", "DOES NOT BALANCE: " + ", ".join(unbalanced) if unbalanced else "balances"),
+    ]
+    blocks: list[Block] = [Facts(pairs)]
+    if report.refusals or report.incidents or unbalanced:
+        blocks.append(
+            Para(
+                "Every refusal, incident and round-count difference below is a record "
+                "showclear kept, not an accusation: each row names the ledger entry (#N) "
+                "it rests on.",
+                "warn",
+            )
+        )
+    return Section("At a glance", blocks, "glance")
+
+
+def _held(holds: list[Hold], names: dict[str, str]) -> str:
+    lines = []
+    for hold in holds:
+        if hold.holder is None:
+            continue
+        lines.append(
+            f"{hm(hold.since)}–{hm(hold.until) if hold.until else 'end'} "
+            f"{person(names, hold.holder)} (#{hold.entry})"
+        )
+    return "\n".join(lines) or "stayed in storage"
+
+
+def _weapons(weapons: list[WeaponDay], names: dict[str, str]) -> Table:
+    return Table(
+        ["Weapon", "Held by (from entry #)", "Show-clears", "Discharges", "At end of day"],
+        [
+            [
+                f"{w.label}\n{w.category}",
+                _held(w.holds, names),
+                _refs(w.inspections),
+                _refs(w.shots),
+                w.closing,
+            ]
+            for w in weapons
+        ],
+        [2.2, 2.6, 1.1, 1.1, 1.4],
+        empty="No weapon left storage.",
+    )
+
+
+def _plan(event: dict[str, Any], names: dict[str, str]) -> str:
+    uses = []
+    for use in event["weapons"]:
+        load = use["load"]
+        if use.get("lot"):
+            load += f" (lot {use['lot']}, {use.get('rounds', 0)} rounds)"
+        uses.append(f"{use['weapon']}: {load}, for {person(names, use['performer'])}")
+    near = "; ".join(
+        f"{n['who']} at {n['distance_cm'] / 100:g} m"
+        + (" in the line of fire" if n.get("in_line_of_fire") else "")
+        + (", shielded" if n.get("shielded") else "")
+        + (", remote" if n.get("remote") else "")
+        for n in event["people_near"]
+    )
+    text = "\n".join(uses) + f"\nFire: {event['direction']}"
+    return text + (f"\nNear: {near}" if near else "")
+
+
+def _setups(setups: list[Indexed], names: dict[str, str]) -> Table:
+    rows = []
+    for item in setups:
+        e = item.event
+        if item.type == "SetupCompleted":
+            what = "completed"
+        else:
+            verb = "planned" if item.type == "SetupPlanned" else "CHANGED"
+            what = f"{verb}, {e['kind']}, scene {e['scene']}\n{_plan(e, names)}"
+        rows.append([hm(item.time), e["setup"], what, f"#{item.index}"])
+    return Table(
+        ["Time", "Setup", "Plan", "Entry"],
+        rows,
+        [0.6, 0.7, 5.6, 0.6],
+        empty="No setup was planned, changed or completed.",
+    )
+
+
+def _meetings(meetings: list[Indexed], names: dict[str, str]) -> Table:
+    rows = []
+    tones: list[Tone] = []
+    for item in meetings:
+        e = item.event
+        attendees = ", ".join(
+            person(names, a["person"]) + ("" if a["confirmed"] else " (NOT confirmed)")
+            for a in e["attendees"]
+        )
+        rows.append([hm(item.time), ", ".join(e["setups"]), attendees, f"#{item.index}"])
+        tones.append("warn" if not all(a["confirmed"] for a in e["attendees"]) else "")
+    return Table(
+        ["Time", "Setups", "Attendees", "Entry"],
+        rows,
+        [0.6, 1.2, 5.1, 0.6],
+        tones,
+        empty="No safety meeting was recorded.",
+    )
+
+
+def _lots(lots: list[LotDay]) -> list[Block]:
+    rows = [
+        [
+            f"{lot.lot}\n{lot.kind}",
+            str(lot.on_hand_start),
+            str(lot.loaded),
+            f"{lot.fired}"
+            + (f" ({lot.fired - lot.expended} misfired)" if lot.fired > lot.expended else ""),
+            str(lot.expended),
+            str(lot.unloaded),
+            f"{lot.returned} / {lot.destroyed} / {lot.missing}",
+            str(lot.on_hand_end),
+            "—" if lot.counted is None else str(lot.counted),
+            "yes" if lot.balanced else "NO",
+        ]
+        for lot in lots
+    ]
+    table = Table(
+        [
+            "Lot",
+            "At start",
+            "Loaded",
+            "Fired",
+            "Expended",
+            "Unloaded",
+            "Returned / destroyed / missing",
+            "At end",
+            "Counted at close",
+            "Balances",
+        ],
+        rows,
+        [1.1, 0.75, 0.75, 1.0, 0.9, 0.9, 1.3, 0.7, 0.8, 0.8],
+        ["" if lot.balanced else "alert" for lot in lots],
+        empty="No lot of rounds in this production.",
+    )
+    note = Para(
+        "At start and at end: the rounds on hand, in storage or in weapons. A lot balances "
+        "when received = in storage + in weapons + expended + returned + destroyed + missing "
+        "and the last count found no difference (AMMO-COUNT). `showclear lot-account LOT` lists "
+        "every entry that moved its rounds."
+    )
+    return [table, note]
+
+
+def _refusals(report: DayReport) -> Table:
+    names = report.names
+    return Table(
+        ["Time", "Who", "Attempted", "Refused by", "Why", "Entry"],
+        [
+            [
+                hm(r.at),
+                person(names, r.actor),
+                r.summary.split("attempted: ", 1)[-1],
+                "\n".join(r.rules),
+                "\n".join(r.reasons),
+                f"#{r.index}",
+            ]
+            for r in report.refusals
+        ],
+        [0.55, 1.0, 2.1, 1.45, 2.4, 0.5],
+        ["alert"] * len(report.refusals),
+        empty="No attempt was refused.",
+    )
+
+
+def _overrides(report: DayReport) -> Table:
+    return Table(
+        ["Time", "Granted by", "Rule", "Reason", "Used in", "Entry"],
+        [
+            [
+                hm(o.at),
+                person(report.names, o.granted_by),
+                o.rule,
+                o.reason,
+                _refs(o.used_in),
+                f"#{o.index}",
+            ]
+            for o in report.overrides
+        ],
+        [0.6, 1.2, 1.3, 3.0, 0.8, 0.6],
+        ["warn"] * len(report.overrides),
+        empty="No override was granted.",
+    )
+
+
+def _warnings(report: DayReport) -> Table:
+    return Table(
+        ["Time", "What went through with a warning", "Rules", "Entry"],
+        [[hm(w.at), w.summary, "\n".join(w.rules), f"#{w.index}"] for w in report.warnings],
+        [0.6, 5.0, 1.4, 0.6],
+        ["warn"] * len(report.warnings),
+        empty="No warning.",
+    )
+
+
+def _incidents(report: DayReport) -> Table:
+    rows = []
+    for i in report.incidents:
+        reviews = (
+            "\n".join(
+                f"{hm(r.at)} {person(report.names, r.actor)} ({r.role.replace('_', ' ')}): "
+                f"{r.findings} (#{r.index})"
+                for r in i.reviews
+            )
+            or "not reviewed"
+        )
+        status = f"closed {stamp(i.closed_at)}" if i.closed_at else "OPEN: cease-fire"
+        what = f"{i.kind.replace('_', ' ')}: {i.description}"
+        rows.append([hm(i.at), f"{i.number}", what, reviews, status, f"#{i.index}"])
+    return Table(
+        ["Time", "No.", "What happened", "Reviews", "Status", "Entry"],
+        rows,
+        [0.6, 0.4, 2.0, 3.0, 1.0, 0.6],
+        ["alert"] * len(rows),
+        empty="No incident.",
+    )
+
+
+def _entries(items: list[Indexed], names: dict[str, str]) -> Table:
+    return Table(
+        ["Time", "What", "Entry"],
+        [[hm(i.time), describe(i.event, None, names), f"#{i.index}"] for i in items],
+        [0.6, 6.6, 0.6],
+        empty="No concern was raised, answered or escalated.",
+    )
+
+
+def _call_sheet(report: DayReport) -> Table:
+    rows = [
+        [person(report.names, who), ", ".join(duties), f"#{entry}"]
+        for who, duties, entry in report.call_sheet
+    ]
+    return Table(
+        ["Person", "Duties", "Entry"],
+        rows,
+        [2.5, 4.7, 0.6],
+        empty="No call sheet was published for this day.",
+    )
+
+
+def _basis(report: DayReport) -> Section:
+    basis = report.basis
+    return Section(
+        "How to check this report",
+        [
+            Para(
+                f"This report was made from the production's ledger as signed at size "
+                f"{basis.size} (entries #0 to #{basis.size - 1}). Each #N above is a ledger "
+                "entry. Anyone can check that an entry is in the signed ledger, without "
+                "trusting showclear's server: `showclear prove --index N` prints its "
+                "inclusion proof (C2SP tlog-proof), and `showclear export --bundle FILE.zip` "
+                "gives the whole ledger, which `showclear verify --bundle FILE.zip` or "
+                "standard tools check offline."
+            ),
+            Pre(basis.note, "The signed checkpoint (C2SP tlog-checkpoint), verbatim"),
+            Pre(basis.verifier_key + "\n", "The production's verifier key"),
+        ],
+        "check",
+    )

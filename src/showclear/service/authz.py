@@ -1,0 +1,149 @@
+"""Who may ask for what: the role x command matrix, enforced for the CLI and the API alike.
+
+The matrix says who may *attempt* a command. Whether the attempt is safe is the
+protocol's business: custody commands are open to every member of the
+production so that an unsafe attempt (an assistant director handing over a
+revolver) is refused by its safety rule and recorded in the ledger, with the
+person and the rule, rather than turned away unseen.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from showclear.protocol import Projection
+from showclear.service.errors import Forbidden
+
+__all__ = [
+    "ACCOUNTS",
+    "ANYONE",
+    "MATRIX",
+    "READ",
+    "ROLES",
+    "authorize",
+    "authorize_account",
+    "authorize_read",
+]
+
+ROLES: Final = (
+    "armorer",
+    "property_master",
+    "first_ad",
+    "performer",
+    "safety_coordinator",
+    "producer",
+    "crew",
+)
+#: Every member of the production, whatever their role.
+ANYONE: Final = frozenset(ROLES)
+_STOCK: Final = frozenset({"armorer", "property_master"})
+_OVERSIGHT: Final = frozenset({"safety_coordinator", "producer"})
+
+#: Event type -> roles that may attempt it.
+MATRIX: Final[dict[str, frozenset[str]]] = {
+    # people and the day
+    "PersonRegistered": _OVERSIGHT,
+    "PermitRecorded": _OVERSIGHT,
+    "TrainingRecorded": frozenset({"armorer", "safety_coordinator"}),
+    "DayOpened": frozenset({"first_ad", "producer"}),
+    "CallSheetRevised": frozenset({"first_ad", "producer"}),
+    # inventory
+    "StorageAdded": _STOCK,
+    "WeaponReceived": _STOCK,
+    "LotReceived": _STOCK,
+    "DummiesVerified": _STOCK,
+    "RoundsReturnedToSupplier": _STOCK,
+    "RoundsDestroyed": _STOCK,
+    "RoundsMissingRecorded": frozenset({"safety_coordinator"}),
+    "DayClosed": _STOCK,
+    # plans and meetings
+    "SetupPlanned": frozenset({"first_ad", "armorer", "property_master"}),
+    "SetupChanged": frozenset({"first_ad", "armorer", "property_master"}),
+    "SetupCompleted": frozenset({"first_ad", "armorer", "property_master"}),
+    "SafetyMeetingHeld": frozenset({"first_ad", "armorer", "safety_coordinator"}),
+    "MealBreakCalled": frozenset({"first_ad", "producer"}),
+    "WrapCalled": frozenset({"first_ad", "producer"}),
+    # custody: the safety rules judge who may (CUS-HANDLER, CUS-RETURN, ...)
+    "WeaponTakenOut": ANYONE,
+    "RoundsLoaded": ANYONE,
+    "RoundsUnloaded": ANYONE,
+    "ShowClearInspected": ANYONE,
+    "WeaponHandedOver": ANYONE,
+    "WeaponDischarged": ANYONE,
+    "BarrelChecked": ANYONE,
+    "WeaponReturnedToStorage": ANYONE,
+    # reporting is never restricted: anyone can stop the set
+    "WeaponFoundUnattended": ANYONE,
+    "IncidentReported": ANYONE,
+    "LiveRoundsFound": ANYONE,
+    "ConcernRaised": ANYONE,
+    # oversight; INC-OVERRIDE and the policy rules judge overrides and loosening
+    "ReviewRecorded": _OVERSIGHT,
+    "ConcernAnswered": _OVERSIGHT,
+    "OverrideGranted": ANYONE,
+    "PolicyChanged": _OVERSIGHT,
+}
+
+#: Reading views and the ledger: every member.
+READ: Final = ANYONE
+
+#: Managing another person's sign-in: setting their PIN, revoking their sessions and
+#: tokens. Everyone manages their own (a new PIN needs the current one).
+ACCOUNTS: Final = _OVERSIGHT
+
+
+def _roles(projection: Projection, person: str) -> frozenset[str]:
+    record = projection.person(person)
+    if record is None:
+        raise Forbidden(f"{person} is not a member of this production")
+    return frozenset(record["roles"])
+
+
+def authorize(projection: Projection, actor: str | None, event_type: str) -> None:
+    """Allow ``actor`` to attempt ``event_type``, or raise.
+
+    An unauthenticated actor (None) may only raise an anonymous concern, or
+    register the first person of a production that has nobody yet (set-up).
+
+    Raises:
+        Forbidden: the actor's roles do not allow the command.
+    """
+    allowed = MATRIX.get(event_type)
+    if allowed is None:
+        raise Forbidden(f"{event_type} cannot be asked for; showclear writes it itself")
+    if actor is None:
+        if event_type == "ConcernRaised":
+            return
+        if event_type == "PersonRegistered" and not any(
+            key.startswith("person:") for key in projection.records()
+        ):
+            return
+        raise Forbidden(f"{event_type} needs a signed-in person")
+    roles = _roles(projection, actor)
+    if not roles & allowed:
+        needed = " or ".join(sorted(r.replace("_", " ") for r in allowed))
+        raise Forbidden(f"{actor} may not do {event_type}: only a {needed} may")
+
+
+def authorize_read(projection: Projection, person: str) -> None:
+    """Allow a member to read this production's views and ledger.
+
+    Raises:
+        Forbidden: the person is not a member of the production.
+    """
+    _roles(projection, person)
+
+
+def authorize_account(projection: Projection, actor: str, subject: str) -> None:
+    """Allow ``actor`` to manage ``subject``'s sign-in (PIN, sessions, tokens), or raise.
+
+    Raises:
+        Forbidden: the actor is not a member, or manages someone else without an
+            oversight role.
+    """
+    roles = _roles(projection, actor)
+    if actor != subject and not roles & ACCOUNTS:
+        needed = " or ".join(sorted(r.replace("_", " ") for r in ACCOUNTS))
+        raise Forbidden(
+            f"{actor} may manage only their own sign-in; only a {needed} may manage others'"
+        )

@@ -1,0 +1,65 @@
+"""Running a protocol command: rules, append, projection and checkpoint in one transaction.
+
+DESIGN: authenticate → load the projection → evaluate the rules (pure) → append
+the event (accepted or refused) → update the projection → sign a new checkpoint
+→ commit. One transaction; one writer per production at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from showclear.ledger import Ed25519Signer, canonical_json
+from showclear.protocol import Decision, Finding, Projection, apply, decide
+from showclear.service.ledger import append_entries
+from showclear.store import Session
+
+__all__ = ["Outcome", "run_decision", "stored_changes"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to a command: allowed, warned or refused, and what was recorded."""
+
+    outcome: str
+    findings: list[Finding]
+    events: list[dict[str, Any]]
+    first_index: int
+    size: int
+    checkpoint_note: str = field(repr=False)
+
+    @property
+    def refused(self) -> bool:
+        return self.outcome == "refused"
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return [f.rule_id for f in self.findings]
+
+
+def stored_changes(projection: Projection, keys: Iterable[str]) -> dict[str, Any]:
+    """The records to write for ``keys``: their new value, or None where deleted."""
+    records = projection.records()
+    return {key: records.get(key) for key in keys}
+
+
+def run_decision(session: Session, signer: Ed25519Signer, proposed: dict[str, Any]) -> Outcome:
+    """Decide ``proposed`` against the stored projection and record the result."""
+    projection = Projection.from_records(session.projection())
+    decision: Decision = decide(projection, proposed)
+    data = [canonical_json(event) for event in decision.events]
+    changed: set[str] = set()
+    for event in decision.events:
+        changed |= apply(projection, event)
+    session.put_projection(stored_changes(projection, changed))
+    result = append_entries(session, signer, data)
+    return Outcome(
+        decision.outcome,
+        list(decision.findings),
+        list(decision.events),
+        result.first_index,
+        result.size,
+        result.checkpoint_note,
+    )

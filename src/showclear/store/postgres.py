@@ -1,0 +1,359 @@
+"""The PostgreSQL backend (psycopg 3): one server for a studio's many productions.
+
+The schema and the queries are the SQLite backend's (``sql.py``, ``migrations/``);
+this module only connects, begins transactions and translates driver errors.
+
+* **Writers** of one production serialize on that production's row
+  (``SELECT ... FOR UPDATE`` as the transaction's first statement); writers of
+  other productions lock other rows and never wait for each other. A write runs
+  at READ COMMITTED, so once the lock is granted every later statement sees
+  what the previous writer committed.
+* **Readers** run at REPEATABLE READ, READ ONLY: one snapshot for the whole
+  session, so a verification never sees entries without their checkpoint.
+* **Threads**: each thread gets its own connection (a connection carries one
+  transaction at a time); a connection the server dropped is replaced on the
+  next use, so a server restart costs the transactions in flight, nothing more.
+* **Streams** (entries, tree levels, checkpoints) read through server-side
+  cursors, so verifying a ledger of millions of entries holds one page in memory.
+* **Migrations** are applied in one transaction under an advisory lock, so two
+  programs opening a new database at once do not both create the tables.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from showclear.store.base import ProductionInfo
+from showclear.store.errors import (
+    ProductionExists,
+    ProductionNotFound,
+    StoreError,
+    StoreUnavailable,
+)
+from showclear.store.sql import SqlSession, check_schema, migration_files, split_statements
+
+__all__ = ["PostgresStore"]
+
+#: How long a writer waits for another writer of the same production (SQLite: busy timeout).
+LOCK_TIMEOUT_MS = 30_000
+
+#: ``pg_advisory_xact_lock`` key held while migrating ("showclear" in ASCII, as an int64).
+_MIGRATION_LOCK = int.from_bytes(b"showclea", "big") >> 1
+
+_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+_WRITE = "BEGIN ISOLATION LEVEL READ COMMITTED"
+
+_stream_names = itertools.count()
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+class _PgSession(SqlSession):
+    """SqlSession with ``%s`` parameters whose streams use server-side cursors."""
+
+    def __init__(self, cursor: psycopg.Cursor[Any], slug: str) -> None:
+        super().__init__(cursor, slug, param="%s")
+        self._streams: list[psycopg.ServerCursor[Any]] = []
+
+    def nodes(self, coords: Sequence[tuple[int, int]]) -> list[bytes]:
+        """The hashes at ``(level, index)`` in one round trip (a proof needs ~log2 n of them).
+
+        Raises:
+            StoreError: a node is missing, naming the first one.
+        """
+        if len(coords) <= 1:
+            return super().nodes(coords)
+        leaves = [index for level, index in coords if level == 0]
+        inner = [(level, index) for level, index in coords if level != 0]
+        rows = self._cur.execute(
+            "SELECT 0, idx, leaf_hash FROM entries "
+            "WHERE production = %s AND idx = ANY(%s::bigint[]) "
+            "UNION ALL "
+            "SELECT n.level, n.idx, n.hash FROM nodes AS n "
+            "JOIN unnest(%s::integer[], %s::bigint[]) AS c (level, idx) "
+            "ON n.level = c.level AND n.idx = c.idx WHERE n.production = %s",
+            (self.slug, leaves, [c[0] for c in inner], [c[1] for c in inner], self.slug),
+        ).fetchall()
+        found = {(level, index): bytes(h) for level, index, h in rows}
+        out = []
+        for level, index in coords:
+            h = found.get((level, index))
+            if h is None:
+                raise StoreError(f"tree node ({level}, {index}) of {self.slug!r} is missing")
+            out.append(h)
+        return out
+
+    def _cursor_for_stream(self) -> psycopg.ServerCursor[Any]:
+        # A named cursor lives on the server until the transaction ends; the
+        # session closes them all then (no round trip once the transaction is over).
+        conn: psycopg.Connection[Any] = self._cur.connection
+        cur = conn.cursor(name=f"showclear_stream_{next(_stream_names)}")
+        self._streams.append(cur)
+        return cur
+
+    def _close_streams(self) -> None:
+        for cur in self._streams:
+            cur.close()
+        self._streams.clear()
+
+
+class PostgresStore:
+    """A showclear database on a PostgreSQL server, reached by a ``postgresql://`` URL."""
+
+    def __init__(self, url: str, *, migrate: bool = True) -> None:
+        self.url = url
+        self._where = redact(url)
+        self._local = threading.local()
+        self._opened: list[psycopg.Connection[Any]] = []
+        self._opened_lock = threading.Lock()
+        try:
+            if migrate:
+                self.migrate()  # refuses a newer schema, like check_schema below
+            else:
+                check_schema(self.schema_version())
+        except BaseException:
+            self.close()
+            raise
+
+    # -- connections ---------------------------------------------------------
+
+    @property
+    def _conn(self) -> psycopg.Connection[Any]:
+        """This thread's connection, opened on first use and again after the server dropped it."""
+        conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
+        if conn is not None and not conn.closed:
+            return conn
+        if conn is not None:
+            self._forget(conn)
+        conn = self._connect()
+        self._local.conn = conn
+        with self._opened_lock:
+            self._opened.append(conn)
+        return conn
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        try:
+            # A writer waits this long for another writer of its production, then
+            # gives up; added to the URL's own settings (a search_path, say).
+            options = conninfo_to_dict(self.url).get("options") or ""
+            conninfo = make_conninfo(
+                self.url, options=f"{options} -c lock_timeout={LOCK_TIMEOUT_MS}".strip()
+            )
+            # Autocommit: transactions are begun explicitly (_READ, _WRITE).
+            return psycopg.connect(conninfo, autocommit=True)
+        except psycopg.Error as e:
+            raise StoreUnavailable(f"cannot open the database {self._where}: {e}") from e
+
+    def _forget(self, conn: psycopg.Connection[Any]) -> None:
+        conn.close()
+        with self._opened_lock:
+            if conn in self._opened:
+                self._opened.remove(conn)
+
+    def close(self) -> None:
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+            self._local = threading.local()
+        for conn in opened:
+            conn.close()
+
+    # -- transactions --------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[psycopg.Cursor[Any]]:
+        """Run the body in one transaction; commit if it returns, roll back if it raises."""
+        conn = self._conn
+        try:
+            conn.execute(begin)
+        except psycopg.Error as e:
+            self._drop_if_broken(conn)
+            raise StoreUnavailable(f"cannot begin a transaction on {self._where}: {e}") from e
+        with conn.cursor() as cur:
+            try:
+                yield cur
+            except BaseException:
+                self._rollback(conn)
+                raise
+        try:
+            conn.execute("COMMIT")
+        except psycopg.OperationalError as e:
+            self._drop_if_broken(conn)
+            # The server may or may not have committed; the caller must not assume it did.
+            raise StoreUnavailable(
+                f"the connection to {self._where} failed while committing; "
+                f"the last change may or may not be stored: {e}"
+            ) from e
+        except psycopg.Error as e:
+            self._rollback(conn)
+            raise StoreError(f"could not commit to {self._where}: {e}") from e
+
+    def _rollback(self, conn: psycopg.Connection[Any]) -> None:
+        try:
+            conn.execute("ROLLBACK")
+        except psycopg.Error:
+            # A dead connection rolled back on the server already; replace it.
+            self._drop_if_broken(conn, force=True)
+
+    def _drop_if_broken(self, conn: psycopg.Connection[Any], *, force: bool = False) -> None:
+        if force or conn.closed or conn.broken:
+            if getattr(self._local, "conn", None) is conn:
+                self._local.conn = None
+            self._forget(conn)
+
+    @contextmanager
+    def _translated(self, slug: str | None = None) -> Iterator[None]:
+        """Driver errors become store errors (STYLE 8), naming the production if any."""
+        what = f" to {slug!r}" if slug else ""
+        try:
+            yield
+        except pg_errors.IntegrityError as e:
+            raise StoreError(f"the database refused a write{what}: {e}") from e
+        except pg_errors.LockNotAvailable as e:
+            raise StoreUnavailable(
+                f"another writer held production {slug!r} for more than "
+                f"{LOCK_TIMEOUT_MS // 1000} s on {self._where}"
+            ) from e
+        except psycopg.OperationalError as e:
+            raise StoreUnavailable(f"database error on {self._where}: {e}") from e
+        except psycopg.Error as e:
+            raise StoreError(f"database error on {self._where}: {e}") from e
+
+    # -- schema --------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        with self._translated(), self._transaction(_READ) as cur:
+            return self._version(cur)
+
+    @staticmethod
+    def _version(cur: psycopg.Cursor[Any]) -> int:
+        row = cur.execute("SELECT to_regclass('schema_migrations') IS NOT NULL").fetchone()
+        if not (row and row[0]):
+            return 0
+        row = cur.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0) if row else 0
+
+    def migrate(self) -> list[int]:
+        """Apply every shipped migration newer than the database; return their versions.
+
+        Raises:
+            SchemaError: the database's schema is newer than this program.
+        """
+        applied: list[int] = []
+        with self._translated(), self._transaction(_WRITE) as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
+            current = self._version(cur)
+            check_schema(current)
+            if current == 0:
+                cur.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations "
+                    "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+                )
+            for version, sql in migration_files():
+                if version <= current:
+                    continue
+                for statement in split_statements(sql):
+                    cur.execute(statement)  # our own shipped SQL
+                cur.execute(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (%s, %s)",
+                    (version, datetime.now(UTC).isoformat(timespec="seconds")),
+                )
+                applied.append(version)
+        return applied
+
+    # -- productions ---------------------------------------------------------
+
+    @contextmanager
+    def create_production(self, info: ProductionInfo) -> Iterator[SqlSession]:
+        """Insert a production and yield a write session on it, in one transaction.
+
+        Raises:
+            ProductionExists: its slug or origin is taken.
+        """
+        with self._translated(info.slug), self._transaction(_WRITE) as cur:
+            try:
+                cur.execute(
+                    "INSERT INTO productions "
+                    "(slug, name, origin, verifier_key, size, created_at) "
+                    "VALUES (%s, %s, %s, %s, %s, %s)",
+                    (
+                        info.slug,
+                        info.name,
+                        info.origin,
+                        info.verifier_key,
+                        info.size,
+                        info.created_at,
+                    ),
+                )
+            except pg_errors.UniqueViolation as e:
+                raise ProductionExists(
+                    f"a production with slug {info.slug!r} or origin {info.origin!r} "
+                    "already exists in this database"
+                ) from e
+            session = _PgSession(cur, info.slug)
+            try:
+                yield session
+            finally:
+                session._close_streams()
+
+    def productions(self) -> list[ProductionInfo]:
+        with self._translated(), self._transaction(_READ) as cur:
+            rows = cur.execute(
+                "SELECT slug, name, origin, verifier_key, size, created_at "
+                "FROM productions ORDER BY slug"
+            ).fetchall()
+        return [ProductionInfo(*row) for row in rows]
+
+    @contextmanager
+    def read(self, slug: str) -> Iterator[SqlSession]:
+        """A snapshot of one production.
+
+        Raises:
+            ProductionNotFound: no production ``slug``.
+        """
+        with self._translated(slug), self._transaction(_READ) as cur:
+            session = _PgSession(cur, slug)
+            try:
+                session.production()  # raises ProductionNotFound early
+                yield session
+            finally:
+                session._close_streams()
+
+    @contextmanager
+    def write(self, slug: str) -> Iterator[SqlSession]:
+        """A write session on one production, once every earlier writer of it has finished.
+
+        Raises:
+            ProductionNotFound: no production ``slug``.
+            StoreUnavailable: another writer held it longer than the lock timeout.
+        """
+        with self._translated(slug), self._transaction(_WRITE) as cur:
+            # The production's row is its writers' lock (DESIGN, Storage): taken
+            # first, held to commit; other productions' rows stay free.
+            locked = cur.execute(
+                "SELECT slug FROM productions WHERE slug = %s FOR UPDATE", (slug,)
+            ).fetchone()
+            if locked is None:
+                raise ProductionNotFound(f"there is no production {slug!r} in this database")
+            session = _PgSession(cur, slug)
+            try:
+                yield session
+            finally:
+                session._close_streams()

@@ -1,0 +1,53 @@
+"""Fixtures of the API tests: the demo production (once per module), a real server, a client.
+
+Requests go over loopback to uvicorn, as a tablet's would (Starlette's in-process
+test client is deprecated with httpx).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from showclear.api import create_api
+from showclear.service import FixedClock, MemoryKeyring, build_app
+
+from .world import START, Server, World, build_world
+
+if TYPE_CHECKING:
+    from tests.conftest import Engine
+
+
+@pytest.fixture(scope="module")
+def world(engine: Engine) -> Iterator[World]:
+    """A fresh database (on each backend) with the demo production "Dust Creek", built once
+    per module."""
+    clock = FixedClock(START)
+    db = engine.new()
+    app = build_app(db.url, keyring=MemoryKeyring(), clock=clock)
+    yield build_world(app, clock, "Dust Creek", spares=4)
+    app.close()
+    engine.drop(db)
+
+
+@pytest.fixture(scope="module")
+def api(world: World) -> FastAPI:
+    return create_api(world.app, secure_cookies=True)
+
+
+@pytest.fixture(scope="module")
+def server(api: FastAPI) -> Iterator[str]:
+    """The base URL of a real uvicorn server on 127.0.0.1 serving ``api``."""
+    with Server(api) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def client(server: str) -> Iterator[httpx.Client]:
+    """An HTTP client of ``server``, signed in as nobody (tests pass their headers)."""
+    with httpx.Client(base_url=server, timeout=30) as c:
+        yield c

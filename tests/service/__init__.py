@@ -1,0 +1,1 @@
+"""Specification of the service layer over a real database: tampering, crashes, interop."""

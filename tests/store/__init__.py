@@ -1,0 +1,1 @@
+"""Specification of the storage port, run against every backend."""
