@@ -292,8 +292,9 @@ def _row(n: int, read: Samples, cycle: Samples) -> str:
 
 HEADER = (
     "  N |   read/s     p50     p99 |  cmds/s     p50     p99 | cycles/s    p50     p99"
-    " | cmd/read: p50    p99  1/rate\n"
+    " | cmd/read  p50    p99   rate\n"
     "    |          (ms)    (ms)    |          (ms)    (ms)    |           (ms)    (ms) |"
+    "  (latency p50, p99; reads/s per cmd/s)"
 )
 
 
@@ -314,6 +315,8 @@ def main() -> None:
         print(f"\n{label}\n{HEADER}")
         for row in measure(params, seconds, counts):
             print(row)
+        # Other work on the machine inflates every figure: say how busy it was.
+        print(f"    (load average over the last minute: {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":

@@ -873,15 +873,47 @@ def measure(productions: list[Production], commands: int) -> None:
             say(f"{n - warmup} commands on each production")
 
 
-def profile(production: Production, commands: int) -> None:
-    """Run more commands on ``production`` under cProfile; print where the time goes."""
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(commands):
-        production.submit()
-    profiler.disable()
-    print(f"\ncProfile of {commands} more commands at {production.entries:,} entries:")
-    pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(15)
+#: Stages of one command, as (label, file suffix, function) in cProfile's statistics.
+STAGES = (
+    ("App.submit, whole", "service/app.py", "submit"),
+    ("read the stored projection", "store/sql.py", "projection"),
+    ("Projection.from_records (copy)", "protocol/projection.py", "from_records"),
+    ("decide (validity and rules)", "protocol/engine.py", "decide"),
+    ("apply", "protocol/fold.py", "apply"),
+    ("stored_changes (copy)", "service/commands.py", "stored_changes"),
+    ("put_projection", "store/sql.py", "put_projection"),
+    ("append_entries", "service/ledger.py", "append_entries"),
+    ("commits (the write's fsync)", "~", "<method 'commit' of 'sqlite3.Connection' objects>"),
+)
+
+
+def profile(productions: list[Production], commands: int) -> None:
+    """Run more commands under cProfile; print each stage's share, then the big one's top."""
+    profilers = {p.slug: cProfile.Profile() for p in productions}
+    for n in range(commands):
+        for production in productions if n % 2 else productions[::-1]:
+            profiler = profilers[production.slug]
+            profiler.enable()
+            production.submit()
+            profiler.disable()
+    stats = {slug: pstats.Stats(profiler) for slug, profiler in profilers.items()}
+    print(f"\ncProfile, {commands} more commands each: ms per command (cProfile slows Python)")
+    print(f"{'':32}" + "".join(f"{p.entries:>12,}" for p in productions))
+    for label, suffix, function in STAGES:
+        row = [_cumulative(stats[p.slug], suffix, function) / commands for p in productions]
+        print(f"{label:32}" + "".join(f"{seconds * 1000:>12.2f}" for seconds in row))
+    print(f"\nTop functions at {productions[-1].entries:,} entries:")
+    stats[productions[-1].slug].stream = sys.stdout  # type: ignore[attr-defined]
+    stats[productions[-1].slug].sort_stats("tottime").print_stats(12)
+
+
+def _cumulative(stats: pstats.Stats, suffix: str, function: str) -> float:
+    table: dict[tuple[str, int, str], tuple[Any, ...]] = stats.stats  # type: ignore[attr-defined]
+    return sum(
+        row[3]
+        for (file, _, name), row in table.items()
+        if name == function and file.endswith(suffix)
+    )
 
 
 def verified(production: Production) -> float:
@@ -921,7 +953,7 @@ def main(argv: list[str] | None = None) -> None:
         measure([small, large], args.commands)
         report(small, large, verify_times, time.perf_counter() - started)
         if args.profile:
-            profile(large, args.commands)
+            profile([small, large], args.commands)
         small.app.close()
         large.app.close()
     finally:

@@ -26,11 +26,17 @@ def test_serve_runs_uvicorn_with_the_api_over_the_database(
     init = ["--db", str(db), "--key-dir", str(keys), "init", "--production", "Dust Creek"]
     assert runner.invoke(cli, init).exit_code == 0
     served: dict[str, Any] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda api, **kw: served.update(api=api, **kw))
+
+    def run(api: FastAPI, **options: Any) -> None:
+        # Look while serving: the command closes the database when uvicorn returns.
+        name = api.state.showclear.production("dust-creek").name
+        served.update(api=api, production=name, **options)
+
+    monkeypatch.setattr(uvicorn, "run", run)
     result = runner.invoke(
         cli, ["--key-dir", str(keys), "serve", "--db", str(db), "--port", "8123"]
     )
     assert result.exit_code == 0, result.output
     assert isinstance(served["api"], FastAPI)
     assert (served["host"], served["port"]) == ("127.0.0.1", 8123)
-    assert served["api"].state.showclear.production("dust-creek").name == "Dust Creek"
+    assert served["production"] == "Dust Creek"

@@ -12,6 +12,7 @@ what a scripted day is for; nothing here bypasses the rules.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -22,11 +23,13 @@ from hypothesis import strategies as st
 from showclear.demo import western_day
 from showclear.protocol import Projection, ProtocolError
 from showclear.scenarios import load_scenario
-from showclear.service import TRUSTED, App, FixedClock, parse_time
+from showclear.service import TRUSTED, App, FixedClock, MemoryKeyring, build_app, parse_time
 from showclear.service.identity import apply_confirmations
 
 __all__ = [
     "DEMO_DAY",
+    "BaseWorld",
+    "Demo",
     "Recorded",
     "event_log",
     "random_moves",
@@ -39,6 +42,37 @@ __all__ = [
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_DAY = date(2026, 11, 25)
 _CALL = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
+
+
+@dataclass
+class Demo:
+    """The demo day recorded in a database file: its app, clock, production and path."""
+
+    app: App
+    clock: FixedClock
+    slug: str
+    db: Path
+
+
+@dataclass
+class BaseWorld:
+    """A recorded base world on disk, copied for each random day so none shares a ledger."""
+
+    folder: Path
+    keyring: MemoryKeyring
+    slug: str
+    end: datetime
+    copies: int = 0
+
+    def fresh(self) -> tuple[App, FixedClock]:
+        """A new database holding a copy of the base world, and a clock at its end."""
+        self.copies += 1
+        target = self.folder / f"copy-{self.copies}"
+        target.mkdir()
+        for file in self.folder.glob("base.db*"):
+            shutil.copy(file, target / file.name)
+        clock = FixedClock(self.end)
+        return build_app(str(target / "base.db"), keyring=self.keyring, clock=clock), clock
 
 
 @dataclass(frozen=True)
@@ -193,144 +227,149 @@ def record_base_world(app: App, clock: FixedClock) -> tuple[str, datetime]:
     return slug, clock.now()
 
 
-#: One random move: (minutes later, weapon, what, a number to pick chambers or people by).
-Move = tuple[int, str, str, int]
-_WHAT = (
-    "take_out",
-    "inspect",
-    "load",
-    "unload",
-    "hand",
-    "hand_back",
-    "fire",
-    "misfire",
-    "barrel",
-    "return",
-    "meal_break",
-    "incident",
-    "review",
-    "stray_hand",
-)
+#: One random move: (minutes later, weapon, 0-99: plausible below 80 else wild, a pick).
+Move = tuple[int, str, int, int]
+_WILD = (
+    "take_out", "inspect", "load", "unload", "hand", "hand_back", "fire", "misfire",
+    "barrel", "return", "meal_break", "incident", "review", "stray_hand",
+)  # fmt: skip
+_PLANNED = {"w1": ("pat", "blk"), "w2": ("pia", "dum")}
 
 
 def random_moves(max_size: int = 30) -> st.SearchStrategy[list[Move]]:
-    """Random custody moves; most make sense for where the weapon is, some are wrong on purpose."""
+    """Random custody moves: mostly what a crew would do next, sometimes anything at all."""
     move = st.tuples(
-        st.integers(0, 12), st.sampled_from(WEAPONS), st.sampled_from(_WHAT), st.integers(0, 63)
+        st.integers(0, 12), st.sampled_from(WEAPONS), st.integers(0, 99), st.integers(0, 63)
     )
     return st.lists(move, min_size=1, max_size=max_size)
 
 
 def record_moves(app: App, clock: FixedClock, slug: str, moves: list[Move]) -> list[str]:
-    """Turn each move into an event for the weapon's current state and submit it."""
+    """Turn each move into events for the weapon's current state and submit them."""
     outcomes = []
     for move in moves:
         clock.advance(minutes=move[0])
-        outcomes.append(_move(app, slug, app.projection(slug), move))
+        outcomes += _move(app, slug, app.projection(slug), move)
     return outcomes
 
 
-def _move(app: App, slug: str, p: Projection, move: Move) -> str:
-    _, weapon, what, pick = move
+def _plausible(p: Projection, weapon: str, pick: int) -> str:
+    """What a crew would do next with this weapon."""
+    holder = p.holder(weapon)
+    if p.ceasefire()["active"]:
+        return ("review", "hand_back", "return")[pick % 3]
+    if holder is None:
+        return "take_out" if pick % 4 else "meal_break"
+    if holder == ARMORER:
+        return ("inspect", "load", "show_and_hand", "show_and_hand", "unload", "barrel",
+                "return")[pick % 7]  # fmt: skip
+    return ("fire", "fire", "hand_back", "misfire" if pick % 11 == 0 else "hand_back")[pick % 4]
+
+
+def _move(app: App, slug: str, p: Projection, move: Move) -> list[str]:
+    _, weapon, choice, pick = move
+    what = _plausible(p, weapon, pick) if choice < 80 else _WILD[choice % len(_WILD)]
     record = p.weapon(weapon)
     assert record is not None
     chambers = record["chambers"]
     holder = p.holder(weapon)
-    performer = PERFORMERS[pick % 2]
+    planned, lot = _PLANNED[weapon]
+    performer = planned if pick % 5 else PERFORMERS[pick % 2]
     chosen = [i + 1 for i in range(6) if pick >> i & 1] or [1 + pick % 6]
-    lot = LOTS[pick % 2]
+    seen = [c if c != "unknown" else "empty" for c in chambers]
+
+    def submit(actor: str | None, event_type: str, **fields: Any) -> list[str]:
+        return [_submit(app, slug, actor, event_type, weapon=weapon, **fields)]
+
     match what:
         case "take_out":
-            return _submit(app, slug, ARMORER, "WeaponTakenOut", weapon=weapon, setup="S1")
+            return submit(ARMORER, "WeaponTakenOut", setup="S1")
         case "inspect":
-            seen = [c if c != "unknown" else "empty" for c in chambers]
-            return _submit(
-                app,
-                slug,
+            return submit(
                 ARMORER,
                 "ShowClearInspected",
-                weapon=weapon,
+                chambers=seen,
+                barrel_clear=True,
+                performer=None,
+                performer_confirmed=False,
+            )
+        case "show_and_hand":
+            shown = submit(
+                ARMORER,
+                "ShowClearInspected",
                 chambers=seen,
                 barrel_clear=True,
                 performer=performer,
                 performer_confirmed=True,
             )
+            return shown + submit(
+                ARMORER,
+                "WeaponHandedOver",
+                giver=ARMORER,
+                receiver=performer,
+                receiver_confirmed=True,
+            )
         case "load":
             empty = [c for c in chosen if chambers[c - 1] == "empty"]
-            return _submit(
-                app, slug, ARMORER, "RoundsLoaded", weapon=weapon, lot=lot, chambers=empty or chosen
+            return submit(
+                ARMORER,
+                "RoundsLoaded",
+                lot=lot if pick % 7 else LOTS[pick % 2],
+                chambers=empty or chosen,
             )
         case "unload":
             loaded = [i + 1 for i, c in enumerate(chambers) if c not in ("empty", "unknown")]
-            return _submit(
-                app, slug, ARMORER, "RoundsUnloaded", weapon=weapon, chambers=loaded or chosen
-            )
+            return submit(ARMORER, "RoundsUnloaded", chambers=loaded or chosen)
         case "hand":
-            return _submit(
-                app,
-                slug,
+            return submit(
                 holder or ARMORER,
                 "WeaponHandedOver",
-                weapon=weapon,
                 giver=holder or ARMORER,
                 receiver=performer,
                 receiver_confirmed=True,
             )
         case "hand_back":
             giver = holder if holder and holder != ARMORER else performer
-            return _submit(
-                app,
-                slug,
-                giver,
-                "WeaponHandedOver",
-                weapon=weapon,
-                giver=giver,
-                receiver=ARMORER,
-                receiver_confirmed=True,
+            return submit(
+                giver, "WeaponHandedOver", giver=giver, receiver=ARMORER, receiver_confirmed=True
             )
         case "fire" | "misfire":
-            return _submit(
-                app,
-                slug,
+            loaded = [i + 1 for i, c in enumerate(chambers) if c not in ("empty", "unknown")]
+            return submit(
                 holder or performer,
                 "WeaponDischarged",
-                weapon=weapon,
-                chambers=chosen[:2],
+                chambers=(loaded or chosen)[:2],
                 intended=True,
                 misfire=what == "misfire",
             )
         case "barrel":
-            return _submit(app, slug, ARMORER, "BarrelChecked", weapon=weapon, clear=True)
+            return submit(ARMORER, "BarrelChecked", clear=True)
         case "return":
-            return _submit(
-                app, slug, ARMORER, "WeaponReturnedToStorage", weapon=weapon, storage="safe"
-            )
+            return submit(ARMORER, "WeaponReturnedToStorage", storage="safe")
         case "meal_break":
-            return _submit(app, slug, "dan", "MealBreakCalled")
+            return [_submit(app, slug, "dan", "MealBreakCalled")]
         case "incident":
-            return _submit(
-                app,
-                slug,
-                "sam",
-                "IncidentReported",
-                kind="injury",
-                description="a graze",
-                weapon=weapon,
-            )
+            return submit("sam", "IncidentReported", kind="injury", description="a graze")
         case "review":
-            role = ("safety_coordinator", "producer")[pick % 2]
-            person = {"safety_coordinator": "sam", "producer": "pru"}[role]
-            number = (p.meta() or {"incidents": 0})["incidents"] or 1
-            return _submit(
-                app, slug, person, "ReviewRecorded", incident=number, role=role, findings="reviewed"
-            )
+            done = []
+            for number, _ in p.open_incidents():
+                for person, role in (("sam", "safety_coordinator"), ("pru", "producer")):
+                    done.append(
+                        _submit(
+                            app,
+                            slug,
+                            person,
+                            "ReviewRecorded",
+                            incident=number,
+                            role=role,
+                            findings="reviewed",
+                        )
+                    )
+            return done
         case "stray_hand":  # someone who is not the holder hands it on: refused, or a gap
-            return _submit(
-                app,
-                slug,
+            return submit(
                 performer,
                 "WeaponHandedOver",
-                weapon=weapon,
                 giver=performer,
                 receiver=PERFORMERS[(pick + 1) % 2],
                 receiver_confirmed=True,

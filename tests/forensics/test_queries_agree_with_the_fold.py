@@ -18,11 +18,10 @@ from hypothesis import strategies as st
 from showclear.protocol import Projection, fold
 from showclear.service import parse_time
 
-from .conftest import BaseWorld
-from .histories import LOTS, WEAPONS, event_log, random_moves, record_moves
+from .histories import LOTS, WEAPONS, BaseWorld, event_log, random_moves, record_moves
 
 SETTINGS = settings(
-    max_examples=15,
+    max_examples=25,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -316,3 +316,13 @@ def test_the_show_clear_window_follows_the_policy(world: World) -> None:
     proposed = world.event("WeaponHandedOver", "ana", **world.hand("W2", "ana", "rio"))
     assert decide(world.projection, proposed).outcome == "refused"
     assert world.projection.policy() == Policy(show_clear_validity_minutes=5)
+
+
+def test_a_repeated_handover_is_refused_without_moving_the_weapon(world: World) -> None:
+    """A double-submitted handover is refused and leaves the weapon with its receiver."""
+    world.with_performer("rio")
+    again = world.record("WeaponHandedOver", "ana", **world.hand("W2", "ana", "rio"))
+    assert again.outcome == "refused"
+    assert "CUS-TWO-PARTY" in refused_by(again)
+    assert [e["type"] for e in again.events] == ["AttemptRefused"]
+    assert world.projection.holder("W2") == "rio"

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from showclear import __version__
+from showclear import __version__, web
 from showclear.api import problems, routes_forensics
 from showclear.api.routes import ROUTERS
 from showclear.service import App
@@ -47,6 +47,7 @@ def create_api(app: App, *, secure_cookies: bool = True) -> FastAPI:
     for router in ROUTERS:
         api.include_router(router)
     api.include_router(routes_forensics.router)
+    api.include_router(web.router)  # the web UI's pages (showclear.web), out of the schema
 
     def openapi() -> dict[str, Any]:
         if api.openapi_schema is None:

@@ -41,7 +41,8 @@ From = Annotated[
     Query(alias="from", description="From this time (RFC 3339); default: the first entry."),
 ]
 To = Annotated[
-    Moment | None, Query(description="Up to this time (RFC 3339); default: the last entry.")
+    Moment | None,
+    Query(alias="to", description="Up to this time (RFC 3339); default: the last entry."),
 ]
 Format = Annotated[Literal["pdf", "html"], Query(description="A PDF, or one HTML page.")]
 _REPORT: dict[int | str, dict[str, Any]] = {

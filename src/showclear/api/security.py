@@ -22,6 +22,7 @@ from showclear.api.errors import Refused
 from showclear.api.fields import Slug
 from showclear.api.responses import CommandResult
 from showclear.service import App
+from showclear.service.clock import parse_time
 from showclear.service.sessions import Issued, Principal, SignedIn
 
 __all__ = [
@@ -124,6 +125,4 @@ def clear_session_cookie(response: Response, slug: str, *, secure: bool) -> None
 
 
 def _seconds_between(start: str, end: str) -> int:
-    from showclear.service.clock import parse_time
-
     return int((parse_time(end) - parse_time(start)).total_seconds())

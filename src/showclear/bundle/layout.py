@@ -163,7 +163,7 @@ The formats are public standards:
    (C2SP signed-note). With OpenSSL 3:
 
        printf '\\060\\052\\060\\005\\006\\003\\053\\145\\160\\003\\041\\000' > key.der
-       cut -d+ -f3 verifier-key.txt | base64 -d | tail -c 32 >> key.der
+       cut -d+ -f3- verifier-key.txt | base64 -d | tail -c 32 >> key.der
        sed '/^$/,$d' {last} > signed.txt
        tail -n 1 {last} | cut -d' ' -f3 | base64 -d | tail -c 64 > signature.bin
        openssl pkeyutl -verify -pubin -inkey key.der -keyform DER -rawin \\

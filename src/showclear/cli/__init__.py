@@ -10,11 +10,13 @@ import typer
 from rich.markup import escape
 
 from showclear.cli import (
+    admin,
     custody,
     day,
     demo,
     incidents,
     inventory,
+    labels,
     ledger,
     people,
     reports,
@@ -53,7 +55,8 @@ def _global(
     db: Annotated[
         str,
         typer.Option(
-            help="Database: a SQLite file path. Default: $SHOWCLEAR_DB or ./showclear.db."
+            help="Database: a SQLite file path or a postgresql:// URL. "
+            "Default: $SHOWCLEAR_DB or ./showclear.db."
         ),
     ] = "",
     key_dir: Annotated[
@@ -76,6 +79,8 @@ ledger.register(app)
 demo.register(app)
 scenario.register(app)
 serve.register(app)
+labels.register(app)
+admin.register(app)
 for _module in (people, day, inventory, setups, custody, incidents, views, reports):
     _module.register(app)
 

@@ -313,7 +313,9 @@ def register(app: typer.Typer) -> None:
         app.command()(command)
     app.command("lot-account")(lot_account)
     report = typer.Typer(
-        help="Write reports: the daily firearms report, incident reports.", no_args_is_help=True
+        help="Write reports: the daily firearms report, incident reports (PDF and HTML).\n\n"
+        "Example: showclear report day 2026-11-25 --pdf day.pdf",
+        no_args_is_help=True,
     )
     report.command("day")(report_day)
     report.command("incident")(report_incident)

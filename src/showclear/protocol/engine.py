@@ -241,7 +241,19 @@ def _refusal_consequences(
         # transfer. It goes to them and is UNKNOWN until inspected.
         claimed = event["giver"] if kind == "WeaponHandedOver" else event["actor"]
         weapon = projection.weapon(event["weapon"])
-        if weapon and claimed == event["actor"] and weapon["location"] != f"person:{claimed}":
+        # A repeat of a move the ledger already holds (a retried or double-submitted
+        # handover, a second return to the same place) shows no unrecorded transfer.
+        already_there = weapon is not None and weapon["location"] == (
+            f"person:{event['receiver']}"
+            if kind == "WeaponHandedOver"
+            else f"storage:{event['storage']}"
+        )
+        if (
+            weapon
+            and not already_there
+            and claimed == event["actor"]
+            and weapon["location"] != f"person:{claimed}"
+        ):
             return [
                 {
                     "type": "CustodyGapRecorded",

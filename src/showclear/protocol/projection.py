@@ -267,6 +267,25 @@ class Projection:
             copied[key] = copy_object(value)
         return cls(copied)
 
+    @classmethod
+    def adopt(cls, records: dict[str, JSON]) -> Projection:
+        """A projection that takes ownership of freshly decoded ``records`` without copying.
+
+        Only for records nobody else holds (just read from storage); use
+        :meth:`from_records` for anything shared.
+
+        Raises InconsistentEventError if a record is not a JSON object.
+        """
+        for key, value in records.items():
+            if not isinstance(value, dict):
+                raise InconsistentEventError(f"projection record {key!r} is not an object")
+        return cls(cast("dict[str, JSONObject]", records))
+
+    def record(self, key: str) -> JSONObject | None:
+        """One record, deep-copied, or None if there is none under ``key``."""
+        value = self._records.get(key)
+        return None if value is None else copy_object(value)
+
     def records(self) -> dict[str, JSONObject]:
         """Every record, deep-copied, keys in sorted order (deterministic, JSON-ready)."""
         return {key: copy_object(self._records[key]) for key in sorted(self._records)}

@@ -57,6 +57,7 @@ class LotDay:
     lot: str
     kind: str
     on_hand_start: int
+    received: int
     loaded: int
     fired: int
     expended: int
@@ -245,6 +246,7 @@ def _lot_day(chain: LotChain, kind: str, kinds: dict[str, list[Indexed]]) -> Lot
         lot=chain.lot,
         kind=kind,
         on_hand_start=on_hand(chain.opening),
+        received=total("received"),
         loaded=sum(len(m.chambers) for m in chain.movements if m.type == "RoundsLoaded"),
         fired=sum(len(m.chambers) for m in chain.movements if m.type == "WeaponDischarged"),
         expended=total("expended"),

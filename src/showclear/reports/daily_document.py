@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from showclear.reports.common import hm, person, stamp
@@ -183,48 +184,55 @@ def _meetings(meetings: list[Indexed], names: dict[str, str]) -> Table:
     )
 
 
+#: The rows of the rounds table: label, and the figure of a lot's day it shows.
+_LOT_ROWS: list[tuple[str, Callable[[LotDay], str]]] = [
+    ("On hand at the start of the day", lambda lot: str(lot.on_hand_start)),
+    ("Received", lambda lot: str(lot.received)),
+    ("Loaded into weapons", lambda lot: str(lot.loaded)),
+    ("Fired", lambda lot: str(lot.fired)),
+    ("   of which misfired (round kept)", lambda lot: str(lot.fired - lot.expended)),
+    ("Expended", lambda lot: str(lot.expended)),
+    ("Unloaded back to storage", lambda lot: str(lot.unloaded)),
+    ("Returned to the supplier", lambda lot: str(lot.returned)),
+    ("Destroyed", lambda lot: str(lot.destroyed)),
+    ("Written off as missing", lambda lot: str(lot.missing)),
+    ("On hand at the end of the day", lambda lot: str(lot.on_hand_end)),
+    ("Counted at the day's close", lambda lot: "—" if lot.counted is None else str(lot.counted)),
+    ("Balances (AMMO-COUNT)", lambda lot: "yes" if lot.balanced else "NO"),
+    ("Entries", lambda lot: f"#{lot.entries[0]} … #{lot.entries[-1]}" if lot.entries else "—"),
+]
+_LOTS_PER_TABLE = 5
+
+
 def _lots(lots: list[LotDay]) -> list[Block]:
-    rows = [
-        [
-            f"{lot.lot}\n{lot.kind}",
-            str(lot.on_hand_start),
-            str(lot.loaded),
-            f"{lot.fired}"
-            + (f" ({lot.fired - lot.expended} misfired)" if lot.fired > lot.expended else ""),
-            str(lot.expended),
-            str(lot.unloaded),
-            f"{lot.returned} / {lot.destroyed} / {lot.missing}",
-            str(lot.on_hand_end),
-            "—" if lot.counted is None else str(lot.counted),
-            "yes" if lot.balanced else "NO",
-        ]
-        for lot in lots
-    ]
-    table = Table(
-        [
-            "Lot",
-            "At start",
-            "Loaded",
-            "Fired",
-            "Expended",
-            "Unloaded",
-            "Returned / destroyed / missing",
-            "At end",
-            "Counted at close",
-            "Balances",
-        ],
-        rows,
-        [1.1, 0.75, 0.75, 1.0, 0.9, 0.9, 1.3, 0.7, 0.8, 0.8],
-        ["" if lot.balanced else "alert" for lot in lots],
-        empty="No lot of rounds in this production.",
+    blocks: list[Block] = []
+    for first in range(0, len(lots), _LOTS_PER_TABLE):
+        group = lots[first : first + _LOTS_PER_TABLE]
+        rows = [[label, *(show(lot) for lot in group)] for label, show in _LOT_ROWS]
+        tones: list[Tone] = ["" for _ in _LOT_ROWS]
+        if not all(lot.balanced for lot in group):
+            tones[-2] = "alert"
+        blocks.append(
+            Table(
+                ["Rounds", *(f"{lot.lot} ({lot.kind})" for lot in group)],
+                rows,
+                [2.6, *([1.2] * len(group)), *([1.2] * (_LOTS_PER_TABLE - len(group)))][
+                    : 1 + len(group)
+                ],
+                tones,
+            )
+        )
+    if not lots:
+        blocks.append(Para("No lot of rounds in this production."))
+    blocks.append(
+        Para(
+            "On hand: in storage or in weapons. A lot balances when received = in storage + "
+            "in weapons + expended + returned + destroyed + missing and the last count found "
+            "no difference (AMMO-COUNT). `showclear lot-account LOT` lists every entry that "
+            "moved its rounds."
+        )
     )
-    note = Para(
-        "At start and at end: the rounds on hand, in storage or in weapons. A lot balances "
-        "when received = in storage + in weapons + expended + returned + destroyed + missing "
-        "and the last count found no difference (AMMO-COUNT). `showclear lot-account LOT` lists "
-        "every entry that moved its rounds."
-    )
-    return [table, note]
+    return blocks
 
 
 def _refusals(report: DayReport) -> Table:

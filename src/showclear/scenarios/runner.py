@@ -16,6 +16,7 @@ from showclear.scenarios.model import Expectation, Scenario, Step
 
 __all__ = ["ScenarioResult", "StepResult", "Submit", "run_scenario"]
 
+
 class Decided(Protocol):
     """What a submit returns: a protocol ``Decision`` or the service's ``Outcome``."""
 

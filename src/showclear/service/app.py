@@ -64,6 +64,7 @@ class App:
         # One writer per production at a time (DESIGN); productions do not share a lock.
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
+        self._signers: dict[str, Any] = {}  # a production's checkpoint signer, once loaded
 
     def close(self) -> None:
         self.store.close()
@@ -303,8 +304,10 @@ class App:
         event = {**proposed, "actor": None if anonymous else actor}
         confirming = confirmers(event)
         if confirming:
-            # Roles first: a forbidden request writes nothing, not even a PIN failure count.
-            authorize(self.projection(slug), actor, kind)
+            # Roles first, as the principal had them moments ago (checked again below, in
+            # the transaction): a forbidden request writes nothing, not even a PIN failure.
+            roles: dict[str, Any] = {f"person:{actor}": {"roles": list(principal.roles)}}
+            authorize(Projection.from_records(roles), actor, kind)
         confirmed: set[str] = set()
         for person in confirming:
             if person == actor:
@@ -313,11 +316,18 @@ class App:
                 self.authenticate(slug, person, secret)
                 confirmed.add(person)
         event = apply_confirmations(event, confirmed)
-        signer = self.keyring.signer_for(self.production(slug).verifier_key)
+        signer = self._signers.get(slug)
+        if signer is None:
+            signer = self.keyring.signer_for(self.production(slug).verifier_key)
+            self._signers[slug] = signer
         with self._writer(slug) as session:
             now = self.clock.now()
             self._check_login(session, principal, now)
-            authorize(Projection.from_records(session.projection()), actor, kind)
+            # The actor's record is all the matrix needs: no need to read the whole state.
+            record = session.projection_record(f"person:{actor}")
+            authorize(
+                Projection.from_records({f"person:{actor}": record} if record else {}), actor, kind
+            )
             event.setdefault("at", format_time(now))
             return run_decision(session, signer, event)
 

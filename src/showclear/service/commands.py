@@ -16,7 +16,7 @@ from showclear.protocol import Decision, Finding, Projection, apply, decide
 from showclear.service.ledger import append_entries
 from showclear.store import Session
 
-__all__ = ["Outcome", "run_decision", "stored_changes"]
+__all__ = ["Outcome", "load_projection", "run_decision", "stored_changes"]
 
 
 @dataclass(frozen=True)
@@ -41,13 +41,27 @@ class Outcome:
 
 def stored_changes(projection: Projection, keys: Iterable[str]) -> dict[str, Any]:
     """The records to write for ``keys``: their new value, or None where deleted."""
-    records = projection.records()
-    return {key: records.get(key) for key in keys}
+    return {key: projection.record(key) for key in keys}
 
 
-def run_decision(session: Session, signer: Ed25519Signer, proposed: dict[str, Any]) -> Outcome:
-    """Decide ``proposed`` against the stored projection and record the result."""
-    projection = Projection.from_records(session.projection())
+def load_projection(session: Session) -> Projection:
+    """The stored projection of the session's production (decoded fresh, so not copied)."""
+    return Projection.adopt(session.projection())
+
+
+def run_decision(
+    session: Session,
+    signer: Ed25519Signer,
+    proposed: dict[str, Any],
+    projection: Projection | None = None,
+) -> Outcome:
+    """Decide ``proposed`` against the stored projection and record the result.
+
+    ``projection`` is the session's stored projection if the caller already
+    loaded it in this transaction; it is updated in place.
+    """
+    if projection is None:
+        projection = load_projection(session)
     decision: Decision = decide(projection, proposed)
     data = [canonical_json(event) for event in decision.events]
     changed: set[str] = set()

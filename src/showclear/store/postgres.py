@@ -1,7 +1,9 @@
 """The PostgreSQL backend (psycopg 3): one server for a studio's many productions.
 
 The schema and the queries are the SQLite backend's (``sql.py``, ``migrations/``);
-this module only connects, begins transactions and translates driver errors.
+this module connects, begins transactions, translates driver errors, and reads
+and writes in bulk where a server round trip costs more than a SQLite call (the
+hashes of a proof in one query, big batches with COPY).
 
 * **Writers** of one production serialize on that production's row
   (``SELECT ... FOR UPDATE`` as the transaction's first statement); writers of
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -33,7 +35,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from showclear.store.base import ProductionInfo
+from showclear.store.base import EntryRow, ProductionInfo
 from showclear.store.errors import (
     ProductionExists,
     ProductionNotFound,
@@ -45,7 +47,7 @@ from showclear.store.sql import SqlSession, check_schema, migration_files, split
 __all__ = ["PostgresStore"]
 
 #: How long a writer waits for another writer of the same production (SQLite: busy timeout).
-LOCK_TIMEOUT_MS = 30_000
+LOCK_TIMEOUT = 30.0
 
 #: ``pg_advisory_xact_lock`` key held while migrating ("showclear" in ASCII, as an int64).
 _MIGRATION_LOCK = int.from_bytes(b"showclea", "big") >> 1
@@ -54,6 +56,9 @@ _READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 _WRITE = "BEGIN ISOLATION LEVEL READ COMMITTED"
 
 _stream_names = itertools.count()
+
+#: Batches of this many rows or more are written with COPY.
+_COPY_FROM = 64
 
 
 def redact(url: str) -> str:
@@ -69,9 +74,11 @@ def redact(url: str) -> str:
 class _PgSession(SqlSession):
     """SqlSession with ``%s`` parameters whose streams use server-side cursors."""
 
-    def __init__(self, cursor: psycopg.Cursor[Any], slug: str) -> None:
+    def __init__(self, cursor: psycopg.Cursor[Any], slug: str, info: ProductionInfo) -> None:
         super().__init__(cursor, slug, param="%s")
         self._streams: list[psycopg.ServerCursor[Any]] = []
+        # The row the session began with (and, writing, locked): no need to read it again.
+        self._info = info
 
     def nodes(self, coords: Sequence[tuple[int, int]]) -> list[bytes]:
         """The hashes at ``(level, index)`` in one round trip (a proof needs ~log2 n of them).
@@ -101,6 +108,32 @@ class _PgSession(SqlSession):
             out.append(h)
         return out
 
+    def add_entries(self, rows: Sequence[EntryRow]) -> None:
+        if len(rows) < _COPY_FROM:
+            return super().add_entries(rows)
+        self._copy(
+            "COPY entries (production, idx, data, leaf_hash) FROM STDIN (FORMAT BINARY)",
+            ("text", "int8", "bytea", "bytea"),
+            ((self.slug, r.index, r.data, r.leaf_hash) for r in rows),
+        )
+
+    def add_nodes(self, rows: Sequence[tuple[int, int, bytes]]) -> None:
+        if len(rows) < _COPY_FROM:
+            return super().add_nodes(rows)
+        self._copy(
+            "COPY nodes (production, level, idx, hash) FROM STDIN (FORMAT BINARY)",
+            ("text", "int4", "int8", "bytea"),
+            ((self.slug, level, idx, h) for level, idx, h in rows),
+        )
+
+    def _copy(self, statement: str, types: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        # COPY: one stream for a big batch instead of a statement per row.
+        cur: psycopg.Cursor[Any] = self._cur
+        with cur.copy(statement) as copy:
+            copy.set_types(types)
+            for row in rows:
+                copy.write_row(row)
+
     def _cursor_for_stream(self) -> psycopg.ServerCursor[Any]:
         # A named cursor lives on the server until the transaction ends; the
         # session closes them all then (no round trip once the transaction is over).
@@ -118,8 +151,19 @@ class _PgSession(SqlSession):
 class PostgresStore:
     """A showclear database on a PostgreSQL server, reached by a ``postgresql://`` URL."""
 
-    def __init__(self, url: str, *, migrate: bool = True) -> None:
+    def __init__(
+        self, url: str, *, migrate: bool = True, lock_timeout: float = LOCK_TIMEOUT
+    ) -> None:
+        """Connect to ``url`` and, unless ``migrate`` is False, bring its schema up to date.
+
+        A writer waits up to ``lock_timeout`` seconds for another writer of its production.
+
+        Raises:
+            StoreUnavailable: the server cannot be reached or refuses the connection.
+            SchemaError: the database's schema is newer than this program.
+        """
         self.url = url
+        self._lock_timeout_ms = max(1, round(lock_timeout * 1000))
         self._where = redact(url)
         self._local = threading.local()
         self._opened: list[psycopg.Connection[Any]] = []
@@ -155,7 +199,7 @@ class PostgresStore:
             # gives up; added to the URL's own settings (a search_path, say).
             options = conninfo_to_dict(self.url).get("options") or ""
             conninfo = make_conninfo(
-                self.url, options=f"{options} -c lock_timeout={LOCK_TIMEOUT_MS}".strip()
+                self.url, options=f"{options} -c lock_timeout={self._lock_timeout_ms}".strip()
             )
             # Autocommit: transactions are begun explicitly (_READ, _WRITE).
             return psycopg.connect(conninfo, autocommit=True)
@@ -183,8 +227,17 @@ class PostgresStore:
         conn = self._conn
         try:
             conn.execute(begin)
+        except psycopg.OperationalError:
+            # The server dropped this idle connection (a restart, an administrator):
+            # nothing was done in it yet, so one fresh connection is safe to try.
+            self._drop_if_broken(conn, force=True)
+            conn = self._conn
+            try:
+                conn.execute(begin)
+            except psycopg.Error as e:
+                self._drop_if_broken(conn)
+                raise StoreUnavailable(f"cannot begin a transaction on {self._where}: {e}") from e
         except psycopg.Error as e:
-            self._drop_if_broken(conn)
             raise StoreUnavailable(f"cannot begin a transaction on {self._where}: {e}") from e
         with conn.cursor() as cur:
             try:
@@ -229,7 +282,7 @@ class PostgresStore:
         except pg_errors.LockNotAvailable as e:
             raise StoreUnavailable(
                 f"another writer held production {slug!r} for more than "
-                f"{LOCK_TIMEOUT_MS // 1000} s on {self._where}"
+                f"{self._lock_timeout_ms / 1000:g} s on {self._where}"
             ) from e
         except psycopg.OperationalError as e:
             raise StoreUnavailable(f"database error on {self._where}: {e}") from e
@@ -287,7 +340,8 @@ class PostgresStore:
         Raises:
             ProductionExists: its slug or origin is taken.
         """
-        with self._translated(info.slug), self._transaction(_WRITE) as cur:
+
+        def insert(cur: psycopg.Cursor[Any]) -> ProductionInfo:
             try:
                 cur.execute(
                     "INSERT INTO productions "
@@ -307,11 +361,10 @@ class PostgresStore:
                     f"a production with slug {info.slug!r} or origin {info.origin!r} "
                     "already exists in this database"
                 ) from e
-            session = _PgSession(cur, info.slug)
-            try:
-                yield session
-            finally:
-                session._close_streams()
+            return info
+
+        with self._session(info.slug, _WRITE, insert) as session:
+            yield session
 
     def productions(self) -> list[ProductionInfo]:
         with self._translated(), self._transaction(_READ) as cur:
@@ -328,13 +381,12 @@ class PostgresStore:
         Raises:
             ProductionNotFound: no production ``slug``.
         """
-        with self._translated(slug), self._transaction(_READ) as cur:
-            session = _PgSession(cur, slug)
-            try:
-                session.production()  # raises ProductionNotFound early
-                yield session
-            finally:
-                session._close_streams()
+
+        def find(cur: psycopg.Cursor[Any]) -> ProductionInfo:
+            return self._production(cur, slug, lock="")
+
+        with self._session(slug, _READ, find) as session:
+            yield session
 
     @contextmanager
     def write(self, slug: str) -> Iterator[SqlSession]:
@@ -344,16 +396,37 @@ class PostgresStore:
             ProductionNotFound: no production ``slug``.
             StoreUnavailable: another writer held it longer than the lock timeout.
         """
-        with self._translated(slug), self._transaction(_WRITE) as cur:
+
+        def lock(cur: psycopg.Cursor[Any]) -> ProductionInfo:
             # The production's row is its writers' lock (DESIGN, Storage): taken
             # first, held to commit; other productions' rows stay free.
-            locked = cur.execute(
-                "SELECT slug FROM productions WHERE slug = %s FOR UPDATE", (slug,)
-            ).fetchone()
-            if locked is None:
-                raise ProductionNotFound(f"there is no production {slug!r} in this database")
-            session = _PgSession(cur, slug)
-            try:
+            return self._production(cur, slug, lock=" FOR UPDATE")
+
+        with self._session(slug, _WRITE, lock) as session:
+            yield session
+
+    @staticmethod
+    def _production(cur: psycopg.Cursor[Any], slug: str, *, lock: str) -> ProductionInfo:
+        row = cur.execute(
+            "SELECT slug, name, origin, verifier_key, size, created_at "
+            f"FROM productions WHERE slug = %s{lock}",
+            (slug,),
+        ).fetchone()
+        if row is None:
+            raise ProductionNotFound(f"there is no production {slug!r} in this database")
+        return ProductionInfo(*row)
+
+    @contextmanager
+    def _session(
+        self, slug: str, begin: str, start: Callable[[psycopg.Cursor[Any]], ProductionInfo]
+    ) -> Iterator[SqlSession]:
+        """One transaction on ``slug``, begun by ``start`` (which finds or locks its row)."""
+        session: _PgSession | None = None
+        try:
+            with self._translated(slug), self._transaction(begin) as cur:
+                session = _PgSession(cur, slug, start(cur))
                 yield session
-            finally:
+        finally:
+            if session is not None:
+                # After the transaction: the server closed its cursors already.
                 session._close_streams()

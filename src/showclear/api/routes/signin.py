@@ -1,5 +1,6 @@
 """Signing in: log in and out (session cookie), API tokens for devices, PINs, who am I."""
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
@@ -90,8 +91,6 @@ def create_token(slug: Slug, body: NewToken, app: Service) -> IssuedToken:
     The token is shown once; showclear keeps only its SHA-256. Send it as
     `Authorization: Bearer <token>`. It expires, and can be revoked.
     """
-    from datetime import timedelta
-
     issued = app.create_token(
         slug,
         body.person,

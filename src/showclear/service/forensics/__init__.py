@@ -77,7 +77,7 @@ _EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
 _LATEST = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
 
 
-def moment(text: str | None, default: datetime, what: str) -> datetime:
+def _moment(text: str | None, default: datetime, what: str) -> datetime:
     """A query bound: an RFC 3339 time, or ``default`` when none is given.
 
     Raises:
@@ -146,7 +146,7 @@ class Forensics:
             BadRequest: ``at`` is not a time.
             NotFound: the weapon was not in the inventory at ``at``.
         """
-        when = moment(at, _LATEST, "the time")
+        when = _moment(at, _LATEST, "the time")
         found = custody.custody_at(self.events, weapon, when, format_time(when))
         if found is None:
             raise NotFound(f"no weapon {weapon!r} was in the inventory at {format_time(when)}")
@@ -223,8 +223,8 @@ class Forensics:
     def _period(
         self, start: str | None, end: str | None
     ) -> tuple[datetime, datetime, tuple[str, str]]:
-        low = moment(start, self.first_time(), "the start")
-        high = moment(end, self.last_time(), "the end")
+        low = _moment(start, self.first_time(), "the start")
+        high = _moment(end, self.last_time(), "the end")
         if low > high:
             raise BadRequest(f"the start {format_time(low)} is after the end {format_time(high)}")
         return low, high, (format_time(low), format_time(high))

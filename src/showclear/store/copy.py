@@ -1,0 +1,102 @@
+"""Copying a production from one store to another, on any two backends.
+
+A copy carries everything the production's ledger needs to be verified and
+continued elsewhere, exactly as stored: the productions row (with its public
+verifier key), every ledger entry byte for byte, the tree's stored nodes, every
+signed checkpoint note, the projection, the credentials' argon2 hashes with
+their lockout state, and sign-in sessions and API tokens (their SHA-256 only).
+Never a private key: keys live in a keyring, outside every store.
+
+The source is read in one read session (one snapshot) and the target written
+in one write session, so a failed copy leaves nothing in the target and a copy
+never mixes two states of the source. Everything goes through the ``Store``
+and ``Session`` port, so it works between any two backends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from typing import TypeVar
+
+from showclear.store.base import Session, Store
+
+__all__ = ["CopyReport", "copy_production"]
+
+#: Rows per insert batch: big enough to amortize a round trip, small enough for memory.
+BATCH = 2048
+
+#: Projection records of people are keyed ``person:<id>``; their credentials are copied.
+_PERSON = "person:"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class CopyReport:
+    """What a copy wrote to the target."""
+
+    slug: str
+    size: int
+    entries: int
+    nodes: int
+    checkpoints: int
+    records: int
+    credentials: int
+    logins: int
+    checkpoint_note: str | None  # the latest signed checkpoint, identical in both stores
+
+
+def copy_production(source: Store, target: Store, slug: str) -> CopyReport:
+    """Copy production ``slug`` from ``source`` into ``target``, as one transaction.
+
+    Raises:
+        ProductionNotFound: ``source`` has no production ``slug``.
+        ProductionExists: ``target`` already has a production with that slug or
+            origin; nothing is overwritten.
+        StoreError: either database failed; the target is left unchanged.
+    """
+    with source.read(slug) as src:
+        info = src.production()
+        with target.create_production(info) as dst:
+            return _copy(src, dst, info.size)
+
+
+def _copy(src: Session, dst: Session, size: int) -> CopyReport:
+    entries = _in_batches(src.entries(), dst.add_entries)
+    nodes = 0
+    for level in range(1, src.max_level() + 1):
+        nodes += _in_batches(
+            ((level, index, h) for index, h in src.level_nodes(level)), dst.add_nodes
+        )
+    checkpoints = 0
+    latest: str | None = None
+    for checkpoint_size, note in src.checkpoints():
+        dst.add_checkpoint(checkpoint_size, note)
+        checkpoints += 1
+        latest = note
+    records = src.projection()
+    dst.replace_projection(records)
+    credentials = 0
+    for person in (key.removeprefix(_PERSON) for key in records if key.startswith(_PERSON)):
+        if (credential := src.credential(person)) is not None:
+            secret_hash, failures, locked_until = credential
+            dst.set_credential(person, secret_hash)
+            dst.set_failures(person, failures, locked_until)
+            credentials += 1
+    logins = src.logins()
+    for login in logins:
+        dst.add_login(login)
+    return CopyReport(
+        dst.slug, size, entries, nodes, checkpoints, len(records), credentials, len(logins), latest
+    )
+
+
+def _in_batches(rows: Iterable[T], write: Callable[[Sequence[T]], None]) -> int:
+    count = 0
+    it = iter(rows)
+    while batch := list(islice(it, BATCH)):
+        write(batch)
+        count += len(batch)
+    return count

@@ -1,0 +1,329 @@
+"""Custody of one weapon, as forms: take out, load, inspect, hand over, fire, check, return.
+
+Each POST builds the API's request body (:mod:`showclear.api.commands`) from the
+form and calls the API's route function (:mod:`showclear.api.routes.custody`);
+the service decides. A refusal comes back as the full-screen stop.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Form, Request, Response
+
+from showclear.api import commands
+from showclear.api.fields import Slug, WeaponPath
+from showclear.api.routes import custody as api
+from showclear.api.routes import views as api_views
+from showclear.api.security import Service
+from showclear.service import BadRequest
+from showclear.service.sessions import Principal
+from showclear.web.board import lot_kinds, weapon_of
+from showclear.web.render import board_of, page
+from showclear.web.routing import Doer, Viewer, page_router, recorded
+
+__all__ = ["call_sheet", "lot_options", "lots", "router", "storages"]
+
+router = page_router()
+
+_WEAPON = "/weapons/{weapon}"
+NOBODY = "-"
+
+
+# -- what the forms offer, read from the API's views -------------------------------------
+
+
+def call_sheet(
+    request: Request, *, without: str | None = None, first: tuple[str, ...] = ()
+) -> list[tuple[str, str]]:
+    """(person, "person (duties)") for everyone on the day's call sheet; duties ``first`` first."""
+    day = board_of(request).day or {}
+    duties: dict[str, list[str]] = day.get("duties", {}) if day.get("open") else {}
+    people = [(p, jobs) for p, jobs in duties.items() if p != without]
+    people.sort(key=lambda row: not set(row[1]) & set(first))
+    return [
+        (person, f"{person} ({', '.join(d.replace('_', ' ') for d in jobs)})")
+        for person, jobs in people
+    ]
+
+
+def lots(request: Request, slug: str, member: Principal) -> list[Any]:
+    """Every lot's accounting row (``GET .../rounds``)."""
+    return list(api_views.rounds(slug, member, request.app.state.showclear))
+
+
+def storages(request: Request, slug: str, member: Principal) -> list[str]:
+    """The storage locations the board and the lots name."""
+    found = [w.storage for w in board_of(request).weapons if w.storage]
+    found += [str(getattr(lot, "storage", "")) for lot in lots(request, slug, member)]
+    return sorted({s for s in found if s})
+
+
+#: The shape a lot's rounds are drawn with: the state they give a weapon.
+_SHAPES = {"dummy": "DUMMY", "blank": "HOT"}
+
+
+def lot_options(rows: list[Any], *, detail: bool = False) -> list[tuple[str, str, str, str]]:
+    """(lot, lot, shape, kind...) for a choice of lots: its id, its kind's shape, its kind
+    (and caliber and count in storage with ``detail``)."""
+    options = []
+    for lot in rows:
+        kind = str(getattr(lot, "kind", ""))
+        sub = kind
+        if detail:
+            sub += f" · {getattr(lot, 'caliber', '')} · {getattr(lot, 'in_storage', 0)} in storage"
+        options.append((lot.lot, lot.lot, _SHAPES.get(kind, "UNKNOWN"), sub))
+    return options
+
+
+def _setups_of(history: list[Any], weapon: str) -> list[tuple[str, str]]:
+    plans: dict[str, str] = {}
+    for entry in history:
+        event = entry.event
+        if event.get("type") not in ("SetupPlanned", "SetupChanged"):
+            continue
+        for planned in event.get("weapons", []):
+            if planned.get("weapon") == weapon:
+                load = planned.get("load", "")
+                label = (
+                    f"{event['setup']}: scene {event.get('scene', '')}, {event.get('kind', '')}, "
+                    f"{load} for {planned.get('performer', '')}"
+                )
+                plans[event["setup"]] = label
+    return list(plans.items())
+
+
+def _form(request: Request, template: str, slug: str, weapon: str, **context: Any) -> Response:
+    row = weapon_of(board_of(request), weapon)
+    member: Principal = request.state.principal
+    return page(
+        request,
+        template,
+        title=f"{weapon}: {context.pop('what')}",
+        w=row,
+        kinds=lot_kinds(request, slug, member),
+        **context,
+    )
+
+
+def _chambers(numbers: list[int]) -> list[int]:
+    if not numbers:
+        raise BadRequest("tick at least one chamber")
+    return sorted(set(numbers))
+
+
+def _yes(value: str, question: str) -> bool:
+    if value not in ("yes", "no"):
+        raise BadRequest(f"answer: {question}")
+    return value == "yes"
+
+
+# -- take out, load, unload ---------------------------------------------------------------------
+
+
+@router.get(_WEAPON + "/take-out")
+def take_out_form(
+    request: Request, slug: Slug, weapon: WeaponPath, member: Viewer, app: Service
+) -> Response:
+    history = api_views.history(slug, weapon, member, app)
+    return _form(
+        request, "take_out.html", slug, weapon, what="take out", setups=_setups_of(history, weapon)
+    )
+
+
+@router.post(_WEAPON + "/take-out")
+def take_out(
+    slug: Slug,
+    weapon: WeaponPath,
+    actor: Doer,
+    setup: Annotated[str, Form()] = "",
+    setup_typed: Annotated[str, Form()] = "",
+) -> Response:
+    chosen = setup_typed.strip() or setup.strip() or None
+    result = api.take_out(weapon, commands.TakeOut(setup=chosen), actor)
+    return recorded(slug, result, f"/weapons/{weapon}")
+
+
+@router.get(_WEAPON + "/load")
+def load_form(request: Request, slug: Slug, weapon: WeaponPath, member: Viewer) -> Response:
+    return _form(
+        request,
+        "load.html",
+        slug,
+        weapon,
+        what="load",
+        lot_options=lot_options(lots(request, slug, member), detail=True),
+    )
+
+
+@router.post(_WEAPON + "/load")
+def load(
+    slug: Slug,
+    weapon: WeaponPath,
+    actor: Doer,
+    lot: Annotated[str, Form()] = "",
+    chamber: Annotated[list[int], Form()] = [],  # noqa: B006  (FastAPI copies defaults)
+) -> Response:
+    if not lot:
+        raise BadRequest("choose the lot the rounds come from")
+    body = commands.LoadRounds(lot=lot, chambers=_chambers(chamber))
+    return recorded(slug, api.load(weapon, body, actor), f"/weapons/{weapon}")
+
+
+@router.get(_WEAPON + "/unload")
+def unload_form(request: Request, slug: Slug, weapon: WeaponPath, member: Viewer) -> Response:
+    return _form(request, "unload.html", slug, weapon, what="unload")
+
+
+@router.post(_WEAPON + "/unload")
+def unload(
+    slug: Slug,
+    weapon: WeaponPath,
+    actor: Doer,
+    chamber: Annotated[list[int], Form()] = [],  # noqa: B006
+) -> Response:
+    body = commands.UnloadRounds(chambers=_chambers(chamber))
+    return recorded(slug, api.unload(weapon, body, actor), f"/weapons/{weapon}")
+
+
+# -- the show-clear inspection and the handover ------------------------------------------------
+
+
+@router.get(_WEAPON + "/inspect")
+def inspect_form(request: Request, slug: Slug, weapon: WeaponPath, member: Viewer) -> Response:
+    """One row per chamber, the barrel, then the performer confirms with their own PIN."""
+    return _form(
+        request,
+        "inspect.html",
+        slug,
+        weapon,
+        what="show-clear inspection",
+        lot_options=lot_options(lots(request, slug, member)),
+        people=call_sheet(request, without=member.person, first=("performer",)),
+    )
+
+
+@router.post(_WEAPON + "/inspect")
+def inspect(
+    *,
+    slug: Slug,
+    weapon: WeaponPath,
+    actor: Doer,
+    chamber: Annotated[list[str], Form()] = [],  # noqa: B006
+    barrel: Annotated[str, Form()] = "",
+    performer: Annotated[str, Form()] = "",
+    performer_pin: Annotated[str, Form()] = "",
+) -> Response:
+    missing = [str(n) for n, content in enumerate(chamber, start=1) if not content]
+    if missing:
+        raise BadRequest(
+            f"chamber {', '.join(missing)} not recorded: look into every chamber and record it"
+        )
+    shown_to = performer if performer and performer != NOBODY else None
+    if shown_to and not performer_pin:
+        raise BadRequest(f"{shown_to} confirms the inspection by typing their own PIN")
+    body = commands.Inspect(
+        chambers=chamber,
+        barrel_clear=_yes(barrel, "is the barrel clear?"),
+        performer=shown_to,
+        performer_pin=performer_pin or None,
+    )
+    then = f"/weapons/{weapon}/hand-over" if shown_to else f"/weapons/{weapon}"
+    return recorded(slug, api.inspect(weapon, body, actor), then)
+
+
+@router.get(_WEAPON + "/hand-over")
+def hand_over_form(request: Request, slug: Slug, weapon: WeaponPath, member: Viewer) -> Response:
+    """The receiver confirms with their own PIN on the same screen (CUS-TWO-PARTY)."""
+    return _form(
+        request,
+        "hand_over.html",
+        slug,
+        weapon,
+        what="hand over",
+        people=call_sheet(request, without=member.person, first=("performer", "handler")),
+    )
+
+
+@router.post(_WEAPON + "/hand-over")
+def hand_over(
+    slug: Slug,
+    weapon: WeaponPath,
+    actor: Doer,
+    receiver: Annotated[str, Form()] = "",
+    receiver_pin: Annotated[str, Form()] = "",
+) -> Response:
+    if not receiver:
+        raise BadRequest("choose who receives the weapon")
+    body = commands.HandOver(receiver=receiver, receiver_pin=receiver_pin or None)
+    return recorded(slug, api.hand_over(weapon, body, actor), f"/weapons/{weapon}")
+
+
+# -- firing, the barrel, back to storage -------------------------------------------------------
+
+
+@router.get(_WEAPON + "/discharge")
+def discharge_form(request: Request, slug: Slug, weapon: WeaponPath, member: Viewer) -> Response:
+    return _form(request, "discharge.html", slug, weapon, what="report it fired")
+
+
+@router.post(_WEAPON + "/discharge")
+def discharge(
+    *,
+    slug: Slug,
+    weapon: WeaponPath,
+    actor: Doer,
+    chamber: Annotated[list[int], Form()] = [],  # noqa: B006
+    intended: Annotated[str, Form()] = "",
+    misfire: Annotated[str, Form()] = "",
+    squib: Annotated[bool, Form()] = False,
+) -> Response:
+    body = commands.Discharge(
+        chambers=_chambers(chamber),
+        intended=_yes(intended, "was it intended?"),
+        misfire=_yes(misfire, "did it go off?"),
+        squib=squib or None,
+    )
+    return recorded(slug, api.discharge(weapon, body, actor), f"/weapons/{weapon}")
+
+
+@router.get(_WEAPON + "/barrel-check")
+def barrel_form(request: Request, slug: Slug, weapon: WeaponPath, member: Viewer) -> Response:
+    return _form(request, "barrel.html", slug, weapon, what="barrel check")
+
+
+@router.post(_WEAPON + "/barrel-check")
+def barrel_check(
+    slug: Slug, weapon: WeaponPath, actor: Doer, barrel: Annotated[str, Form()] = ""
+) -> Response:
+    body = commands.CheckBarrel(clear=_yes(barrel, "is the barrel clear?"))
+    return recorded(slug, api.barrel_check(weapon, body, actor), f"/weapons/{weapon}")
+
+
+@router.get(_WEAPON + "/return")
+def return_form(request: Request, slug: Slug, weapon: WeaponPath, member: Viewer) -> Response:
+    return _form(
+        request,
+        "return.html",
+        slug,
+        weapon,
+        what="return to storage",
+        storage_options=[(s, s) for s in storages(request, slug, member)],
+    )
+
+
+@router.post(_WEAPON + "/return")
+def return_to_storage(
+    slug: Slug,
+    weapon: WeaponPath,
+    actor: Doer,
+    storage: Annotated[str, Form()] = "",
+    storage_typed: Annotated[str, Form()] = "",
+) -> Response:
+    chosen = storage_typed.strip() or storage
+    if not chosen:
+        raise BadRequest("choose the locked storage the weapon goes into")
+    if chosen.startswith("showclear:"):
+        chosen = chosen.split(":")[-1]
+    body = commands.ReturnToStorage(storage=chosen)
+    return recorded(slug, api.return_to_storage(weapon, body, actor), f"/weapons/{weapon}")

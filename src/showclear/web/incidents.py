@@ -1,0 +1,151 @@
+"""Stopping the set: cease-fire and incidents, live rounds, unattended weapons, concerns, reviews.
+
+Reporting is never restricted (anyone can stop the set); reviews and answers are
+for the safety coordinator and producers (the service's role matrix decides).
+The forms post to the API's route functions of :mod:`showclear.api.routes.incidents`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Form, Request, Response
+
+from showclear.api import commands
+from showclear.api.fields import ConcernPath, IncidentPath, Slug
+from showclear.api.routes import custody as api_custody
+from showclear.api.routes import incidents as api
+from showclear.service import BadRequest
+from showclear.service.authz import MATRIX
+from showclear.web.custody import lots
+from showclear.web.render import board_of, page
+from showclear.web.routing import Doer, Viewer, page_router, recorded
+
+__all__ = ["router"]
+
+router = page_router()
+
+INCIDENT_KINDS = [
+    ("unintended_discharge", "Unintended discharge"),
+    ("misfire", "Misfire"),
+    ("squib", "Squib / obstruction"),
+    ("injury", "Injury"),
+    ("lost_weapon", "Weapon lost"),
+    ("unattended_weapon", "Weapon unattended"),
+    ("live_round_found", "Live round found"),
+    ("round_count_difference", "Round count wrong"),
+]
+
+
+@router.get("/ceasefire")
+def ceasefire_page(request: Request, slug: Slug, member: Viewer) -> Response:
+    """Stop the set: report an incident, live rounds or an unattended weapon."""
+    board = board_of(request)
+    return page(
+        request,
+        "ceasefire.html",
+        title="CEASE FIRE",
+        kinds=INCIDENT_KINDS,
+        weapons=[w.weapon for w in board.weapons],
+        lots=[lot.lot for lot in lots(request, slug, member)],
+    )
+
+
+@router.post("/ceasefire")
+def report_incident(
+    slug: Slug,
+    actor: Doer,
+    kind: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+    weapon: Annotated[str, Form()] = "",
+) -> Response:
+    if not kind:
+        raise BadRequest("tap what happened")
+    label = dict(INCIDENT_KINDS).get(kind, kind)
+    body = commands.ReportIncident.model_validate(
+        {
+            "kind": kind,
+            "description": description.strip() or f"{label}: cease-fire called by {actor.person}",
+            "weapon": weapon or None,
+        }
+    )
+    return recorded(slug, api.report_incident(body, actor), "/reviews")
+
+
+@router.post("/live-rounds")
+def report_live_rounds(
+    *,
+    slug: Slug,
+    actor: Doer,
+    count: Annotated[int, Form()],
+    where: Annotated[str, Form()],
+    lot: Annotated[str, Form()] = "",
+    weapon: Annotated[str, Form()] = "",
+) -> Response:
+    body = commands.ReportLiveRounds.model_validate(
+        {"count": count, "where": where.strip(), "lot": lot or None, "weapon": weapon or None}
+    )
+    return recorded(slug, api.report_live_rounds(body, actor), "/reviews")
+
+
+@router.post("/found-unattended")
+def found_unattended(
+    slug: Slug,
+    actor: Doer,
+    weapon: Annotated[str, Form()],
+    where: Annotated[str, Form()],
+) -> Response:
+    body = commands.ReportFoundUnattended(where=where.strip())
+    return recorded(slug, api_custody.found_unattended(weapon, body, actor), "/reviews")
+
+
+# -- concerns -------------------------------------------------------------------------------
+
+
+@router.get("/concerns")
+def concerns_page(request: Request, slug: Slug, member: Viewer) -> Response:
+    """Raise a safety concern (anonymously if you like); answers for oversight roles."""
+    may_answer = bool(set(member.roles) & MATRIX["ConcernAnswered"])
+    return page(request, "concerns.html", title="Safety concerns", may_answer=may_answer)
+
+
+@router.post("/concerns")
+def raise_concern(
+    slug: Slug,
+    actor: Doer,
+    text: Annotated[str, Form()],
+    anonymous: Annotated[bool, Form()] = False,
+    stop_work: Annotated[bool, Form()] = False,
+) -> Response:
+    body = commands.RaiseConcern(text=text.strip(), anonymous=anonymous, stop_work=stop_work)
+    return recorded(slug, api.raise_concern(body, actor), "/concerns")
+
+
+@router.post("/concerns/{concern}/answer")
+def answer_concern(
+    slug: Slug, concern: ConcernPath, actor: Doer, answer: Annotated[str, Form()]
+) -> Response:
+    body = commands.AnswerConcern(answer=answer.strip())
+    return recorded(slug, api.answer_concern(concern, body, actor), "/concerns")
+
+
+# -- reviews --------------------------------------------------------------------------------
+
+
+@router.get("/reviews")
+def reviews_page(request: Request, slug: Slug, member: Viewer) -> Response:
+    """Open incidents; the safety coordinator and a producer each record a review."""
+    roles = [r for r in ("safety_coordinator", "producer") if r in member.roles]
+    return page(request, "reviews.html", title="Reviews", review_roles=roles)
+
+
+@router.post("/incidents/{incident}/review")
+def record_review(
+    slug: Slug,
+    incident: IncidentPath,
+    actor: Doer,
+    role: Annotated[str, Form()],
+    findings: Annotated[str, Form()],
+) -> Response:
+    body = commands.RecordReview.model_validate({"role": role, "findings": findings.strip()})
+    return recorded(slug, api.record_review(incident, body, actor), "/reviews")

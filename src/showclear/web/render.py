@@ -1,0 +1,162 @@
+"""Pages as HTML: the Jinja2 environment, the frame every page shares, stops and errors.
+
+Every page of a signed-in person carries the same frame: who is signed in (and a
+button to switch person), the red cease-fire / report-incident button, the
+navigation, and the cease-fire banner when the production is in cease-fire. The
+frame reads the board through the API's own route function, so a page shows what
+``GET /productions/{slug}/board`` answers.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import unquote
+
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from showclear.api.responses import Board, RuleFinding, recorded
+from showclear.api.routes import views as api_views
+from showclear.protocol import ALL_RULES
+from showclear.protocol.projection import WeaponRecord
+from showclear.protocol.rules.base import uncertainty
+from showclear.service import App
+from showclear.service.commands import Outcome
+from showclear.service.forensics.describe import chambers_text, describe
+from showclear.service.sessions import Principal
+from showclear.web.routing import FLASH_COOKIE, ui_path
+
+__all__ = ["error_page", "page", "stop_page"]
+
+_STATIC = Path(__file__).parent / "static"
+_SUMMARIES = {rule.id: " ".join(rule.summary.split()) for rule in ALL_RULES}
+
+_ENV = Environment(
+    loader=PackageLoader("showclear.web", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _static_url(name: str) -> str:
+    # The file's modification time busts the browser's cache after an upgrade.
+    version = int((_STATIC / name).stat().st_mtime)
+    return f"/static/showclear/{name}?v={version}"
+
+
+def _where(location: str) -> str:
+    kind, _, place = location.partition(":")
+    return f"with {place}" if kind == "person" else f"in {place}"
+
+
+def _words(identifier: str) -> str:
+    return identifier.replace("_", " ")
+
+
+def _why(code: str | None) -> str:
+    """Why a weapon is UNKNOWN, in words (the protocol's own phrases)."""
+    if code is None:
+        return "its barrel is not checked, or a chamber's content is not known"
+    return uncertainty(cast(WeaponRecord, {"uncertain": code}))
+
+
+_ENV.globals.update(static=_static_url, summaries=_SUMMARIES)
+_ENV.filters.update(
+    where=_where,
+    words=_words,
+    why=_why,
+    describe=describe,
+    chambers=chambers_text,
+    json_text=json.dumps,
+)
+
+
+def _service(request: Request) -> App:
+    app: App = request.app.state.showclear
+    return app
+
+
+def board_of(request: Request) -> Board:
+    """The board (``GET /productions/{slug}/board``), read once per request."""
+    board: Board | None = getattr(request.state, "board", None)
+    if board is None:
+        principal: Principal = request.state.principal
+        board = api_views.board(principal.production, principal, _service(request))
+        request.state.board = board
+    return board
+
+
+def _flash(request: Request) -> dict[str, Any] | None:
+    raw = request.cookies.get(FLASH_COOKIE)
+    if not raw:
+        return None
+    try:
+        flash = json.loads(unquote(raw))
+    except ValueError:
+        return None
+    return flash if isinstance(flash, dict) else None
+
+
+def page(request: Request, template: str, *, status: int = 200, **context: Any) -> Response:
+    """Render ``template`` in the frame of the signed-in person's production."""
+    slug = str(request.path_params.get("slug", ""))
+    principal: Principal | None = getattr(request.state, "principal", None)
+    flash = _flash(request) if request.method == "GET" else None
+    frame: dict[str, Any] = {
+        "slug": slug,
+        "me": principal,
+        "board": board_of(request) if principal is not None else None,
+        "flash": flash,
+        "path": request.url.path,
+        "ui": lambda rest="/": ui_path(slug, rest),
+        "api": lambda rest: f"/productions/{slug}{rest}",
+    }
+    html = _ENV.get_template(template).render(**frame, **context)
+    response = HTMLResponse(html, status_code=status)
+    response.headers["Cache-Control"] = "no-store"
+    if flash is not None:
+        response.delete_cookie(FLASH_COOKIE, path=f"/productions/{slug}/ui")
+    return response
+
+
+def fragment(template: str, **context: Any) -> str:
+    """A template rendered alone (a part of a page that refreshes by itself)."""
+    return _ENV.get_template(template).render(**context)
+
+
+def stop_page(request: Request, outcome: Outcome) -> Response:
+    """The full-screen stop for a refused command: each rule, what is wrong, what to do."""
+    findings = [RuleFinding.of(f) for f in outcome.findings]
+    return page(
+        request,
+        "stop.html",
+        status=409,
+        title="STOP: refused",
+        blocking=[f for f in findings if f.severity == "block"],
+        warnings=[f for f in findings if f.severity != "block"],
+        entries=recorded(outcome),
+        back=request.headers.get("referer") or ui_path(str(request.path_params.get("slug", ""))),
+    )
+
+
+def error_page(request: Request, status: int, title: str, detail: str) -> Response:
+    """A page saying what was not done, and why."""
+    signed_in = getattr(request.state, "principal", None) is not None
+    if signed_in:
+        try:
+            board_of(request)
+        except Exception:  # the error may be the board's own; show the page without it
+            request.state.principal = None
+    return page(
+        request,
+        "error.html",
+        status=status,
+        title=title,
+        detail=detail,
+        back=request.headers.get("referer"),
+    )

@@ -1,0 +1,143 @@
+"""Signing in on a shared tablet: a production, a person and their PIN; switching person.
+
+Logging in is the API's ``POST /productions/{slug}/login`` (the same service call
+and the same session cookie); switching person is its ``POST .../logout`` followed
+by the login page, which offers the people recently signed in on this device.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Annotated
+from urllib.parse import quote, unquote
+
+from fastapi import Form, Query, Request, Response
+from fastapi.responses import RedirectResponse
+
+from showclear.api.fields import ID_PATTERN, Slug
+from showclear.api.routes import signin as api_signin
+from showclear.api.security import Service, clear_session_cookie, set_session_cookie
+from showclear.service import AuthError, BadRequest
+from showclear.web.render import page
+from showclear.web.routing import Viewer, page_router, ui_path
+
+__all__ = ["root", "router"]
+
+router = page_router()
+#: The production page outside any production: pick one.
+root = page_router(prefix="")
+
+_RECENT = "showclear_recent"
+_PRODUCTION = "showclear_production"
+_MAX_RECENT = 8
+_ID = re.compile(ID_PATTERN)
+
+
+def _recent(request: Request) -> list[str]:
+    try:
+        people = json.loads(unquote(request.cookies.get(_RECENT, "[]")))
+    except ValueError:
+        return []
+    if not isinstance(people, list):
+        return []
+    return [p for p in people if isinstance(p, str) and _ID.match(p)][:_MAX_RECENT]
+
+
+def _safe_next(slug: str, target: str | None) -> str:
+    # Only back to a page of this production: never an open redirect.
+    home = ui_path(slug)
+    if target and target.startswith(home) and "//" not in target and "\\" not in target:
+        return target
+    return home
+
+
+@root.get("/")
+def choose_production(request: Request) -> Response:
+    """The start page: the production this device used last, or a field to name one."""
+    last = request.cookies.get(_PRODUCTION)
+    if last and _ID.match(last):
+        return RedirectResponse(ui_path(last, "/login"), 303)
+    return page(request, "production.html", title="Open a production")
+
+
+@root.get("/open")
+def open_production(slug: Annotated[str, Query(pattern=ID_PATTERN, max_length=64)]) -> Response:
+    return RedirectResponse(ui_path(slug, "/login"), 303)
+
+
+def _login_form(
+    request: Request, slug: str, person: str, target: str, error: str | None = None
+) -> Response:
+    return page(
+        request,
+        "login.html",
+        status=401 if error else 200,
+        title="Sign in",
+        recent=_recent(request),
+        person=person if _ID.match(person or "") else "",
+        next=_safe_next(slug, target),
+        error=error,
+    )
+
+
+def _cookie_cannot_stick(request: Request) -> bool:
+    # The session cookie is Secure: over plain HTTP only a loopback address keeps it.
+    local = request.url.hostname in ("127.0.0.1", "localhost", "::1")
+    return bool(request.app.state.secure_cookies) and request.url.scheme != "https" and not local
+
+
+@router.get("/login")
+def login_page(
+    request: Request, slug: Slug, app: Service, person: str = "", next: str = ""
+) -> Response:
+    """Who are you? Recent people on this device as buttons, then the PIN."""
+    app.production(slug)  # an unknown production is a "not found" page
+    return _login_form(request, slug, person, next)
+
+
+@router.post("/login")
+def login(
+    *,
+    request: Request,
+    slug: Slug,
+    app: Service,
+    person: Annotated[str, Form(max_length=64)],
+    pin: Annotated[str, Form(max_length=256)],
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    """Check the PIN (the API's login) and open the page asked for, or the board."""
+    if _cookie_cannot_stick(request):
+        raise BadRequest(
+            "this server keeps people signed in only over HTTPS: open it through its https:// "
+            "address (a TLS proxy in front of showclear serve), or on the server itself"
+        )
+    body = api_signin.Login(person=person.strip(), pin=pin)
+    try:
+        issued = app.login(slug, body.person, body.pin)
+    except AuthError as e:  # a wrong PIN or a lock-out: say so on the login form
+        return _login_form(request, slug, body.person, next, str(e))
+    response = RedirectResponse(_safe_next(slug, next), 303)
+    set_session_cookie(response, slug, issued, secure=request.app.state.secure_cookies)
+    recent = [body.person, *(p for p in _recent(request) if p != body.person)][:_MAX_RECENT]
+    response.set_cookie(
+        _RECENT,
+        quote(json.dumps(recent)),
+        max_age=90 * 24 * 3600,
+        path=f"/productions/{slug}",
+        httponly=True,
+        samesite="strict",
+    )
+    response.set_cookie(
+        _PRODUCTION, slug, max_age=90 * 24 * 3600, path="/", httponly=True, samesite="strict"
+    )
+    return response
+
+
+@router.post("/switch")
+def switch_person(request: Request, slug: Slug, member: Viewer, app: Service) -> Response:
+    """End this person's session (the API's logout) and ask who is next."""
+    api_signin.logout(slug, member, app, request)
+    response = RedirectResponse(ui_path(slug, "/login"), 303)
+    clear_session_cookie(response, slug, secure=request.app.state.secure_cookies)
+    return response

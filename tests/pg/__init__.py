@@ -1,0 +1,1 @@
+"""PostgreSQL's own promises: concurrent writers, restarts, copies between backends."""
