@@ -175,14 +175,12 @@ def main() -> None:
         print(f"{'appends/s, 1 entry per transaction':38}{lite[0]:>14,.0f}{post[0]:>14,.0f}")
         print(f"{f'entries/s, {BATCH:,} per transaction':38}{lite[1]:>14,.0f}{post[1]:>14,.0f}")
         print("\none-entry appends, one writer process per production, all at once:")
-        print(
-            f"{'productions':>12}{'':4}{'total/s':>10}{'slowest/s':>11}{'total/s':>12}{'slowest/s':>11}"
-        )
-        print(f"{'':16}{'--- PostgreSQL ---':>21}{'--- SQLite, one file ---':>23}")
+        columns = ("total/s", "slowest/s") * 2
+        print(f"{'':16}{'PostgreSQL':^24}{'SQLite, one file':^24}")
+        print(f"{'productions':>12}{'':4}" + "".join(f"{c:>12}" for c in columns))
         for n in (1, 4, 16):
-            p_total, p_min = parallel(pg, n, seconds)
-            s_total, s_min = parallel(str(folder / "shared.db"), n, seconds)
-            print(f"{n:>12}{'':4}{p_total:>10,.0f}{p_min:>11,.0f}{s_total:>12,.0f}{s_min:>11,.0f}")
+            figures = (*parallel(pg, n, seconds), *parallel(str(folder / "shared.db"), n, seconds))
+            print(f"{n:>12}{'':4}" + "".join(f"{f:>12,.0f}" for f in figures))
     finally:
         if cluster is not None:
             cluster.remove()

@@ -229,10 +229,10 @@ class PostgresServer:
             with psycopg.connect(self.url) as conn:
                 tables = conn.execute(
                     "SELECT tablename FROM pg_tables WHERE schemaname = %s "
-                    "AND tablename <> 'schema_migrations'",
+                    "AND tablename <> 'schema_migrations' "
+                    "ORDER BY tablename <> 'productions', tablename",  # what the others reference
                     (source,),
                 ).fetchall()
-                conn.execute("SET LOCAL session_replication_role = replica")  # no FK order
                 for (table,) in tables:
                     conn.execute(
                         f"INSERT INTO {schema}.{table} SELECT * FROM {source}.{table}"  # type: ignore[arg-type]
@@ -263,7 +263,9 @@ def postgresql_server() -> Iterator[PostgresServer]:
         try:
             server = PostgresServer(url)
         except Exception as e:
-            pytest.fail(f"{ENV_URL}={url} cannot be used: {e}", pytrace=False)
+            from showclear.store.postgres import redact
+
+            pytest.fail(f"{ENV_URL}={redact(url)} cannot be used: {e}", pytrace=False)
         yield server
         server.close()
         return

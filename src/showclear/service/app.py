@@ -21,7 +21,7 @@ from showclear.service import sessions, views
 from showclear.service.auth import set_secret
 from showclear.service.authz import ACCOUNTS, authorize, authorize_account, authorize_read
 from showclear.service.clock import Clock, SystemClock, format_time
-from showclear.service.commands import Outcome, run_decision, stored_changes
+from showclear.service.commands import Outcome, load_projection, run_decision, stored_changes
 from showclear.service.errors import AuthError, BadRequest, Forbidden, NotFound
 from showclear.service.forensics import Forensics
 from showclear.service.identity import (
@@ -288,10 +288,10 @@ class App:
             # The time is taken under the write lock, so that concurrent commands
             # are recorded in the order they are decided (DESIGN: Time).
             event.setdefault("at", format_time(self.clock.now()))
+            projection = load_projection(session)
             if isinstance(auth, Credentials):
-                projection = Projection.from_records(session.projection())
                 authorize(projection, auth.actor, str(event.get("type")))
-            return run_decision(session, signer, event)
+            return run_decision(session, signer, event, projection)
 
     def _submit_signed_in(
         self, slug: str, proposed: dict[str, Any], auth: sessions.SignedIn
@@ -323,13 +323,10 @@ class App:
         with self._writer(slug) as session:
             now = self.clock.now()
             self._check_login(session, principal, now)
-            # The actor's record is all the matrix needs: no need to read the whole state.
-            record = session.projection_record(f"person:{actor}")
-            authorize(
-                Projection.from_records({f"person:{actor}": record} if record else {}), actor, kind
-            )
+            projection = load_projection(session)
+            authorize(projection, actor, kind)
             event.setdefault("at", format_time(now))
-            return run_decision(session, signer, event)
+            return run_decision(session, signer, event, projection)
 
     # -- views -------------------------------------------------------------
 

@@ -44,7 +44,7 @@ from showclear.store.errors import (
 )
 from showclear.store.sql import SqlSession, check_schema, migration_files, split_statements
 
-__all__ = ["PostgresStore"]
+__all__ = ["LOCK_TIMEOUT", "PostgresStore", "redact"]
 
 #: How long a writer waits for another writer of the same production (SQLite: busy timeout).
 LOCK_TIMEOUT = 30.0

@@ -314,13 +314,6 @@ class SqlSession:
         )
         return bool(cur.rowcount)
 
-    def projection_record(self, key: str) -> JSON | None:
-        """One record of the projection (a person's, say), without reading the others."""
-        row = self._q(
-            "SELECT value FROM projection WHERE production = ? AND key = ?", (self.slug, key)
-        ).fetchone()
-        return None if row is None else json.loads(row[0])
-
 
 def check_schema(version: int) -> None:
     """Refuse a database whose schema is newer than this program knows."""
