@@ -77,6 +77,35 @@ def _check_text(text: str, path: str, *, is_key: bool) -> None:
         raise EncodingError(f"{path}: keys outside the Basic Multilingual Plane are refused")
 
 
+def _valid_text(text: str, *, is_key: bool) -> bool:
+    if text.isascii():
+        return True
+    try:
+        _check_text(text, "", is_key=is_key)
+    except EncodingError:
+        return False
+    return True
+
+
+def _valid(value: object) -> bool:
+    """Whether ``value`` can be encoded: the fast walk, with no paths to build."""
+    kind = type(value)
+    if kind is str:
+        return _valid_text(value, is_key=False)  # type: ignore[arg-type]
+    if kind is int:
+        return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER  # type: ignore[operator]
+    if kind is bool or value is None:
+        return True
+    if kind is dict:
+        for key, item in value.items():  # type: ignore[attr-defined]
+            if type(key) is not str or not _valid_text(key, is_key=True) or not _valid(item):
+                return False
+        return True
+    if kind is list:
+        return all(_valid(item) for item in value)  # type: ignore[attr-defined]
+    return False
+
+
 def canonical_json(value: object) -> bytes:
     """Encode ``value`` as a canonical ledger entry.
 
@@ -84,7 +113,9 @@ def canonical_json(value: object) -> bytes:
         EncodingError: a float, NaN, non-string key, bytes or other unsupported
             type anywhere in ``value``, or an encoding over ``MAX_ENTRY_BYTES``.
     """
-    _check(value, "$")
+    if not _valid(value):
+        _check(value, "$")  # the slow walk names the exact place that is wrong
+        raise EncodingError("entry cannot be encoded")  # pragma: no cover - _check raised
     data = _ENCODER.encode(value).encode("utf-8")
     if len(data) > MAX_ENTRY_BYTES:
         raise EncodingError(
