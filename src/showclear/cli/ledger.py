@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -37,7 +38,8 @@ def init(
     """
     st = state(ctx)
     info = st.app(create=True).init_production(production, origin=origin)
-    out_console.print(f"Created production [bold]{info.name}[/] ([cyan]{info.slug}[/]) in {st.db}")
+    where = escape(re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", st.db))  # never print a password
+    out_console.print(f"Created production [bold]{info.name}[/] ([cyan]{info.slug}[/]) in {where}")
     out_console.print(f"Origin: {info.origin}")
     out_console.print(f"Verifier key: {info.verifier_key}", soft_wrap=True)
 
