@@ -39,12 +39,6 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    """Where this test's SQLite database lives (created on first use)."""
-    return tmp_path / "showclear.db"
-
-
-@pytest.fixture
 def key_dir(tmp_path: Path) -> Path:
     """A key directory of this test's own (created when the first key is written)."""
     return tmp_path / "keys"
