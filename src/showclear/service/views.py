@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from showclear.protocol import Projection, apply
 from showclear.service.clock import parse_time
+from showclear.service.forensics.replay import mentions_weapon
 from showclear.store import Session
 
 __all__ = ["Board", "BoardWeapon", "board", "custody_at", "rounds", "weapon_history"]
@@ -92,24 +93,12 @@ def rounds(session: Session) -> list[dict[str, Any]]:
     return rows
 
 
-def _mentions(event: dict[str, Any], weapon: str) -> bool:
-    if event.get("weapon") == weapon:
-        return True
-    attempted = event.get("attempted")
-    if isinstance(attempted, dict) and _mentions(attempted, weapon):
-        return True
-    planned = event.get("weapons")
-    return isinstance(planned, list) and any(
-        isinstance(p, dict) and p.get("weapon") == weapon for p in planned
-    )
-
-
 def weapon_history(session: Session, weapon: str) -> list[dict[str, Any]]:
     """Every ledger entry about ``weapon``, in order, with its index."""
     return [
         {"index": row.index, **event}
         for row in session.entries()
-        if isinstance(event := row.event(), dict) and _mentions(event, weapon)
+        if isinstance(event := row.event(), dict) and mentions_weapon(event, weapon)
     ]
 
 
