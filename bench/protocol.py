@@ -47,7 +47,8 @@ from typing import Any
 
 from showclear.ledger import Ed25519Signer, canonical_json
 from showclear.protocol import Decision, Projection, apply, decide
-from showclear.service import TRUSTED, App, FixedClock, MemoryKeyring, build_app, format_time
+from showclear.protocol.time import format_time
+from showclear.service import TRUSTED, App, FixedClock, MemoryKeyring, build_app
 from showclear.service.ledger import append_entries
 from showclear.store import open_store
 

@@ -22,7 +22,8 @@ from typer.testing import CliRunner, Result
 
 from showclear.cli import app, main
 from showclear.cli.identity import pin_variable
-from showclear.service import App, build_app, format_time
+from showclear.protocol.time import format_time
+from showclear.service import App, build_app
 from showclear.service.keys import FileKeyring
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from showclear.service import format_time
+from showclear.protocol.time import format_time
 
 from .conftest import Cli, ready_to_hand_over
 

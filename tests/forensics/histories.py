@@ -22,8 +22,9 @@ from hypothesis import strategies as st
 
 from showclear.demo import western_day
 from showclear.protocol import Projection, ProtocolError
+from showclear.protocol.time import parse_time
 from showclear.scenarios import load_scenario
-from showclear.service import TRUSTED, App, FixedClock, MemoryKeyring, build_app, parse_time
+from showclear.service import TRUSTED, App, FixedClock, MemoryKeyring, build_app
 from showclear.service.identity import apply_confirmations
 
 __all__ = [

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from showclear.protocol import Projection, fold
-from showclear.service import parse_time
+from showclear.protocol.time import parse_time
 
 from .histories import LOTS, WEAPONS, BaseWorld, event_log, random_moves, record_moves
 

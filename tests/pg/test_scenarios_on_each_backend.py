@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from showclear.protocol.time import parse_time
 from showclear.scenarios import load_scenario, run_in_memory, run_scenario
-from showclear.service import TRUSTED, App, FixedClock, parse_time
+from showclear.service import TRUSTED, App, FixedClock
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml"))
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from showclear.protocol import Decision, Projection, apply, decide
-from showclear.protocol.jsontypes import format_time
+from showclear.protocol.time import format_time
 
 START = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 EMPTY6 = ["empty"] * 6

@@ -31,7 +31,7 @@ from showclear.protocol import (
     derive_state,
     fold,
 )
-from showclear.protocol.jsontypes import parse_time
+from showclear.protocol.time import parse_time
 
 PEOPLE = ["ana", "rio", "kit", "lou", "dee", "cam", "sam", "pat"]
 people = st.sampled_from(PEOPLE)

@@ -45,8 +45,8 @@ from showclear.protocol import (
     TimeOrderError,
     UnknownReferenceError,
 )
+from showclear.protocol.time import parse_time
 from showclear.service import AuthError, BadRequest, Forbidden, KeyFileError, NotFound
-from showclear.service.clock import parse_time
 from showclear.service.sessions import LockedOut
 from showclear.store import ProductionNotFound, SchemaError, StoreUnavailable
 

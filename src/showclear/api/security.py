@@ -21,8 +21,8 @@ from showclear.api.commands import Command
 from showclear.api.errors import Refused
 from showclear.api.fields import Slug
 from showclear.api.responses import CommandResult
+from showclear.protocol.time import parse_time
 from showclear.service import App
-from showclear.service.clock import parse_time
 from showclear.service.sessions import Issued, Principal, SignedIn
 
 __all__ = [

@@ -10,7 +10,8 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from showclear.service import App, BadRequest, Clock, FixedClock, build_app, parse_time
+from showclear.protocol.time import read_time
+from showclear.service import App, BadRequest, Clock, FixedClock, build_app
 
 __all__ = ["CliState", "ExitCode", "err_console", "out_console", "state"]
 
@@ -44,7 +45,7 @@ def env_clock() -> Clock | None:
     if not text:
         return None
     try:
-        return FixedClock(parse_time(text))
+        return FixedClock(read_time(text))
     except ValueError:
         raise BadRequest(
             f"SHOWCLEAR_NOW={text!r} is not a time like 2026-11-25T08:00:00Z"

@@ -10,10 +10,11 @@ import typer
 from rich.markup import escape
 
 from showclear.cli.context import ExitCode, err_console, out_console
+from showclear.protocol.time import read_time
 from showclear.scenarios import ScenarioError, load_scenario, run_scenario
 from showclear.scenarios.model import Scenario
 from showclear.scenarios.runner import ScenarioResult
-from showclear.service import TRUSTED, FixedClock, MemoryKeyring, build_app, parse_time
+from showclear.service import TRUSTED, FixedClock, MemoryKeyring, build_app
 
 __all__ = ["register"]
 
@@ -57,7 +58,7 @@ def run(
 
 
 def _replay(scenario: Scenario) -> tuple[ScenarioResult, str | None]:
-    clock = FixedClock(parse_time(scenario.created_at))
+    clock = FixedClock(read_time(scenario.created_at))
     with tempfile.TemporaryDirectory(prefix="showclear-scenario-") as folder:
         app = build_app(str(Path(folder) / "scenario.db"), keyring=MemoryKeyring(), clock=clock)
         try:

@@ -20,7 +20,7 @@ from showclear.cli.render import (
     state_label,
     where_text,
 )
-from showclear.service import format_time, parse_time
+from showclear.protocol.time import format_time, read_time
 
 __all__ = ["register"]
 
@@ -108,7 +108,7 @@ def who(
     st = state(ctx)
     app = st.app()
     try:
-        moment = format_time(parse_time(at) if at else app.clock.now())
+        moment = format_time(read_time(at) if at else app.clock.now())
     except ValueError:
         raise typer.BadParameter(
             f"{at!r} is not a time like 2026-11-25T10:05:00Z", param_hint="--at"

@@ -23,11 +23,12 @@ from typing import Any, Final, Literal
 
 from showclear.protocol.errors import RuleSetError
 from showclear.protocol.events import REPORT_TYPES
-from showclear.protocol.jsontypes import add_minutes, copy_object, parse_time
+from showclear.protocol.jsontypes import copy_object
 from showclear.protocol.policy import Policy
 from showclear.protocol.projection import Projection
 from showclear.protocol.rules import ALL_RULES, Finding, Rule, Severity
 from showclear.protocol.rules.ammo import day_close_differences
+from showclear.protocol.time import add_minutes, parse_time
 from showclear.protocol.validity import check_validity
 
 __all__ = ["DEFAULT_RULES", "Decision", "Outcome", "RuleSet", "decide"]

@@ -26,7 +26,8 @@ from typing import (
 )
 
 from showclear.protocol.errors import MalformedEventError
-from showclear.protocol.jsontypes import is_json, parse_date, parse_time
+from showclear.protocol.jsontypes import is_json
+from showclear.protocol.time import parse_date, parse_time
 
 __all__ = [
     "ANY_JSON",

@@ -19,9 +19,9 @@ from showclear.protocol.errors import (
     UnknownReferenceError,
 )
 from showclear.protocol.events import ASSIGNED_FIELDS, SYSTEM_TYPES, validate_event
-from showclear.protocol.jsontypes import parse_time
 from showclear.protocol.projection import Projection
 from showclear.protocol.rules import CATALOG_IDS
+from showclear.protocol.time import parse_time
 
 __all__ = ["check_validity"]
 

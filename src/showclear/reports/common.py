@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from showclear.ledger import Ed25519Verifier, open_checkpoint
+from showclear.protocol.time import parse_time
 from showclear.reports.timeline import Band, Mark, Timeline
-from showclear.service.clock import parse_time
 from showclear.service.forensics import Forensics, Hold, WeaponChain
 
 __all__ = ["Basis", "basis_of", "custody_timeline", "hm", "person", "stamp", "weapon_label"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from showclear.protocol.time import format_time
 from showclear.reports.common import (
     Basis,
     basis_of,
@@ -19,7 +20,6 @@ from showclear.reports.common import (
     weapon_label,
 )
 from showclear.reports.timeline import Timeline
-from showclear.service.clock import format_time
 from showclear.service.errors import BadRequest, NotFound
 from showclear.service.forensics import (
     Forensics,

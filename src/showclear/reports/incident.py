@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from showclear.ledger import Ed25519Verifier, leaf_hash, verify_tlog_proof
+from showclear.protocol.time import format_time, parse_time
 from showclear.reports.common import Basis, basis_of, custody_timeline
 from showclear.reports.timeline import Timeline
-from showclear.service.clock import format_time, parse_time
 from showclear.service.errors import BadRequest
 from showclear.service.forensics import (
     Custody,

@@ -1,7 +1,7 @@
 """The service layer: commands and queries, one transaction each, over the store."""
 
 from showclear.service.app import App, build_app, slugify
-from showclear.service.clock import Clock, FixedClock, SystemClock, format_time, parse_time
+from showclear.service.clock import Clock, FixedClock, SystemClock
 from showclear.service.errors import (
     AuthError,
     BadRequest,
@@ -33,7 +33,5 @@ __all__ = [
     "Trusted",
     "VerifyReport",
     "build_app",
-    "format_time",
-    "parse_time",
     "slugify",
 ]

@@ -17,10 +17,11 @@ from typing import Any
 from showclear.bundle import BundleSummary, build_bundle
 from showclear.ledger import canonical_json
 from showclear.protocol import Projection, ProtocolError, apply, validate_event
+from showclear.protocol.time import format_time
 from showclear.service import sessions, views
 from showclear.service.auth import set_secret
 from showclear.service.authz import ACCOUNTS, authorize, authorize_account, authorize_read
-from showclear.service.clock import Clock, SystemClock, format_time
+from showclear.service.clock import Clock, SystemClock
 from showclear.service.commands import Outcome, load_projection, run_decision, stored_changes
 from showclear.service.errors import AuthError, BadRequest, Forbidden, NotFound
 from showclear.service.forensics import Forensics

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from showclear.service.clock import format_time, parse_time
+from showclear.protocol.time import format_time, parse_time
 from showclear.service.errors import AuthError, BadRequest
 from showclear.store import Session
 

@@ -1,29 +1,21 @@
-"""Clocks: every event carries the time it happened, from an injectable clock."""
+"""Clocks: every event carries the time it happened, from an injectable clock.
+
+The clock is a port (DESIGN: "Time"): the machine's clock in service, a fixed one
+that scenarios, tests and the demo move by hand. Reading and writing times is
+:mod:`showclear.protocol.time`.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-__all__ = ["Clock", "FixedClock", "SystemClock", "format_time", "parse_time"]
-
-
-def format_time(moment: datetime) -> str:
-    """RFC 3339 in UTC with whole seconds, e.g. ``2026-11-25T08:00:00Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_time(text: str) -> datetime:
-    """Parse an RFC 3339 / ISO 8601 time; a time without zone is taken as UTC.
-
-    Raises:
-        ValueError: the text is not a time.
-    """
-    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+__all__ = ["Clock", "FixedClock", "SystemClock"]
 
 
 class Clock(Protocol):
+    """Anything that tells the current time, as an aware datetime."""
+
     def now(self) -> datetime: ...
 
 

@@ -32,8 +32,8 @@ from typing import Final, Literal
 
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from showclear.protocol.time import format_time, parse_time
 from showclear.service import auth
-from showclear.service.clock import format_time, parse_time
 from showclear.service.errors import AuthError, BadRequest, Forbidden
 from showclear.store.base import LoginRow, Session
 

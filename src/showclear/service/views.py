@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, cast
 
 from showclear.protocol import Projection, apply
-from showclear.service.clock import parse_time
+from showclear.protocol.time import parse_time
 from showclear.service.forensics.replay import mentions_weapon
 from showclear.store import Session
 

@@ -8,8 +8,8 @@ from showclear.api.fields import Moment, Slug, WeaponPath
 from showclear.api.responses import Board, CustodyAt, LotAccount, RecordedEntry
 from showclear.api.routing import READ_ERRORS
 from showclear.api.security import Member, Service
+from showclear.protocol.time import format_time
 from showclear.service import NotFound
-from showclear.service.clock import format_time
 
 __all__ = ["router"]
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar, Final
 
-from showclear.protocol.jsontypes import time_of_day_date
 from showclear.protocol.policy import Policy
 from showclear.protocol.projection import Projection, SetupRecord, WeaponRecord
+from showclear.protocol.time import time_of_day_date
 
 __all__ = [
     "FIRING_CATEGORIES",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from showclear.protocol.jsontypes import parse_time
 from showclear.protocol.policy import Policy
 from showclear.protocol.projection import Projection, WeaponState
 from showclear.protocol.rules.base import (
@@ -19,6 +18,7 @@ from showclear.protocol.rules.base import (
     name,
     uncertainty,
 )
+from showclear.protocol.time import parse_time
 
 __all__ = [
     "CusBarrel",

@@ -21,7 +21,7 @@ from typing import Any
 
 from showclear.ledger import TlogProof
 from showclear.protocol import Projection
-from showclear.service.clock import format_time, parse_time
+from showclear.protocol.time import format_time, read_time
 from showclear.service.errors import BadRequest, NotFound
 from showclear.service.forensics import custody, refusals, rounds
 from showclear.service.forensics.describe import chambers_text, describe, numbers_text
@@ -86,7 +86,7 @@ def _moment(text: str | None, default: datetime, what: str) -> datetime:
     if text is None:
         return default
     try:
-        return parse_time(text).astimezone(UTC)
+        return read_time(text).astimezone(UTC)
     except (ValueError, OverflowError):
         raise BadRequest(f"{what} {text!r} is not a time like 2026-11-25T10:05:00Z") from None
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from showclear.service.clock import parse_time
+from showclear.protocol.time import parse_time
 
 __all__ = ["Indexed", "index_events", "mentions_lot", "mentions_weapon", "parties"]
 
