@@ -184,6 +184,49 @@ def test_the_projection_is_updated_deleted_and_replaced_by_key(store: Store, slu
         assert session.projection() == {"cease_fire": True}
 
 
+def test_one_record_is_read_by_its_key_without_the_rest(store: Store, slug: str) -> None:
+    """record(key) is the stored value, or None for a key with no record."""
+    with store.write(slug) as session:
+        session.put_projection({"person:ana": {"roles": ["armorer"]}, "weapon:1": {"n": 1}})
+        assert session.record("weapon:1") == {"n": 1}  # the transaction's own write
+    with store.read(slug) as session:
+        assert session.record("person:ana") == {"roles": ["armorer"]}
+        assert session.record("person:bo") is None
+        assert session.record("person:") is None
+
+
+def test_records_under_a_prefix_match_it_exactly(store: Store, slug: str) -> None:
+    """records(prefix) is every record whose key starts with prefix: case and "_" count."""
+    with store.write(slug) as session:
+        session.put_projection(
+            {
+                "person:ana": {"n": 1},
+                "person:bo": {"n": 2},
+                "Person:cy": {"n": 3},
+                "persons": {"n": 4},
+                "weapon:1": {"n": 5},
+                "lot:a_1": {"n": 6},
+                "lot:ab1": {"n": 7},
+            }
+        )
+    with store.read(slug) as session:
+        assert session.records("person:") == {"person:ana": {"n": 1}, "person:bo": {"n": 2}}
+        assert session.records("lot:a_") == {"lot:a_1": {"n": 6}}
+        assert session.records("storage:") == {}
+        assert session.records("") == session.projection()
+
+
+def test_records_are_read_per_production(store: Store, slug: str) -> None:
+    """Another production's records are never returned."""
+    with store.create_production(make_info("other", "another.example/origin")) as other:
+        other.put_projection({"person:ana": {"other": True}})
+    with store.write(slug) as session:
+        session.put_projection({"person:ana": {"other": False}})
+    with store.read(slug) as session:
+        assert session.record("person:ana") == {"other": False}
+        assert session.records("person:") == {"person:ana": {"other": False}}
+
+
 # -- transactions -------------------------------------------------------------------
 
 

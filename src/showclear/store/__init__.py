@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from showclear.store.base import EntryRow, ProductionInfo, Session, Store
+from showclear.store.base import (
+    CredentialSession,
+    EntryRow,
+    LedgerSession,
+    ProductionInfo,
+    ProjectionSession,
+    Session,
+    Store,
+)
 from showclear.store.errors import (
     DatabaseNotFound,
     ProductionExists,
@@ -19,11 +27,14 @@ from showclear.store.errors import (
 )
 
 __all__ = [
+    "CredentialSession",
     "DatabaseNotFound",
     "EntryRow",
+    "LedgerSession",
     "ProductionExists",
     "ProductionInfo",
     "ProductionNotFound",
+    "ProjectionSession",
     "SchemaError",
     "Session",
     "Store",

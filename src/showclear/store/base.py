@@ -4,6 +4,11 @@ A :class:`Store` holds any number of productions. Work on one production
 happens inside :meth:`Store.read` or :meth:`Store.write`, which hand out a
 :class:`Session` bound to one transaction; ``write`` serializes writers of the
 same production, so its ledger never forks.
+
+A session has three parts, each a port of its own so that code asks only for
+what it uses: :class:`LedgerSession` (entries, tree nodes, checkpoints),
+:class:`ProjectionSession` (the current state's records) and
+:class:`CredentialSession` (PIN hashes, sign-in sessions and tokens).
 """
 
 from __future__ import annotations
@@ -14,7 +19,16 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-__all__ = ["EntryRow", "LoginRow", "ProductionInfo", "Session", "Store"]
+__all__ = [
+    "CredentialSession",
+    "EntryRow",
+    "LedgerSession",
+    "LoginRow",
+    "ProductionInfo",
+    "ProjectionSession",
+    "Session",
+    "Store",
+]
 
 JSON = Any
 
@@ -58,37 +72,149 @@ class LoginRow:
     revoked_at: str | None
 
 
-class Session(Protocol):
-    """One transaction on one production."""
+class LedgerSession(Protocol):
+    """The ledger part of a session: the production's entries, tree nodes and checkpoints."""
 
     slug: str
 
-    def production(self) -> ProductionInfo: ...
-    def size(self) -> int: ...
-    def entry(self, index: int) -> EntryRow: ...
-    def entries(self, start: int = 0, end: int | None = None) -> Iterator[EntryRow]: ...
-    def nodes(self, coords: Sequence[tuple[int, int]]) -> list[bytes]: ...
-    def max_level(self) -> int: ...
-    def level_nodes(self, level: int) -> Iterator[tuple[int, bytes]]: ...
-    def checkpoints(self) -> Iterator[tuple[int, str]]: ...
-    def checkpoint(self, size: int | None = None) -> tuple[int, str]: ...
-    def projection(self) -> dict[str, JSON]: ...
+    def production(self) -> ProductionInfo:
+        """The production's identity and ledger size as of this transaction.
 
-    def add_entries(self, rows: Sequence[EntryRow]) -> None: ...
-    def add_nodes(self, rows: Sequence[tuple[int, int, bytes]]) -> None: ...
-    def add_checkpoint(self, size: int, note: str) -> None: ...
-    def set_size(self, size: int) -> None: ...
-    def put_projection(self, records: dict[str, JSON | None]) -> None: ...
-    def replace_projection(self, records: dict[str, JSON]) -> None: ...
+        Raises:
+            ProductionNotFound: the production is not in the database.
+        """
+        ...
 
-    def credential(self, person: str) -> tuple[str, int, str | None] | None: ...
-    def set_credential(self, person: str, secret_hash: str) -> None: ...
-    def set_failures(self, person: str, failures: int, locked_until: str | None) -> None: ...
+    def size(self) -> int:
+        """The number of entries in the production's ledger."""
+        ...
 
-    def add_login(self, row: LoginRow) -> None: ...
-    def login(self, token_hash: str) -> LoginRow | None: ...
-    def logins(self, person: str | None = None) -> list[LoginRow]: ...
-    def revoke_login(self, login_id: str, revoked_at: str) -> bool: ...
+    def entry(self, index: int) -> EntryRow:
+        """The stored entry at ``index``.
+
+        Raises:
+            StoreError: no entry at ``index``.
+        """
+        ...
+
+    def entries(self, start: int = 0, end: int | None = None) -> Iterator[EntryRow]:
+        """The stored entries from ``start`` up to (not including) ``end``, in index order."""
+        ...
+
+    def nodes(self, coords: Sequence[tuple[int, int]]) -> list[bytes]:
+        """The tree hashes at ``(level, index)``, level 0 being the entries' leaf hashes.
+
+        Raises:
+            StoreError: a node is missing, naming it.
+        """
+        ...
+
+    def max_level(self) -> int:
+        """The highest level of a stored tree node (0 when only leaves are stored)."""
+        ...
+
+    def level_nodes(self, level: int) -> Iterator[tuple[int, bytes]]:
+        """Every stored ``(index, hash)`` at ``level`` (above 0), in index order."""
+        ...
+
+    def checkpoints(self) -> Iterator[tuple[int, str]]:
+        """Every signed checkpoint as ``(size, note)``, smallest size first."""
+        ...
+
+    def checkpoint(self, size: int | None = None) -> tuple[int, str]:
+        """The signed checkpoint at ``size``, or the latest one, as ``(size, note)``.
+
+        Raises:
+            StoreError: there is no checkpoint (at that size).
+        """
+        ...
+
+    def add_entries(self, rows: Sequence[EntryRow]) -> None:
+        """Store new entries (their indexes must be free)."""
+        ...
+
+    def add_nodes(self, rows: Sequence[tuple[int, int, bytes]]) -> None:
+        """Store tree hashes given as ``(level, index, hash)``, levels above 0."""
+        ...
+
+    def add_checkpoint(self, size: int, note: str) -> None:
+        """Store the signed checkpoint note of the ledger at ``size``."""
+        ...
+
+    def set_size(self, size: int) -> None:
+        """Record the ledger's new size (after its entries were added)."""
+        ...
+
+
+class ProjectionSession(Protocol):
+    """The projection part of a session: the production's current state as keyed JSON records."""
+
+    slug: str
+
+    def projection(self) -> dict[str, JSON]:
+        """Every record, freshly decoded (the caller may keep or change it)."""
+        ...
+
+    def record(self, key: str) -> JSON | None:
+        """One record, freshly decoded, or None if there is none under ``key``."""
+        ...
+
+    def records(self, prefix: str) -> dict[str, JSON]:
+        """The records whose keys start with ``prefix`` (``"person:"``, say), freshly decoded."""
+        ...
+
+    def put_projection(self, records: dict[str, JSON | None]) -> None:
+        """Write changed records; a value of ``None`` deletes the record."""
+        ...
+
+    def replace_projection(self, records: dict[str, JSON]) -> None:
+        """Replace every record with ``records``."""
+        ...
+
+
+class CredentialSession(Protocol):
+    """The sign-in part of a session: PIN hashes with their lock-out state, sessions, tokens.
+
+    None of it is in the ledger; secrets are stored only as hashes.
+    """
+
+    slug: str
+
+    def credential(self, person: str) -> tuple[str, int, str | None] | None:
+        """``(secret_hash, failures, locked_until)`` of a person, or None if they have none."""
+        ...
+
+    def set_credential(self, person: str, secret_hash: str) -> None:
+        """Store a person's secret hash, clearing their wrong-PIN count and lock-out."""
+        ...
+
+    def set_failures(self, person: str, failures: int, locked_until: str | None) -> None:
+        """Record a person's count of wrong PINs in a row and lock-out end, if any."""
+        ...
+
+    def add_login(self, row: LoginRow) -> None:
+        """Store a new sign-in session or API token."""
+        ...
+
+    def login(self, token_hash: str) -> LoginRow | None:
+        """The session or token whose secret hashes to ``token_hash``, or None."""
+        ...
+
+    def logins(self, person: str | None = None) -> list[LoginRow]:
+        """Every session and token (of one person), oldest first."""
+        ...
+
+    def revoke_login(self, login_id: str, revoked_at: str) -> bool:
+        """Mark a session or token revoked; False if there is no live one by that id."""
+        ...
+
+
+class Session(LedgerSession, ProjectionSession, CredentialSession, Protocol):
+    """One transaction on one production: its ledger, projection and credentials together.
+
+    Code that needs one part takes that part (:class:`LedgerSession`,
+    :class:`ProjectionSession`, :class:`CredentialSession`).
+    """
 
 
 class Store(Protocol):

@@ -195,6 +195,20 @@ class SqlSession:
         ).fetchall()
         return {key: json.loads(value) for key, value in rows}
 
+    def record(self, key: str) -> JSON | None:
+        row = self._q(
+            "SELECT value FROM projection WHERE production = ? AND key = ?", (self.slug, key)
+        ).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def records(self, prefix: str) -> dict[str, JSON]:
+        # substr, not LIKE: LIKE ignores case in SQLite and treats "_" and "%" as wildcards.
+        rows = self._q(
+            "SELECT key, value FROM projection WHERE production = ? AND substr(key, 1, ?) = ?",
+            (self.slug, len(prefix), prefix),
+        ).fetchall()
+        return {key: json.loads(value) for key, value in rows}
+
     # -- writes ------------------------------------------------------------
 
     def add_entries(self, rows: Sequence[EntryRow]) -> None:
