@@ -9,7 +9,7 @@ Service, protocol, ledger and store errors are turned into problem responses by
 :mod:`showclear.api.problems`.
 """
 
-from showclear.service.commands import Outcome
+from showclear.service.commands import Receipt
 
 __all__ = ["ApiError", "Refused"]
 
@@ -21,6 +21,6 @@ class ApiError(Exception):
 class Refused(ApiError):
     """A command the protocol refused: answered 409 with the rules, though it was recorded."""
 
-    def __init__(self, outcome: Outcome) -> None:
+    def __init__(self, outcome: Receipt) -> None:
         super().__init__(f"refused by {', '.join(dict.fromkeys(outcome.rule_ids))}")
         self.outcome = outcome

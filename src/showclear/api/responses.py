@@ -9,7 +9,7 @@ from showclear.api.fields import RuleId
 from showclear.ledger import TlogProof
 from showclear.protocol import Finding
 from showclear.service import views
-from showclear.service.commands import Outcome
+from showclear.service.commands import Receipt
 from showclear.service.ledger import ConsistencyProofText
 from showclear.service.sessions import Issued, Principal, TokenInfo
 from showclear.store import EntryRow
@@ -73,7 +73,7 @@ class CommandResult(BaseModel):
     checkpoint: str = Field(description="The new signed checkpoint (C2SP signed note).")
 
     @classmethod
-    def of(cls, outcome: Outcome) -> "CommandResult":
+    def of(cls, outcome: Receipt) -> "CommandResult":
         return cls(
             outcome=outcome.outcome,  # type: ignore[arg-type]
             findings=[RuleFinding.of(f) for f in outcome.findings],
@@ -83,7 +83,7 @@ class CommandResult(BaseModel):
         )
 
 
-def recorded(outcome: Outcome) -> list[RecordedEntry]:
+def recorded(outcome: Receipt) -> list[RecordedEntry]:
     """The entries an outcome appended, with their indices."""
     return [
         RecordedEntry(index=outcome.first_index + i, event=event)

@@ -9,7 +9,7 @@ import typer
 
 from showclear.cli import identity, render
 from showclear.cli.context import state
-from showclear.service.commands import Outcome
+from showclear.service.commands import Receipt
 
 __all__ = ["act"]
 
@@ -21,7 +21,7 @@ def act(
     *,
     actor: str | None,
     confirmers: Sequence[tuple[str, str]] = (),
-) -> Outcome:
+) -> Receipt:
     """Submit ``event`` as ``actor`` with the confirmations of ``confirmers`` and print the
     outcome described by ``what``; exit 4 if a rule refused it.
 

@@ -14,7 +14,7 @@ from rich.markup import escape
 from showclear.cli.context import ExitCode, err_console, out_console, state
 from showclear.demo import CAST, PINS, western_day
 from showclear.service import Credentials, FileKeyring, FixedClock, build_app
-from showclear.service.commands import Outcome
+from showclear.service.commands import Receipt
 
 __all__ = ["demo", "register"]
 
@@ -94,7 +94,7 @@ def demo(
         app.close()
 
 
-def _narrate(moment: datetime, narration: str, outcome: Outcome, expected: bool) -> None:
+def _narrate(moment: datetime, narration: str, outcome: Receipt, expected: bool) -> None:
     stamp = moment.strftime("%H:%M")
     mark = {
         "allowed": "[green]✔ allowed[/]",

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from showclear.cli.context import ExitCode, err_console, out_console
-from showclear.service.commands import Outcome
+from showclear.service.commands import Receipt
 from showclear.service.views import Board
 
 __all__ = [
@@ -57,7 +57,7 @@ def emit_json(data: Any) -> None:
 # -- a command's outcome -------------------------------------------------------------
 
 
-def _findings(console: Console, result: Outcome) -> None:
+def _findings(console: Console, result: Receipt) -> None:
     """Each finding: its rule id, what is wrong, and (indented) what to do instead."""
     if not result.findings:
         return
@@ -75,7 +75,7 @@ def _findings(console: Console, result: Outcome) -> None:
     console.print(grid)
 
 
-def _follow_ups(console: Console, result: Outcome) -> None:
+def _follow_ups(console: Console, result: Receipt) -> None:
     """What showclear recorded on top of the command: incidents, escalations, custody gaps."""
     for event in result.events:
         kind = event.get("type")
@@ -101,7 +101,7 @@ _ASSIGNED = {
 }
 
 
-def _number(result: Outcome) -> str:
+def _number(result: Receipt) -> str:
     """The number showclear gave the recorded incident, concern or override, if any."""
     for event in result.events:
         field = _ASSIGNED.get(str(event.get("type")))
@@ -111,7 +111,7 @@ def _number(result: Outcome) -> str:
     return ""
 
 
-def outcome(result: Outcome, what: str) -> None:
+def outcome(result: Receipt, what: str) -> None:
     """Print what happened to the command described by ``what`` (a noun phrase such as
     "handover of colt-1 from mo to ana"); exit 4 (REFUSED) if a rule refused it."""
     last = result.size - 1

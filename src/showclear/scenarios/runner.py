@@ -18,7 +18,7 @@ __all__ = ["ScenarioResult", "StepResult", "Submit", "run_scenario"]
 
 
 class Decided(Protocol):
-    """What a submit returns: a protocol ``Decision`` or the service's ``Outcome``."""
+    """What a submit returns: a protocol ``Decision`` or the service's ``Receipt``."""
 
     @property
     def outcome(self) -> str: ...

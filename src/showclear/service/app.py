@@ -22,7 +22,7 @@ from showclear.service import sessions, views
 from showclear.service.auth import set_secret
 from showclear.service.authz import ACCOUNTS, authorize, authorize_account, authorize_read
 from showclear.service.clock import Clock, SystemClock
-from showclear.service.commands import Outcome, load_projection, run_decision, stored_changes
+from showclear.service.commands import Receipt, load_projection, run_decision, stored_changes
 from showclear.service.errors import AuthError, BadRequest, Forbidden, NotFound
 from showclear.service.forensics import Forensics
 from showclear.service.identity import (
@@ -253,7 +253,7 @@ class App:
         slug: str,
         proposed: dict[str, Any],
         auth: Credentials | Trusted | sessions.SignedIn,
-    ) -> Outcome:
+    ) -> Receipt:
         """Decide a proposed event against the rules and record the outcome.
 
         With :class:`Credentials`, the actor and every confirming person are
@@ -296,7 +296,7 @@ class App:
 
     def _submit_signed_in(
         self, slug: str, proposed: dict[str, Any], auth: sessions.SignedIn
-    ) -> Outcome:
+    ) -> Receipt:
         principal = auth.principal
         actor = principal.person
         kind = str(proposed.get("type"))

@@ -16,12 +16,17 @@ from showclear.protocol import Decision, Finding, Projection, apply, decide
 from showclear.service.ledger import append_entries
 from showclear.store import Session
 
-__all__ = ["Outcome", "load_projection", "run_decision", "stored_changes"]
+__all__ = ["Receipt", "load_projection", "run_decision", "stored_changes"]
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """What happened to a command: allowed, warned or refused, and what was recorded."""
+class Receipt:
+    """What a caller gets back for a command: its outcome, findings and what was recorded.
+
+    ``outcome`` is the protocol's verdict (``allowed``, ``warned`` or ``refused``);
+    ``events`` were appended at ``first_index`` onwards, leaving the ledger at ``size``
+    entries under the signed ``checkpoint_note``.
+    """
 
     outcome: str
     findings: list[Finding]
@@ -54,7 +59,7 @@ def run_decision(
     signer: Ed25519Signer,
     proposed: dict[str, Any],
     projection: Projection | None = None,
-) -> Outcome:
+) -> Receipt:
     """Decide ``proposed`` against the stored projection and record the result.
 
     ``projection`` is the session's stored projection if the caller already
@@ -69,7 +74,7 @@ def run_decision(
         changed |= apply(projection, event)
     session.put_projection(stored_changes(projection, changed))
     result = append_entries(session, signer, data)
-    return Outcome(
+    return Receipt(
         decision.outcome,
         list(decision.findings),
         list(decision.events),

@@ -24,7 +24,7 @@ from showclear.protocol import ALL_RULES
 from showclear.protocol.projection import WeaponRecord
 from showclear.protocol.rules.base import uncertainty
 from showclear.service import App
-from showclear.service.commands import Outcome
+from showclear.service.commands import Receipt
 from showclear.service.forensics.describe import chambers_text, describe
 from showclear.service.sessions import Principal
 from showclear.web.routing import FLASH_COOKIE, ui_path
@@ -129,7 +129,7 @@ def fragment(template: str, **context: Any) -> str:
     return _ENV.get_template(template).render(**context)
 
 
-def stop_page(request: Request, outcome: Outcome) -> Response:
+def stop_page(request: Request, outcome: Receipt) -> Response:
     """The full-screen stop for a refused command: each rule, what is wrong, what to do."""
     findings = [RuleFinding.of(f) for f in outcome.findings]
     return page(
