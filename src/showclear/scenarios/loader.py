@@ -2,13 +2,20 @@
 
 The file format is documented in docs/scenarios.md. Every mapping read from the file
 remembers its line, so that a malformed file or a bad step raises ScenarioError naming
-the file and the line. Timestamps and dates stay text (YAML would turn them into
-``datetime`` objects): events hold RFC 3339 strings.
+the file and the line. Timestamps, dates and times of day stay text (YAML would turn
+them into ``datetime`` objects, or ``10:30`` into the base-60 number 630): events hold
+RFC 3339 strings.
+
+A scenario with a ``date`` (a day, or ``today``) may write its times as times of day
+(``"07:05"``) and its dates as days from that date (``!date +365 days``), so that one
+file replays any day: the demo plays its western on the day it is run.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
@@ -63,6 +70,7 @@ _TOP_LEVEL = frozenset(
     {
         "production",
         "description",
+        "date",
         "prepared_at",
         "people",
         "storage",
@@ -96,11 +104,30 @@ class _Loader(yaml.SafeLoader):
     pass
 
 
+_TIME_OF_DAY = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?$")
+
 # Keep timestamps as text: events hold RFC 3339 strings, never datetime objects.
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+# Keep times of day as text too: YAML 1.1 reads an unquoted 10:30 as the number 630.
+for _first in "0123456789":
+    _Loader.yaml_implicit_resolvers[_first] = [
+        ("tag:yaml.org,2002:str", _TIME_OF_DAY),
+        *_Loader.yaml_implicit_resolvers.get(_first, []),
+    ]
+
+
+@dataclass(frozen=True)
+class _DaysFromDate:
+    """``!date +N days``: a date counted from the scenario's ``date``, resolved once it is read."""
+
+    days: int
+    line: int
+
+
+_DAYS = re.compile(r"^(?:([+-]\d+) days?)?$")
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Map:
@@ -120,11 +147,26 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Map:
     return result
 
 
+def _construct_date(loader: _Loader, node: yaml.Node) -> _DaysFromDate:
+    line = node.start_mark.line + 1
+    text = loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else None
+    found = _DAYS.match(text.strip()) if isinstance(text, str) else None
+    if found is None:
+        raise ScenarioError(
+            f"!date takes a number of days from the scenario's date, such as "
+            f"!date +365 days, got {text!r}",
+            loader.name,
+            line,
+        )
+    return _DaysFromDate(int(found.group(1) or 0), line)
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("!date", _construct_date)
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read the scenario file at ``path``.
+def load_scenario(path: str | Path, *, today: date | None = None) -> Scenario:
+    """Read the scenario file at ``path``; ``date: today`` in it means ``today`` (default: UTC).
 
     Raises ScenarioError naming the file and line of the first problem.
     """
@@ -132,11 +174,13 @@ def load_scenario(path: str | Path) -> Scenario:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
         raise ScenarioError(f"cannot read the file: {error.strerror}", str(path), None) from error
-    return parse_scenario(text, str(path))
+    return parse_scenario(text, str(path), today=today)
 
 
-def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:
+def parse_scenario(text: str, path: str = "<scenario>", *, today: date | None = None) -> Scenario:
     """Read a scenario from its YAML ``text``; ``path`` names it in errors.
+
+    ``date: today`` in the scenario means ``today`` (default: the current date in UTC).
 
     Raises ScenarioError naming ``path`` and the line of the first problem.
     """
@@ -159,12 +203,14 @@ def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:
         raise ScenarioError(
             "a scenario is a mapping with production, people, ... and steps", path, 1
         )
-    return _Reader(path).scenario(document)
+    return _Reader(path, today).scenario(document)
 
 
 class _Reader:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, today: date | None) -> None:
         self.path = path
+        self.today = today
+        self.date: str | None = None  # the scenario's date, once read
 
     def fail(self, message: str, line: int | None) -> ScenarioError:
         return ScenarioError(message, self.path, line)
@@ -179,16 +225,63 @@ class _Reader:
             raise self.fail(
                 "the scenario needs a production name", doc.key_lines.get("production", doc.line)
             )
+        if "date" in doc:
+            self.date = self.scenario_date(doc["date"], doc.key_lines["date"])
         raw_steps = self.items(doc, "steps")
         if not raw_steps:
             raise self.fail("the scenario has no steps", doc.key_lines.get("steps", doc.line))
         first_at = raw_steps[0].get("at")
-        prepared_at = doc.get("prepared_at", first_at)
+        prepared_at = self.time(
+            doc.get("prepared_at", first_at), doc.key_lines.get("prepared_at", raw_steps[0].line)
+        )
         if not isinstance(prepared_at, str):
             raise self.fail("prepared_at (or the first step's at) must be a time", doc.line)
         steps = self.preamble(doc, prepared_at) + [self.step(item) for item in raw_steps]
         description = doc.get("description", "")
-        return Scenario(self.path, production, prepared_at, str(description).strip(), steps)
+        return Scenario(
+            self.path, production, prepared_at, str(description).strip(), steps, self.date
+        )
+
+    def scenario_date(self, raw: Any, line: int) -> str:
+        """The scenario's date: ``today`` or a day such as 2026-11-25."""
+        if raw == "today":
+            return (self.today or datetime.now(UTC).date()).isoformat()
+        if isinstance(raw, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            try:
+                return date.fromisoformat(raw).isoformat()
+            except ValueError:
+                pass
+        raise self.fail(f"date must be today or a day such as 2026-11-25, got {raw!r}", line)
+
+    def time(self, value: Any, line: int) -> Any:
+        """``value`` as written, or a time of day (``07:05``) on the scenario's date."""
+        found = _TIME_OF_DAY.match(value) if isinstance(value, str) else None
+        if found is None:
+            return value
+        if self.date is None:
+            raise self.fail(
+                f"the time of day {value!r} needs the scenario's date "
+                "(date: today, or date: 2026-11-25); or write a full time, 2026-11-25T07:05:00Z",
+                line,
+            )
+        hour, minute, second = found.groups()
+        return f"{self.date}T{int(hour):02d}:{minute}:{second or '00'}Z"
+
+    def plain(self, value: Any) -> Any:
+        """``value`` with plain dicts and lists, and each ``!date`` resolved to its day."""
+        if isinstance(value, dict):
+            return {k: self.plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.plain(v) for v in value]
+        if isinstance(value, _DaysFromDate):
+            if self.date is None:
+                raise self.fail(
+                    "!date counts days from the scenario's date: add date: today "
+                    "or date: 2026-11-25",
+                    value.line,
+                )
+            return (date.fromisoformat(self.date) + timedelta(days=value.days)).isoformat()
+        return value
 
     def items(self, doc: _Map, section: str) -> list[_Map]:
         value = doc.get(section, [])
@@ -262,23 +355,36 @@ class _Reader:
             raise self.fail(f"unknown command {command!r} (known: {known})", line)
         if "at" not in item:
             raise self.fail("each step needs at: the time it happens", item.line)
+        note = item.get("note", "")
+        if not isinstance(note, str):
+            raise self.fail("note must be text: the step in plain words", item.key_lines["note"])
         fields = {k: v for k, v in item.items() if k not in ("do", "note")}
-        return self.entry(item, kind, fields, None, preamble=False)
+        return self.entry(item, kind, fields, None, preamble=False, note=note.strip())
 
     def entry(
-        self, item: _Map, kind: str, fields: dict[str, Any], at: str | None, *, preamble: bool
+        self,
+        item: _Map,
+        kind: str,
+        fields: dict[str, Any],
+        at: str | None,
+        *,
+        preamble: bool,
+        note: str = "",
     ) -> Step:
-        fields = _plain(fields)
+        fields = self.plain(fields)
         expect = self.expectation(item, fields.pop("expect", "allowed"))
         actor = fields.pop("as", None)
-        event: dict[str, Any] = {"type": kind, "at": fields.pop("at", at), "actor": actor}
+        when = self.time(fields.pop("at", at), item.key_lines.get("at", item.line))
+        event: dict[str, Any] = {"type": kind, "at": when, "actor": actor}
         event.update(fields)
+        if kind == "DayOpened" and self.date is not None:
+            event.setdefault("date", self.date)
         _fill_defaults(event)
         try:
             validate_event(event)
         except ProtocolError as error:
             raise self.fail(str(error), _line_of(error, item)) from error
-        return Step(item.line, _label(event), event, expect, preamble)
+        return Step(item.line, _label(event), event, expect, preamble, note)
 
     def expectation(self, item: _Map, raw: Any) -> Expectation:
         line = item.key_lines.get("expect", item.line)
@@ -297,14 +403,6 @@ class _Reader:
             f"or {{error: text}}, got {raw!r}",
             line,
         )
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _fill_defaults(event: dict[str, Any]) -> None:

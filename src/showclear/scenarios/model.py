@@ -28,13 +28,14 @@ class Expectation:
 
 @dataclass(frozen=True)
 class Step:
-    """One event to submit, where it was written, and what it should come to."""
+    """One event to submit, where it was written, what it should come to, and its note."""
 
     line: int
     label: str
     event: dict[str, Any]
     expect: Expectation
     preamble: bool = False
+    note: str = ""  # the step in plain words, as a narrator would tell it
 
 
 @dataclass(frozen=True)
@@ -46,3 +47,4 @@ class Scenario:
     created_at: str
     description: str
     steps: list[Step] = field(default_factory=list)
+    date: str | None = None  # the day its times of day fall on, if the file names one

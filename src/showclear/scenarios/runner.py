@@ -3,18 +3,20 @@
 ``run_scenario`` does no I/O of its own: the caller passes ``submit``, which decides an
 event and records the decision (the service passes one that appends to a real ledger;
 :class:`~showclear.scenarios.memory.InMemoryProduction` keeps it all in memory).
+``replay_steps`` is the same replay, one step at a time, for a caller that tells the
+day as it goes (``showclear demo``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from showclear.protocol import Finding, ProtocolError, Severity
 from showclear.scenarios.model import Expectation, Scenario, Step
 
-__all__ = ["ScenarioResult", "StepResult", "Submit", "run_scenario"]
+__all__ = ["Decided", "ScenarioResult", "StepResult", "Submit", "replay_steps", "run_scenario"]
 
 
 class Decided(Protocol):
@@ -35,13 +37,18 @@ Submit = Callable[[dict[str, Any]], Decided]
 
 @dataclass(frozen=True)
 class StepResult:
-    """One step: what it expected, what happened, and whether the two match."""
+    """One step: what it expected, what happened, and whether the two match.
+
+    ``findings`` are every finding of the decision, each with its remedy (none for an
+    input error, whose message is in ``messages``).
+    """
 
     step: Step
     outcome: str
     rules: tuple[str, ...]
     messages: tuple[str, ...]
     matched: bool
+    findings: tuple[Finding, ...] = ()
 
     def describe(self) -> str:
         """One line: the step, the actual outcome, and the expectation if it differs."""
@@ -86,12 +93,19 @@ def run_scenario(scenario: Scenario, submit: Submit) -> ScenarioResult:
 
     An input error (ProtocolError) from ``submit`` is a step outcome ("error"), not a crash.
     """
-    results = []
+    return ScenarioResult(scenario, list(replay_steps(scenario, submit)))
+
+
+def replay_steps(scenario: Scenario, submit: Submit) -> Iterator[StepResult]:
+    """Submit each step of ``scenario`` in order, yielding its result as soon as it is decided.
+
+    An input error (ProtocolError) from ``submit`` is a step outcome ("error"), not a crash.
+    """
     for step in scenario.steps:
         try:
             decision = submit(dict(step.event))
         except ProtocolError as error:
-            results.append(_result(step, "error", (), (str(error),)))
+            yield _result(step, "error", (), (str(error),))
             continue
         if decision.outcome == "refused":
             refused = [e for e in decision.events if e["type"] == "AttemptRefused"]
@@ -100,16 +114,18 @@ def run_scenario(scenario: Scenario, submit: Submit) -> ScenarioResult:
         else:
             rules = tuple(decision.rule_ids)
             messages = tuple(f.message for f in decision.findings)
-        results.append(_result(step, decision.outcome, rules, messages))
-    return ScenarioResult(scenario, results)
+        yield _result(step, decision.outcome, rules, messages, tuple(decision.findings))
 
 
 def _result(
-    step: Step, outcome: str, rules: tuple[str, ...], messages: tuple[str, ...]
+    step: Step,
+    outcome: str,
+    rules: tuple[str, ...],
+    messages: tuple[str, ...],
+    findings: tuple[Finding, ...] = (),
 ) -> StepResult:
-    return StepResult(
-        step, outcome, rules, messages, _matches(step.expect, outcome, rules, messages)
-    )
+    matched = _matches(step.expect, outcome, rules, messages)
+    return StepResult(step, outcome, rules, messages, matched, findings)
 
 
 def _matches(
