@@ -13,7 +13,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from showclear.api import create_api
+from showclear.server import create_server
 from showclear.service import FixedClock, MemoryKeyring, build_app
 
 from .world import START, Server, World, build_world
@@ -36,7 +36,8 @@ def world(engine: Engine) -> Iterator[World]:
 
 @pytest.fixture(scope="module")
 def api(world: World) -> FastAPI:
-    return create_api(world.app, secure_cookies=True)
+    """The application ``showclear serve`` runs (the API, with the web UI beside it)."""
+    return create_server(world.app, secure_cookies=True)
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """Fixtures of the web UI tests: a real server, Debian's Chromium driven by Playwright, a crew.
 
-The server is uvicorn on a free loopback port serving ``create_api`` (pages and
+The server is uvicorn on a free loopback port serving ``create_server`` (pages and
 API alike) over a SQLite file, with the production's own Secure session cookie
 (Chromium treats 127.0.0.1 as a secure origin). Each test gets a production of
 its own, seeded with the demo day up to the safety meeting (tests/web/seed.py).
@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 import uvicorn
 
-from showclear.api import create_api
+from showclear.server import create_server
 from showclear.service import App, MemoryKeyring, build_app
 
 from .seed import PINS, seed_production
@@ -105,7 +105,7 @@ class Site:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     db = tmp_path_factory.mktemp("web") / "showclear.db"
     app = build_app(str(db), keyring=MemoryKeyring())
-    with _Server(create_api(app)) as url:
+    with _Server(create_server(app)) as url:
         yield Site(url, app)
     app.close()
 

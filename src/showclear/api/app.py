@@ -6,9 +6,10 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from showclear import __version__, web
-from showclear.api import problems, routes_forensics
+from showclear import __version__
+from showclear.api.problems import MEDIA_TYPE, install
 from showclear.api.routes import ROUTERS
+from showclear.api.routes_forensics import router as forensics_router
 from showclear.service import App
 
 __all__ = ["create_api"]
@@ -34,7 +35,10 @@ def _operation_id(route: APIRoute) -> str:
 
 
 def create_api(app: App, *, secure_cookies: bool = True) -> FastAPI:
-    """The HTTP API over ``app``; ``secure_cookies=False`` only for plain-HTTP tests."""
+    """The HTTP API over ``app``; ``secure_cookies=False`` only for plain-HTTP tests.
+
+    The API alone: :func:`showclear.server.create_server` adds the web UI to it.
+    """
     api = FastAPI(
         title="showclear",
         version=__version__,
@@ -43,11 +47,10 @@ def create_api(app: App, *, secure_cookies: bool = True) -> FastAPI:
     )
     api.state.showclear = app
     api.state.secure_cookies = secure_cookies
-    problems.install(api)
+    install(api)
     for router in ROUTERS:
         api.include_router(router)
-    api.include_router(routes_forensics.router)
-    api.include_router(web.router)  # the web UI's pages (showclear.web), out of the schema
+    api.include_router(forensics_router)
 
     def openapi() -> dict[str, Any]:
         if api.openapi_schema is None:
@@ -72,5 +75,5 @@ def _problems_as_problem_json(schema: dict[str, Any]) -> dict[str, Any]:
                 content = response.get("content")
                 if status[0] in "45" and content:
                     # FastAPI files them under the route's own media type (JSON or text).
-                    response["content"] = {problems.MEDIA_TYPE: next(iter(content.values()))}
+                    response["content"] = {MEDIA_TYPE: next(iter(content.values()))}
     return schema

@@ -6,17 +6,17 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from showclear.api import problems
-from showclear.api.commands import Command
+from showclear.api.problems import errors
 from showclear.api.responses import CommandResult
+from showclear.commands import Command
 from showclear.service.authz import ANYONE, MATRIX
 
 __all__ = ["COMMAND_ERRORS", "READ_ERRORS", "command"]
 
 #: Every error a command can answer with.
-COMMAND_ERRORS = problems.errors(400, 401, 403, 404, 409, 422, 423, 503)
+COMMAND_ERRORS = errors(400, 401, 403, 404, 409, 422, 423, 503)
 #: Every error a read can answer with.
-READ_ERRORS = problems.errors(400, 401, 403, 404, 422, 503)
+READ_ERRORS = errors(400, 401, 403, 404, 422, 503)
 
 
 def _who(event_type: str) -> str:
@@ -27,10 +27,15 @@ def _who(event_type: str) -> str:
 
 
 def command(
-    router: APIRouter, path: str, model: type[Command], *, method: str = "POST"
+    router: APIRouter,
+    path: str,
+    model: type[Command],
+    *,
+    method: str = "POST",
+    tags: list[str] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a route that records ``model.EVENT``, documenting who may attempt it."""
-    event = model.EVENT
+    """Register a route that records the model's event, documenting who may attempt it."""
+    event = model.event_type()
     doc = inspect.cleandoc(model.__doc__ or event)
     description = (
         f"{doc}\n\nRecords a `{event}` event, or, when a safety rule refuses it, an "
@@ -45,4 +50,5 @@ def command(
         description=description,
         responses=COMMAND_ERRORS,
         openapi_extra={"x-event-type": event, "x-roles": sorted(MATRIX[event])},
+        tags=list(tags or []),
     )

@@ -1,128 +1,42 @@
-"""Who is asking: the session cookie or bearer token of a request, checked by the service.
+"""The acting member of an API command, answering with the JSON the API returns.
 
-A request is signed in by ``Authorization: Bearer <token>`` (devices) or by the
-session cookie that ``POST /productions/{slug}/login`` sets (browsers); the
-bearer token wins if both are sent. The service checks it
-(:meth:`showclear.service.App.principal_for_token`): unknown, revoked, expired
-(401), or bound to another production (403). The acting person of every
-command is the person of that session or token, never a field of the body.
-
-The cookie is ``Secure``, ``HttpOnly``, ``SameSite=Strict`` and scoped to the
-production's path, so a browser sends it only to that production's endpoints,
-never to another site's forms (the API accepts only JSON bodies).
+Who is asking (session cookie or bearer token) is :mod:`showclear.http`, shared
+with the web UI; this module only turns what a command recorded into its response.
 """
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Request, Response
-from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends
 
-from showclear.api.commands import Command
-from showclear.api.errors import Refused
-from showclear.api.fields import Slug
+from showclear.commands import Command
 from showclear.api.responses import CommandResult
-from showclear.protocol.time import parse_time
-from showclear.service import App
-from showclear.service.sessions import Issued, Principal, SignedIn
+from showclear.http import Acting, Member, Service
 
-__all__ = [
-    "COOKIE",
-    "Acting",
-    "Actor",
-    "Member",
-    "Service",
-    "clear_session_cookie",
-    "set_session_cookie",
-]
-
-COOKIE = "showclear_session"
-
-_bearer = HTTPBearer(
-    auto_error=False,
-    scheme_name="token",
-    description="An API token from `POST /productions/{slug}/tokens`.",
-)
-_cookie = APIKeyCookie(
-    name=COOKIE,
-    auto_error=False,
-    scheme_name="session",
-    description="The session cookie set by `POST /productions/{slug}/login`.",
-)
+__all__ = ["Actor", "ApiActing"]
 
 
-def _service(request: Request) -> App:
-    app: App = request.app.state.showclear
-    return app
+class ApiActing:
+    """A signed-in member recording a command through the API."""
 
-
-Service = Annotated[App, Depends(_service)]
-
-
-def _member(
-    slug: Slug,
-    app: Service,
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    cookie: Annotated[str | None, Depends(_cookie)],
-) -> Principal:
-    return app.principal_for_token(slug, bearer.credentials if bearer else cookie)
-
-
-#: The signed-in member of the production in the path (401 / 403 otherwise).
-Member = Annotated[Principal, Depends(_member)]
-
-
-class Acting:
-    """A signed-in member about to record a command."""
-
-    def __init__(self, app: App, principal: Principal) -> None:
-        self.app = app
-        self.principal = principal
+    def __init__(self, acting: Acting) -> None:
+        self._acting = acting
 
     @property
     def person(self) -> str:
-        return self.principal.person
+        return self._acting.person
 
     def submit(self, command: Command, **from_path: Any) -> CommandResult:
-        """Submit ``command`` as this member; a refusal raises :class:`Refused` (409).
+        """Submit ``command`` as this member (:meth:`showclear.http.Acting.submit`).
 
-        The service authenticates the PINs of confirming people, checks the role x
-        command matrix, decides and records.
+        Raises:
+            Refused: a safety rule refused the command (answered 409, and recorded).
         """
-        outcome = self.app.submit(
-            self.principal.production,
-            command.event(**from_path),
-            SignedIn(self.principal, command.confirmations()),
-        )
-        if outcome.refused:
-            raise Refused(outcome)
-        return CommandResult.of(outcome)
+        return CommandResult.of(self._acting.submit(command, **from_path))
 
 
-def _acting(app: Service, principal: Member) -> Acting:
-    return Acting(app, principal)
+def _actor(app: Service, principal: Member) -> ApiActing:
+    return ApiActing(Acting(app, principal))
 
 
-Actor = Annotated[Acting, Depends(_acting)]
-
-
-def set_session_cookie(response: Response, slug: str, issued: Issued, *, secure: bool) -> None:
-    """Put a new session in its cookie, scoped to the production's endpoints."""
-    response.set_cookie(
-        COOKIE,
-        issued.secret,
-        max_age=_seconds_between(issued.info.created_at, issued.info.expires_at),
-        path=f"/productions/{slug}",
-        secure=secure,
-        httponly=True,
-        samesite="strict",
-    )
-
-
-def clear_session_cookie(response: Response, slug: str, *, secure: bool) -> None:
-    response.delete_cookie(
-        COOKIE, path=f"/productions/{slug}", secure=secure, httponly=True, samesite="strict"
-    )
-
-
-def _seconds_between(start: str, end: str) -> int:
-    return int((parse_time(end) - parse_time(start)).total_seconds())
+#: The signed-in member of the production in the path, about to record a command.
+Actor = Annotated[ApiActing, Depends(_actor)]

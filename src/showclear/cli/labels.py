@@ -35,7 +35,7 @@ def labels(
 
     Example: showclear labels --pdf labels.pdf --page-size letter
     """
-    from showclear.web.labels import labels_of, labels_pdf
+    from showclear.reports.labels import labels_of, labels_pdf
 
     st = state(ctx)
     app = st.app()

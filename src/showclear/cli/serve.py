@@ -1,4 +1,4 @@
-"""``showclear serve``: the HTTP API over this database (docs/api.md)."""
+"""``showclear serve``: the HTTP API and the web UI over this database (docs/api.md)."""
 
 from __future__ import annotations
 
@@ -29,14 +29,14 @@ def serve(
     """
     import uvicorn
 
-    from showclear.api import create_api
+    from showclear.server import create_server
 
     st = state(ctx)
     if db:
         st.db = db
-    api = create_api(st.app())
+    server = create_server(st.app())
     err_console.print(f"Serving {st.db} on http://{host}:{port} (API docs at /docs)")
-    uvicorn.run(api, host=host, port=port, log_level="info")
+    uvicorn.run(server, host=host, port=port, log_level="info")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,12 +1,14 @@
-"""The web UI a crew uses on set: server-rendered pages over the API's own routes.
+"""The web UI a crew uses on set: server-rendered pages over the service the API serves.
 
 A tablet at the weapons cart or a phone signs in as a person (PIN), sees the
 day's board, and walks the flows the protocol knows: receiving, setups and the
 safety meeting, the show-clear inspection the performer confirms, the handover
 the receiver confirms, firing, the barrel check, the return, the day's close.
-Pages use nothing the API does not offer: each handler calls an API route
-function (or the service method that route calls) with the API's session
-cookie dependency, and renders the answer as HTML. No rule is decided here.
+Pages use nothing the API does not offer: each handler calls the service method
+the matching API route calls (a command goes in as the same typed command, as the
+signed-in member of the same session cookie: :mod:`showclear.http`), and renders
+the answer as HTML. No rule is decided here. The web UI does not import the API,
+nor the API the web UI: :mod:`showclear.server` puts the two in one application.
 
     web/
       routing.py     page routes: sign-in redirect, same-origin forms, errors as pages
@@ -19,7 +21,6 @@ cookie dependency, and renders the answer as HTML. No rule is decided here.
       incidents.py   cease-fire and incidents, concerns, reviews
       day.py         opening the day, meal break, wrap, closing with the round count
       ledger.py      entries, checkpoints and the inclusion proof of any entry
-      labels.py      printable QR labels (PDF) for weapons, lots and storage
       templates/     the pages; static/ their CSS, JS and icon (no build step)
 
 Pages live under ``/productions/{slug}/ui/``, the path the session cookie is
@@ -68,5 +69,5 @@ def _router() -> APIRouter:
     return combined
 
 
-#: Every page and asset of the web UI; ``create_api`` includes it.
+#: Every page and asset of the web UI; :func:`showclear.server.create_server` includes it.
 router = _router()

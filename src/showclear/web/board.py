@@ -1,32 +1,41 @@
 """The day's board, a weapon's page, and finding a weapon by its QR label or its id.
 
-The board is ``GET /productions/{slug}/board``; a weapon's page adds its history
-(``GET .../weapons/{weapon}/history``) and the lots' kinds from ``GET .../rounds``.
+The board is the service's (as ``GET /productions/{slug}/board`` answers it); a
+weapon's page adds its history (as ``GET .../weapons/{weapon}/history``) and the
+lots' kinds (as ``GET .../rounds``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from showclear.api.fields import Slug, WeaponPath
-from showclear.api.responses import Board, BoardWeapon
-from showclear.api.routes import views as api_views
-from showclear.api.security import Service
-from showclear.service import NotFound
-from showclear.web.labels import QR_SCHEME
-from showclear.web.render import board_of, fragment, page
-from showclear.web.routing import Viewer, page_router, ui_path
+from showclear.commands.fields import Slug, WeaponPath
+from showclear.http import Service
+from showclear.reports.labels import QR_SCHEME
+from showclear.service import App, NotFound
+from showclear.service.views import Board, BoardWeapon
+from showclear.web.render import board_of, fragment, page, ui_path
+from showclear.web.routing import Viewer, page_router
 
-__all__ = ["find_weapon", "lot_kinds", "parse_code", "router", "weapon_of"]
+__all__ = [
+    "Entry",
+    "find_weapon",
+    "history_of",
+    "lot_kinds",
+    "parse_code",
+    "router",
+    "weapon_of",
+]
 
 router = page_router()
 
 
 def parse_code(code: str) -> tuple[str | None, str]:
-    """A label's ``showclear:weapon:colt-1`` (web/labels.py) as ``("weapon", "colt-1")``;
+    """A label's ``showclear:weapon:colt-1`` (reports/labels.py) as ``("weapon", "colt-1")``;
     a typed id as ``(None, id)``."""
     text = code.strip()
     parts = text.split(":")
@@ -47,10 +56,27 @@ def weapon_of(board: Board, weapon: str) -> BoardWeapon:
     raise NotFound(f"there is no weapon {weapon!r} in this production's inventory")
 
 
-def lot_kinds(request: Request, slug: str, member: Any) -> dict[str, str]:
-    """Each lot's kind (dummy, blank, live), from ``GET .../rounds``."""
-    rows = api_views.rounds(slug, member, request.app.state.showclear)
-    return {row.lot: str(getattr(row, "kind", "unknown")) for row in rows}
+def lot_kinds(request: Request, slug: str) -> dict[str, str]:
+    """Each lot's kind (dummy, blank, live), from the round accounting (``GET .../rounds``)."""
+    app: App = request.app.state.showclear
+    return {row["lot"]: str(row.get("kind", "unknown")) for row in app.rounds(slug)}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A ledger entry about a weapon: its index and its event."""
+
+    index: int
+    event: dict[str, Any]
+
+
+def history_of(app: App, slug: str, weapon: str) -> list[Entry]:
+    """Every ledger entry about ``weapon``, in order (``GET .../weapons/{weapon}/history``).
+
+    Raises:
+        NotFound: no such weapon in the inventory.
+    """
+    return [Entry(entry.pop("index"), entry) for entry in app.history(slug, weapon)]
 
 
 def _live(request: Request, board: Board, slug: str) -> str:
@@ -79,7 +105,7 @@ def weapon_page(
 ) -> Response:
     """A weapon: state, chambers, where it is, its custody history and its inspections."""
     row = weapon_of(board_of(request), weapon)
-    history = api_views.history(slug, weapon, member, app)
+    history = history_of(app, slug, weapon)
     inspections = [
         e.event
         for e in history
@@ -90,7 +116,7 @@ def weapon_page(
         "weapon.html",
         title=weapon,
         w=row,
-        kinds=lot_kinds(request, slug, member),
+        kinds=lot_kinds(request, slug),
         history=list(reversed(history)),
         inspections=list(reversed(inspections)),
     )

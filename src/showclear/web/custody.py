@@ -1,8 +1,8 @@
 """Custody of one weapon, as forms: take out, load, inspect, hand over, fire, check, return.
 
-Each POST builds the API's request body (:mod:`showclear.api.commands`) from the
-form and calls the API's route function (:mod:`showclear.api.routes.custody`);
-the service decides. A refusal comes back as the full-screen stop.
+Each POST builds the typed command (the body the API's custody routes take) from
+the form and submits it as the signed-in member; the service decides. A refusal
+comes back as the full-screen stop.
 """
 
 from __future__ import annotations
@@ -11,16 +11,12 @@ from typing import Annotated, Any
 
 from fastapi import Form, Request, Response
 
-from showclear.api import commands
-from showclear.api.fields import Slug, WeaponPath
-from showclear.api.routes import custody as api
-from showclear.api.routes import views as api_views
-from showclear.api.security import Service
-from showclear.service import BadRequest
-from showclear.service.sessions import Principal
-from showclear.web.board import lot_kinds, weapon_of
+from showclear.commands.fields import Slug, WeaponPath
+from showclear.http import Service
+from showclear.service import App, BadRequest
+from showclear.web.board import Entry, history_of, lot_kinds, weapon_of
 from showclear.web.render import board_of, page
-from showclear.web.routing import Doer, Viewer, page_router, recorded
+from showclear.web.routing import Doer, Viewer, command, page_router, recorded
 
 __all__ = ["call_sheet", "lot_options", "lots", "router", "storages"]
 
@@ -30,7 +26,7 @@ _WEAPON = "/weapons/{weapon}"
 NOBODY = "-"
 
 
-# -- what the forms offer, read from the API's views -------------------------------------
+# -- what the forms offer, read from the service's views ---------------------------------
 
 
 def call_sheet(
@@ -47,15 +43,16 @@ def call_sheet(
     ]
 
 
-def lots(request: Request, slug: str, member: Principal) -> list[Any]:
-    """Every lot's accounting row (``GET .../rounds``)."""
-    return list(api_views.rounds(slug, member, request.app.state.showclear))
+def lots(request: Request, slug: str) -> list[dict[str, Any]]:
+    """Every lot's accounting row (as ``GET .../rounds``)."""
+    app: App = request.app.state.showclear
+    return app.rounds(slug)
 
 
-def storages(request: Request, slug: str, member: Principal) -> list[str]:
+def storages(request: Request, slug: str) -> list[str]:
     """The storage locations the board and the lots name."""
     found = [w.storage for w in board_of(request).weapons if w.storage]
-    found += [str(getattr(lot, "storage", "")) for lot in lots(request, slug, member)]
+    found += [str(lot.get("storage", "")) for lot in lots(request, slug)]
     return sorted({s for s in found if s})
 
 
@@ -63,20 +60,22 @@ def storages(request: Request, slug: str, member: Principal) -> list[str]:
 _SHAPES = {"dummy": "DUMMY", "blank": "HOT"}
 
 
-def lot_options(rows: list[Any], *, detail: bool = False) -> list[tuple[str, str, str, str]]:
+def lot_options(
+    rows: list[dict[str, Any]], *, detail: bool = False
+) -> list[tuple[str, str, str, str]]:
     """(lot, lot, shape, kind...) for a choice of lots: its id, its kind's shape, its kind
     (and caliber and count in storage with ``detail``)."""
     options = []
     for lot in rows:
-        kind = str(getattr(lot, "kind", ""))
+        kind = str(lot.get("kind", ""))
         sub = kind
         if detail:
-            sub += f" · {getattr(lot, 'caliber', '')} · {getattr(lot, 'in_storage', 0)} in storage"
-        options.append((lot.lot, lot.lot, _SHAPES.get(kind, "UNKNOWN"), sub))
+            sub += f" · {lot.get('caliber', '')} · {lot.get('in_storage', 0)} in storage"
+        options.append((lot["lot"], lot["lot"], _SHAPES.get(kind, "UNKNOWN"), sub))
     return options
 
 
-def _setups_of(history: list[Any], weapon: str) -> list[tuple[str, str]]:
+def _setups_of(history: list[Entry], weapon: str) -> list[tuple[str, str]]:
     plans: dict[str, str] = {}
     for entry in history:
         event = entry.event
@@ -95,13 +94,12 @@ def _setups_of(history: list[Any], weapon: str) -> list[tuple[str, str]]:
 
 def _form(request: Request, template: str, slug: str, weapon: str, **context: Any) -> Response:
     row = weapon_of(board_of(request), weapon)
-    member: Principal = request.state.principal
     return page(
         request,
         template,
         title=f"{weapon}: {context.pop('what')}",
         w=row,
-        kinds=lot_kinds(request, slug, member),
+        kinds=lot_kinds(request, slug),
         **context,
     )
 
@@ -125,7 +123,7 @@ def _yes(value: str, question: str) -> bool:
 def take_out_form(
     request: Request, slug: Slug, weapon: WeaponPath, member: Viewer, app: Service
 ) -> Response:
-    history = api_views.history(slug, weapon, member, app)
+    history = history_of(app, slug, weapon)
     return _form(
         request, "take_out.html", slug, weapon, what="take out", setups=_setups_of(history, weapon)
     )
@@ -140,8 +138,8 @@ def take_out(
     setup_typed: Annotated[str, Form()] = "",
 ) -> Response:
     chosen = setup_typed.strip() or setup.strip() or None
-    result = api.take_out(weapon, commands.TakeOut(setup=chosen), actor)
-    return recorded(slug, result, f"/weapons/{weapon}")
+    outcome = actor.submit(command("TakeOut", setup=chosen), weapon=weapon)
+    return recorded(slug, outcome, f"/weapons/{weapon}")
 
 
 @router.get(_WEAPON + "/load")
@@ -152,7 +150,7 @@ def load_form(request: Request, slug: Slug, weapon: WeaponPath, member: Viewer) 
         slug,
         weapon,
         what="load",
-        lot_options=lot_options(lots(request, slug, member), detail=True),
+        lot_options=lot_options(lots(request, slug), detail=True),
     )
 
 
@@ -166,8 +164,8 @@ def load(
 ) -> Response:
     if not lot:
         raise BadRequest("choose the lot the rounds come from")
-    body = commands.LoadRounds(lot=lot, chambers=_chambers(chamber))
-    return recorded(slug, api.load(weapon, body, actor), f"/weapons/{weapon}")
+    body = command("LoadRounds", lot=lot, chambers=_chambers(chamber))
+    return recorded(slug, actor.submit(body, weapon=weapon), f"/weapons/{weapon}")
 
 
 @router.get(_WEAPON + "/unload")
@@ -182,8 +180,8 @@ def unload(
     actor: Doer,
     chamber: Annotated[list[int], Form()] = [],  # noqa: B006
 ) -> Response:
-    body = commands.UnloadRounds(chambers=_chambers(chamber))
-    return recorded(slug, api.unload(weapon, body, actor), f"/weapons/{weapon}")
+    body = command("UnloadRounds", chambers=_chambers(chamber))
+    return recorded(slug, actor.submit(body, weapon=weapon), f"/weapons/{weapon}")
 
 
 # -- the show-clear inspection and the handover ------------------------------------------------
@@ -198,7 +196,7 @@ def inspect_form(request: Request, slug: Slug, weapon: WeaponPath, member: Viewe
         slug,
         weapon,
         what="show-clear inspection",
-        lot_options=lot_options(lots(request, slug, member)),
+        lot_options=lot_options(lots(request, slug)),
         people=call_sheet(request, without=member.person, first=("performer",)),
     )
 
@@ -222,14 +220,15 @@ def inspect(
     shown_to = performer if performer and performer != NOBODY else None
     if shown_to and not performer_pin:
         raise BadRequest(f"{shown_to} confirms the inspection by typing their own PIN")
-    body = commands.Inspect(
+    body = command(
+        "Inspect",
         chambers=chamber,
         barrel_clear=_yes(barrel, "is the barrel clear?"),
         performer=shown_to,
         performer_pin=performer_pin or None,
     )
     then = f"/weapons/{weapon}/hand-over" if shown_to else f"/weapons/{weapon}"
-    return recorded(slug, api.inspect(weapon, body, actor), then)
+    return recorded(slug, actor.submit(body, weapon=weapon), then)
 
 
 @router.get(_WEAPON + "/hand-over")
@@ -255,8 +254,10 @@ def hand_over(
 ) -> Response:
     if not receiver:
         raise BadRequest("choose who receives the weapon")
-    body = commands.HandOver(receiver=receiver, receiver_pin=receiver_pin or None)
-    return recorded(slug, api.hand_over(weapon, body, actor), f"/weapons/{weapon}")
+    body = command("HandOver", receiver=receiver, receiver_pin=receiver_pin or None)
+    # The giver is whoever is signed in: the giver records a handover (CUS-TWO-PARTY).
+    outcome = actor.submit(body, weapon=weapon, giver=actor.person)
+    return recorded(slug, outcome, f"/weapons/{weapon}")
 
 
 # -- firing, the barrel, back to storage -------------------------------------------------------
@@ -278,13 +279,14 @@ def discharge(
     misfire: Annotated[str, Form()] = "",
     squib: Annotated[bool, Form()] = False,
 ) -> Response:
-    body = commands.Discharge(
+    body = command(
+        "Discharge",
         chambers=_chambers(chamber),
         intended=_yes(intended, "was it intended?"),
         misfire=_yes(misfire, "did it go off?"),
         squib=squib or None,
     )
-    return recorded(slug, api.discharge(weapon, body, actor), f"/weapons/{weapon}")
+    return recorded(slug, actor.submit(body, weapon=weapon), f"/weapons/{weapon}")
 
 
 @router.get(_WEAPON + "/barrel-check")
@@ -296,8 +298,8 @@ def barrel_form(request: Request, slug: Slug, weapon: WeaponPath, member: Viewer
 def barrel_check(
     slug: Slug, weapon: WeaponPath, actor: Doer, barrel: Annotated[str, Form()] = ""
 ) -> Response:
-    body = commands.CheckBarrel(clear=_yes(barrel, "is the barrel clear?"))
-    return recorded(slug, api.barrel_check(weapon, body, actor), f"/weapons/{weapon}")
+    body = command("CheckBarrel", clear=_yes(barrel, "is the barrel clear?"))
+    return recorded(slug, actor.submit(body, weapon=weapon), f"/weapons/{weapon}")
 
 
 @router.get(_WEAPON + "/return")
@@ -308,7 +310,7 @@ def return_form(request: Request, slug: Slug, weapon: WeaponPath, member: Viewer
         slug,
         weapon,
         what="return to storage",
-        storage_options=[(s, s) for s in storages(request, slug, member)],
+        storage_options=[(s, s) for s in storages(request, slug)],
     )
 
 
@@ -325,5 +327,5 @@ def return_to_storage(
         raise BadRequest("choose the locked storage the weapon goes into")
     if chosen.startswith("showclear:"):
         chosen = chosen.split(":")[-1]
-    body = commands.ReturnToStorage(storage=chosen)
-    return recorded(slug, api.return_to_storage(weapon, body, actor), f"/weapons/{weapon}")
+    body = command("ReturnToStorage", storage=chosen)
+    return recorded(slug, actor.submit(body, weapon=weapon), f"/weapons/{weapon}")

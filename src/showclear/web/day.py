@@ -11,13 +11,11 @@ from typing import Annotated
 
 from fastapi import Form, Request, Response
 
-from showclear.api import commands
-from showclear.api.fields import Slug
-from showclear.api.routes import day as api
+from showclear.commands.fields import Slug
 from showclear.service import BadRequest
 from showclear.web.custody import lots
 from showclear.web.render import board_of, page
-from showclear.web.routing import Doer, Viewer, page_router, recorded
+from showclear.web.routing import Doer, Viewer, command, page_router, recorded
 
 __all__ = ["router"]
 
@@ -40,7 +38,7 @@ def day_page(request: Request, slug: Slug, member: Viewer) -> Response:
         day=day,
         today=request.app.state.showclear.clock.now().date().isoformat(),
         sheet=rows,
-        lots=lots(request, slug, member),
+        lots=lots(request, slug),
     )
 
 
@@ -67,10 +65,8 @@ def open_day(
     person: Annotated[list[str], Form()] = [],  # noqa: B006  (FastAPI copies defaults)
     duties: Annotated[list[str], Form()] = [],  # noqa: B006
 ) -> Response:
-    body = commands.OpenDay.model_validate(
-        {"date": date, "call_sheet": _call_sheet(person, duties)}
-    )
-    return recorded(slug, api.open_day(body, actor), "/day")
+    body = command("OpenDay", {"date": date, "call_sheet": _call_sheet(person, duties)})
+    return recorded(slug, actor.submit(body), "/day")
 
 
 @router.post("/day/call-sheet")
@@ -80,18 +76,18 @@ def revise_call_sheet(
     person: Annotated[list[str], Form()] = [],  # noqa: B006
     duties: Annotated[list[str], Form()] = [],  # noqa: B006
 ) -> Response:
-    body = commands.ReviseCallSheet.model_validate({"call_sheet": _call_sheet(person, duties)})
-    return recorded(slug, api.revise_call_sheet(body, actor), "/day")
+    body = command("ReviseCallSheet", {"call_sheet": _call_sheet(person, duties)})
+    return recorded(slug, actor.submit(body), "/day")
 
 
 @router.post("/day/meal-break")
 def meal_break(slug: Slug, actor: Doer) -> Response:
-    return recorded(slug, api.call_meal_break(actor), "/day")
+    return recorded(slug, actor.submit(command("CallMealBreak")), "/day")
 
 
 @router.post("/day/wrap")
 def wrap(slug: Slug, actor: Doer) -> Response:
-    return recorded(slug, api.call_wrap(actor), "/day")
+    return recorded(slug, actor.submit(command("CallWrap")), "/day")
 
 
 @router.post("/day/close")
@@ -106,5 +102,5 @@ def close_day(
         if not text.strip().isdigit():
             raise BadRequest(f"count the rounds of {lot_id} and type the number")
         counts[lot_id] = int(text)
-    body = commands.CloseDay.model_validate({"counts": counts})
-    return recorded(slug, api.close_day(body, actor), "/day")
+    body = command("CloseDay", {"counts": counts})
+    return recorded(slug, actor.submit(body), "/day")

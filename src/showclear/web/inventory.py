@@ -1,7 +1,7 @@
 """Receiving: weapons, lots of rounds, dummies verified round by round, storage locations.
 
-The forms post to the API's route functions of :mod:`showclear.api.routes.inventory`
-and :mod:`showclear.api.routes.people` (storage).
+Each form becomes the typed command the API's inventory routes (and its storage
+route) take, submitted as the signed-in member.
 """
 
 from __future__ import annotations
@@ -10,14 +10,11 @@ from typing import Annotated
 
 from fastapi import Form, Request, Response
 
-from showclear.api import commands
-from showclear.api.fields import LotPath, Slug
-from showclear.api.routes import inventory as api
-from showclear.api.routes import people as api_people
+from showclear.commands.fields import LotPath, Slug
 from showclear.service import BadRequest
 from showclear.web.custody import lots, storages
 from showclear.web.render import page
-from showclear.web.routing import Doer, Viewer, page_router, recorded
+from showclear.web.routing import Doer, Viewer, command, page_router, recorded
 
 __all__ = ["router"]
 
@@ -60,8 +57,8 @@ def receive_page(request: Request, slug: Slug, member: Viewer) -> Response:
         request,
         "receive.html",
         title="Receive",
-        lots=lots(request, slug, member),
-        storages=storages(request, slug, member),
+        lots=lots(request, slug),
+        storages=storages(request, slug),
         categories=CATEGORIES,
         lot_kinds=LOT_KINDS,
         methods=DUMMY_METHODS,
@@ -84,7 +81,8 @@ def receive_weapon(
     storage: Annotated[str, Form()],
     personal: Annotated[bool, Form()] = False,
 ) -> Response:
-    body = commands.ReceiveWeapon.model_validate(
+    body = command(
+        "ReceiveWeapon",
         {
             "weapon": weapon.strip(),
             "serial": serial.strip(),
@@ -96,9 +94,9 @@ def receive_weapon(
             "action": action.strip(),
             "storage": storage.strip(),
             "personal": personal,
-        }
+        },
     )
-    return recorded(slug, api.receive_weapon(body, actor), f"/weapons/{body.weapon}")
+    return recorded(slug, actor.submit(body), f"/weapons/{weapon.strip()}")
 
 
 @router.post("/receive/lot")
@@ -117,7 +115,8 @@ def receive_lot(
     close_range: Annotated[bool, Form()] = False,
 ) -> Response:
     # A missing count, supplier or origin is sent as missing: AMMO-SOURCE refuses it.
-    body = commands.ReceiveLot.model_validate(
+    body = command(
+        "ReceiveLot",
         {
             "lot": lot.strip(),
             "kind": kind,
@@ -128,9 +127,9 @@ def receive_lot(
             "storage": storage.strip(),
             "load": _optional(load),
             "close_range": close_range or None,
-        }
+        },
     )
-    return recorded(slug, api.receive_lot(body, actor), f"/receive#lot-{body.lot}")
+    return recorded(slug, actor.submit(body), f"/receive#lot-{lot.strip()}")
 
 
 @router.post("/lots/{lot}/verify")
@@ -141,8 +140,8 @@ def verify_dummies(
     count: Annotated[int, Form()],
     method: Annotated[str, Form()],
 ) -> Response:
-    body = commands.VerifyDummies.model_validate({"count": count, "method": method})
-    return recorded(slug, api.verify_dummies(lot, body, actor), f"/receive#lot-{lot}")
+    body = command("VerifyDummies", {"count": count, "method": method})
+    return recorded(slug, actor.submit(body, lot=lot), f"/receive#lot-{lot}")
 
 
 @router.post("/storage")
@@ -153,5 +152,5 @@ def add_storage(
     name: Annotated[str, Form()],
     lockable: Annotated[bool, Form()] = False,
 ) -> Response:
-    body = commands.AddStorage(storage=storage.strip(), name=name.strip(), lockable=lockable)
-    return recorded(slug, api_people.add_storage(body, actor), "/receive")
+    body = command("AddStorage", storage=storage.strip(), name=name.strip(), lockable=lockable)
+    return recorded(slug, actor.submit(body), "/receive")

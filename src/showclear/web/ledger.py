@@ -1,31 +1,60 @@
 """The ledger: its entries, the signed checkpoint, and the inclusion proof of any entry.
 
-Read through the API's ledger route functions; the entry page also checks the
-proof in the browser (SHA-256 by WebCrypto, RFC 9162 §2.1.3.2), so a reader need
-not take the server's word for it.
+Read from the service, in the shapes the API's ledger routes answer with (bytes and
+hashes in base64); the entry page also checks the proof in the browser (SHA-256 by
+WebCrypto, RFC 9162 §2.1.3.2), so a reader need not take the server's word for it.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from fastapi import Path, Query, Request, Response
 
-from showclear.api.fields import Slug
-from showclear.api.routes import ledger as api
-from showclear.api.security import Service
-from showclear.ledger import MAX_SAFE_INTEGER
-from showclear.service import NotFound
+from showclear.commands.fields import Slug
+from showclear.http import Service
+from showclear.ledger import MAX_SAFE_INTEGER, TlogProof
+from showclear.service import App, NotFound
+from showclear.store import EntryRow
 from showclear.web.render import page
 from showclear.web.routing import Viewer, page_router
 
-__all__ = ["router"]
+__all__ = ["LedgerEntry", "entries", "router"]
 
 router = page_router()
 
 PAGE = 50
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """An entry as the API's ``GET .../ledger/entries`` shows it."""
+
+    index: int
+    data: str  # the entry's exact bytes, base64
+    leaf_hash: str  # SHA-256(0x00 || data), base64 (RFC 9162 §2.1)
+    event: Any  # the entry decoded, or None if it does not decode
+
+    @classmethod
+    def of(cls, row: EntryRow) -> LedgerEntry:
+        try:
+            event = row.event()
+        except ValueError:
+            event = None
+        return cls(row.index, _b64(row.data), _b64(row.leaf_hash), event)
+
+
+def entries(app: App, slug: str, start: int, limit: int) -> tuple[int, list[LedgerEntry]]:
+    """The ledger's size and up to ``limit`` entries from index ``start``."""
+    size, rows = app.entries(slug, start, limit)
+    return size, [LedgerEntry.of(row) for row in rows]
 
 
 @router.get("/ledger")
@@ -41,7 +70,7 @@ def ledger_page(
     size = int(checkpoint.splitlines()[1])
     end = min(before or size, size)
     start = max(0, end - PAGE)
-    listed = api.entries(slug, member, app, start=start, limit=max(1, end - start))
+    _, listed = entries(app, slug, start, max(1, end - start))
     return page(
         request,
         "ledger.html",
@@ -49,7 +78,7 @@ def ledger_page(
         checkpoint=checkpoint,
         key=app.verifier_key(slug),
         size=size,
-        entries=list(reversed(listed.entries)),
+        entries=list(reversed(listed)),
         older=start if start > 0 else None,
         newer=min(end + PAGE, size) if end < size else None,
     )
@@ -64,11 +93,11 @@ def entry_page(
     app: Service,
 ) -> Response:
     """One entry: its exact bytes, its leaf hash, and its inclusion proof."""
-    listed = api.entries(slug, member, app, start=index, limit=1)
-    if not listed.entries:
-        raise NotFound(f"there is no entry {index}: the ledger has {listed.size} entries")
-    entry = listed.entries[0]
-    proof = api.inclusion(slug, index, member, app, size=None, format="json")
+    size, listed = entries(app, slug, index, 1)
+    if not listed:
+        raise NotFound(f"there is no entry {index}: the ledger has {size} entries")
+    entry = listed[0]
+    proof = TlogProof.parse(app.prove_inclusion(slug, index))
     data = base64.b64decode(entry.data)
     return page(
         request,
@@ -78,5 +107,9 @@ def entry_page(
         text=data.decode("utf-8", errors="replace"),
         pretty=json.dumps(entry.event, indent=2, ensure_ascii=False, sort_keys=True),
         leaf_hex=base64.b64decode(entry.leaf_hash).hex(),
-        proof=proof,
+        proof={
+            "index": proof.index,
+            "hashes": [_b64(h) for h in proof.hashes],
+            "checkpoint": proof.checkpoint_note,
+        },
     )

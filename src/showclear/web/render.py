@@ -3,8 +3,8 @@
 Every page of a signed-in person carries the same frame: who is signed in (and a
 button to switch person), the red cease-fire / report-incident button, the
 navigation, and the cease-fire banner when the production is in cease-fire. The
-frame reads the board through the API's own route function, so a page shows what
-``GET /productions/{slug}/board`` answers.
+frame reads the board from the service (:meth:`showclear.service.App.board`), as
+``GET /productions/{slug}/board`` does, so a page shows what the API answers.
 """
 
 from __future__ import annotations
@@ -18,18 +18,30 @@ from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from showclear.api.responses import Board, RuleFinding, recorded
-from showclear.api.routes import views as api_views
-from showclear.protocol import ALL_RULES
+from showclear.protocol import ALL_RULES, Finding
+from showclear.protocol.catalogue import chambers_text, describe
 from showclear.protocol.projection import WeaponRecord
 from showclear.protocol.rules.base import uncertainty
 from showclear.service import App
 from showclear.service.commands import Receipt
-from showclear.service.forensics.describe import chambers_text, describe
 from showclear.service.sessions import Principal
-from showclear.web.routing import FLASH_COOKIE, ui_path
+from showclear.service.views import Board
 
-__all__ = ["error_page", "page", "stop_page"]
+__all__ = [
+    "FLASH_COOKIE",
+    "UI",
+    "board_of",
+    "error_page",
+    "fragment",
+    "page",
+    "stop_page",
+    "ui_path",
+]
+
+#: Where the pages of a production live: under the path its session cookie is sent to.
+UI = "/productions/{slug}/ui"
+#: The cookie that carries what a form recorded to the page it goes to.
+FLASH_COOKIE = "showclear_flash"
 
 _STATIC = Path(__file__).parent / "static"
 _SUMMARIES = {rule.id: " ".join(rule.summary.split()) for rule in ALL_RULES}
@@ -41,6 +53,11 @@ _ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def ui_path(slug: str, rest: str = "/") -> str:
+    """The path of a page of production ``slug``."""
+    return f"/productions/{slug}/ui{rest}"
 
 
 def _static_url(name: str) -> str:
@@ -86,7 +103,7 @@ def board_of(request: Request) -> Board:
     board: Board | None = getattr(request.state, "board", None)
     if board is None:
         principal: Principal = request.state.principal
-        board = api_views.board(principal.production, principal, _service(request))
+        board = _service(request).board(principal.production)
         request.state.board = board
     return board
 
@@ -129,17 +146,28 @@ def fragment(template: str, **context: Any) -> str:
     return _ENV.get_template(template).render(**context)
 
 
+def _finding(finding: Finding) -> dict[str, Any]:
+    # The fields of the API's RuleFinding, which the stop page shows.
+    return {
+        "id": finding.rule_id,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "remedy": finding.remedy,
+        "overridable": finding.overridable,
+    }
+
+
 def stop_page(request: Request, outcome: Receipt) -> Response:
     """The full-screen stop for a refused command: each rule, what is wrong, what to do."""
-    findings = [RuleFinding.of(f) for f in outcome.findings]
+    findings = [_finding(f) for f in outcome.findings]
     return page(
         request,
         "stop.html",
         status=409,
         title="STOP: refused",
-        blocking=[f for f in findings if f.severity == "block"],
-        warnings=[f for f in findings if f.severity != "block"],
-        entries=recorded(outcome),
+        blocking=[f for f in findings if f["severity"] == "block"],
+        warnings=[f for f in findings if f["severity"] != "block"],
+        entries=[{"index": outcome.first_index + i} for i in range(len(outcome.events))],
         back=request.headers.get("referer") or ui_path(str(request.path_params.get("slug", ""))),
     )
 

@@ -1,9 +1,8 @@
 """How a page is served: who is signed in, same-origin forms, and errors as pages.
 
-Page handlers are as thin as the API's routes, and use the API's own pieces: the
-session cookie dependency (:data:`showclear.api.security.Member`), the acting
-member (:data:`showclear.api.security.Actor`), the request bodies of
-:mod:`showclear.api.commands` and the route functions of :mod:`showclear.api.routes`.
+Page handlers are as thin as the API's routes, and share their pieces without
+importing the API: who is signed in and acting as them (:mod:`showclear.http`), the
+typed commands, and the service's own methods, which the API's routes call too.
 What differs is the answer: HTML instead of JSON, and every error a page.
 
 - A request with no valid session goes to the login page (then back).
@@ -21,7 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
@@ -31,41 +30,18 @@ from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
 
-from showclear.api.errors import Refused
-from showclear.api.responses import CommandResult
-from showclear.api.security import Acting, Member
-from showclear.ledger import EncodingError, LedgerError
-from showclear.protocol import (
-    InconsistentEventError,
-    ProtocolError,
-    TimeOrderError,
-    UnknownReferenceError,
-)
-from showclear.service import AuthError, BadRequest, Forbidden, NotFound, ServiceError
-from showclear.service.forensics.describe import describe
+from showclear.commands import Command, by_name
+from showclear.errors import KINDS, ErrorKind, ShowclearError, presentation
+from showclear.http import Acting, Member, Refused
+from showclear.protocol.catalogue import describe
+from showclear.service import AuthError, Forbidden
+from showclear.service.commands import Receipt
 from showclear.service.sessions import LockedOut, Principal
-from showclear.store import ProductionNotFound, StoreError
+from showclear.web.render import FLASH_COOKIE, UI, ui_path
 
-__all__ = [
-    "FLASH_COOKIE",
-    "UI",
-    "Doer",
-    "Viewer",
-    "page_router",
-    "recorded",
-    "ui_path",
-]
-
-#: Where the pages of a production live: under the path its session cookie is sent to.
-UI = "/productions/{slug}/ui"
-FLASH_COOKIE = "showclear_flash"
+__all__ = ["Doer", "Viewer", "command", "page_router", "recorded"]
 
 _log = logging.getLogger("showclear.web")
-
-
-def ui_path(slug: str, rest: str = "/") -> str:
-    """The path of a page of production ``slug``."""
-    return f"/productions/{slug}/ui{rest}"
 
 
 # -- who is signed in ----------------------------------------------------------------
@@ -86,7 +62,7 @@ def _doer(request: Request, member: Viewer) -> Acting:
     return Acting(request.app.state.showclear, member)
 
 
-#: The signed-in member submitting a form, as the API's ``Actor`` does.
+#: The signed-in member submitting a form (a refusal raises Refused: the stop page).
 Doer = Annotated[Acting, Depends(_doer)]
 
 
@@ -101,23 +77,32 @@ def _same_origin(request: Request) -> None:
         raise Forbidden("this form was sent from another site; showclear did not read it")
 
 
-# -- the answer to a form ------------------------------------------------------------------
+# -- a form's command and its answer ---------------------------------------------------------
 
 
-def recorded(slug: str, result: CommandResult, then: str) -> Response:
+def command(name: str, values: Mapping[str, Any] | None = None, /, **fields: Any) -> Command:
+    """The typed command ``name`` (``TakeOut``, ...) from a form's ``values`` and ``fields``.
+
+    Raises:
+        pydantic.ValidationError: a value that does not fit (a page naming the field).
+    """
+    return by_name(name).model_validate({**(values or {}), **fields})
+
+
+def recorded(slug: str, outcome: Receipt, then: str) -> Response:
     """Go to page ``then`` (303), which shows what the command recorded and any warning."""
-    entries = result.entries
-    first = entries[0].index if entries else result.size - 1
-    last = entries[-1].index if entries else result.size - 1
+    events = outcome.events
+    first = outcome.first_index if events else outcome.size - 1
+    last = first + len(events) - 1 if events else outcome.size - 1
     # What was recorded, in words: the command's entry and what showclear added (an incident).
-    lines = [describe(e.event) for e in entries]
+    lines = [describe(event) for event in events]
     flash = {
-        "kind": "warned" if result.outcome == "warned" else "allowed",
+        "kind": "warned" if outcome.outcome == "warned" else "allowed",
         "lines": [line[:200] for line in lines[:3]],
         "entries": f"{first}" if first == last else f"{first}–{last}",
         "findings": [
-            {"id": str(f.id), "message": f.message[:200], "remedy": f.remedy[:200]}
-            for f in result.findings[:3]
+            {"id": f.rule_id, "message": f.message[:200], "remedy": f.remedy[:200]}
+            for f in outcome.findings[:3]
         ],
     }
     response = RedirectResponse(ui_path(slug, then), status_code=303)
@@ -133,22 +118,6 @@ def recorded(slug: str, result: CommandResult, then: str) -> Response:
 
 
 # -- errors as pages -------------------------------------------------------------------------
-
-#: (exception, status, title); the first match wins, so subclasses come first.
-_KINDS: list[tuple[type[BaseException], int, str]] = [
-    (LockedOut, 423, "Locked out"),
-    (AuthError, 401, "Not recorded: a PIN did not match"),
-    (Forbidden, 403, "Not allowed"),
-    (NotFound, 404, "Not found"),
-    (ProductionNotFound, 404, "Not found"),
-    (UnknownReferenceError, 422, "Not recorded: unknown name"),
-    (InconsistentEventError, 409, "Not recorded: not possible now"),
-    (TimeOrderError, 409, "Not recorded: not possible now"),
-    (BadRequest, 400, "Not recorded: check the form"),
-    (ProtocolError, 422, "Not recorded: check the form"),
-    (EncodingError, 422, "Not recorded: check the form"),
-    (LedgerError, 400, "Not possible"),
-]
 
 
 def _form_errors(exc: ValidationError | RequestValidationError) -> str:
@@ -180,18 +149,17 @@ async def _answer_error(request: Request, exc: Exception) -> Response:
     if signed_out and not _signed_in(request) and request.path_params.get("slug"):
         return _login_redirect(request)
     if isinstance(exc, ValidationError | RequestValidationError):
-        return error_page(request, 422, "Not recorded: check the form", _form_errors(exc))
-    found = next((k for k in _KINDS if isinstance(exc, k[0])), None)
-    if found is not None:
-        _, status, title = found
-        return error_page(request, status, title, str(exc))
-    if isinstance(exc, ServiceError | StoreError):
+        shown = KINDS[ErrorKind.INVALID_REQUEST]
+        return error_page(request, shown.status, shown.page_title, _form_errors(exc))
+    # Status and title are the error kind's (showclear.errors.KINDS), as in the CLI and API.
+    shown = presentation(exc)
+    if not isinstance(exc, ShowclearError) or exc.kind is ErrorKind.INTERNAL:
+        _log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+        detail = "The error was logged. Nothing was recorded."
+        return error_page(request, shown.status, shown.page_title, detail)
+    if shown.status >= 500:
         _log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
-        return error_page(request, 503, "showclear cannot do this now", str(exc))
-    _log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_page(
-        request, 500, "showclear could not do this", "The error was logged. Nothing was recorded."
-    )
+    return error_page(request, shown.status, shown.page_title, str(exc))
 
 
 class PageRoute(APIRoute):

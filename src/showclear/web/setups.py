@@ -1,9 +1,9 @@
 """Setups and the safety meeting: plan a setup, then everyone signs in with their own PIN.
 
 The API has no list of setups; the page shows the plans recorded since the day
-opened, read from ``GET /productions/{slug}/ledger/entries`` (newest first, back
-to the day's ``DayOpened``). Whether a plan is safe is the protocol's to decide
-when a weapon is taken out for it.
+opened, read from the ledger's entries as ``GET /productions/{slug}/ledger/entries``
+answers them (newest first, back to the day's ``DayOpened``). Whether a plan is
+safe is the protocol's to decide when a weapon is taken out for it.
 """
 
 from __future__ import annotations
@@ -13,16 +13,13 @@ from typing import Annotated, Any
 
 from fastapi import Form, Request, Response
 
-from showclear.api import commands
-from showclear.api.fields import Slug
-from showclear.api.routes import ledger as api_ledger
-from showclear.api.routes import setups as api
-from showclear.api.security import Service
+from showclear.commands.fields import Slug
+from showclear.http import Service
 from showclear.service import App, BadRequest
-from showclear.service.sessions import Principal
 from showclear.web.custody import call_sheet, lots
+from showclear.web.ledger import entries
 from showclear.web.render import board_of, page
-from showclear.web.routing import Doer, Viewer, page_router, recorded
+from showclear.web.routing import Doer, Viewer, command, page_router, recorded
 
 __all__ = ["day_setups", "router"]
 
@@ -35,14 +32,14 @@ WEAPON_ROWS = 3
 NEAR_ROWS = 4
 
 
-def day_setups(app: App, slug: str, member: Principal) -> list[dict[str, Any]]:
+def day_setups(app: App, slug: str) -> list[dict[str, Any]]:
     """The setups planned since the day opened, each with its latest plan and meetings."""
     newest: list[dict[str, Any]] = []
     end = app.production(slug).size
     while end > 0 and len(newest) < _MAX_SCAN:
         start = max(0, end - _PAGE)
-        chunk = api_ledger.entries(slug, member, app, start=start, limit=end - start)
-        events = [e.event for e in reversed(chunk.entries) if isinstance(e.event, dict)]
+        _, chunk = entries(app, slug, start, end - start)
+        events = [e.event for e in reversed(chunk) if isinstance(e.event, dict)]
         opened = next((i for i, e in enumerate(events) if e.get("type") == "DayOpened"), None)
         newest.extend(events if opened is None else events[: opened + 1])
         if opened is not None:
@@ -75,10 +72,10 @@ def setups_page(request: Request, slug: Slug, member: Viewer, app: Service) -> R
         request,
         "setups.html",
         title="Setups & meeting",
-        setups=day_setups(app, slug, member),
+        setups=day_setups(app, slug),
         people=call_sheet(request),
         weapons=[w.weapon for w in board.weapons],
-        lots=[lot.lot for lot in lots(request, slug, member)],
+        lots=[lot["lot"] for lot in lots(request, slug)],
         weapon_rows=WEAPON_ROWS,
         near_rows=NEAR_ROWS,
     )
@@ -148,7 +145,8 @@ def plan_setup(
                 "hearing_protection": i in n_hearing,
             }
         )
-    body = commands.PlanSetup.model_validate(
+    body = command(
+        "PlanSetup",
         {
             "setup": setup.strip(),
             "scene": scene.strip(),
@@ -158,9 +156,9 @@ def plan_setup(
             "people_near": near,
             "handler_signoff": handler_signoff.strip() or None,
             "functional_reason": functional_reason.strip() or None,
-        }
+        },
     )
-    return recorded(slug, api.plan_setup(body, actor), "/setups")
+    return recorded(slug, actor.submit(body), "/setups")
 
 
 @router.post("/meetings")
@@ -182,7 +180,8 @@ def hold_meeting(
             attendees[who.strip()] = secret
     if not attendees:
         raise BadRequest("nobody signed in: each attendee types their own PIN")
-    body = commands.HoldMeeting.model_validate(
-        {"setups": setups, "attendees": [{"person": p, "pin": s} for p, s in attendees.items()]}
+    body = command(
+        "HoldMeeting",
+        {"setups": setups, "attendees": [{"person": p, "pin": s} for p, s in attendees.items()]},
     )
-    return recorded(slug, api.hold_meeting(body, actor), "/setups")
+    return recorded(slug, actor.submit(body), "/setups")

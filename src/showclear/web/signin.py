@@ -1,8 +1,8 @@
 """Signing in on a shared tablet: a production, a person and their PIN; switching person.
 
-Logging in is the API's ``POST /productions/{slug}/login`` (the same service call
-and the same session cookie); switching person is its ``POST .../logout`` followed
-by the login page, which offers the people recently signed in on this device.
+Logging in is what the API's ``POST /productions/{slug}/login`` does (the same
+service call, body and session cookie); switching person is what its ``POST .../logout``
+does, followed by the login page, which offers the people recently signed in on this device.
 """
 
 from __future__ import annotations
@@ -15,12 +15,11 @@ from urllib.parse import quote, unquote
 from fastapi import Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
-from showclear.api.fields import ID_PATTERN, Slug
-from showclear.api.routes import signin as api_signin
-from showclear.api.security import Service, clear_session_cookie, set_session_cookie
+from showclear.commands.fields import ID_PATTERN, Slug
+from showclear.http import Login, Service, clear_session_cookie, set_session_cookie
 from showclear.service import AuthError, BadRequest
-from showclear.web.render import page
-from showclear.web.routing import Viewer, page_router, ui_path
+from showclear.web.render import page, ui_path
+from showclear.web.routing import Viewer, page_router
 
 __all__ = ["root", "router"]
 
@@ -112,7 +111,7 @@ def login(
             "this server keeps people signed in only over HTTPS: open it through its https:// "
             "address (a TLS proxy in front of showclear serve), or on the server itself"
         )
-    body = api_signin.Login(person=person.strip(), pin=pin)
+    body = Login(person=person.strip(), pin=pin)
     try:
         issued = app.login(slug, body.person, body.pin)
     except AuthError as e:  # a wrong PIN or a lock-out: say so on the login form
@@ -137,7 +136,7 @@ def login(
 @router.post("/switch")
 def switch_person(request: Request, slug: Slug, member: Viewer, app: Service) -> Response:
     """End this person's session (the API's logout) and ask who is next."""
-    api_signin.logout(slug, member, app, request)
+    app.revoke_token(slug, member, member.login.id)
     response = RedirectResponse(ui_path(slug, "/login"), 303)
     clear_session_cookie(response, slug, secure=request.app.state.secure_cookies)
     return response

@@ -9,10 +9,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import PlainTextResponse
 
-from showclear.api.fields import Slug
 from showclear.api.responses import ConsistencyProof, InclusionProof, LedgerEntries
 from showclear.api.routing import READ_ERRORS
-from showclear.api.security import Member, Service
+from showclear.commands.fields import Slug
+from showclear.http import Member, Service
 from showclear.ledger import MAX_SAFE_INTEGER
 
 __all__ = ["router"]

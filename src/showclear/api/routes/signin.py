@@ -6,30 +6,15 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from showclear.api import problems
-from showclear.api.fields import Id, PersonPath, Pin, Slug, Text
+from showclear.api.problems import errors
 from showclear.api.responses import IssuedToken, Me, Token
-from showclear.api.security import (
-    Member,
-    Service,
-    clear_session_cookie,
-    set_session_cookie,
-)
+from showclear.commands.fields import PersonPath, Pin, Slug, Text
+from showclear.http import Login, Member, Service, clear_session_cookie, set_session_cookie
 from showclear.service.sessions import MAX_TOKEN_TTL, TOKEN_TTL
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/productions/{slug}", tags=["signing in"])
-
-
-class Login(BaseModel):
-    """A person's id and their PIN or password."""
-
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"person": "ava", "pin": "1357"}]}
-    )
-    person: Id
-    pin: Pin
 
 
 class NewToken(Login):
@@ -58,10 +43,10 @@ class NewPin(BaseModel):
     current_pin: Pin | None = None
 
 
-_LOGIN_ERRORS = problems.errors(400, 401, 404, 422, 423, 503)
-_MEMBER_ERRORS = problems.errors(401, 403, 422, 503)
-_REVOKE_ERRORS = problems.errors(401, 403, 404, 422, 503)
-_PIN_ERRORS = problems.errors(400, 401, 403, 404, 422, 423, 503)
+_LOGIN_ERRORS = errors(400, 401, 404, 422, 423, 503)
+_MEMBER_ERRORS = errors(401, 403, 422, 503)
+_REVOKE_ERRORS = errors(401, 403, 404, 422, 503)
+_PIN_ERRORS = errors(400, 401, 403, 404, 422, 423, 503)
 
 
 @router.post("/login", responses=_LOGIN_ERRORS)
@@ -107,9 +92,7 @@ def list_tokens(slug: Slug, member: Member, app: Service) -> list[Token]:
     return [Token.of(t) for t in app.tokens(slug, member)]
 
 
-@router.delete(
-    "/tokens/{token_id}", status_code=204, responses=problems.errors(401, 403, 404, 422, 503)
-)
+@router.delete("/tokens/{token_id}", status_code=204, responses=errors(401, 403, 404, 422, 503))
 def revoke_token(
     slug: Slug,
     token_id: Annotated[str, Path(pattern=r"^[0-9a-f]{16}$", examples=["0123456789abcdef"])],
@@ -124,7 +107,7 @@ def revoke_token(
 @router.put(
     "/people/{person}/pin",
     status_code=204,
-    responses=problems.errors(400, 401, 403, 404, 422, 423, 503),
+    responses=errors(400, 401, 403, 404, 422, 423, 503),
 )
 def set_pin(slug: Slug, person: PersonPath, body: NewPin, member: Member, app: Service) -> Response:
     """Set a PIN: your own with your current PIN; anyone's for oversight roles."""

@@ -1,0 +1,25 @@
+"""The one ASGI application ``showclear serve`` runs: the HTTP API and the web UI together.
+
+This is the composition root of the HTTP side: it sits above :mod:`showclear.api` and
+:mod:`showclear.web`, which never import each other (their shared request plumbing is
+:mod:`showclear.http`). The API brings its routers, its OpenAPI schema and the
+problem+json handlers; the web UI brings its pages (out of the schema, their errors
+answered as pages) and its static files.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from showclear import web
+from showclear.api import create_api
+from showclear.service import App
+
+__all__ = ["create_server"]
+
+
+def create_server(app: App, *, secure_cookies: bool = True) -> FastAPI:
+    """The API and the web UI over ``app``; ``secure_cookies=False`` only for plain-HTTP tests."""
+    server = create_api(app, secure_cookies=secure_cookies)
+    server.include_router(web.router)  # the pages and their static files, out of the schema
+    return server
