@@ -35,6 +35,7 @@ from showclear.protocol.jsontypes import JSON, JSONObject, copy_object
 from showclear.protocol.policy import DEFAULT_POLICY, Policy
 
 __all__ = [
+    "ACCOUNTED",
     "CeasefireRecord",
     "ConcernRecord",
     "DayRecord",
@@ -53,6 +54,7 @@ __all__ = [
     "WeaponRecord",
     "WeaponState",
     "derive_state",
+    "lot_balance",
 ]
 
 
@@ -146,6 +148,21 @@ class LotRecord(TypedDict):
     verified: int
     live_found: int
     discrepancy: int  # counted minus recorded at the last failed reconciliation
+
+
+#: Where each received round of a lot is now: every round is in exactly one (AMMO-COUNT).
+ACCOUNTED = ("in_storage", "in_weapons", "expended", "returned", "destroyed", "missing")
+
+
+def lot_balance(lot: Mapping[str, object]) -> tuple[int, bool]:
+    """The rounds accounted for (the sum of :data:`ACCOUNTED`) and whether the lot balances.
+
+    It balances when that sum equals the rounds received and the last close-of-day count
+    found no difference (AMMO-COUNT).
+    """
+    counts = cast("Mapping[str, int]", lot)
+    accounted = sum(counts[key] for key in ACCOUNTED)
+    return accounted, accounted == lot["received"] and lot["discrepancy"] == 0
 
 
 class DayRecord(TypedDict):
