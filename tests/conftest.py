@@ -2,7 +2,7 @@
 
 Everything is built through the same composition root as the CLI and the API
 (``build_app``), with fakes for the ports: ``MemoryKeyring`` or a ``FileKeyring``
-in a temporary directory, and a ``FixedClock``.
+in a temporary directory, a ``FixedClock``, and a cheap but real argon2id for PINs.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pytest
 
 from showclear.service import App, FileKeyring, FixedClock, MemoryKeyring, build_app
+from showclear.service import app as composition
+from showclear.service.auth import Argon2idHasher
 from showclear.store import ProductionInfo, Store, open_store
 
 if TYPE_CHECKING:
@@ -30,6 +32,24 @@ pytest_plugins = ["postgres"]
 
 #: Every clock in the tests starts at the first shooting day's call time.
 START = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+
+
+#: argon2id at the least cost argon2-cffi allows (8 KiB, 1 pass): a real check, so a wrong
+#: PIN is still refused, at about 0.03 ms instead of the production's 25 ms per PIN.
+#: tests/service/test_pin_hasher.py holds the production parameters to OWASP's.
+CHEAP_PIN_HASHER = Argon2idHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_pin_hasher() -> Iterator[Argon2idHasher]:
+    """Every App built in this process (by the tests, the CLI, the API) hashes PINs cheaply.
+
+    ``build_app`` wires in ``DEFAULT_PIN_HASHER`` when it is handed no hasher; this
+    replaces it for the session. A ``showclear`` run as a subprocess keeps the production's.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(composition, "DEFAULT_PIN_HASHER", CHEAP_PIN_HASHER)
+        yield CHEAP_PIN_HASHER
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from showclear.ledger import canonical_json
 from showclear.protocol import Projection, ProtocolError, apply, validate_event
 from showclear.protocol.time import format_time
 from showclear.service import sessions, views
-from showclear.service.auth import set_secret
+from showclear.service.auth import OWASP_ARGON2ID, PinHasher, set_secret
 from showclear.service.authz import ACCOUNTS, authorize, authorize_account, authorize_read
 from showclear.service.clock import Clock, SystemClock
 from showclear.service.commands import Receipt, load_projection, run_decision, stored_changes
@@ -58,8 +58,11 @@ def slugify(name: str) -> str:
 class App:
     """showclear's service layer over one store."""
 
-    def __init__(self, store: Store, keyring: Keyring, clock: Clock) -> None:
+    def __init__(
+        self, store: Store, keyring: Keyring, clock: Clock, hasher: PinHasher = OWASP_ARGON2ID
+    ) -> None:
         self.store = store
+        self.hasher = hasher
         self.keyring = keyring
         self.clock = clock
         # One writer per production at a time (DESIGN); productions do not share a lock.
@@ -211,7 +214,7 @@ class App:
         with self.store.write(slug) as session:
             if Projection.from_records(session.projection()).person(person) is None:
                 raise NotFound(f"there is no person {person!r} on this production")
-            set_secret(session, person, secret)
+            set_secret(session, person, secret, self.hasher)
 
     def authenticate(self, slug: str, person: str, secret: str) -> None:
         """Check a person's PIN; a failure is recorded even though this raises.
@@ -226,7 +229,7 @@ class App:
         with self.store.read(slug) as session:
             credential = session.credential(person)
         now = self.clock.now()
-        check = sessions.check_pin(credential, person, secret, now)
+        check = sessions.check_pin(credential, person, secret, now, self.hasher)
         if not check.needs_write:
             if (refusal := check.refusal()) is not None:
                 raise refusal
@@ -234,7 +237,7 @@ class App:
         failure: Exception | None = None
         with self.store.write(slug) as session:
             try:
-                sessions.record_pin_attempt(session, check, secret, now)
+                sessions.record_pin_attempt(session, check, secret, now, self.hasher)
             except Exception as e:  # commit the failure count, then raise
                 failure = e
         if failure is not None:
@@ -494,6 +497,11 @@ def _compare_projection(rebuilt: dict[str, Any], stored: dict[str, Any]) -> None
             )
 
 
+#: The PIN hasher :func:`build_app` wires in when it is handed none: argon2id at OWASP's
+#: parameters. Only the test suite replaces it, with a cheaper argon2id (tests/conftest.py).
+DEFAULT_PIN_HASHER: PinHasher = OWASP_ARGON2ID
+
+
 def build_app(
     db: str,
     *,
@@ -501,11 +509,18 @@ def build_app(
     clock: Clock | None = None,
     keyring: Keyring | None = None,
     create: bool = True,
+    hasher: PinHasher | None = None,
 ) -> App:
-    """Wire a store, a keyring and a clock into an :class:`App`.
+    """Wire a store, a keyring, a clock and a PIN hasher into an :class:`App`.
 
     With ``create`` False, a database that does not exist yet is an error
-    (``StoreUnavailable``) rather than a new empty file.
+    (``StoreUnavailable``) rather than a new empty file. Without ``hasher``, PINs
+    are hashed with :data:`DEFAULT_PIN_HASHER`.
     """
     store = open_store(db, create=create)
-    return App(store, keyring or FileKeyring(key_dir), clock or SystemClock())
+    return App(
+        store,
+        keyring or FileKeyring(key_dir),
+        clock or SystemClock(),
+        hasher or DEFAULT_PIN_HASHER,
+    )

@@ -2,34 +2,99 @@
 
 A person proves who they are with their own PIN (or password). Secrets are
 stored only as argon2id hashes, outside the ledger. After ``MAX_FAILURES``
-wrong attempts in a row the person is locked out for ``LOCKOUT``.
+wrong attempts in a row the person is locked out for ``LOCKOUT``
+(:mod:`showclear.service.sessions` checks PINs and counts the failures).
+
+Hashing is a port, :class:`PinHasher`, handed to the service by
+:func:`showclear.service.build_app`. Production uses :data:`OWASP_ARGON2ID`; the
+test suite hands it argon2id at its cheapest parameters, so that a wrong PIN is
+still refused by a real check while a thousand sign-ins take no time.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
+from typing import Final, Protocol
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from argon2.exceptions import InvalidHashError, VerificationError
 
-from showclear.protocol.time import format_time, parse_time
-from showclear.service.errors import AuthError, BadRequest
+from showclear.service.errors import BadRequest
 from showclear.store import Session
 
-__all__ = ["LOCKOUT", "MAX_FAILURES", "MIN_SECRET_LENGTH", "check_secret", "set_secret"]
+__all__ = [
+    "LOCKOUT",
+    "MAX_FAILURES",
+    "MIN_SECRET_LENGTH",
+    "OWASP_ARGON2ID",
+    "Argon2idHasher",
+    "PinHasher",
+    "set_secret",
+]
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_SECRET_LENGTH = 4
 
-# argon2id at OWASP's minimum parameters (19 MiB, 2 passes, 1 lane): about 25 ms per
-# check on a set laptop, so a handoff with two PINs stays quick on a tablet. A short
-# PIN cannot be made safe by hashing cost alone; the lock-out above is what stops
-# guessing, and the hashes live outside the ledger, which may be handed to others.
-_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+
+class PinHasher(Protocol):
+    """How PINs and passwords are hashed for storage and checked (argon2-cffi's three calls).
+
+    Hashes carry their own parameters, so a hash made with other parameters still
+    verifies; :meth:`check_needs_rehash` says when to store a new one.
+    """
+
+    def hash(self, secret: str, /) -> str:
+        """A new salted hash of ``secret``, in the PHC string format."""
+        ...
+
+    def verify(self, stored: str, secret: str, /) -> bool:
+        """Whether ``secret`` matches the ``stored`` hash; False for a malformed hash too."""
+        ...
+
+    def check_needs_rehash(self, stored: str, /) -> bool:
+        """Whether ``stored`` was made with other parameters than this hasher's."""
+        ...
 
 
-def set_secret(session: Session, person: str, secret: str) -> None:
+class Argon2idHasher:
+    """argon2id with the given cost: ``time_cost`` passes over ``memory_cost`` KiB."""
+
+    def __init__(self, *, time_cost: int, memory_cost: int, parallelism: int) -> None:
+        self.time_cost = time_cost
+        self.memory_cost = memory_cost
+        self.parallelism = parallelism
+        self._argon2 = PasswordHasher(
+            time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Argon2idHasher(time_cost={self.time_cost}, memory_cost={self.memory_cost}, "
+            f"parallelism={self.parallelism})"
+        )
+
+    def hash(self, secret: str, /) -> str:
+        return self._argon2.hash(secret)
+
+    def verify(self, stored: str, secret: str, /) -> bool:
+        try:
+            return self._argon2.verify(stored, secret)
+        except (VerificationError, InvalidHashError):  # VerifyMismatchError is a VerificationError
+            return False
+
+    def check_needs_rehash(self, stored: str, /) -> bool:
+        return self._argon2.check_needs_rehash(stored)
+
+
+#: argon2id at OWASP's minimum parameters (19 MiB, 2 passes, 1 lane): about 25 ms per
+#: check on a set laptop, so a handoff with two PINs stays quick on a tablet. A short
+#: PIN cannot be made safe by hashing cost alone; the lock-out above is what stops
+#: guessing, and the hashes live outside the ledger, which may be handed to others.
+OWASP_ARGON2ID: Final = Argon2idHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+
+
+def set_secret(session: Session, person: str, secret: str, hasher: PinHasher) -> None:
     """Store a new PIN or password for ``person`` (hashed), clearing any lock-out.
 
     Raises:
@@ -37,41 +102,4 @@ def set_secret(session: Session, person: str, secret: str) -> None:
     """
     if len(secret) < MIN_SECRET_LENGTH:
         raise BadRequest(f"a PIN needs at least {MIN_SECRET_LENGTH} characters")
-    session.set_credential(person, _HASHER.hash(secret))
-
-
-def check_secret(session: Session, person: str, secret: str, now: datetime) -> None:
-    """Check ``person``'s PIN or password; count failures and lock out repeat offenders.
-
-    Call inside a write session that commits even when this raises, so that a
-    failure is recorded.
-
-    Raises:
-        AuthError: unknown person, no PIN set, locked out, or wrong secret.
-    """
-    found = session.credential(person)
-    if found is None:
-        raise AuthError(f"{person} has no PIN on this production; ask the armorer to set one")
-    secret_hash, failures, locked_until = found
-    if locked_until is not None and parse_time(locked_until) > now:
-        raise AuthError(
-            f"{person} is locked out after {failures} wrong PINs until {locked_until}; "
-            "wait, or ask the safety coordinator to reset the PIN"
-        )
-    try:
-        _HASHER.verify(secret_hash, secret)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        failures += 1
-        lock = format_time(now + LOCKOUT) if failures >= MAX_FAILURES else None
-        session.set_failures(person, failures, lock)
-        if lock:
-            raise AuthError(
-                f"wrong PIN for {person}; {failures} wrong PINs in a row, locked out until {lock}"
-            ) from None
-        raise AuthError(
-            f"wrong PIN for {person} ({MAX_FAILURES - failures} tries left before lock-out)"
-        ) from None
-    if failures or locked_until:
-        session.set_failures(person, 0, None)
-    if _HASHER.check_needs_rehash(secret_hash):
-        session.set_credential(person, _HASHER.hash(secret))
+    session.set_credential(person, hasher.hash(secret))

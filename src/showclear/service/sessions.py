@@ -30,8 +30,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final, Literal
 
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-
 from showclear.protocol.time import format_time, parse_time
 from showclear.service import auth
 from showclear.service.errors import AuthError, BadRequest, Forbidden
@@ -242,7 +240,11 @@ class PinCheck:
 
 
 def check_pin(
-    credential: tuple[str, int, str | None] | None, person: str, secret: str, now: datetime
+    credential: tuple[str, int, str | None] | None,
+    person: str,
+    secret: str,
+    now: datetime,
+    hasher: auth.PinHasher,
 ) -> PinCheck:
     """Check ``secret`` against ``person``'s stored credential (slow: argon2), writing nothing."""
     if credential is None:
@@ -250,10 +252,7 @@ def check_pin(
     secret_hash, failures, locked_until = credential
     if locked_until is not None and parse_time(locked_until) > now:
         return PinCheck(person, ok=False, locked_until=locked_until)
-    hasher = auth._HASHER  # the service's one set of argon2 parameters
-    try:
-        hasher.verify(secret_hash, secret)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
+    if not hasher.verify(secret_hash, secret):
         return PinCheck(person, ok=False)
     return PinCheck(
         person,
@@ -263,7 +262,9 @@ def check_pin(
     )
 
 
-def record_pin_attempt(session: Session, check: PinCheck, secret: str, now: datetime) -> None:
+def record_pin_attempt(
+    session: Session, check: PinCheck, secret: str, now: datetime, hasher: auth.PinHasher
+) -> None:
     """Record a check that :attr:`PinCheck.needs_write`: count a failure or clear the count.
 
     Call inside a write session that commits even when this raises.
@@ -275,7 +276,7 @@ def record_pin_attempt(session: Session, check: PinCheck, secret: str, now: date
     person = check.person
     if check.ok:
         if check.rehash:
-            session.set_credential(person, auth._HASHER.hash(secret))
+            session.set_credential(person, hasher.hash(secret))
         elif check.clear_failures:
             session.set_failures(person, 0, None)
         return
