@@ -1,26 +1,22 @@
 """Errors of the HTTP API itself; everything else comes from the service layer.
 
-The tree::
+The tree, under :class:`showclear.errors.ShowclearError`, with each class's kind
+(docs/errors.md)::
 
-    ApiError            root of the API's own errors
-    └── Refused         a safety rule refused the command; the refusal is in the ledger
+    ApiError            root of the API's own errors                          internal
 
-Service, protocol, ledger and store errors are turned into problem responses by
-:mod:`showclear.api.problems`.
+:class:`Refused` (kind refused: a safety rule refused the command; the refusal is in
+the ledger) is :class:`showclear.http.Refused`, shared with the web UI, and re-exported here.
+
+Every showclear error is turned into a problem response by :mod:`showclear.api.problems`
+according to its kind.
 """
 
-from showclear.service.commands import Receipt
+from showclear.errors import ShowclearError
+from showclear.http import Refused
 
 __all__ = ["ApiError", "Refused"]
 
 
-class ApiError(Exception):
+class ApiError(ShowclearError):
     """Root of the API's own errors."""
-
-
-class Refused(ApiError):
-    """A command the protocol refused: answered 409 with the rules, though it was recorded."""
-
-    def __init__(self, outcome: Receipt) -> None:
-        super().__init__(f"refused by {', '.join(dict.fromkeys(outcome.rule_ids))}")
-        self.outcome = outcome

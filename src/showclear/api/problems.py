@@ -1,28 +1,14 @@
 """Errors as RFC 9457 problem details (``application/problem+json``).
 
 Every error answer is a problem object: ``type`` (a URI naming the kind of
-problem, listed in docs/api.md), ``title``, ``status`` and ``detail`` (a sentence
-a person on set can act on), plus members of its own for some kinds:
+problem, ``/problems/<kind>``), ``title``, ``status`` and ``detail`` (a sentence
+a person on set can act on), plus members of its own for some kinds: ``refused``
+(409) carries the ``rules`` and the recorded ``entries``, ``invalid-request`` (422)
+the ``errors`` per field, ``locked-out`` (423) the ``person`` and ``locked_until``.
 
-==========  ====================  ==========================================================
-status      type (after /problems/)  when
-==========  ====================  ==========================================================
-400         bad-request           arguments that make no sense (a proof past the end, ...)
-401         unauthenticated       no, unknown, revoked or expired session or token; a wrong PIN
-403         forbidden             the role x command matrix refuses; another production
-404         not-found             an unknown production, weapon, entry, checkpoint or token
-409         refused               **a safety rule refused the command**; the attempt *is*
-                                  recorded in the ledger; ``rules`` lists the rule ids
-409         conflict              impossible in the recorded state (a day already open, a
-                                  chamber already loaded); nothing is recorded
-422         invalid-request       the body, path or query does not match the schema
-422         invalid-event         the protocol cannot decide the event as given
-422         unknown-reference     the body names a person, storage or record never recorded
-423         locked-out            too many wrong PINs: ``person`` and ``locked_until``
-503         unavailable           the database or the production's key cannot be used
-==========  ====================  ==========================================================
-
-Nothing is recorded in the ledger for any of these but ``refused``.
+The kind of a showclear error decides its type, status and title, through the one
+table :data:`showclear.errors.KINDS` that the CLI and the web read too; docs/errors.md
+lists it. Nothing is recorded in the ledger for any of these but ``refused``.
 """
 
 import logging
@@ -37,18 +23,9 @@ from starlette.exceptions import HTTPException
 
 from showclear.api.errors import Refused
 from showclear.api.responses import RecordedEntry, RuleFinding, recorded
-from showclear.ledger import EncodingError
-from showclear.protocol import (
-    InconsistentEventError,
-    ProtocolError,
-    RuleSetError,
-    TimeOrderError,
-    UnknownReferenceError,
-)
+from showclear.errors import KINDS, ErrorKind, ShowclearError
 from showclear.protocol.time import parse_time
-from showclear.service import AuthError, BadRequest, Forbidden, KeyFileError, NotFound
 from showclear.service.sessions import LockedOut
-from showclear.store import ProductionNotFound, SchemaError, StoreUnavailable
 
 __all__ = [
     "MEDIA_TYPE",
@@ -106,24 +83,13 @@ class LockedOutProblem(Problem):
     locked_until: str
 
 
-# (exception, type, status, title); the first match wins, so subclasses come first.
-_KINDS: list[tuple[type[BaseException], str, int, str]] = [
-    (LockedOut, "locked-out", 423, "Locked out"),
-    (AuthError, "unauthenticated", 401, "Not signed in"),
-    (Forbidden, "forbidden", 403, "Not allowed"),
-    (NotFound, "not-found", 404, "Not found"),
-    (ProductionNotFound, "not-found", 404, "Not found"),
-    (BadRequest, "bad-request", 400, "Bad request"),
-    (KeyFileError, "unavailable", 503, "Unavailable"),
-    (StoreUnavailable, "unavailable", 503, "Unavailable"),
-    (SchemaError, "unavailable", 503, "Unavailable"),
-    (RuleSetError, "internal", 500, "Internal error"),
-    (UnknownReferenceError, "unknown-reference", 422, "Unknown reference"),
-    (InconsistentEventError, "conflict", 409, "Conflicts with the recorded state"),
-    (TimeOrderError, "conflict", 409, "Conflicts with the recorded state"),
-    (ProtocolError, "invalid-event", 422, "Not a valid event"),
-    (EncodingError, "invalid-event", 422, "Not a valid event"),
-]
+#: The one kind of each status that has only one: a bare HTTPException of that status
+#: (a path that does not exist: 404) is answered as that kind.
+_KIND_OF_STATUS: dict[int, ErrorKind] = {
+    shown.status: kind
+    for kind, shown in KINDS.items()
+    if [s.status for s in KINDS.values()].count(shown.status) == 1
+}
 
 _DESCRIPTIONS = {
     400: "Bad request (`bad-request`).",
@@ -152,8 +118,10 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def _problem(kind: str, status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
-    body = {"type": PROBLEM_BASE + kind, "title": title, "status": status, "detail": detail}
+def _problem(kind: ErrorKind, detail: str, **extra: Any) -> JSONResponse:
+    shown = KINDS[kind]
+    status = shown.status
+    body = {"type": PROBLEM_BASE + kind, "title": shown.title, "status": status, "detail": detail}
     headers = extra.pop("headers", None)
     return JSONResponse({**body, **extra}, status, headers=headers, media_type=MEDIA_TYPE)
 
@@ -166,9 +134,7 @@ def _refused(_: Request, exc: Exception) -> JSONResponse:
     first = blocking[0] if blocking else None
     detail = f"Refused by {rules}: {first.message} {first.remedy}" if first else "Refused."
     return _problem(
-        "refused",
-        409,
-        "Refused by the safety protocol",
+        ErrorKind.REFUSED,
         detail,
         outcome="refused",
         rules=[RuleFinding.of(f).model_dump(mode="json") for f in outcome.findings],
@@ -178,10 +144,11 @@ def _refused(_: Request, exc: Exception) -> JSONResponse:
 
 
 def _known(request: Request, exc: Exception) -> JSONResponse:
-    found = next((k for k in _KINDS if isinstance(exc, k[0])), None)
-    if found is None:  # pragma: no cover - only registered for the classes above
+    assert isinstance(exc, ShowclearError)
+    kind = exc.kind
+    status = KINDS[kind].status
+    if kind is ErrorKind.INTERNAL:
         return _internal(request, exc)
-    _, kind, status, title = found
     if status >= 500:
         _log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
     if isinstance(exc, LockedOut):
@@ -189,8 +156,6 @@ def _known(request: Request, exc: Exception) -> JSONResponse:
         wait = max(1, int((parse_time(exc.until) - now).total_seconds()))
         return _problem(
             kind,
-            status,
-            title,
             str(exc),
             person=exc.person,
             locked_until=exc.until,
@@ -198,7 +163,7 @@ def _known(request: Request, exc: Exception) -> JSONResponse:
         )
     headers = {"WWW-Authenticate": 'Bearer realm="showclear"'} if status == 401 else None
     detail = str(exc) if status < 500 else "showclear could not do this; the error was logged."
-    return _problem(kind, status, title, detail, headers=headers)
+    return _problem(kind, detail, headers=headers)
 
 
 def _invalid_request(_: Request, exc: Exception) -> JSONResponse:
@@ -213,9 +178,7 @@ def _invalid_request(_: Request, exc: Exception) -> JSONResponse:
     ]
     where = ", ".join(".".join(str(p) for p in e["loc"]) for e in found[:5])
     return _problem(
-        "invalid-request",
-        422,
-        "Invalid request",
+        ErrorKind.INVALID_REQUEST,
         f"the request does not match the schema at: {where}" if where else "invalid request",
         errors=found,
     )
@@ -224,6 +187,9 @@ def _invalid_request(_: Request, exc: Exception) -> JSONResponse:
 def _http(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     status = exc.status_code
+    kind = _KIND_OF_STATUS.get(status)
+    if kind is not None:
+        return _problem(kind, str(exc.detail), headers=exc.headers)
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
     response = JSONResponse(
         {"type": "about:blank", "title": phrase, "status": status, "detail": str(exc.detail)},
@@ -236,16 +202,14 @@ def _http(_: Request, exc: Exception) -> JSONResponse:
 
 def _internal(request: Request, exc: Exception) -> JSONResponse:
     _log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-    return _problem(
-        "internal", 500, "Internal error", "showclear could not do this; the error was logged."
-    )
+    return _problem(ErrorKind.INTERNAL, "showclear could not do this; the error was logged.")
 
 
 def install(api: Any) -> None:
     """Register the problem handlers on a FastAPI application."""
+    # Starlette picks the handler of the closest class in the error's MRO: Refused first.
     api.add_exception_handler(Refused, _refused)
-    for cls, *_ in _KINDS:
-        api.add_exception_handler(cls, _known)
+    api.add_exception_handler(ShowclearError, _known)
     api.add_exception_handler(RequestValidationError, _invalid_request)
     api.add_exception_handler(HTTPException, _http)
     api.add_exception_handler(Exception, _internal)

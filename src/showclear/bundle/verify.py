@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from showclear.bundle.layout import KEY_NAME, README_NAME, parse_name, readme, zip_members
+from showclear.errors import ErrorKind, ShowclearError
 from showclear.ledger import (
     Checkpoint,
     Ed25519Verifier,
@@ -44,8 +45,10 @@ from showclear.ledger import (
 __all__ = ["BundleReport", "verify_bundle"]
 
 
-class _Failed(Exception):
+class _Failed(ShowclearError):
     """The bundle does not verify; the message names the first problem."""
+
+    kind = ErrorKind.VERIFICATION_FAILED
 
 
 @dataclass

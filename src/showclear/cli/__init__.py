@@ -26,17 +26,7 @@ from showclear.cli import (
     views,
 )
 from showclear.cli.context import CliState, ExitCode, default_db, err_console
-from showclear.ledger import LedgerError
-from showclear.protocol import ProtocolError, UnknownReferenceError
-from showclear.service import (
-    AuthError,
-    BadRequest,
-    Forbidden,
-    KeyFileError,
-    NotFound,
-    ServiceError,
-)
-from showclear.store import DatabaseNotFound, ProductionNotFound, StoreError
+from showclear.errors import ShowclearError, presentation
 
 __all__ = ["app", "main"]
 
@@ -84,30 +74,14 @@ admin.register(app)
 for _module in (people, day, inventory, setups, custody, incidents, views, reports):
     _module.register(app)
 
-_EXIT_FOR: list[tuple[type[BaseException], ExitCode]] = [
-    (AuthError, ExitCode.AUTH),
-    (Forbidden, ExitCode.AUTH),
-    (UnknownReferenceError, ExitCode.NOT_FOUND),
-    (ProtocolError, ExitCode.USAGE),
-    (NotFound, ExitCode.NOT_FOUND),
-    (ProductionNotFound, ExitCode.NOT_FOUND),
-    (DatabaseNotFound, ExitCode.NOT_FOUND),
-    (BadRequest, ExitCode.USAGE),
-    (KeyFileError, ExitCode.UNAVAILABLE),
-    (StoreError, ExitCode.UNAVAILABLE),
-    (LedgerError, ExitCode.USAGE),
-    (ServiceError, ExitCode.FAILED),
-]
-
 
 def main() -> None:
     """Run the CLI, turning known errors into one clear message and an exit code."""
     try:
         code = app(standalone_mode=False)
-    except tuple(e for e, _ in _EXIT_FOR) as e:
-        code = next(c for t, c in _EXIT_FOR if isinstance(e, t))
+    except ShowclearError as e:  # the exit code is the kind's (showclear.errors.KINDS)
         err_console.print(f"[bold red]Error:[/] {escape(str(e))}")
-        sys.exit(code)
+        sys.exit(presentation(e).exit_code)
     except typer.Exit as e:
         sys.exit(e.exit_code)
     except typer.Abort:

@@ -1,15 +1,19 @@
-"""What every command shares: the global options, the App they build, exit codes."""
+"""What every command shares: the global options, the App they build, exit codes.
+
+:class:`ExitCode` lives in :mod:`showclear.errors`, next to the table of error kinds that
+uses it; it is re-exported here for the commands.
+"""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from enum import IntEnum
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
+from showclear.errors import ExitCode
 from showclear.protocol.time import read_time
 from showclear.service import App, BadRequest, Clock, FixedClock, build_app
 
@@ -17,18 +21,6 @@ __all__ = ["CliState", "ExitCode", "err_console", "out_console", "state"]
 
 out_console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
-
-
-class ExitCode(IntEnum):
-    """The process exit codes (documented in README, "Exit codes")."""
-
-    OK = 0
-    FAILED = 1  # a verification or a scenario did not hold
-    USAGE = 2  # bad arguments (also Typer's own usage errors)
-    NOT_FOUND = 3  # an unknown production, person, weapon, lot, entry or checkpoint
-    REFUSED = 4  # a safety rule refused the command
-    UNAVAILABLE = 5  # the database or the production's key cannot be used
-    AUTH = 6  # a PIN was wrong or missing, the person is locked out, or their role may not
 
 
 def default_db() -> str:

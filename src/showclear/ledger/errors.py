@@ -1,6 +1,7 @@
 """Errors raised by the pure ledger core.
 
-The tree::
+The tree, under :class:`showclear.errors.ShowclearError`; every class is of the kind
+``verification-failed`` but :class:`EncodingError`, which is ``invalid-event``::
 
     LedgerError                 anything the ledger refuses or cannot prove
     ├── EncodingError           an event that cannot become a canonical entry
@@ -9,9 +10,14 @@ The tree::
     ├── NoteError               a signed note that is malformed or signed by no known key
     │   └── SignatureError      a known key's signature that does not verify
     └── TlogProofError          a tlog-proof text that is malformed
+
+Only an event reaches the ledger from a person; anything else that fails here is stored
+data or a proof that does not hold, shown as ``verification-failed`` (docs/errors.md).
 """
 
 from __future__ import annotations
+
+from showclear.errors import ErrorKind, ShowclearError
 
 __all__ = [
     "CheckpointError",
@@ -24,12 +30,16 @@ __all__ = [
 ]
 
 
-class LedgerError(Exception):
+class LedgerError(ShowclearError):
     """Root of every error the ledger core raises."""
+
+    kind = ErrorKind.VERIFICATION_FAILED
 
 
 class EncodingError(LedgerError, ValueError):
     """An event cannot be encoded as a canonical ledger entry."""
+
+    kind = ErrorKind.INVALID_EVENT
 
 
 class ProofError(LedgerError):

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final, Literal
 
+from showclear.errors import ErrorKind
 from showclear.protocol.time import format_time, parse_time
 from showclear.service import auth
 from showclear.service.errors import AuthError, BadRequest, Forbidden
@@ -65,6 +66,8 @@ TOKEN_PREFIX: Final = "sc1"
 
 class LockedOut(AuthError):
     """A person is locked out after too many wrong PINs in a row."""
+
+    kind = ErrorKind.LOCKED_OUT
 
     def __init__(self, message: str, *, person: str, until: str) -> None:
         super().__init__(message)

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from showclear.errors import ErrorKind, ShowclearError
 from showclear.ledger import (
     EMPTY_ROOT,
     LEAF_PREFIX,
@@ -58,8 +59,10 @@ _CHUNK = 2048
 _LOWEST_INDEX = -(2**63)
 
 
-class VerifyFailed(Exception):
+class VerifyFailed(ShowclearError):
     """The ledger does not verify; the message names the first place that is wrong."""
+
+    kind = ErrorKind.VERIFICATION_FAILED
 
 
 @dataclass

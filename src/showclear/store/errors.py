@@ -1,16 +1,19 @@
 """Errors raised by the storage edge; driver errors are translated here.
 
-The tree::
+The tree, under :class:`showclear.errors.ShowclearError`, with each class's kind
+(docs/errors.md)::
 
-    StoreError                  the database cannot do what was asked
-    ├── DatabaseNotFound        no database at that path (and none was to be created)
-    ├── ProductionNotFound      no production with that slug
-    ├── ProductionExists        a production with that slug or origin already exists
-    ├── SchemaError             the database's schema is unknown or newer than this code
-    └── StoreUnavailable        the database cannot be opened or is locked too long
+    StoreError              the database cannot do what was asked          unavailable
+    ├── DatabaseNotFound    no database at that path (none to be created)  not-found
+    ├── ProductionNotFound  no production with that slug                   not-found
+    ├── ProductionExists    a production with that slug or origin exists   unavailable
+    ├── SchemaError         the schema is unknown or newer than this code  unavailable
+    └── StoreUnavailable    cannot be opened, or locked too long           unavailable
 """
 
 from __future__ import annotations
+
+from showclear.errors import ErrorKind, ShowclearError
 
 __all__ = [
     "DatabaseNotFound",
@@ -22,12 +25,16 @@ __all__ = [
 ]
 
 
-class StoreError(Exception):
+class StoreError(ShowclearError):
     """Root of every storage error."""
+
+    kind = ErrorKind.UNAVAILABLE
 
 
 class ProductionNotFound(StoreError, LookupError):
     """No production with that slug exists in this database."""
+
+    kind = ErrorKind.NOT_FOUND
 
 
 class ProductionExists(StoreError):
@@ -44,3 +51,5 @@ class StoreUnavailable(StoreError):
 
 class DatabaseNotFound(StoreError, LookupError):
     """There is no database at the given path, and it was not to be created."""
+
+    kind = ErrorKind.NOT_FOUND
