@@ -78,10 +78,23 @@ def test_who_answers_who_held_the_weapon_at_a_moment(planned: Cli) -> None:
 
 def test_who_before_the_weapon_existed_or_at_a_bad_time_fails(planned: Cli) -> None:
     """Exit 3 for a weapon not in the inventory at that time; exit 2 for a malformed time."""
-    early = planned("who", "--weapon", "colt-1", "--at", "2000-01-01T00:00:00Z")
-    assert early.exit_code == 3
-    assert "no weapon colt-1" in early.output
-    assert planned("who", "--weapon", "colt-1", "--at", "yesterday").exit_code == 2
+    early = planned.main("who", "--weapon", "colt-1", "--at", "2000-01-01T00:00:00Z")
+    assert early.code == 3
+    assert "no weapon colt-1" in early.text
+    assert planned.main("who", "--weapon", "colt-1", "--at", "yesterday").code == 2
+
+
+def test_who_is_an_alias_of_custody_at_a_moment(planned: Cli) -> None:
+    """`who --weapon W --at T` answers exactly what `custody W --at T` does, in JSON and words."""
+    ready_to_hand_over(planned)
+    planned.ok("hand-over", "colt-1", "--to", "ana", "--as", "mo")
+    moment = format_time(planned.now)
+    alias = planned.json("who", "--weapon", "colt-1", "--at", moment)
+    assert alias == planned.json("custody", "colt-1", "--at", moment)
+    assert (alias["holder"], alias["at"]) == ("ana", moment)
+    assert alias["entry"] in alias["cites"]
+    words = planned.ok("who", "--weapon", "colt-1", "--at", moment).stdout
+    assert words == planned.ok("custody", "colt-1", "--at", moment).stdout
 
 
 def test_rounds_shows_each_lot_and_its_balance(planned: Cli) -> None:

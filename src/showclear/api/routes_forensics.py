@@ -23,7 +23,7 @@ from showclear.api.fields import (
     WeaponPath,
 )
 from showclear.api.routing import READ_ERRORS
-from showclear.api.security import Member, Service
+from showclear.http import Member, Service
 from showclear.service.forensics import (
     Custody,
     LotAccounting,
@@ -74,7 +74,8 @@ def weapon_custody_at(
     _: Member,
     app: Service,
 ) -> Custody:
-    """Where a weapon was at a moment: who held it since which entry, its chambers."""
+    """Where a weapon was at a moment: who held it since which entry, its chambers, its last
+    show-clear. `GET /weapons/{weapon}/custody` is an alias."""
     with app.forensics(slug) as f:
         return f.custody_at(weapon, at.isoformat())
 

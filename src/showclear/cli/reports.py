@@ -1,4 +1,5 @@
-"""Forensics and reports: ``custody``, ``lot-account``, ``refusals``, ``report``, ``export``.
+"""Forensics and reports: ``custody`` (and its alias ``who``), ``lot-account``, ``refusals``,
+``report``, ``export``.
 
 Every answer names the ledger entries (#N) it rests on; ``showclear prove --index N``
 proves any of them against the signed checkpoint.
@@ -15,8 +16,9 @@ from rich.table import Table
 from rich.text import Text
 
 from showclear.cli.context import ExitCode, err_console, out_console, state
-from showclear.cli.render import emit_json, state_label
-from showclear.service.forensics import chambers_text
+from showclear.cli.render import emit_json, inspection_text, state_label, where_text
+from showclear.protocol.time import format_time
+from showclear.service.forensics import Custody, chambers_text
 
 __all__ = ["register"]
 
@@ -46,6 +48,44 @@ def _refs(indexes: list[int]) -> str:
     return ", ".join(f"#{i}" for i in indexes) or "—"
 
 
+def _custody_at(ctx: typer.Context, weapon: str, at: str, json: bool) -> None:
+    """Print where ``weapon`` was at ``at``: what ``custody --at`` and ``who`` both answer."""
+    st = state(ctx)
+    with st.app().forensics(st.slug()) as f:
+        names = f.names
+        found = f.custody_at(weapon, at)
+    if json:
+        emit_json(found.to_json())
+    else:
+        _print_custody(found, names)
+
+
+def _print_custody(c: Custody, names: dict[str, str]) -> None:
+    out_console.print(
+        f"[bold]{escape(c.weapon)}[/] at {c.at} (ledger through entry {c.through_entry})"
+    )
+    where = where_text(c.location)
+    if c.holder in names:
+        where += f" ({names[c.holder]})"
+    last = inspection_text(c.last_inspection)
+    if c.inspection is not None:
+        last += f" (entry #{c.inspection})"
+    lines = [
+        ("Where", Text(f"{where}, since {c.since} (entry #{c.entry})")),
+        ("State", state_label(c.state)),
+        ("Chambers", Text(chambers_text(c.chambers))),
+        ("Setup", Text(c.setup or "—")),
+        ("Last show-clear", Text(last)),
+    ]
+    if c.uncertain:
+        lines.append(("Unknown because", Text(c.uncertain.replace("_", " "))))
+    grid = Table.grid(padding=(0, 2))
+    for label, value in lines:
+        grid.add_row(Text(label, style="bold"), value)
+    out_console.print(grid)
+    out_console.print(f"Rests on entries {_refs(c.cites)}.")
+
+
 def custody(
     ctx: typer.Context,
     weapon: Annotated[str, typer.Argument(metavar="WEAPON", help="The weapon's id.")],
@@ -60,31 +100,23 @@ def custody(
 ) -> None:
     """Show a weapon's chain of custody: every holder, inspection, load and discharge, cited.
 
-    With --at, where it was at that moment, who held it since which entry, and its
-    last show-clear. Otherwise every holder between --from and --to (default: the
-    whole ledger), and every entry about it with each chamber's content after it.
+    With --at, where it was at that moment, who held it since which entry, what was
+    in each chamber, and its last show-clear. Otherwise every holder between --from
+    and --to (default: the whole ledger), and every entry about it with each chamber's
+    content after it.
 
     Examples: showclear custody colt-1 --from 2026-11-25T08:00:00Z --to 2026-11-25T09:00:00Z ;
     showclear custody colt-1 --at 2026-11-25T08:10:00Z
     """
+    if at is not None:
+        _custody_at(ctx, weapon, at, json)
+        return
     st = state(ctx)
     with st.app().forensics(st.slug()) as f:
         names = f.names
-        result: Any = (
-            f.custody_at(weapon, at) if at is not None else f.weapon_chain(weapon, start, end)
-        )
+        result = f.weapon_chain(weapon, start, end)
     if json:
         emit_json(result.to_json())
-        return
-    if at is not None:
-        out_console.print(
-            f"[bold]{escape(weapon)}[/] at {result.at}: {escape(_where(result.location, names))}"
-            f" since {result.since} (entry #{result.entry})"
-        )
-        out_console.print(Text.assemble("State ", state_label(result.state)))
-        out_console.print(f"Chambers: {chambers_text(result.chambers)}")
-        last = f"entry #{result.inspection}" if result.inspection is not None else "none"
-        out_console.print(f"Last show-clear: {last}. Rests on entries {_refs(result.cites)}.")
         return
     holds = Table(
         title=f"Holders of {weapon}, {result.start} to {result.end}", title_justify="left"
@@ -109,6 +141,26 @@ def custody(
             state_label(entry.state) if entry.state else Text("—"),
         )
     out_console.print(entries)
+
+
+def who(
+    ctx: typer.Context,
+    weapon: Annotated[str, typer.Option(metavar="WEAPON", help="The weapon's id.")],
+    at: Annotated[
+        str | None,
+        typer.Option(metavar="TIME", help="An RFC 3339 time, e.g. 2026-11-25T10:05:00Z."),
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Alias of "showclear custody WEAPON --at TIME" (default: now): the same answer.
+
+    Who held a weapon at a moment, what was in each chamber, its last show-clear,
+    and the entries that say so.
+
+    Example: showclear who --weapon colt-1 --at 2026-11-25T10:05:00Z
+    """
+    moment = at if at is not None else format_time(state(ctx).app().clock.now())
+    _custody_at(ctx, weapon, moment, json)
 
 
 def lot_account(
@@ -309,7 +361,7 @@ def export(
 
 
 def register(app: typer.Typer) -> None:
-    for command in (custody, refusals, export):
+    for command in (custody, who, refusals, export):
         app.command()(command)
     app.command("lot-account")(lot_account)
     report = typer.Typer(

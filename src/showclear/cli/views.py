@@ -1,4 +1,7 @@
-"""Views: ``board``, ``history``, ``who``, ``rounds``; each with ``--json`` for scripts."""
+"""Views: ``board``, ``history``, ``rounds``; each with ``--json`` for scripts.
+
+Custody at a moment (``custody --at`` and its alias ``who``) is in :mod:`showclear.cli.reports`.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +9,11 @@ import json as json_
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from showclear.cli.context import ExitCode, err_console, out_console, state
-from showclear.cli.render import (
-    chambers_text,
-    emit_json,
-    inspection_text,
-    print_board,
-    print_rounds,
-    state_label,
-    where_text,
-)
-from showclear.protocol.time import format_time, read_time
+from showclear.cli.context import out_console, state
+from showclear.cli.render import emit_json, print_board, print_rounds
 
 __all__ = ["register"]
 
@@ -92,53 +85,6 @@ def history(
     out_console.print(table)
 
 
-def who(
-    ctx: typer.Context,
-    weapon: Annotated[str, typer.Option(metavar="WEAPON", help="The weapon's id.")],
-    at: Annotated[
-        str | None,
-        typer.Option(metavar="TIME", help="An RFC 3339 time, e.g. 2026-11-25T10:05:00Z."),
-    ] = None,
-    json: JsonOpt = False,
-) -> None:
-    """Show who held a weapon at a moment (default: now), what was in it, its last show-clear.
-
-    Example: showclear who --weapon colt-1 --at 2026-11-25T10:05:00Z
-    """
-    st = state(ctx)
-    app = st.app()
-    try:
-        moment = format_time(read_time(at) if at else app.clock.now())
-    except ValueError:
-        raise typer.BadParameter(
-            f"{at!r} is not a time like 2026-11-25T10:05:00Z", param_hint="--at"
-        ) from None
-    record = app.custody_at(st.slug(), weapon, moment)
-    if record is None:
-        err_console.print(
-            f"[bold red]Error:[/] no weapon {escape(weapon)} was in the inventory at {moment}."
-        )
-        raise typer.Exit(ExitCode.NOT_FOUND)
-    if json:
-        emit_json(record)
-        return
-    through = record["through_entry"]
-    out_console.print(f"[bold]{escape(weapon)}[/] at {moment} (ledger through entry {through})")
-    lines = [
-        ("Where", Text(where_text(record["location"]))),
-        ("State", state_label(record["state"])),
-        ("Chambers", Text(chambers_text(record["chambers"]))),
-        ("Setup", Text(record.get("setup") or "—")),
-        ("Last show-clear", Text(inspection_text(record.get("last_inspection")))),
-    ]
-    if record.get("uncertain"):
-        lines.append(("Unknown because", Text(record["uncertain"].replace("_", " "))))
-    grid = Table.grid(padding=(0, 2))
-    for label, value in lines:
-        grid.add_row(Text(label, style="bold"), value)
-    out_console.print(grid)
-
-
 def rounds(ctx: typer.Context, json: JsonOpt = False) -> None:
     """Show every lot's round accounting and whether it balances (AMMO-COUNT).
 
@@ -156,5 +102,5 @@ def rounds(ctx: typer.Context, json: JsonOpt = False) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    for command in (board, history, who, rounds):
+    for command in (board, history, rounds):
         app.command()(command)

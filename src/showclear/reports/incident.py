@@ -202,13 +202,9 @@ def _relevant(item: Indexed, facts: IncidentFacts, weapons: list[str], lots: lis
 
 
 def _duties_at(f: Forensics, facts: IncidentFacts) -> dict[str, list[str]]:
-    duties: dict[str, list[str]] = {}
-    for item in f.events[: facts.index]:
-        if item.type in ("DayOpened", "CallSheetRevised"):
-            duties = {e["person"]: list(e["duties"]) for e in item.event["call_sheet"]}
-        elif item.type == "DayClosed":
-            duties = {}
-    return duties
+    """Each person's duties on the call sheet in force just before the incident's entry."""
+    day = f.projection_at(through=facts.index - 1).open_day()
+    return {who: list(duties) for who, duties in day["duties"].items()} if day else {}
 
 
 def _people(

@@ -348,10 +348,6 @@ class App:
                 raise NotFound(f"there is no weapon {weapon!r} in this production's inventory")
             return views.weapon_history(session, weapon)
 
-    def custody_at(self, slug: str, weapon: str, at: str) -> dict[str, Any] | None:
-        with self.store.read(slug) as session:
-            return views.custody_at(session, weapon, at)
-
     def projection(self, slug: str) -> Projection:
         with self.store.read(slug) as session:
             return Projection.from_records(session.projection())

@@ -1,16 +1,21 @@
-"""Read models for people: the board, a weapon's history, custody at a time, rounds."""
+"""Read models for people: the board, a weapon's history, every lot's round accounting.
+
+Custody at a moment and the chains of custody are forensic queries
+(:mod:`showclear.service.forensics`): they cite the entries they rest on.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any, cast
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
 
-from showclear.protocol import Projection, apply
-from showclear.protocol.time import parse_time
+from showclear.protocol import Projection
+from showclear.protocol.projection import lot_balance
 from showclear.service.forensics.replay import mentions_weapon
 from showclear.store import Session
 
-__all__ = ["Board", "BoardWeapon", "board", "custody_at", "rounds", "weapon_history"]
+__all__ = ["Board", "BoardWeapon", "board", "rounds", "weapon_history"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,10 @@ class BoardWeapon:
     last_inspection: dict[str, Any] | None
     uncertain: str | None
 
+    def to_json(self) -> dict[str, Any]:
+        """The weapon's line as JSON-ready data (its values are already plain JSON)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
 
 @dataclass(frozen=True)
 class Board:
@@ -39,56 +48,54 @@ class Board:
     size: int
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """The board as JSON-ready data, without copying what it already holds."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["weapons"] = [w.to_json() for w in self.weapons]
+        return data
 
 
-def _board_weapon(weapon_id: str, w: dict[str, Any]) -> BoardWeapon:
-    location = str(w["location"])
-    kind, _, where = location.partition(":")
+def _board_weapon(weapon_id: str, w: Mapping[str, Any]) -> BoardWeapon:
+    kind, _, where = w["location"].partition(":")
+    inspection = w["last_inspection"]
     return BoardWeapon(
         weapon=weapon_id,
         description=f"{w['make']} {w['model']} ({w['caliber']}, serial {w['serial']})",
-        category=str(w["category"]),
-        state=str(w["state"]),
-        location=location,
+        category=w["category"],
+        state=w["state"],
+        location=w["location"],
         holder=where if kind == "person" else None,
         storage=where if kind == "storage" else None,
         chambers=list(w["chambers"]),
-        setup=w.get("setup"),
-        last_inspection=w.get("last_inspection"),
-        uncertain=w.get("uncertain"),
+        setup=w["setup"],
+        last_inspection=dict(inspection) if inspection is not None else None,
+        uncertain=w["uncertain"],
     )
 
 
 def board(session: Session) -> Board:
     """Where every weapon is, its derived state, and whether the set is in cease-fire."""
-    p = Projection.from_records(session.projection())
+    # The records were just decoded for this read and nobody else holds them: no copy.
+    p = Projection.adopt(session.projection())
     info = session.production()
+    day = p.day()
     return Board(
         production=info.name,
-        day=dict(day) if (day := p.day()) else None,
+        day=dict(day) if day is not None else None,
         ceasefire=dict(p.ceasefire()),
-        weapons=[_board_weapon(wid, dict(w)) for wid, w in p.weapons()],
+        weapons=[_board_weapon(wid, w) for wid, w in p.weapons()],
         open_incidents=[{"incident": n, **i} for n, i in p.open_incidents()],
         open_concerns=[{"concern": n, **c} for n, c in p.open_concerns()],
         size=info.size,
     )
 
 
-#: Where every received round is, for the AMMO-COUNT balance.
-_ACCOUNTED = ("in_storage", "in_weapons", "expended", "returned", "destroyed", "missing")
-
-
 def rounds(session: Session) -> list[dict[str, Any]]:
     """Every lot's accounting: received = in storage + in weapons + expended + returned + destroyed
     (+ missing), with ``accounted`` (that sum) and ``balanced`` (it equals ``received`` and the
-    last count found no difference)."""
-    p = Projection.from_records(session.projection())
+    last count found no difference); see :func:`showclear.protocol.projection.lot_balance`."""
     rows = []
-    for lot_id, lot in p.lots():
-        counts = cast(dict[str, int], lot)
-        accounted = sum(counts[key] for key in _ACCOUNTED)
-        balanced = accounted == lot["received"] and lot["discrepancy"] == 0
+    for lot_id, lot in Projection.adopt(session.projection()).lots():
+        accounted, balanced = lot_balance(lot)
         rows.append({"lot": lot_id, **lot, "accounted": accounted, "balanced": balanced})
     return rows
 
@@ -100,23 +107,3 @@ def weapon_history(session: Session, weapon: str) -> list[dict[str, Any]]:
         for row in session.entries()
         if isinstance(event := row.event(), dict) and mentions_weapon(event, weapon)
     ]
-
-
-def custody_at(session: Session, weapon: str, at: str) -> dict[str, Any] | None:
-    """The weapon's record (where, who, chambers, last inspection) as it stood at time ``at``.
-
-    Replays the ledger up to ``at``; returns None if the weapon was not yet received.
-    """
-    moment = parse_time(at)
-    projection = Projection.empty()
-    last_index = -1
-    for row in session.entries():
-        event = row.event()
-        if parse_time(str(event["at"])) > moment:
-            break
-        apply(projection, event)
-        last_index = row.index
-    record = projection.weapon(weapon)
-    if record is None:
-        return None
-    return {"weapon": weapon, "as_of": at, "through_entry": last_index, **record}

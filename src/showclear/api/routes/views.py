@@ -1,15 +1,18 @@
-"""Views for people: the board, round accounting, a weapon's history, custody at a time."""
+"""Views for people: the board, round accounting, a weapon's history.
+
+``GET /weapons/{weapon}/custody`` stays as an alias of the forensic query
+``GET /forensics/weapons/{weapon}/custody`` (:mod:`showclear.api.routes_forensics`).
+"""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from showclear.api.fields import Moment, Slug, WeaponPath
-from showclear.api.responses import Board, CustodyAt, LotAccount, RecordedEntry
+from showclear.api.responses import Board, LotAccount, RecordedEntry
 from showclear.api.routing import READ_ERRORS
-from showclear.api.security import Member, Service
-from showclear.protocol.time import format_time
-from showclear.service import NotFound
+from showclear.http import Member, Service
+from showclear.service.forensics import Custody
 
 __all__ = ["router"]
 
@@ -40,12 +43,10 @@ def history(slug: Slug, weapon: WeaponPath, _: Member, app: Service) -> list[Rec
 def custody_at(
     slug: Slug,
     weapon: WeaponPath,
-    at: Annotated[Moment, Query(description="The time, RFC 3339, e.g. 2026-11-25T08:00:00Z.")],
+    at: Annotated[Moment, Query(description="The moment (RFC 3339).")],
     _: Member,
     app: Service,
-) -> CustodyAt:
-    """Who had a weapon at a time, where it was and what was in its chambers."""
-    record = app.custody_at(slug, weapon, format_time(at))
-    if record is None:
-        raise NotFound(f"{weapon} was not in the inventory at {format_time(at)}")
-    return CustodyAt.model_validate(record)
+) -> Custody:
+    """Alias of `GET /forensics/weapons/{weapon}/custody`: the same query, the same answer."""
+    with app.forensics(slug) as f:
+        return f.custody_at(weapon, at.isoformat())

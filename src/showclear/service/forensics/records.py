@@ -52,6 +52,7 @@ class Custody(_Json):
     since: str  # when it came to this place
     entry: int  # the entry that put it there
     inspection: int | None  # the entry of its last show-clear inspection
+    last_inspection: dict[str, Any] | None  # that inspection: when, by whom, shown to whom
     through_entry: int  # the last entry at or before ``at``
     cites: list[int] = field(default_factory=list)
 

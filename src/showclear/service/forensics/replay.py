@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from showclear.protocol.time import parse_time
 
-__all__ = ["Indexed", "index_events", "mentions_lot", "mentions_weapon", "parties"]
+__all__ = ["Indexed", "index_events", "mentions_lot", "mentions_weapon", "pairs", "parties"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,11 @@ class Indexed:
 def index_events(rows: Iterable[tuple[int, Any]]) -> list[Indexed]:
     """Entries as (index, decoded event) pairs, each with its time parsed once."""
     return [Indexed(index, parse_time(str(event["at"])), event) for index, event in rows]
+
+
+def pairs(events: Iterable[Indexed]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The entries as the (index, event) pairs a protocol replay folds."""
+    return ((item.index, item.event) for item in events)
 
 
 def mentions_weapon(event: dict[str, Any], weapon: str) -> bool:

@@ -3,16 +3,20 @@
 A lot's rounds are counted, not numbered (AMMO-COUNT): the ledger says how many are
 in storage, in weapons, expended, returned, destroyed or missing, and which weapon
 chamber holds a round of which lot. The chain follows those counters and every
-weapon that carried the lot's rounds, with who held it.
+weapon that carried the lot's rounds, with who held it, through one replay of the
+ledger with the protocol's state-at-a-moment primitive
+(:func:`showclear.protocol.replay.replay`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, cast
+from typing import cast
 
-from showclear.protocol import Projection, apply
+from showclear.protocol import Projection
+from showclear.protocol.projection import lot_balance
+from showclear.protocol.replay import Step, replay
 from showclear.service.forensics.describe import describe
 from showclear.service.forensics.records import (
     Carrier,
@@ -22,7 +26,7 @@ from showclear.service.forensics.records import (
     LotChain,
     LotMovement,
 )
-from showclear.service.forensics.replay import Indexed, mentions_lot
+from showclear.service.forensics.replay import Indexed, mentions_lot, pairs
 
 __all__ = ["COUNTERS", "lot_accounting", "lot_chain"]
 
@@ -39,7 +43,6 @@ COUNTERS = (
     "live_found",
     "discrepancy",
 )
-_ACCOUNTED = ("in_storage", "in_weapons", "expended", "returned", "destroyed", "missing")
 
 # weapon -> (rounds of the lot in it, its location)
 _Loaded = dict[str, tuple[int, str]]
@@ -76,37 +79,50 @@ class _LotWalk:
         self.counters: dict[str, int] | None = None
         self.loaded: _Loaded = {}
         self.open: dict[str, Carrier] = {}
+        # Each weapon's chambers as the last step left them: what an entry loaded,
+        # unloaded or fired is read against the chambers before it.
+        self.chambers: dict[str, list[str]] = {}
 
-    def step(self, item: Indexed) -> tuple[LotMovement | None, list[Carrier], list[Carrier]]:
-        """Apply one entry; return its movement (if any) and the carriers it closed and opened."""
-        event = item.event
+    def step(self, step: Step) -> tuple[LotMovement | None, list[Carrier], list[Carrier]]:
+        """Follow one replayed entry; return its movement (if any), the carriers it closed and
+        opened."""
+        event = step.event
+        self.projection = step.projection
         weapon = event.get("weapon") if isinstance(event.get("weapon"), str) else None
-        record = self.projection.weapon(weapon) if weapon else None
-        before_chambers = list(record["chambers"]) if record else None
+        before_chambers = self.chambers.get(weapon) if weapon else None
+        self._remember_chambers(step)
         before = self.counters
-        apply(self.projection, event)
         after = _counters(self.projection, self.lot)
         loaded = _loaded(self.projection, self.lot)
-        closed, opened = self._carriers(item, loaded)
+        closed, opened = self._carriers(step, loaded)
         self.counters, self.loaded = after, loaded
         if after is None:
             return None, closed, opened
         change = {k: after[k] - (before or {}).get(k, 0) for k in COUNTERS}
         change = {k: v for k, v in change.items() if v}
-        chambers = self._chambers(item, before_chambers)
+        chambers = self._chambers(step, before_chambers)
         if not (change or closed or opened or chambers or mentions_lot(event, self.lot)):
             return None, closed, opened
         movement = self._movement(
-            item, weapon, before=before_chambers, chambers=chambers, change=change, balance=after
+            step, weapon, before=before_chambers, chambers=chambers, change=change, balance=after
         )
         return movement, closed, opened
 
-    def _chambers(self, item: Indexed, before_chambers: list[str] | None) -> list[int]:
+    def _remember_chambers(self, step: Step) -> None:
+        for key in step.changed:
+            if key.startswith("weapon:"):
+                record = self.projection.weapon(key[7:])
+                if record is None:
+                    self.chambers.pop(key[7:], None)
+                else:
+                    self.chambers[key[7:]] = list(record["chambers"])
+
+    def _chambers(self, step: Step, before_chambers: list[str] | None) -> list[int]:
         """The chambers of this lot's rounds the entry loaded, unloaded or fired."""
-        event = item.event
-        if item.type == "RoundsLoaded" and event["lot"] == self.lot:
+        event = step.event
+        if event["type"] == "RoundsLoaded" and event["lot"] == self.lot:
             return list(event["chambers"])
-        if item.type in ("RoundsUnloaded", "WeaponDischarged") and before_chambers:
+        if event["type"] in ("RoundsUnloaded", "WeaponDischarged") and before_chambers:
             return [
                 c
                 for c in event["chambers"]
@@ -114,7 +130,7 @@ class _LotWalk:
             ]
         return []
 
-    def _carriers(self, item: Indexed, loaded: _Loaded) -> tuple[list[Carrier], list[Carrier]]:
+    def _carriers(self, step: Step, loaded: _Loaded) -> tuple[list[Carrier], list[Carrier]]:
         closed: list[Carrier] = []
         opened: list[Carrier] = []
         for weapon in sorted(set(self.loaded) | set(loaded)):
@@ -122,11 +138,11 @@ class _LotWalk:
                 continue
             if weapon in self.open:
                 old = self.open.pop(weapon)
-                closed.append(_until(old, item))
+                closed.append(_until(old, step))
             if weapon in loaded:
                 rounds, location = loaded[weapon]
                 carrier = Carrier(
-                    weapon, rounds, location, _holder(location), item.time, item.index, None, None
+                    weapon, rounds, location, _holder(location), _time(step), step.index, None, None
                 )
                 self.open[weapon] = carrier
                 opened.append(carrier)
@@ -134,7 +150,7 @@ class _LotWalk:
 
     def _movement(
         self,
-        item: Indexed,
+        step: Step,
         weapon: str | None,
         *,
         before: list[str] | None,
@@ -142,14 +158,14 @@ class _LotWalk:
         change: dict[str, int],
         balance: dict[str, int],
     ) -> LotMovement:
-        event = item.event
-        refused = item.type == "AttemptRefused"
+        event = step.event
+        refused = event["type"] == "AttemptRefused"
         record = self.projection.weapon(weapon) if weapon else None
         location = record["location"] if record else None
         return LotMovement(
-            index=item.index,
-            at=item.time,
-            type=item.type,
+            index=step.index,
+            at=_time(step),
+            type=str(event["type"]),
             actor=event.get("actor"),
             summary=describe(event, before, self.names),
             refused=refused,
@@ -163,7 +179,11 @@ class _LotWalk:
         )
 
 
-def _until(carrier: Carrier, item: Indexed) -> Carrier:
+def _time(step: Step) -> str:
+    return str(step.event["at"])
+
+
+def _until(carrier: Carrier, step: Step) -> Carrier:
     return Carrier(
         carrier.weapon,
         carrier.rounds,
@@ -171,13 +191,13 @@ def _until(carrier: Carrier, item: Indexed) -> Carrier:
         carrier.holder,
         carrier.since,
         carrier.entry,
-        item.time,
-        item.index,
+        _time(step),
+        step.index,
     )
 
 
 def lot_chain(
-    events: Sequence[Indexed],
+    events: Iterable[Indexed],
     lot: str,
     start: datetime,
     end: datetime,
@@ -191,14 +211,13 @@ def lot_chain(
     opened = False
     movements: list[LotMovement] = []
     carriers: list[Carrier] = []
-    for item in events:
-        if item.at > end:
-            break
-        if not opened and item.at >= start:
+    for step in replay(pairs(events), at=end):
+        # The walk still holds the lot as it was before this entry.
+        if not opened and step.at >= start:
             opened = True
             opening = dict(walk.counters) if walk.counters else None
             carriers += walk.open.values()
-        movement, closed, new = walk.step(item)
+        movement, closed, new = walk.step(step)
         if not opened:
             continue
         _replace_closed(carriers, closed)
@@ -232,26 +251,27 @@ def _replace_closed(carriers: list[Carrier], closed: list[Carrier]) -> None:
 
 
 def lot_accounting(
-    events: Sequence[Indexed], lot: str, names: Mapping[str, str] | None = None
+    events: Iterable[Indexed], lot: str, names: Mapping[str, str] | None = None
 ) -> LotAccounting | None:
     """Every round of ``lot``: where it is or went, every movement, every day's count."""
     walk = _LotWalk(lot, names)
     movements: list[LotMovement] = []
     counts: list[DayCount] = []
-    for item in events:
+    for step in replay(pairs(events)):
         before = walk.counters
-        movement, _, _ = walk.step(item)
+        movement, _, _ = walk.step(step)
         if movement is not None:
             movements.append(movement)
-        if item.type == "DayClosed" and lot in item.event["counts"] and before is not None:
-            counted = int(item.event["counts"][lot])
+        event = step.event
+        if event["type"] == "DayClosed" and lot in event["counts"] and before is not None:
+            counted = int(event["counts"][lot])
             recorded = before["in_storage"] + before["in_weapons"]
-            counts.append(DayCount(item.index, item.time, counted, recorded, counted - recorded))
+            counts.append(DayCount(step.index, _time(step), counted, recorded, counted - recorded))
     record = walk.projection.lot(lot)
     if record is None:
         return None
-    values = cast(dict[str, Any], record)
-    accounted = sum(int(values[key]) for key in _ACCOUNTED)
+    values = cast(Mapping[str, int], record)
+    accounted, balanced = lot_balance(record)
     loaded = [
         LoadedWeapon(
             weapon,
@@ -271,7 +291,7 @@ def lot_accounting(
         storage=record["storage"],
         **{key: int(values[key]) for key in COUNTERS},
         accounted=accounted,
-        balanced=accounted == record["received"] and record["discrepancy"] == 0,
+        balanced=balanced,
         loaded=loaded,
         counts=counts,
         movements=movements,
