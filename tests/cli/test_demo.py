@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from showclear.cli import app
+from showclear.demo import western_day
 from showclear.service import MemoryKeyring, build_app
 
 ROOT = Path(__file__).parents[2]
@@ -61,6 +63,21 @@ def test_the_demo_refuses_what_matters_and_exits_zero(demo_run: tuple[str, Path]
     for rule in ("CUS-HANDLER", "CUS-SHOW-CLEAR", "INC-CEASEFIRE"):
         assert rule in output
     assert output.count("REFUSED") == 3
+
+
+def test_the_demo_tells_each_step_of_its_scenario_file_in_order(
+    demo_run: tuple[str, Path],
+) -> None:
+    """The story is western-day.yaml: each step's time of day and note, one after the other."""
+    output, _ = demo_run
+    told = " ".join(output.split())
+    scenario = western_day(datetime.now(UTC).date())
+    position = 0
+    for step in scenario.steps:
+        line = f"{step.event['at'][11:16]} {' '.join(step.note.split())}"
+        found = told.find(line, position)
+        assert found >= 0, f"not told in order: {line}"
+        position = found + len(line)
 
 
 def test_the_demo_ledger_verifies_and_its_board_matches_the_narration(

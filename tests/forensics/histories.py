@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,6 @@ from showclear.protocol import Projection, ProtocolError
 from showclear.protocol.time import parse_time
 from showclear.scenarios import load_scenario
 from showclear.service import TRUSTED, App, FixedClock, MemoryKeyring, build_app
-from showclear.service.identity import apply_confirmations
 
 __all__ = [
     "DEMO_DAY",
@@ -42,7 +41,6 @@ __all__ = [
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_DAY = date(2026, 11, 25)
-_CALL = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
 
 
 @dataclass
@@ -90,13 +88,13 @@ def event_log(app: App, slug: str) -> list[dict[str, Any]]:
 
 def record_demo_day(app: App, clock: FixedClock) -> str:
     """The demo's western day on a new production "Dust Creek"; every step gets its outcome."""
-    clock.set(_CALL - timedelta(minutes=30))
-    slug = app.init_production("Dust Creek").slug
-    for step in western_day(DEMO_DAY):
-        clock.set(_CALL + timedelta(minutes=step.minutes))
-        event = apply_confirmations({**step.event, "actor": step.actor}, set(step.confirm))
-        outcome = app.submit(slug, event, TRUSTED)
-        assert outcome.outcome == step.expect, (step.narration, outcome.rule_ids)
+    scenario = western_day(DEMO_DAY)
+    clock.set(parse_time(scenario.created_at))
+    slug = app.init_production(scenario.production).slug
+    for step in scenario.steps:
+        clock.set(parse_time(step.event["at"]))
+        outcome = app.submit(slug, dict(step.event), TRUSTED)
+        assert outcome.outcome == step.expect.outcome, (step.note, outcome.rule_ids)
     return slug
 
 

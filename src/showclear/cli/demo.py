@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -12,13 +12,19 @@ import typer
 from rich.markup import escape
 
 from showclear.cli.context import ExitCode, err_console, out_console, state
-from showclear.demo import CAST, PINS, western_day
-from showclear.service import Credentials, FileKeyring, FixedClock, build_app
-from showclear.service.commands import Receipt
+from showclear.demo import PINS, play, western_day
+from showclear.protocol.time import parse_time
+from showclear.scenarios import StepResult
+from showclear.service import FileKeyring, FixedClock, build_app
 
 __all__ = ["demo", "register"]
 
-PRODUCTION = "Dust Creek"
+_MARKS = {
+    "allowed": "[green]✔ allowed[/]",
+    "warned": "[yellow]⚠ allowed with warning[/]",
+    "refused": "[bold red]✘ REFUSED[/]",
+    "error": "[bold red]✘ ERROR[/]",
+}
 
 
 def demo(
@@ -35,7 +41,8 @@ def demo(
     Two revolvers and a replica, dummies verified round by round, blanks, a
     safety meeting, a rehearsal, a dummy close-up, a blank take and a meal break;
     along the way an assistant director's handoff, a stale inspection and a
-    misfire's cease-fire are refused. Then the ledger is verified.
+    misfire's cease-fire are refused. Then the ledger is verified. The day is the
+    scenario file src/showclear/demo/western-day.yaml, dated today.
 
     Example: showclear demo --db dust-creek.db
     """
@@ -51,27 +58,18 @@ def demo(
             err_console.print(f"{db} already exists; give a new path to --db.")
             raise typer.Exit(ExitCode.USAGE)
     keyring = FileKeyring(key_dir)
-    today = datetime.now(UTC).date()
-    call = datetime(today.year, today.month, today.day, 7, 0, tzinfo=UTC)
-    clock = FixedClock(call - timedelta(minutes=30))
+    scenario = western_day(datetime.now(UTC).date())
+    clock = FixedClock(parse_time(scenario.created_at))
     app = build_app(str(db), keyring=keyring, clock=clock)
     try:
-        slug = app.init_production(PRODUCTION).slug
-        out_console.rule(f"[bold]showclear demo[/]: {PRODUCTION}, a western, {today.isoformat()}")
+        slug = app.init_production(scenario.production).slug
+        out_console.rule(
+            f"[bold]showclear demo[/]: {scenario.production}, a western, {scenario.date}"
+        )
         surprises = 0
-        for step in western_day(today):
-            clock.set(call + timedelta(minutes=step.minutes))
-            auth = Credentials(
-                step.actor,
-                PINS[step.actor] if step.actor else None,
-                {person: PINS[person] for person in step.confirm},
-            )
-            outcome = app.submit(slug, dict(step.event), auth)
-            if step.event["type"] == "PersonRegistered":
-                app.set_pin(slug, step.event["person"], PINS[step.event["person"]])
-            expected = outcome.outcome == step.expect and set(step.rules) <= set(outcome.rule_ids)
-            surprises += not expected
-            _narrate(clock.now(), step.narration, outcome, expected)
+        for result in play(app, slug, clock, scenario):
+            surprises += not result.matched
+            _narrate(result)
         report = app.verify(slug)
         out_console.rule("[bold]The record")
         if report.ok:
@@ -94,24 +92,23 @@ def demo(
         app.close()
 
 
-def _narrate(moment: datetime, narration: str, outcome: Receipt, expected: bool) -> None:
-    stamp = moment.strftime("%H:%M")
-    mark = {
-        "allowed": "[green]✔ allowed[/]",
-        "warned": "[yellow]⚠ allowed with warning[/]",
-        "refused": "[bold red]✘ REFUSED[/]",
-    }[outcome.outcome]
-    out_console.print(f"[dim]{stamp}[/]  {narration}  {mark}")
-    for finding in outcome.findings:
-        colour = "red" if outcome.refused else "yellow"
+def _narrate(result: StepResult) -> None:
+    """The step's time, its note and its outcome; each finding with its remedy."""
+    stamp = parse_time(result.step.event["at"]).strftime("%H:%M")
+    out_console.print(f"[dim]{stamp}[/]  {result.step.note}  {_MARKS[result.outcome]}")
+    for finding in result.findings:
+        colour = "red" if result.outcome == "refused" else "yellow"
         out_console.print(f"        [{colour}]{finding.rule_id}[/]: {finding.message}")
         out_console.print(f"        [dim]→ {finding.remedy}[/]")
-    if not expected:
+    if result.outcome == "error":
+        for message in result.messages:
+            err_console.print(f"        [red]{escape(message)}[/]")
+    if not result.matched:
         err_console.print("        [bold red]The demo expected a different outcome here.[/]")
 
 
 def _explore(db: Path, key_dir: Path, seconds: float) -> None:
-    people = ", ".join(f"{person} (PIN {PINS[person]})" for person in CAST)
+    people = ", ".join(f"{person} (PIN {pin})" for person, pin in PINS.items())
     out_console.rule("[bold]Explore it")
     out_console.print(f"The demo took {seconds:.1f} s and left its database at {db}")
     out_console.print(f"and the production's private key in {key_dir}. Try:")

@@ -1,5 +1,9 @@
-"""The demonstration shoot day that ``showclear demo`` plays: a western, start to wrap."""
+"""The demonstration shoot day that ``showclear demo`` plays: a western, start to wrap.
 
-from showclear.demo.day import CAST, PINS, Step, western_day
+The day is the scenario file ``western-day.yaml`` in this package, replayed by the
+scenario runner like any file of scenarios/.
+"""
 
-__all__ = ["CAST", "PINS", "Step", "western_day"]
+from showclear.demo.day import DAY_FILE, PINS, play, western_day
+
+__all__ = ["DAY_FILE", "PINS", "play", "western_day"]

@@ -127,7 +127,7 @@ class _DaysFromDate:
     line: int
 
 
-_DAYS = re.compile(r"^(?:([+-]\d+) days?)?$")
+_DAYS = re.compile(r"^(?:([+-]?\d+) days?)?$")
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Map:
