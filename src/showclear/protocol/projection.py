@@ -28,11 +28,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from enum import StrEnum
-from typing import TypedDict, cast
+from types import MappingProxyType
+from typing import Any, TypedDict, cast
 
 from showclear.protocol.errors import InconsistentEventError
 from showclear.protocol.jsontypes import JSON, JSONObject, copy_object
 from showclear.protocol.policy import DEFAULT_POLICY, Policy
+from showclear.protocol.record_views import (
+    CeasefireView,
+    ConcernView,
+    DayView,
+    IncidentView,
+    LotView,
+    MetaView,
+    OverrideView,
+    PersonView,
+    ProductionView,
+    SetupView,
+    StorageView,
+    WeaponView,
+)
 
 __all__ = [
     "ACCOUNTED",
@@ -55,6 +70,7 @@ __all__ = [
     "WeaponState",
     "derive_state",
     "lot_balance",
+    "record_key",
 ]
 
 
@@ -238,10 +254,10 @@ class CeasefireRecord(TypedDict):
     stop_work_concerns: list[int]
 
 
-_NO_CEASEFIRE: CeasefireRecord = {"active": False, "incidents": [], "stop_work_concerns": []}
+_NO_CEASEFIRE = MappingProxyType({"active": False, "incidents": [], "stop_work_concerns": []})
 
 
-def derive_state(weapon: WeaponRecord, lot_kinds: Mapping[str, str]) -> WeaponState:
+def derive_state(weapon: WeaponView, lot_kinds: Mapping[str, str]) -> WeaponState:
     """The label of a weapon from the facts recorded about it (catalog: "State is recorded
     as facts, never as a word")."""
     if weapon["uncertain"] is not None or "unknown" in weapon["chambers"]:
@@ -258,8 +274,20 @@ def derive_state(weapon: WeaponRecord, lot_kinds: Mapping[str, str]) -> WeaponSt
     return WeaponState.UNKNOWN
 
 
+def record_key(kind: str, ident: str | int) -> str:
+    """The key of one record in the projection: ``record_key("person", "ana")`` is
+    ``person:ana`` (the keys are listed in this module's docstring)."""
+    return f"{kind}:{ident}"
+
+
 class Projection:
-    """A production's current state as keyed JSON records, with typed reads for the rules."""
+    """A production's current state as keyed JSON records, with typed reads for the rules.
+
+    The typed reads (:meth:`weapon`, :meth:`person`, :meth:`weapons`, ...) return
+    read-only views over the records (:mod:`showclear.protocol.record_views`), never
+    copies: reading one record costs nothing, and no reader can change the state.
+    :meth:`record` and :meth:`records` return deep copies, for writing elsewhere.
+    """
 
     __slots__ = ("_records",)
 
@@ -329,86 +357,88 @@ class Projection:
     def _keys(self, prefix: str) -> Iterator[str]:
         return (key for key in sorted(self._records) if key.startswith(prefix))
 
-    # -- reads -------------------------------------------------------------------------
+    # -- reads: read-only views over the records (protocol.record_views) ---------------
 
-    def meta(self) -> MetaRecord | None:
-        return cast("MetaRecord | None", self._records.get("meta"))
+    def _view(self, key: str) -> Any:
+        record = self._records.get(key)
+        return None if record is None else MappingProxyType(record)
 
-    def production(self) -> ProductionRecord | None:
-        return cast("ProductionRecord | None", self._records.get("production"))
+    def _views(self, prefix: str, start: int) -> Iterator[tuple[str, Any]]:
+        return ((k[start:], MappingProxyType(self._records[k])) for k in self._keys(prefix))
+
+    def meta(self) -> MetaView | None:
+        return cast("MetaView | None", self._view("meta"))
+
+    def production(self) -> ProductionView | None:
+        return cast("ProductionView | None", self._view("production"))
 
     def last_at(self) -> str | None:
         """The time of the last event, or None before the first."""
-        meta = self.meta()
-        return meta["last_at"] if meta else None
+        meta = self._records.get("meta")
+        return cast("str | None", meta["last_at"]) if meta else None
 
     def policy(self) -> Policy:
         stored = self._records.get("policy")
         return Policy.from_json(stored) if stored is not None else DEFAULT_POLICY
 
-    def day(self) -> DayRecord | None:
+    def day(self) -> DayView | None:
         """The last shoot day published, open or closed."""
-        return cast("DayRecord | None", self._records.get("day"))
+        return cast("DayView | None", self._view("day"))
 
-    def open_day(self) -> DayRecord | None:
+    def open_day(self) -> DayView | None:
         """Today's shoot day, if one is open."""
         day = self.day()
         return day if day is not None and day["open"] else None
 
-    def ceasefire(self) -> CeasefireRecord:
-        return cast(CeasefireRecord, self._records.get("ceasefire", _NO_CEASEFIRE))
+    def ceasefire(self) -> CeasefireView:
+        return cast(CeasefireView, self._view("ceasefire") or _NO_CEASEFIRE)
 
-    def person(self, person_id: str) -> PersonRecord | None:
-        return cast("PersonRecord | None", self._records.get(f"person:{person_id}"))
+    def person(self, person_id: str) -> PersonView | None:
+        return cast("PersonView | None", self._view(f"person:{person_id}"))
 
-    def storage(self, storage_id: str) -> StorageRecord | None:
-        return cast("StorageRecord | None", self._records.get(f"storage:{storage_id}"))
+    def storage(self, storage_id: str) -> StorageView | None:
+        return cast("StorageView | None", self._view(f"storage:{storage_id}"))
 
-    def weapon(self, weapon_id: str) -> WeaponRecord | None:
-        return cast("WeaponRecord | None", self._records.get(f"weapon:{weapon_id}"))
+    def weapon(self, weapon_id: str) -> WeaponView | None:
+        return cast("WeaponView | None", self._view(f"weapon:{weapon_id}"))
 
-    def lot(self, lot_id: str) -> LotRecord | None:
-        return cast("LotRecord | None", self._records.get(f"lot:{lot_id}"))
+    def lot(self, lot_id: str) -> LotView | None:
+        return cast("LotView | None", self._view(f"lot:{lot_id}"))
 
-    def setup(self, setup_id: str) -> SetupRecord | None:
-        return cast("SetupRecord | None", self._records.get(f"setup:{setup_id}"))
+    def setup(self, setup_id: str) -> SetupView | None:
+        return cast("SetupView | None", self._view(f"setup:{setup_id}"))
 
-    def incident(self, number: int) -> IncidentRecord | None:
-        return cast("IncidentRecord | None", self._records.get(f"incident:{number}"))
+    def incident(self, number: int) -> IncidentView | None:
+        return cast("IncidentView | None", self._view(f"incident:{number}"))
 
-    def concern(self, number: int) -> ConcernRecord | None:
-        return cast("ConcernRecord | None", self._records.get(f"concern:{number}"))
+    def concern(self, number: int) -> ConcernView | None:
+        return cast("ConcernView | None", self._view(f"concern:{number}"))
 
-    def override(self, number: int) -> OverrideRecord | None:
-        return cast("OverrideRecord | None", self._records.get(f"override:{number}"))
+    def override(self, number: int) -> OverrideView | None:
+        return cast("OverrideView | None", self._view(f"override:{number}"))
 
-    def weapons(self) -> list[tuple[str, WeaponRecord]]:
+    def people(self) -> list[tuple[str, PersonView]]:
+        """Every person registered on the production, by id."""
+        return list(self._views("person:", 7))
+
+    def weapons(self) -> list[tuple[str, WeaponView]]:
         """Every weapon in the inventory, by id."""
-        return [(k[7:], cast(WeaponRecord, self._records[k])) for k in self._keys("weapon:")]
+        return list(self._views("weapon:", 7))
 
-    def lots(self) -> list[tuple[str, LotRecord]]:
-        return [(k[4:], cast(LotRecord, self._records[k])) for k in self._keys("lot:")]
+    def lots(self) -> list[tuple[str, LotView]]:
+        return list(self._views("lot:", 4))
 
-    def open_incidents(self) -> list[tuple[int, IncidentRecord]]:
-        found = [
-            (int(k[9:]), cast(IncidentRecord, self._records[k])) for k in self._keys("incident:")
-        ]
-        return sorted(found)
+    def open_incidents(self) -> list[tuple[int, IncidentView]]:
+        return sorted((int(n), i) for n, i in self._views("incident:", 9))
 
-    def open_concerns(self) -> list[tuple[int, ConcernRecord]]:
-        found = [
-            (int(k[8:]), cast(ConcernRecord, self._records[k])) for k in self._keys("concern:")
-        ]
-        return sorted(found)
+    def open_concerns(self) -> list[tuple[int, ConcernView]]:
+        return sorted((int(n), c) for n, c in self._views("concern:", 8))
 
-    def unused_overrides(self) -> list[tuple[int, OverrideRecord]]:
-        found = [
-            (int(k[9:]), cast(OverrideRecord, self._records[k])) for k in self._keys("override:")
-        ]
-        return sorted(found)
+    def unused_overrides(self) -> list[tuple[int, OverrideView]]:
+        return sorted((int(n), o) for n, o in self._views("override:", 9))
 
     def lot_kinds(self) -> dict[str, str]:
-        return {lot_id: lot["kind"] for lot_id, lot in self.lots()}
+        return {k[4:]: cast(str, self._records[k]["kind"]) for k in self._keys("lot:")}
 
     def duties(self, person_id: str) -> list[str]:
         """The person's duties on today's call sheet (none when no day is open)."""

@@ -13,7 +13,8 @@ from enum import StrEnum
 from typing import Any, ClassVar, Final
 
 from showclear.protocol.policy import Policy
-from showclear.protocol.projection import Projection, SetupRecord, WeaponRecord
+from showclear.protocol.projection import Projection
+from showclear.protocol.record_views import SetupView, WeaponView
 from showclear.protocol.time import time_of_day_date
 
 __all__ = [
@@ -119,7 +120,7 @@ _UNCERTAINTY: Final = {
 }
 
 
-def uncertainty(weapon: WeaponRecord) -> str:
+def uncertainty(weapon: WeaponView) -> str:
     """Why a weapon is UNKNOWN, in words."""
     code = weapon["uncertain"]
     if code is None:
@@ -154,7 +155,7 @@ def gives_to_performer(projection: Projection, event: Event) -> bool:
     )
 
 
-def planned_weapon(setup: SetupRecord, weapon_id: str) -> dict[str, Any] | None:
+def planned_weapon(setup: SetupView, weapon_id: str) -> dict[str, Any] | None:
     """The setup's plan for one weapon, if it declares that weapon."""
     for planned in setup["weapons"]:
         if planned["weapon"] == weapon_id:
@@ -162,5 +163,5 @@ def planned_weapon(setup: SetupRecord, weapon_id: str) -> dict[str, Any] | None:
     return None
 
 
-def setup_has_blanks(setup: SetupRecord | dict[str, Any]) -> bool:
+def setup_has_blanks(setup: SetupView | dict[str, Any]) -> bool:
     return any(w["load"] == "blanks" for w in setup["weapons"])

@@ -3,6 +3,7 @@ PLAN-DISTANCE, PLAN-PPE, PLAN-TRAINED, PLAN-PERMIT."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from showclear.protocol.fold import normalize_plan
@@ -104,7 +105,7 @@ class PlanSetup(Rule):
 
     @staticmethod
     def _loading(
-        projection: Projection, event: Event, setup_id: str | None, chambers: list[str]
+        projection: Projection, event: Event, setup_id: str | None, chambers: Sequence[str]
     ) -> str | None:
         setup = projection.setup(setup_id) if setup_id else None
         planned = planned_weapon(setup, event["weapon"]) if setup else None
