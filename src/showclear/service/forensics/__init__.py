@@ -9,6 +9,7 @@ gives any of them an inclusion proof against the snapshot's signed checkpoint.
     records.py    the results (frozen dataclasses with ``to_json``)
     replay.py     entries with parsed times; what an entry mentions
     custody.py    custody at a moment; a weapon's chain between two moments
+                  (both replay the ledger with :mod:`showclear.protocol.replay`)
     rounds.py     a lot's chain between two moments; its full accounting
     refusals.py   refusals, overrides and warnings; incidents as recorded
     describe.py   one plain line per entry
@@ -21,6 +22,7 @@ from typing import Any
 
 from showclear.ledger import TlogProof
 from showclear.protocol import Projection
+from showclear.protocol.replay import projection_at
 from showclear.protocol.time import format_time, read_time
 from showclear.service.errors import BadRequest, NotFound
 from showclear.service.forensics import custody, refusals, rounds
@@ -43,7 +45,13 @@ from showclear.service.forensics.records import (
     WarningEntry,
     WeaponChain,
 )
-from showclear.service.forensics.replay import Indexed, index_events, mentions_lot, mentions_weapon
+from showclear.service.forensics.replay import (
+    Indexed,
+    index_events,
+    mentions_lot,
+    mentions_weapon,
+    pairs,
+)
 from showclear.service.ledger import prove_inclusion
 from showclear.store import ProductionInfo, Session
 
@@ -139,6 +147,12 @@ class Forensics:
 
     # -- queries ------------------------------------------------------------------------
 
+    def projection_at(
+        self, *, through: int | None = None, at: datetime | None = None
+    ) -> Projection:
+        """The production's state after entry ``through`` or at ``at`` (see protocol.replay)."""
+        return projection_at(pairs(self.events), through=through, at=at)
+
     def custody_at(self, weapon: str, at: str) -> Custody:
         """Where ``weapon`` was at ``at``, who held it, what its chambers held, since which entry.
 
@@ -149,7 +163,7 @@ class Forensics:
         when = _moment(at, _LATEST, "the time")
         found = custody.custody_at(self.events, weapon, when, format_time(when))
         if found is None:
-            raise NotFound(f"no weapon {weapon!r} was in the inventory at {format_time(when)}")
+            raise NotFound(f"no weapon {weapon} was in the inventory at {format_time(when)}")
         return found
 
     def weapon_chain(

@@ -1,25 +1,30 @@
 """Custody of a weapon: where it was at a moment, and its chain between two moments.
 
-Both replay the ledger with the protocol's own fold
-(:func:`showclear.protocol.apply`), so they can never disagree with the projection
-the rules read; the tests check them against a brute-force fold of every prefix.
-A moment includes every entry recorded at or before it; a period [start, end]
-includes the entries recorded at ``start`` and at ``end``.
+Both follow the weapon through one replay of the ledger with the protocol's own
+state-at-a-moment primitive (:func:`showclear.protocol.replay.replay`), so they can
+never disagree with the projection the rules read; the tests check them against a
+brute-force fold of every prefix. A moment includes every entry recorded at or before
+it; a period [start, end] includes the entries recorded at ``start`` and at ``end``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
-from showclear.protocol import Projection, apply
-from showclear.protocol.projection import WeaponRecord
-from showclear.protocol.record_views import WeaponView
+from showclear.protocol.replay import Step, replay
 from showclear.service.forensics.describe import describe
 from showclear.service.forensics.records import ChainEntry, Custody, Hold, WeaponChain
-from showclear.service.forensics.replay import Indexed, mentions_weapon
+from showclear.service.forensics.replay import Indexed, mentions_weapon, pairs
 
 __all__ = ["custody_at", "weapon_chain"]
+
+
+def _place(location: str) -> tuple[str | None, str | None]:
+    """(holder, storage) of a location: ``person:<id>`` or ``storage:<id>``."""
+    kind, _, where = location.partition(":")
+    return (where if kind == "person" else None, where if kind == "storage" else None)
 
 
 class _Track:
@@ -27,23 +32,26 @@ class _Track:
 
     def __init__(self, weapon: str) -> None:
         self.weapon = weapon
-        self.record: WeaponRecord | None = None
+        self.key = f"weapon:{weapon}"
+        self.record: dict[str, Any] | None = None
         self.since: tuple[int, str] = (-1, "")
         self.inspection: int | None = None
         self.through = -1
 
-    def step(self, item: Indexed, projection: Projection) -> tuple[bool, bool]:
-        """Follow one applied entry; return (moved, changed)."""
-        self.through = item.index
-        record = projection.weapon(self.weapon)
+    def step(self, step: Step) -> tuple[bool, bool]:
+        """Follow one replayed entry; return (moved, changed)."""
+        self.through = step.index
+        if self.key not in step.changed:
+            return False, False
+        record = step.projection.weapon(self.weapon)
         if record is None:
             return False, False
         old = self.record
         moved = old is None or old["location"] != record["location"]
         if moved:
-            self.since = (item.index, item.time)
-        if item.type == "ShowClearInspected" and item.event["weapon"] == self.weapon:
-            self.inspection = item.index
+            self.since = (step.index, str(step.event["at"]))
+        if step.event["type"] == "ShowClearInspected" and step.event["weapon"] == self.weapon:
+            self.inspection = step.index
         self.record = _copy(record)
         return moved, old != self.record
 
@@ -51,15 +59,15 @@ class _Track:
         record = self.record
         if record is None:
             return None
-        kind, _, where = record["location"].partition(":")
+        holder, storage = _place(record["location"])
         entry, since = self.since
         cites = sorted({entry, *([self.inspection] if self.inspection is not None else [])})
         return Custody(
             weapon=self.weapon,
             at=at,
             location=record["location"],
-            holder=where if kind == "person" else None,
-            storage=where if kind == "storage" else None,
+            holder=holder,
+            storage=storage,
             chambers=list(record["chambers"]),
             state=record["state"],
             uncertain=record["uncertain"],
@@ -67,17 +75,18 @@ class _Track:
             since=since,
             entry=entry,
             inspection=self.inspection,
+            last_inspection=record["last_inspection"],
             through_entry=self.through,
             cites=cites,
         )
 
     def hold(self) -> Hold:
         assert self.record is not None
-        kind, _, where = self.record["location"].partition(":")
+        holder, storage = _place(self.record["location"])
         return Hold(
             location=self.record["location"],
-            holder=where if kind == "person" else None,
-            storage=where if kind == "storage" else None,
+            holder=holder,
+            storage=storage,
             since=self.since[1],
             entry=self.since[0],
             until=None,
@@ -85,26 +94,25 @@ class _Track:
         )
 
 
-def _copy(record: WeaponView) -> WeaponRecord:
+def _copy(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of the weapon's record that later entries of the replay cannot change."""
     copied = dict(record)
     copied["chambers"] = list(record["chambers"])
-    return copied  # type: ignore[return-value]
+    inspection = record["last_inspection"]
+    copied["last_inspection"] = dict(inspection) if inspection is not None else None
+    return copied
 
 
-def custody_at(events: Sequence[Indexed], weapon: str, at: datetime, label: str) -> Custody | None:
+def custody_at(events: Iterable[Indexed], weapon: str, at: datetime, label: str) -> Custody | None:
     """The weapon's custody after every entry recorded at or before ``at`` (None: not received)."""
-    projection = Projection.empty()
     track = _Track(weapon)
-    for item in events:
-        if item.at > at:
-            break
-        apply(projection, item.event)
-        track.step(item, projection)
+    for step in replay(pairs(events), at=at):
+        track.step(step)
     return track.custody(label)
 
 
 def weapon_chain(
-    events: Sequence[Indexed],
+    events: Iterable[Indexed],
     weapon: str,
     start: datetime,
     end: datetime,
@@ -117,31 +125,28 @@ def weapon_chain(
     The chain opens with the weapon's custody just before ``start`` and closes with
     it at ``end``; each entry carries the weapon's place, chambers and state after it.
     """
-    projection = Projection.empty()
     track = _Track(weapon)
     opening: Custody | None = None
     opened = False
     holds: list[Hold] = []
     entries: list[ChainEntry] = []
-    for item in events:
-        if item.at > end:
-            break
-        if not opened and item.at >= start:
+    for step in replay(pairs(events), at=end):
+        # The track still holds the weapon as it was before this entry.
+        if not opened and step.at >= start:
             opened = True
             opening = track.custody(labels[0])
             if track.record is not None:
                 holds.append(track.hold())
         before = list(track.record["chambers"]) if track.record else None
-        apply(projection, item.event)
-        moved, changed = track.step(item, projection)
+        moved, changed = track.step(step)
         if not opened:
             continue
         if moved:
             if holds:
-                holds[-1] = _close(holds[-1], item)
+                holds[-1] = _close(holds[-1], step)
             holds.append(track.hold())
-        if changed or mentions_weapon(item.event, weapon):
-            entries.append(_chain_entry(item, track, before, names))
+        if changed or mentions_weapon(step.event, weapon):
+            entries.append(_chain_entry(step, track, before, names))
     if not opened:
         opening = track.custody(labels[0])
         if track.record is not None:
@@ -163,37 +168,36 @@ def weapon_chain(
     )
 
 
-def _close(hold: Hold, item: Indexed) -> Hold:
+def _close(hold: Hold, step: Step) -> Hold:
     return Hold(
         location=hold.location,
         holder=hold.holder,
         storage=hold.storage,
         since=hold.since,
         entry=hold.entry,
-        until=item.time,
-        until_entry=item.index,
+        until=str(step.event["at"]),
+        until_entry=step.index,
     )
 
 
 def _chain_entry(
-    item: Indexed, track: _Track, before: list[str] | None, names: Mapping[str, str] | None
+    step: Step, track: _Track, before: list[str] | None, names: Mapping[str, str] | None
 ) -> ChainEntry:
-    event = item.event
+    event = step.event
     record = track.record
-    refused = item.type == "AttemptRefused"
+    refused = event["type"] == "AttemptRefused"
     location = record["location"] if record else None
-    kind, _, where = (location or "").partition(":")
     rules = list(event.get("rules", [])) if refused else list(event.get("warnings", []))
     return ChainEntry(
-        index=item.index,
-        at=item.time,
-        type=item.type,
+        index=step.index,
+        at=str(event["at"]),
+        type=str(event["type"]),
         actor=event.get("actor"),
         summary=describe(event, before, names),
         refused=refused,
         rules=rules,
         location=location,
-        holder=where if kind == "person" else None,
+        holder=_place(location)[0] if location else None,
         chambers=list(record["chambers"]) if record else [],
         state=record["state"] if record else None,
         event=event,
