@@ -8,10 +8,10 @@ from typing import Any, get_type_hints
 
 import pytest
 
-from showclear.api import commands as bodies
 from showclear.api import create_api
+from showclear.commands import COMMANDS
 from showclear.protocol import EVENT_TYPES, validate_event
-from showclear.protocol.events import ASSIGNED_FIELDS
+from showclear.protocol.catalogue import ASSIGNED_FIELDS
 from showclear.service.authz import ACCOUNTS, MATRIX, ROLES
 from showclear.service.identity import apply_confirmations
 
@@ -30,11 +30,7 @@ ROUTES = {
     for method, op in ops.items()
     if "x-event-type" in op
 }
-MODELS = {
-    cls.EVENT: cls
-    for cls in vars(bodies).values()
-    if isinstance(cls, type) and issubclass(cls, bodies.Command) and hasattr(cls, "EVENT")
-}
+MODELS = COMMANDS
 
 
 def _path_examples(event: str) -> dict[str, Any]:

@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from showclear.cli import app
 from showclear.cli.parse import Role
-from showclear.protocol import OVERRIDABLE_RULES, events
+from showclear.protocol import OVERRIDABLE_RULES
+from showclear.protocol.catalogue import fields as events
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 

@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from showclear.api.fields import RuleId
+from showclear.commands.fields import RuleId
 from showclear.ledger import TlogProof
 from showclear.protocol import Finding
 from showclear.service import views

@@ -12,7 +12,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from showclear.api.fields import (
+from showclear.api.routing import READ_ERRORS
+from showclear.commands.fields import (
     ID_PATTERN,
     Date,
     IncidentPath,
@@ -22,7 +23,6 @@ from showclear.api.fields import (
     Slug,
     WeaponPath,
 )
-from showclear.api.routing import READ_ERRORS
 from showclear.http import Member, Service
 from showclear.service.forensics import (
     Custody,

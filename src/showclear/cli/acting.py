@@ -1,35 +1,70 @@
-"""The one path every set command takes: credentials, ``App.submit``, the outcome printed."""
+"""The one path every set command takes: the typed command, PINs, ``App.submit``, the outcome.
+
+A CLI command names its event type and gives its fields as keywords; the command of that
+type (:mod:`showclear.commands`, the same body the API and the web use) checks them
+before anyone is asked for a PIN, and the catalogue says who must confirm and what.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import typer
 
 from showclear.cli import identity, render
 from showclear.cli.context import state
+from showclear.commands import command_for
 from showclear.service.commands import Receipt
 
-__all__ = ["act"]
+__all__ = ["act", "propose"]
+
+
+def propose(event_type: str, actor: str | None, **values: Any) -> dict[str, Any]:
+    """The event ``actor`` proposes: ``values`` checked as the command of ``event_type``.
+
+    The command's path field (the weapon, lot, setup ... acted on) and the fields that are
+    the acting person come from ``values`` and ``actor``.
+
+    Raises InvalidCommand naming every value that does not fit.
+    """
+    model = command_for(event_type)
+    declared = model.SPEC.command
+    assert declared is not None
+    outside = {declared.path} - {None}
+    from_path = {name: values.pop(name) for name in outside if name in values}
+    from_path.update(dict.fromkeys(declared.from_actor, actor))
+    for name in declared.actor_default:
+        if values.get(name) is None:
+            values[name] = actor
+    body = model.parse(**{k: v for k, v in values.items() if v is not None})
+    return body.event(**from_path)
 
 
 def act(
-    ctx: typer.Context,
-    event: dict[str, Any],
-    what: str,
-    *,
-    actor: str | None,
-    confirmers: Sequence[tuple[str, str]] = (),
+    ctx: typer.Context, event_type: str, what: str, *, actor: str | None, **values: Any
 ) -> Receipt:
-    """Submit ``event`` as ``actor`` with the confirmations of ``confirmers`` and print the
-    outcome described by ``what``; exit 4 if a rule refused it.
-
-    ``confirmers`` lists (person, why) pairs: each person is asked for their own PIN.
+    """Submit the command of ``event_type`` with ``values`` as ``actor``, each person the
+    catalogue names as confirming asked for their own PIN, and print the outcome described
+    by ``what``; exit 4 if a rule refused it.
     """
     st = state(ctx)
     app, slug = st.app(), st.slug()  # an unknown production fails before any PIN is asked
+    event = propose(event_type, actor, **values)
+    spec = command_for(event_type).SPEC
+    confirmers = [
+        (person, confirmation.prompt.format(**_readable(event)))
+        for confirmation in spec.confirms
+        for person in confirmation.people(event)
+    ]
     auth = identity.credentials(actor, confirmers)
     result = app.submit(slug, event, auth)
     render.outcome(result, what)
     return result
+
+
+def _readable(event: dict[str, Any]) -> dict[str, str]:
+    """The event's fields as a person reads them in a prompt (lists joined by commas)."""
+    return {
+        key: ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        for key, value in event.items()
+    }

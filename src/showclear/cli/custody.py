@@ -36,8 +36,14 @@ def take_out(
 
     Example: showclear take-out colt-1 --setup 12A --as mo
     """
-    event = {"type": "WeaponTakenOut", "weapon": weapon, "setup": setup}
-    act(ctx, event, f"{weapon} taken out of storage", actor=as_)
+    act(
+        ctx,
+        "WeaponTakenOut",
+        f"{weapon} taken out of storage",
+        actor=as_,
+        weapon=weapon,
+        setup=setup,
+    )
 
 
 def load(
@@ -54,8 +60,15 @@ def load(
 
     Example: showclear load colt-1 --lot B-1 --chambers 1-2 --as mo
     """
-    event = {"type": "RoundsLoaded", "weapon": weapon, "lot": lot, "chambers": chambers.to_event()}
-    act(ctx, event, f"{weapon} loaded from lot {lot}", actor=as_)
+    act(
+        ctx,
+        "RoundsLoaded",
+        f"{weapon} loaded from lot {lot}",
+        actor=as_,
+        weapon=weapon,
+        lot=lot,
+        chambers=chambers.to_event(),
+    )
 
 
 def unload(
@@ -68,8 +81,14 @@ def unload(
 
     Example: showclear unload colt-1 --chambers 1-2 --as mo
     """
-    event = {"type": "RoundsUnloaded", "weapon": weapon, "chambers": chambers.to_event()}
-    act(ctx, event, f"{weapon} unloaded", actor=as_)
+    act(
+        ctx,
+        "RoundsUnloaded",
+        f"{weapon} unloaded",
+        actor=as_,
+        weapon=weapon,
+        chambers=chambers.to_event(),
+    )
 
 
 def inspect(
@@ -110,16 +129,16 @@ def inspect(
     Example: showclear inspect colt-1 --chambers empty,empty,empty,empty,B-1,B-1 \\
     --barrel-clear --performer ana --as mo
     """
-    event = {
-        "type": "ShowClearInspected",
-        "weapon": weapon,
-        "chambers": chambers.to_event(),
-        "barrel_clear": barrel_clear,
-        "performer": performer,
-        "performer_confirmed": False,
-    }
-    confirmers = [(performer, f"confirm the show-clear of {weapon}")] if performer else []
-    act(ctx, event, f"show-clear inspection of {weapon}", actor=as_, confirmers=confirmers)
+    act(
+        ctx,
+        "ShowClearInspected",
+        f"show-clear inspection of {weapon}",
+        actor=as_,
+        weapon=weapon,
+        chambers=chambers.to_event(),
+        barrel_clear=barrel_clear,
+        performer=performer,
+    )
 
 
 def hand_over(
@@ -143,15 +162,14 @@ def hand_over(
 
     Example: showclear hand-over colt-1 --to ana --as mo
     """
-    event = {
-        "type": "WeaponHandedOver",
-        "weapon": weapon,
-        "giver": as_,
-        "receiver": to,
-        "receiver_confirmed": False,
-    }
-    confirmers = [(to, f"confirm you receive {weapon} from {as_}")]
-    act(ctx, event, f"handover of {weapon} from {as_} to {to}", actor=as_, confirmers=confirmers)
+    act(
+        ctx,
+        "WeaponHandedOver",
+        f"handover of {weapon} from {as_} to {to}",
+        actor=as_,
+        weapon=weapon,
+        receiver=to,
+    )
 
 
 def return_(
@@ -166,8 +184,14 @@ def return_(
 
     Example: showclear return colt-1 --storage safe-1 --as mo
     """
-    event = {"type": "WeaponReturnedToStorage", "weapon": weapon, "storage": storage}
-    act(ctx, event, f"{weapon} returned to {storage}", actor=as_)
+    act(
+        ctx,
+        "WeaponReturnedToStorage",
+        f"{weapon} returned to {storage}",
+        actor=as_,
+        weapon=weapon,
+        storage=storage,
+    )
 
 
 def discharge(
@@ -190,16 +214,17 @@ def discharge(
 
     Example: showclear discharge colt-1 --chambers 1,2 --as ana
     """
-    event = {
-        "type": "WeaponDischarged",
-        "weapon": weapon,
-        "chambers": chambers.to_event(),
-        "intended": intended,
-        "misfire": misfire,
-    }
-    if squib:
-        event["squib"] = True
-    act(ctx, event, f"discharge of {weapon}", actor=as_)
+    act(
+        ctx,
+        "WeaponDischarged",
+        f"discharge of {weapon}",
+        actor=as_,
+        weapon=weapon,
+        chambers=chambers.to_event(),
+        intended=intended,
+        misfire=misfire,
+        squib=True if squib else None,
+    )
 
 
 def barrel_check(
@@ -216,8 +241,7 @@ def barrel_check(
 
     Example: showclear barrel-check colt-1 --clear --as mo
     """
-    event = {"type": "BarrelChecked", "weapon": weapon, "clear": clear}
-    act(ctx, event, f"barrel check of {weapon}", actor=as_)
+    act(ctx, "BarrelChecked", f"barrel check of {weapon}", actor=as_, weapon=weapon, clear=clear)
 
 
 def found_unattended(
@@ -233,8 +257,14 @@ def found_unattended(
 
     Example: showclear found-unattended colt-1 --where 'on the props cart' --as lee
     """
-    event = {"type": "WeaponFoundUnattended", "weapon": weapon, "where": where, "secured_by": as_}
-    act(ctx, event, f"{weapon} found unattended", actor=as_)
+    act(
+        ctx,
+        "WeaponFoundUnattended",
+        f"{weapon} found unattended",
+        actor=as_,
+        weapon=weapon,
+        where=where,
+    )
 
 
 def register(app: typer.Typer) -> None:

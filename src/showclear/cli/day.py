@@ -54,8 +54,7 @@ def day_open(
     Example: showclear day open --duty mo=handler --duty ana=performer --duty lee=first_ad --as lee
     """
     day = date or state(ctx).app().clock.now().date().isoformat()
-    event = {"type": "DayOpened", "date": day, "call_sheet": _sheet(duty)}
-    act(ctx, event, f"shoot day {day} opened", actor=as_)
+    act(ctx, "DayOpened", f"shoot day {day} opened", actor=as_, date=day, call_sheet=_sheet(duty))
 
 
 @day_app.command("revise")
@@ -64,8 +63,7 @@ def day_revise(ctx: typer.Context, duty: DutyOpt, as_: ActAs) -> None:
 
     Example: showclear day revise --duty mo=handler --duty kim=handler --duty ana=performer --as lee
     """
-    event = {"type": "CallSheetRevised", "call_sheet": _sheet(duty)}
-    act(ctx, event, "call sheet revised", actor=as_)
+    act(ctx, "CallSheetRevised", "call sheet revised", actor=as_, call_sheet=_sheet(duty))
 
 
 def meal_break(ctx: typer.Context, as_: ActAs) -> None:
@@ -73,7 +71,7 @@ def meal_break(ctx: typer.Context, as_: ActAs) -> None:
 
     Example: showclear meal-break --as lee
     """
-    act(ctx, {"type": "MealBreakCalled"}, "meal break", actor=as_)
+    act(ctx, "MealBreakCalled", "meal break", actor=as_)
 
 
 def wrap(ctx: typer.Context, as_: ActAs) -> None:
@@ -81,7 +79,7 @@ def wrap(ctx: typer.Context, as_: ActAs) -> None:
 
     Example: showclear wrap --as lee
     """
-    act(ctx, {"type": "WrapCalled"}, "wrap", actor=as_)
+    act(ctx, "WrapCalled", "wrap", actor=as_)
 
 
 def close_day(
@@ -106,7 +104,7 @@ def close_day(
     Example: showclear close-day --count D-1=12 --count B-1=10 --as mo
     """
     counts = {c.lot: c.count for c in count}
-    act(ctx, {"type": "DayClosed", "counts": counts}, "day closed", actor=as_)
+    act(ctx, "DayClosed", "day closed", actor=as_, counts=counts)
 
 
 def register(app: typer.Typer) -> None:

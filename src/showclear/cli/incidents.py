@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -12,7 +12,7 @@ from showclear.cli.acting import act
 from showclear.cli.context import ExitCode, err_console
 from showclear.cli.identity import ActAs
 from showclear.cli.parse import PolicySetting, parse_policy_setting
-from showclear.protocol.events import IncidentKind, ReviewRole
+from showclear.protocol.catalogue.fields import IncidentKind, ReviewRole
 
 __all__ = ["register"]
 
@@ -33,11 +33,6 @@ WeaponOpt = Annotated[str | None, typer.Option(metavar="WEAPON", help="The weapo
 LotOpt = Annotated[str | None, typer.Option(metavar="LOT", help="The lot involved.")]
 
 
-def _optional(event: dict[str, Any], **fields: object) -> dict[str, Any]:
-    event.update({key: value for key, value in fields.items() if value is not None})
-    return event
-
-
 def incident(
     ctx: typer.Context,
     kind: Annotated[IncidentKind, typer.Argument(help="What happened.")],
@@ -55,12 +50,16 @@ def incident(
     Example: showclear incident injury --description 'Powder burn on the grip hand' \\
     --weapon colt-1 --as lee
     """
-    event = _optional(
-        {"type": "IncidentReported", "kind": kind, "description": description},
+    act(
+        ctx,
+        "IncidentReported",
+        f"incident ({kind.replace('_', ' ')})",
+        actor=as_,
+        kind=kind,
+        description=description,
         weapon=weapon,
         lot=lot,
     )
-    act(ctx, event, f"incident ({kind.replace('_', ' ')})", actor=as_)
 
 
 def found_live(
@@ -76,10 +75,16 @@ def found_live(
 
     Example: showclear found-live --count 1 --where 'in the box labelled D-1' --lot D-1 --as mo
     """
-    event = _optional(
-        {"type": "LiveRoundsFound", "count": count, "where": where}, weapon=weapon, lot=lot
+    act(
+        ctx,
+        "LiveRoundsFound",
+        f"{count} live round(s) found",
+        actor=as_,
+        count=count,
+        where=where,
+        weapon=weapon,
+        lot=lot,
     )
-    act(ctx, event, f"{count} live round(s) found", actor=as_)
 
 
 def review(
@@ -96,8 +101,15 @@ def review(
     Example: showclear review 1 --role safety_coordinator \\
     --findings 'Round was a dud; lot quarantined' --as sam
     """
-    event = {"type": "ReviewRecorded", "incident": number, "role": role, "findings": findings}
-    act(ctx, event, f"review of incident {number}", actor=as_)
+    act(
+        ctx,
+        "ReviewRecorded",
+        f"review of incident {number}",
+        actor=as_,
+        incident=number,
+        role=role,
+        findings=findings,
+    )
 
 
 @concern_app.command("raise")
@@ -128,8 +140,8 @@ def concern_raise(
             "without a name (not both)."
         )
         raise typer.Exit(ExitCode.USAGE)
-    event = {"type": "ConcernRaised", "text": text, "anonymous": anonymous, "stop_work": stop_work}
-    act(ctx, event, "safety concern" + (" (stop work)" if stop_work else ""), actor=as_)
+    what = "safety concern" + (" (stop work)" if stop_work else "")
+    act(ctx, "ConcernRaised", what, actor=as_, text=text, anonymous=anonymous, stop_work=stop_work)
 
 
 @concern_app.command("answer")
@@ -143,8 +155,14 @@ def concern_answer(
 
     Example: showclear concern answer 1 --answer 'A second handler now guards the cart' --as sam
     """
-    event = {"type": "ConcernAnswered", "concern": number, "answer": answer}
-    act(ctx, event, f"answer to concern {number}", actor=as_)
+    act(
+        ctx,
+        "ConcernAnswered",
+        f"answer to concern {number}",
+        actor=as_,
+        concern=number,
+        answer=answer,
+    )
 
 
 def override(
@@ -167,10 +185,16 @@ def override(
     Example: showclear override PLAN-DISTANCE --setup 14 \\
     --reason 'close-range load with shield, per SB1' --as sam
     """
-    event = _optional(
-        {"type": "OverrideGranted", "rule": rule, "reason": reason}, weapon=weapon, setup=setup
+    act(
+        ctx,
+        "OverrideGranted",
+        f"override of {rule}",
+        actor=as_,
+        rule=rule,
+        reason=reason,
+        weapon=weapon,
+        setup=setup,
     )
-    act(ctx, event, f"override of {rule}", actor=as_)
 
 
 @policy_app.command("set")
@@ -197,8 +221,7 @@ def policy_set(
     Example: showclear policy set sole_duty=block show_clear_validity_minutes=5 --as sam
     """
     changes = {s.key: s.value for s in setting}
-    event = _optional({"type": "PolicyChanged", "changes": changes}, reason=reason)
-    act(ctx, event, "policy change", actor=as_)
+    act(ctx, "PolicyChanged", "policy change", actor=as_, changes=changes, reason=reason)
 
 
 def register(app: typer.Typer) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from showclear.cli.acting import act
 from showclear.cli.identity import ActAs
-from showclear.protocol.events import Category, DummyMethod, LotKind
+from showclear.protocol.catalogue.fields import Category, DummyMethod, LotKind
 
 __all__ = ["register"]
 
@@ -59,20 +59,22 @@ def receive_weapon(
     --model 'Single Action Army' --category blank_firing --caliber '.45 Colt' \\
     --chambers 6 --action revolver --storage safe-1 --as mo
     """
-    event = {
-        "type": "WeaponReceived",
-        "weapon": weapon,
-        "serial": serial,
-        "make": make,
-        "model": model,
-        "category": category,
-        "caliber": caliber,
-        "chambers": chambers,
-        "action": action,
-        "storage": storage,
-        "personal": personal,
-    }
-    act(ctx, event, f"weapon {weapon} received into {storage}", actor=as_)
+    act(
+        ctx,
+        "WeaponReceived",
+        f"weapon {weapon} received into {storage}",
+        actor=as_,
+        weapon=weapon,
+        serial=serial,
+        make=make,
+        model=model,
+        category=category,
+        caliber=caliber,
+        chambers=chambers,
+        action=action,
+        storage=storage,
+        personal=personal,
+    )
 
 
 @receive_app.command("lot")
@@ -110,21 +112,21 @@ def receive_lot(
     Example: showclear receive lot B-1 --kind blank --caliber '.45 Colt' --count 30 \\
     --load quarter --supplier 'Prop House' --origin 'invoice 4472' --storage safe-1 --as mo
     """
-    event: dict[str, Any] = {
-        "type": "LotReceived",
-        "lot": lot,
-        "kind": kind,
-        "caliber": caliber,
-        "count": count,
-        "supplier": supplier,
-        "origin": origin,
-        "storage": storage,
-    }
-    if load is not None:
-        event["load"] = load
-    if close_range:
-        event["close_range"] = True
-    act(ctx, event, f"lot {lot} received into {storage}", actor=as_)
+    act(
+        ctx,
+        "LotReceived",
+        f"lot {lot} received into {storage}",
+        actor=as_,
+        lot=lot,
+        kind=kind,
+        caliber=caliber,
+        count=count,
+        supplier=supplier,
+        origin=origin,
+        storage=storage,
+        load=load,
+        close_range=True if close_range else None,
+    )
 
 
 def verify_dummies(
@@ -140,8 +142,15 @@ def verify_dummies(
 
     Example: showclear verify-dummies D-1 --count 50 --method rattle --as mo
     """
-    event = {"type": "DummiesVerified", "lot": lot, "count": count, "method": method}
-    act(ctx, event, f"{count} dummies of lot {lot} verified by {method}", actor=as_)
+    act(
+        ctx,
+        "DummiesVerified",
+        f"{count} dummies of lot {lot} verified by {method}",
+        actor=as_,
+        lot=lot,
+        count=count,
+        method=method,
+    )
 
 
 @lot_app.command("return")
@@ -156,8 +165,15 @@ def lot_return(
 
     Example: showclear lot return B-1 --count 20 --reference 'RMA 88' --as mo
     """
-    event = {"type": "RoundsReturnedToSupplier", "lot": lot, "count": count, "reference": reference}
-    act(ctx, event, f"{count} rounds of lot {lot} returned to the supplier", actor=as_)
+    act(
+        ctx,
+        "RoundsReturnedToSupplier",
+        f"{count} rounds of lot {lot} returned to the supplier",
+        actor=as_,
+        lot=lot,
+        count=count,
+        reference=reference,
+    )
 
 
 @lot_app.command("destroy")
@@ -172,8 +188,15 @@ def lot_destroy(
 
     Example: showclear lot destroy D-1 --count 2 --method 'crushed, witnessed by sam' --as mo
     """
-    event = {"type": "RoundsDestroyed", "lot": lot, "count": count, "method": method}
-    act(ctx, event, f"{count} rounds of lot {lot} destroyed", actor=as_)
+    act(
+        ctx,
+        "RoundsDestroyed",
+        f"{count} rounds of lot {lot} destroyed",
+        actor=as_,
+        lot=lot,
+        count=count,
+        method=method,
+    )
 
 
 @lot_app.command("missing")
@@ -191,14 +214,16 @@ def lot_missing(
     Example: showclear lot missing D-1 --count 1 --incident 2 \\
     --reason 'not found after a full search' --as sam
     """
-    event = {
-        "type": "RoundsMissingRecorded",
-        "lot": lot,
-        "count": count,
-        "incident": incident,
-        "reason": reason,
-    }
-    act(ctx, event, f"{count} rounds of lot {lot} written off as missing", actor=as_)
+    act(
+        ctx,
+        "RoundsMissingRecorded",
+        f"{count} rounds of lot {lot} written off as missing",
+        actor=as_,
+        lot=lot,
+        count=count,
+        incident=incident,
+        reason=reason,
+    )
 
 
 def register(app: typer.Typer) -> None:

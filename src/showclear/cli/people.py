@@ -95,15 +95,17 @@ def person_add(
     slug = st.slug()
     pin = identity.new_pin(person)
     _check_pin(person, pin)
-    event = {
-        "type": "PersonRegistered",
-        "person": person,
-        "name": name,
-        "roles": [str(r) for r in role],
-        "trainings": list(dict.fromkeys(training or [])),
-        "permits": [p.to_event() for p in permit or []],
-    }
-    act(ctx, event, f"{person} ({name}) registered", actor=as_)
+    act(
+        ctx,
+        "PersonRegistered",
+        f"{person} ({name}) registered",
+        actor=as_,
+        person=person,
+        name=name,
+        roles=[str(r) for r in role],
+        trainings=list(dict.fromkeys(training or [])),
+        permits=[p.to_event() for p in permit or []],
+    )
     st.app().set_pin(slug, person, pin)
     out_console.print(f"PIN set for {escape(person)}.")
 
@@ -123,8 +125,14 @@ def person_training(
     Example: showclear person training ana --training revolver --as mo
     """
     for kind in dict.fromkeys(training):
-        event = {"type": "TrainingRecorded", "person": person, "kind": kind}
-        act(ctx, event, f"{person} trained for {kind}", actor=as_)
+        act(
+            ctx,
+            "TrainingRecorded",
+            f"{person} trained for {kind}",
+            actor=as_,
+            person=person,
+            kind=kind,
+        )
 
 
 @person_app.command("permit")
@@ -144,8 +152,14 @@ def person_permit(
     Example: showclear person permit mo --permit ca-armorer:A-1234:2027-06-30 --as sam
     """
     for one in permit:
-        event = {"type": "PermitRecorded", "person": person, "permit": one.to_event()}
-        act(ctx, event, f"permit {one.kind} of {person}", actor=as_)
+        act(
+            ctx,
+            "PermitRecorded",
+            f"permit {one.kind} of {person}",
+            actor=as_,
+            person=person,
+            permit=one.to_event(),
+        )
 
 
 @pin_app.command("set")
@@ -185,8 +199,15 @@ def storage_add(
 
     Example: showclear storage add safe-1 --name 'Truck 2 gun safe' --lockable --as mo
     """
-    event = {"type": "StorageAdded", "storage": storage, "name": name, "lockable": lockable}
-    act(ctx, event, f"storage {storage} ({name})", actor=as_)
+    act(
+        ctx,
+        "StorageAdded",
+        f"storage {storage} ({name})",
+        actor=as_,
+        storage=storage,
+        name=name,
+        lockable=lockable,
+    )
 
 
 def register(app: typer.Typer) -> None:

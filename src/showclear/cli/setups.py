@@ -33,7 +33,6 @@ SetupArg = Annotated[str, typer.Argument(metavar="SETUP", help="The setup's id, 
 
 
 def _plan(
-    kind: str,
     *,
     setup: str,
     file: Path | None,
@@ -42,7 +41,7 @@ def _plan(
     near: list[Near] | None,
     signoff_by: str | None,
 ) -> dict[str, Any]:
-    """A SetupPlanned/SetupChanged event: the file's fields, then the options given."""
+    """A setup's plan (SetupPlanned, SetupChanged): the file's fields, then the options given."""
     plan: dict[str, Any] = read_setup_file(file) if file is not None else {}
     named = plan.pop("setup", setup)
     if named != setup:
@@ -59,7 +58,7 @@ def _plan(
             raise typer.BadParameter(f"give {option} or put {required!r} in the setup file")
     if signoff_by is not None:
         plan["handler_signoff"] = signoff_by
-    return {"type": kind, "setup": setup, **plan}
+    return {"setup": setup, **plan}
 
 
 FileOpt = Annotated[
@@ -140,11 +139,11 @@ def setup_plan(
     """
     fields = {"scene": scene, "kind": kind, "direction": direction,
               "functional_reason": functional_reason}  # fmt: skip
-    event = _plan(
-        "SetupPlanned", setup=setup, file=file, fields=fields, weapons=weapon, near=near,
+    plan = _plan(
+        setup=setup, file=file, fields=fields, weapons=weapon, near=near,
         signoff_by=as_ if signoff else None,
     )  # fmt: skip
-    act(ctx, event, f"setup {setup} planned", actor=as_)
+    act(ctx, "SetupPlanned", f"setup {setup} planned", actor=as_, **plan)
 
 
 @setup_app.command("change")
@@ -169,11 +168,11 @@ def setup_change(
     """
     fields = {"scene": scene, "kind": kind, "direction": direction,
               "functional_reason": functional_reason}  # fmt: skip
-    event = _plan(
-        "SetupChanged", setup=setup, file=file, fields=fields, weapons=weapon, near=near,
+    plan = _plan(
+        setup=setup, file=file, fields=fields, weapons=weapon, near=near,
         signoff_by=as_ if signoff else None,
     )  # fmt: skip
-    act(ctx, event, f"setup {setup} changed", actor=as_)
+    act(ctx, "SetupChanged", f"setup {setup} changed", actor=as_, **plan)
 
 
 @setup_app.command("complete")
@@ -182,7 +181,7 @@ def setup_complete(ctx: typer.Context, setup: SetupArg, as_: ActAs) -> None:
 
     Example: showclear setup complete 12A --as lee
     """
-    act(ctx, {"type": "SetupCompleted", "setup": setup}, f"setup {setup} completed", actor=as_)
+    act(ctx, "SetupCompleted", f"setup {setup} completed", actor=as_, setup=setup)
 
 
 def meeting(
@@ -209,14 +208,9 @@ def meeting(
 
     Example: showclear meeting 12A 14 --attendee mo,ana,lee,sam --as sam
     """
-    people = split_ids(attendee)
-    event = {
-        "type": "SafetyMeetingHeld",
-        "setups": split_ids(setup),
-        "attendees": [{"person": p, "confirmed": False} for p in people],
-    }
-    confirmers = [(p, f"confirm the safety meeting for {', '.join(setup)}") for p in people]
-    act(ctx, event, f"safety meeting for {', '.join(setup)}", actor=as_, confirmers=confirmers)
+    attendees = [{"person": p} for p in split_ids(attendee)]
+    act(ctx, "SafetyMeetingHeld", f"safety meeting for {', '.join(setup)}", actor=as_,
+        setups=split_ids(setup), attendees=attendees)  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

@@ -15,7 +15,15 @@ from showclear.protocol.errors import (
     TimeOrderError,
     UnknownReferenceError,
 )
-from showclear.protocol.events import EVENT_TYPES, REPORT_TYPES, SYSTEM_TYPES, validate_event
+from showclear.protocol.catalogue import (
+    CATALOGUE,
+    EVENT_TYPES,
+    REPORT_TYPES,
+    SYSTEM_TYPES,
+    EventType,
+    describe,
+    validate_event,
+)
 from showclear.protocol.fold import apply, fold
 from showclear.protocol.jsontypes import JSON, JSONObject
 from showclear.protocol.policy import DEFAULT_POLICY, Policy, PolicyComparison, compare_policies
@@ -31,6 +39,7 @@ from showclear.protocol.rules import (
 
 __all__ = [
     "ALL_RULES",
+    "CATALOGUE",
     "CATALOG_IDS",
     "DEFAULT_POLICY",
     "DEFAULT_RULES",
@@ -40,6 +49,7 @@ __all__ = [
     "REPORT_TYPES",
     "SYSTEM_TYPES",
     "Decision",
+    "EventType",
     "Finding",
     "InconsistentEventError",
     "JSONObject",
@@ -60,6 +70,7 @@ __all__ = [
     "apply",
     "compare_policies",
     "decide",
+    "describe",
     "derive_state",
     "fold",
     "validate_event",

@@ -17,17 +17,16 @@ violation and opens an incident, which puts the production in cease-fire.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
+from showclear.protocol.catalogue import ASSIGNED_FIELDS, CATALOGUE, REPORT_TYPES
 from showclear.protocol.errors import RuleSetError
-from showclear.protocol.events import REPORT_TYPES
 from showclear.protocol.jsontypes import copy_object
 from showclear.protocol.policy import Policy
 from showclear.protocol.projection import Projection
 from showclear.protocol.rules import ALL_RULES, Finding, Rule, Severity
-from showclear.protocol.rules.ammo import day_close_differences
 from showclear.protocol.time import add_minutes, parse_time
 from showclear.protocol.validity import check_validity
 
@@ -114,41 +113,64 @@ def decide(
                 "reasons": [f.message for f in blocking],
             }
         )
-        events += _refusal_consequences(projection, event, blocking, counters)
+        spec = CATALOGUE[event["type"]]
+        if spec.refused is not None:
+            ids = frozenset(f.rule_id for f in blocking)
+            events += spec.refused(projection, event, ids, _Incidents(event, counters))
         return Decision("refused", findings, events)
     warnings = [f.rule_id for f in findings if f.severity == Severity.WARN]
     if warnings:
         event["warnings"] = list(dict.fromkeys(warnings))
     if overrides:
         event["overrides"] = overrides
-    if is_report and blocking and event["type"] == "WeaponDischarged":
-        event["violations"] = list(dict.fromkeys(f.rule_id for f in blocking))
-    _assign_numbers(event, counters)
+    violations = list(dict.fromkeys(f.rule_id for f in blocking))
+    spec = CATALOGUE[event["type"]]
+    if is_report and violations and "violations" in ASSIGNED_FIELDS[spec.name]:
+        event["violations"] = violations
+    if spec.number is not None:
+        event[spec.number] = counters.next(spec.number)
     events.append(event)
-    events += _report_consequences(projection, event, blocking, counters)
+    if spec.recorded is not None:
+        events += spec.recorded(projection, event, violations, _Incidents(event, counters))
     return Decision("warned" if findings else "allowed", findings, events)
 
 
 class _Counters:
+    """The next number of each numbered record (incident, concern, override) in this decision."""
+
     def __init__(self, projection: Projection) -> None:
         meta = projection.meta()
         assert meta is not None
-        self.incident = meta["incidents"]
-        self.concern = meta["concerns"]
-        self.override = meta["overrides"]
+        self.last = {
+            "incident": meta["incidents"],
+            "concern": meta["concerns"],
+            "override": meta["overrides"],
+        }
 
-    def next_incident(self) -> int:
-        self.incident += 1
-        return self.incident
+    def next(self, kind: str) -> int:
+        self.last[kind] += 1
+        return self.last[kind]
 
 
-def _assign_numbers(event: Event, counters: _Counters) -> None:
-    if event["type"] == "IncidentReported":
-        event["incident"] = counters.next_incident()
-    elif event["type"] == "ConcernRaised":
-        event["concern"] = counters.concern + 1
-    elif event["type"] == "OverrideGranted":
-        event["override"] = counters.override + 1
+class _Incidents:
+    """Opens incidents numbered in order, at the time of the event that causes them."""
+
+    def __init__(self, event: Event, counters: _Counters) -> None:
+        self.event = event
+        self.counters = counters
+
+    def open(self, kind: str, description: str, rules: Sequence[str], **extra: object) -> Event:
+        incident: Event = {
+            "type": "IncidentReported",
+            "at": self.event["at"],
+            "actor": None,
+            "kind": kind,
+            "description": description,
+            "incident": self.counters.next("incident"),
+            "rules": list(rules),
+        }
+        incident.update(extra)
+        return incident
 
 
 def _overrides_used(projection: Projection, event: Event, findings: list[Finding]) -> list[int]:
@@ -192,144 +214,3 @@ def _escalations(projection: Projection, event: Event, policy: Policy) -> list[E
         if not concern["escalated"]
         and parse_time(add_minutes(concern["raised_at"], minutes)) <= now
     ]
-
-
-def _incident(
-    event: Event, counters: _Counters, kind: str, description: str, rules: list[str], **extra: Any
-) -> Event:
-    incident: Event = {
-        "type": "IncidentReported",
-        "at": event["at"],
-        "actor": None,
-        "kind": kind,
-        "description": description,
-        "incident": counters.next_incident(),
-        "rules": rules,
-    }
-    incident.update(extra)
-    return incident
-
-
-def _refusal_consequences(
-    projection: Projection, event: Event, blocking: list[Finding], counters: _Counters
-) -> list[Event]:
-    kind, ids = event["type"], {f.rule_id for f in blocking}
-    if kind == "DayClosed" and "AMMO-COUNT" in ids:
-        differences = day_close_differences(projection, event)
-        return [
-            _incident(
-                event,
-                counters,
-                "round_count_difference",
-                "The day's round count differs from the ledger.",
-                ["AMMO-COUNT"],
-                differences=differences,
-            )
-        ]
-    if kind == "ShowClearInspected" and "AMMO-COUNT" in ids:
-        return [
-            _incident(
-                event,
-                counters,
-                "round_count_difference",
-                f"An inspection of {event['weapon']} disagrees with the rounds recorded in it.",
-                ["AMMO-COUNT"],
-                weapon=event["weapon"],
-            )
-        ]
-    if kind in ("WeaponHandedOver", "WeaponReturnedToStorage"):
-        # The actor shows they hold a weapon the ledger places elsewhere: an unrecorded
-        # transfer. It goes to them and is UNKNOWN until inspected.
-        claimed = event["giver"] if kind == "WeaponHandedOver" else event["actor"]
-        weapon = projection.weapon(event["weapon"])
-        # A repeat of a move the ledger already holds (a retried or double-submitted
-        # handover, a second return to the same place) shows no unrecorded transfer.
-        already_there = weapon is not None and weapon["location"] == (
-            f"person:{event['receiver']}"
-            if kind == "WeaponHandedOver"
-            else f"storage:{event['storage']}"
-        )
-        if (
-            weapon
-            and not already_there
-            and claimed == event["actor"]
-            and weapon["location"] != f"person:{claimed}"
-        ):
-            return [
-                {
-                    "type": "CustodyGapRecorded",
-                    "at": event["at"],
-                    "actor": None,
-                    "weapon": event["weapon"],
-                    "recorded_at": weapon["location"],
-                    "found_with": claimed,
-                    "reason": f"{claimed} had {event['weapon']} without a recorded transfer",
-                }
-            ]
-    return []
-
-
-def _report_consequences(
-    projection: Projection, event: Event, blocking: list[Finding], counters: _Counters
-) -> list[Event]:
-    kind = event["type"]
-    ids = list(dict.fromkeys(f.rule_id for f in blocking))
-    weapon = event.get("weapon")
-    if kind == "WeaponDischarged":
-        incident_kind = (
-            "misfire"
-            if event["misfire"]
-            else "squib"
-            if event.get("squib")
-            else "unintended_discharge"
-            if not event["intended"] or ids
-            else None
-        )
-        if incident_kind is None:
-            return []
-        why = f" outside the protocol ({', '.join(ids)})" if ids else ""
-        return [
-            _incident(
-                event,
-                counters,
-                incident_kind,
-                f"{weapon} discharged{why}: {incident_kind.replace('_', ' ')}.",
-                ids or ["INC-CEASEFIRE"],
-                weapon=weapon,
-            )
-        ]
-    if kind == "WeaponFoundUnattended":
-        return [
-            _incident(
-                event,
-                counters,
-                "unattended_weapon",
-                f"{weapon} was found unattended ({event['where']}).",
-                ["CUS-SECURED"],
-                weapon=weapon,
-            )
-        ]
-    if kind == "LiveRoundsFound":
-        return [
-            _incident(
-                event,
-                counters,
-                "live_round_found",
-                f"{event['count']} live round(s) found ({event['where']}).",
-                ["AMMO-NO-LIVE"],
-                weapon=event.get("weapon"),
-                lot=event.get("lot"),
-            )
-        ]
-    if kind == "BarrelChecked" and not event["clear"]:
-        return [
-            _incident(
-                event,
-                counters,
-                "squib",
-                f"The barrel of {weapon} is obstructed.",
-                ["CUS-BARREL"],
-                weapon=weapon,
-            )
-        ]
-    return []

@@ -1,6 +1,6 @@
 """Runtime checking of event shapes, read from the events' own type annotations.
 
-The catalog in :mod:`showclear.protocol.events` is written as ``TypedDict`` classes;
+The catalogue in :mod:`showclear.protocol.catalogue` is written as ``TypedDict`` classes;
 this module walks their annotations so that the types mypy checks and the shapes
 the protocol accepts at run time are one declaration, never two that could drift.
 Constraints beyond the Python type (an id's spelling, a time's format, a count that
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import types
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import (
     Annotated,
     Any,
@@ -31,19 +31,33 @@ from showclear.protocol.time import parse_date, parse_time
 
 __all__ = [
     "ANY_JSON",
+    "ASSIGNED",
+    "CHAMBER",
     "DATE",
+    "FREE_TEXT",
     "ID",
+    "ID_PATTERN",
+    "MAX_CHAMBERS",
     "NON_NEGATIVE",
     "POSITIVE",
     "RULE_ID",
     "TEXT",
     "TIME",
+    "Assigned",
     "Check",
+    "Doc",
     "check_shape",
+    "hints",
+    "items",
+    "metadata",
 ]
 
 #: Free text in an entry stays short: an entry as a whole stays under 64 KiB (DESIGN).
 MAX_TEXT = 2000
+
+
+#: The most chambers (or magazine positions) one weapon can have.
+MAX_CHAMBERS = 1000
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,31 @@ class Check:
 
     explain: str
     test: Callable[[Any], bool]
+    #: The same constraint in JSON Schema's words (``pattern``, ``minLength``, ``maximum``,
+    #: ``maxItems``, ...), so the API's schema and the CLI say exactly what is checked here.
+    schema: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Doc:
+    """What a field means, in one sentence: the API schema and the CLI help show it."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Assigned:
+    """A field :func:`showclear.protocol.engine.decide` fills in: refused in a proposal."""
+
+
+ASSIGNED = Assigned()
+
+
+def items(low: int, high: int) -> Check:
+    """A list (or mapping) holding from ``low`` to ``high`` items."""
+    noun = "item" if high == 1 else "items"
+    explain = f"at most {high} {noun}" if low == 0 else f"from {low} to {high} {noun}"
+    return Check(explain, lambda v: low <= len(v) <= high, {"minItems": low, "maxItems": high})
 
 
 def _parses(parse: Callable[[str], object]) -> Callable[[Any], bool]:
@@ -65,22 +104,41 @@ def _parses(parse: Callable[[str], object]) -> Callable[[Any], bool]:
     return test
 
 
-_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+_ID_PATTERN = re.compile(ID_PATTERN)
 _RULE_PATTERN = re.compile(r"^[A-Z]+(-[A-Z]+)+$")
 
 ID = Check(
     "an id of letters, digits, '.', '_' or '-' (at most 64, starting with a letter or digit)",
     lambda v: bool(_ID_PATTERN.match(v)),
+    {"pattern": ID_PATTERN, "maxLength": 64},
 )
-RULE_ID = Check("a rule id such as CUS-HANDLER", lambda v: bool(_RULE_PATTERN.match(v)))
+RULE_ID = Check(
+    "a rule id such as CUS-HANDLER",
+    lambda v: bool(_RULE_PATTERN.match(v)),
+    {"pattern": _RULE_PATTERN.pattern},
+)
 TEXT = Check(
-    f"non-empty text of at most {MAX_TEXT} characters",
-    lambda v: bool(v.strip()) and len(v) <= MAX_TEXT,
+    f"non-empty text of at most {MAX_TEXT} characters, without NUL",
+    lambda v: bool(v.strip()) and len(v) <= MAX_TEXT and "\x00" not in v,
+    {"minLength": 1, "maxLength": MAX_TEXT, "pattern": r"^[^\x00]*[^\s\x00][^\x00]*$"},
 )
-TIME = Check("an RFC 3339 UTC time like 2026-11-25T08:00:00Z", _parses(parse_time))
-DATE = Check("a date like 2026-11-25", _parses(parse_date))
-NON_NEGATIVE = Check("a whole number, zero or more", lambda v: v >= 0)
-POSITIVE = Check("a whole number, one or more", lambda v: v >= 1)
+FREE_TEXT = Check(
+    f"text of at most {MAX_TEXT} characters, without NUL",
+    lambda v: len(v) <= MAX_TEXT and "\x00" not in v,
+    {"maxLength": MAX_TEXT, "pattern": r"^[^\x00]*$"},
+)
+TIME = Check(
+    "an RFC 3339 UTC time like 2026-11-25T08:00:00Z", _parses(parse_time), {"format": "date-time"}
+)
+DATE = Check("a date like 2026-11-25", _parses(parse_date), {"format": "date"})
+NON_NEGATIVE = Check("a whole number, zero or more", lambda v: v >= 0, {"minimum": 0})
+POSITIVE = Check("a whole number, one or more", lambda v: v >= 1, {"minimum": 1})
+CHAMBER = Check(
+    f"a chamber number from 1 to {MAX_CHAMBERS}",
+    lambda v: 1 <= v <= MAX_CHAMBERS,
+    {"minimum": 1, "maximum": MAX_CHAMBERS},
+)
 ANY_JSON = Check("a JSON value without floats", is_json)
 
 _NONE_TYPE = type(None)
@@ -101,7 +159,7 @@ def _describe(tp: Any) -> str:
     if origin is dict:
         return f"a mapping to {_describe(get_args(tp)[1])}"
     if is_typeddict(tp):
-        return "a mapping with the fields " + ", ".join(sorted(_hints(tp)))
+        return "a mapping with the fields " + ", ".join(sorted(hints(tp)))
     names = {str: "text", int: "a whole number", bool: "true or false", _NONE_TYPE: "null"}
     return names.get(tp, getattr(tp, "__name__", str(tp)))
 
@@ -109,12 +167,27 @@ def _describe(tp: Any) -> str:
 _HINTS: dict[type, Mapping[str, Any]] = {}
 
 
-def _hints(cls: Any) -> Mapping[str, Any]:
+def hints(cls: Any) -> Mapping[str, Any]:
+    """The field annotations of TypedDict ``cls``, with their ``Annotated`` extras (cached)."""
     found = _HINTS.get(cls)
     if found is None:
         found = get_type_hints(cls, include_extras=True)
         _HINTS[cls] = found
     return found
+
+
+def metadata(tp: Any) -> tuple[Any, list[object]]:
+    """``tp`` without ``NotRequired`` and ``Annotated``, and the ``Annotated`` extras it had."""
+    extras: list[object] = []
+    while True:
+        origin = get_origin(tp)
+        if origin is NotRequired:
+            tp = get_args(tp)[0]
+        elif origin is Annotated:
+            tp, *more = get_args(tp)
+            extras += more
+        else:
+            return tp, extras
 
 
 def _matches(value: Any, tp: Any) -> bool:
@@ -203,15 +276,15 @@ def check_shape(value: object, cls: Any, path: str) -> None:
     """
     if not isinstance(value, dict):
         raise MalformedEventError(f"{path} must be a mapping, got {value!r}")
-    hints = _hints(cls)
+    fields = hints(cls)
     for key in value:
-        if key not in hints:
-            known = ", ".join(sorted(hints))
+        if key not in fields:
+            known = ", ".join(sorted(fields))
             raise MalformedEventError(f"{path} has an unknown field {key!r} (known: {known})")
-    for key in sorted(hints):
+    for key in sorted(fields):
         # Read NotRequired from the hints: __required_keys__ misses it under postponed
         # annotations on Python 3.11.
-        if get_origin(hints[key]) is not NotRequired and key not in value:
+        if get_origin(fields[key]) is not NotRequired and key not in value:
             raise MalformedEventError(f"{path} is missing the field {key!r}")
     for key, item in value.items():
-        _check(item, hints[key], f"{path}.{key}")
+        _check(item, fields[key], f"{path}.{key}")

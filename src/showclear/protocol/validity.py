@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from showclear.protocol.catalogue import ASSIGNED_FIELDS, SYSTEM_TYPES, event_type, validate_event
 from showclear.protocol.errors import (
     InconsistentEventError,
     MalformedEventError,
     TimeOrderError,
     UnknownReferenceError,
 )
-from showclear.protocol.events import ASSIGNED_FIELDS, SYSTEM_TYPES, validate_event
 from showclear.protocol.projection import Projection
 from showclear.protocol.rules import CATALOG_IDS
 from showclear.protocol.time import parse_time
@@ -26,36 +26,6 @@ from showclear.protocol.time import parse_time
 __all__ = ["check_validity"]
 
 Event = dict[str, Any]
-
-#: Types a person may record without being named (the production office, or anonymity).
-_ACTOR_OPTIONAL = frozenset(
-    {
-        "PersonRegistered",
-        "TrainingRecorded",
-        "PermitRecorded",
-        "StorageAdded",
-        "WeaponReceived",
-        "LotReceived",
-        "DayOpened",
-        "CallSheetRevised",
-        "SetupPlanned",
-        "SetupChanged",
-        "ConcernRaised",
-        "IncidentReported",
-        "LiveRoundsFound",
-        "WeaponFoundUnattended",
-    }
-)
-_NEEDS_OPEN_DAY = frozenset(
-    {
-        "CallSheetRevised",
-        "SafetyMeetingHeld",
-        "SetupCompleted",
-        "MealBreakCalled",
-        "WrapCalled",
-        "DayClosed",
-    }
-)
 
 
 def check_validity(projection: Projection, event: object) -> None:
@@ -105,7 +75,7 @@ def _person(projection: Projection, person_id: str | None, what: str) -> None:
 
 def _check_people(projection: Projection, kind: str, event: Event) -> None:
     actor = event["actor"]
-    if actor is None and kind not in _ACTOR_OPTIONAL:
+    if actor is None and not event_type(kind).actor_optional:
         raise MalformedEventError(f"{kind} needs an actor: the person who does it")
     if not (kind == "PersonRegistered" and actor == event["person"]):
         _person(projection, actor, "actor")
@@ -149,7 +119,7 @@ def _check_places_and_records(projection: Projection, kind: str, event: Event) -
                 raise UnknownReferenceError(f"setup {setup_id!r} is not scheduled")
     if kind == "DayOpened" and projection.open_day() is not None:
         raise InconsistentEventError("a shoot day is already open; close it first")
-    if kind in _NEEDS_OPEN_DAY and projection.open_day() is None:
+    if event_type(kind).needs_open_day and projection.open_day() is None:
         raise InconsistentEventError(f"{kind}: no shoot day is open; publish the call sheet first")
     if kind == "ReviewRecorded" and projection.incident(event["incident"]) is None:
         raise UnknownReferenceError(f"incident {event['incident']} is not open")

@@ -2,13 +2,16 @@
 
 Confirmation fields in an event (a handover's ``receiver_confirmed``, an
 inspection's ``performer_confirmed``, a meeting attendee's ``confirmed``) are
-set by the service from checked credentials, never taken from the request.
+set by the service from checked credentials, never taken from the request. Which
+fields those are is declared with each event type in the catalogue
+(:func:`showclear.protocol.catalogue.confirmers`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+
+from showclear.protocol.catalogue import apply_confirmations, confirmers
 
 __all__ = ["TRUSTED", "Credentials", "Trusted", "apply_confirmations", "confirmers"]
 
@@ -32,30 +35,3 @@ class Trusted:
 
 
 TRUSTED = Trusted()
-
-
-def confirmers(event: dict[str, Any]) -> list[str]:
-    """The people whose own credential confirms this event."""
-    kind = event.get("type")
-    if kind == "WeaponHandedOver" and event.get("receiver"):
-        return [str(event["receiver"])]
-    if kind == "ShowClearInspected" and event.get("performer"):
-        return [str(event["performer"])]
-    if kind == "SafetyMeetingHeld":
-        return [str(a.get("person")) for a in event.get("attendees", []) if isinstance(a, dict)]
-    return []
-
-
-def apply_confirmations(event: dict[str, Any], confirmed: set[str]) -> dict[str, Any]:
-    """A copy of ``event`` whose confirmation fields say exactly who was checked."""
-    out = dict(event)
-    kind = out.get("type")
-    if kind == "WeaponHandedOver":
-        out["receiver_confirmed"] = out.get("receiver") in confirmed
-    elif kind == "ShowClearInspected":
-        out["performer_confirmed"] = out.get("performer") in confirmed
-    elif kind == "SafetyMeetingHeld":
-        out["attendees"] = [
-            {**a, "confirmed": a.get("person") in confirmed} for a in out.get("attendees", [])
-        ]
-    return out

@@ -32,7 +32,7 @@ from pydantic import ValidationError
 
 from showclear.commands import Command, by_name
 from showclear.errors import KINDS, ErrorKind, ShowclearError, presentation
-from showclear.http import Acting, Member, Refused
+from showclear.http import Acting, Member, Refused, service_of
 from showclear.protocol.catalogue import describe
 from showclear.service import AuthError, Forbidden
 from showclear.service.commands import Receipt
@@ -59,7 +59,7 @@ Viewer = Annotated[Principal, Depends(_viewer)]
 
 
 def _doer(request: Request, member: Viewer) -> Acting:
-    return Acting(request.app.state.showclear, member)
+    return Acting(service_of(request), member)
 
 
 #: The signed-in member submitting a form (a refusal raises Refused: the stop page).

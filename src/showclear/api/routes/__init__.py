@@ -1,27 +1,11 @@
-"""The API's routers, one per domain; every path is under ``/productions/{slug}``."""
+"""The API's routers; every path is under ``/productions/{slug}``.
 
-from showclear.api.routes import (
-    custody,
-    day,
-    incidents,
-    inventory,
-    ledger,
-    people,
-    setups,
-    signin,
-    views,
-)
+``commands`` holds one route per command of the event catalogue, derived from it; the
+others are signing in, the views and the ledger.
+"""
+
+from showclear.api.routes import commands, ledger, signin, views
 
 __all__ = ["ROUTERS"]
 
-ROUTERS = [
-    signin.router,
-    people.router,
-    day.router,
-    inventory.router,
-    setups.router,
-    custody.router,
-    incidents.router,
-    views.router,
-    ledger.router,
-]
+ROUTERS = [signin.router, commands.router, views.router, ledger.router]

@@ -8,9 +8,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from showclear.api.fields import Moment, Slug, WeaponPath
 from showclear.api.responses import Board, LotAccount, RecordedEntry
 from showclear.api.routing import READ_ERRORS
+from showclear.commands.fields import Moment, Slug, WeaponPath
 from showclear.http import Member, Service
 from showclear.service.forensics import Custody
 

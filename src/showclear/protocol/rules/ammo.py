@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from showclear.protocol.fold import normalize_plan
+from showclear.protocol.catalogue.day import day_close_differences
+from showclear.protocol.catalogue.setups import normalize_plan
 from showclear.protocol.policy import Policy
 from showclear.protocol.projection import Projection
 from showclear.protocol.rules.base import Event, Finding, Rule, Severity, name
@@ -15,7 +14,6 @@ __all__ = [
     "AmmoDummyVerified",
     "AmmoNoLive",
     "AmmoSource",
-    "day_close_differences",
 ]
 
 _LOT_EVENTS = frozenset(
@@ -367,14 +365,3 @@ class AmmoCount(Rule):
                 policy,
             )
         ]
-
-
-def day_close_differences(projection: Projection, event: Event) -> dict[str, int]:
-    """Counted minus recorded (in storage and in weapons) for each lot that differs."""
-    differences = {}
-    for lot_id, lot in projection.lots():
-        counted: Any = event["counts"].get(lot_id, 0)
-        recorded = lot["in_storage"] + lot["in_weapons"]
-        if counted != recorded:
-            differences[lot_id] = counted - recorded
-    return differences

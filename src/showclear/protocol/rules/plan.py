@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from showclear.protocol.fold import normalize_plan
+from showclear.protocol.catalogue.setups import normalize_plan
 from showclear.protocol.policy import Policy
 from showclear.protocol.projection import Projection
 from showclear.protocol.rules.base import (

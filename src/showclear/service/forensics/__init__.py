@@ -26,7 +26,7 @@ from showclear.protocol.replay import projection_at
 from showclear.protocol.time import format_time, read_time
 from showclear.service.errors import BadRequest, NotFound
 from showclear.service.forensics import custody, refusals, rounds
-from showclear.service.forensics.describe import chambers_text, describe, numbers_text
+from showclear.protocol.catalogue import chambers_text, describe, numbers_text
 from showclear.service.forensics.records import (
     Carrier,
     ChainEntry,

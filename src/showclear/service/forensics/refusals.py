@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from showclear.service.forensics.describe import describe
+from showclear.protocol.catalogue import describe
 from showclear.service.forensics.records import (
     IncidentFacts,
     Override,

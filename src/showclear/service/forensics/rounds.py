@@ -17,7 +17,7 @@ from typing import cast
 from showclear.protocol import Projection
 from showclear.protocol.projection import lot_balance
 from showclear.protocol.replay import Step, replay
-from showclear.service.forensics.describe import describe
+from showclear.protocol.catalogue import describe
 from showclear.service.forensics.records import (
     Carrier,
     DayCount,

@@ -1,6 +1,6 @@
 """The value types of request bodies and paths, matching the event catalog's constraints.
 
-The catalog (:mod:`showclear.protocol.events`) checks every event again; these
+The catalogue (:mod:`showclear.protocol.catalogue`) checks every event again; these
 types only make the OpenAPI schema say what the protocol accepts, so that a
 client learns it from the schema, and bound sizes the ledger could not store.
 Every string is checked as Unicode without NUL (a lone surrogate cannot be
@@ -9,7 +9,7 @@ written as UTF-8; PostgreSQL text cannot hold NUL).
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Path
 from pydantic import AfterValidator, AwareDatetime, Field, StrictBool, StrictInt, StringConstraints
@@ -19,6 +19,7 @@ from showclear.protocol import ALL_RULES, CATALOG_IDS
 
 __all__ = [
     "ID_PATTERN",
+    "PATHS",
     "Category",
     "Chamber",
     "ConcernPath",
@@ -136,3 +137,13 @@ IncidentPath = Annotated[
 ConcernPath = Annotated[
     int, Path(description="The concern's number.", examples=[1], ge=1, le=MAX_SAFE_INTEGER)
 ]
+
+#: The path parameter of each field a command's route names its subject by.
+PATHS: dict[str, Any] = {
+    "weapon": WeaponPath,
+    "lot": LotPath,
+    "setup": SetupPath,
+    "person": PersonPath,
+    "incident": IncidentPath,
+    "concern": ConcernPath,
+}

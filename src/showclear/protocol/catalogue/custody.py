@@ -1,0 +1,573 @@
+"""Custody of one weapon: out of storage, loaded, inspected, handed over, fired, returned."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, NotRequired
+
+from showclear.protocol.catalogue.declare import ANYONE, Command, Confirmation, EventType, Incidents
+from showclear.protocol.catalogue.fields import CHAMBER_LIST, Chamber, Event, Id, RuleId, Text
+from showclear.protocol.catalogue.folding import Fold
+from showclear.protocol.catalogue.words import Words, chambers, chambers_text
+from showclear.protocol.errors import InconsistentEventError, MalformedEventError
+from showclear.protocol.projection import Projection
+from showclear.protocol.schema import ASSIGNED, MAX_CHAMBERS, Doc, items
+
+__all__ = [
+    "TYPES",
+    "BarrelChecked",
+    "CustodyGapRecorded",
+    "RoundsLoaded",
+    "RoundsUnloaded",
+    "ShowClearInspected",
+    "WeaponDischarged",
+    "WeaponFoundUnattended",
+    "WeaponHandedOver",
+    "WeaponReturnedToStorage",
+    "WeaponTakenOut",
+]
+
+Chambers = Annotated[list[Chamber], CHAMBER_LIST]
+
+
+class WeaponTakenOut(Event):
+    """A handler takes a weapon out of storage for a scheduled setup (PLAN-SETUP)."""
+
+    weapon: Id
+    setup: Annotated[Id | None, Doc("The setup it is taken out for (PLAN-SETUP).")]
+
+
+class RoundsLoaded(Event):
+    """Rounds of one lot loaded into chambers of a weapon."""
+
+    weapon: Id
+    lot: Annotated[Id, Doc("The lot the rounds come from.")]
+    chambers: Chambers
+
+
+class RoundsUnloaded(Event):
+    """Rounds taken out of chambers of a weapon; they go back to their lot."""
+
+    weapon: Id
+    chambers: Chambers
+
+
+class ShowClearInspected(Event):
+    """A show-clear inspection: every chamber's content and the barrel, shown to the performer."""
+
+    weapon: Id
+    chambers: Annotated[
+        list[Id],
+        items(0, MAX_CHAMBERS),
+        Doc('Each chamber\'s content, in order: "empty" or the id of a lot.'),
+    ]
+    barrel_clear: bool
+    performer: Annotated[Id | None, Doc("The performer it is shown to, who confirms.")]
+    performer_confirmed: bool
+
+
+class WeaponHandedOver(Event):
+    """A weapon passes from the giver to the receiver, who confirms (CUS-TWO-PARTY)."""
+
+    weapon: Id
+    giver: Id
+    receiver: Annotated[Id, Doc("Who receives it; they confirm with their own credential.")]
+    receiver_confirmed: bool  # set true by the service only after the receiver's own PIN
+
+
+class WeaponDischarged(Event):
+    """The trigger was pulled on ``chambers``; with ``misfire`` their rounds did not go off
+    and stay in the weapon until unloaded."""
+
+    weapon: Id
+    chambers: Annotated[list[Chamber], CHAMBER_LIST, Doc("The chambers that fired.")]
+    intended: Annotated[bool, Doc("Whether the shot was planned.")]
+    misfire: Annotated[bool, Doc("A round did not fire.")]
+    squib: NotRequired[Annotated[bool, Doc("A weak or incomplete discharge.")]]
+    violations: NotRequired[Annotated[list[RuleId], ASSIGNED]]
+
+
+class BarrelChecked(Event):
+    """A barrel check; an obstructed barrel opens an incident (CUS-BARREL)."""
+
+    weapon: Id
+    clear: bool
+
+
+class WeaponReturnedToStorage(Event):
+    """A weapon goes back into a lockable storage location (CUS-SECURED)."""
+
+    weapon: Id
+    storage: Id
+
+
+class WeaponFoundUnattended(Event):
+    """A weapon found unattended: it becomes UNKNOWN and an incident opens (CUS-SECURED)."""
+
+    weapon: Id
+    where: Annotated[Text, Doc("Where it was found.")]
+    secured_by: Annotated[Id, Doc("Who secured it; the acting person if left out.")]
+
+
+class CustodyGapRecorded(Event):
+    """Written by showclear when someone shows they hold a weapon the ledger places elsewhere."""
+
+    weapon: Id
+    recorded_at: Text
+    found_with: Id
+    reason: Text
+
+
+def _distinct_chambers(e: RoundsLoaded | RoundsUnloaded | WeaponDischarged) -> None:
+    numbers = e["chambers"]
+    if not numbers:
+        raise MalformedEventError(f"{e['type']}.chambers must name at least one chamber")
+    if len(set(numbers)) != len(numbers):
+        raise MalformedEventError(f"{e['type']}.chambers names a chamber twice: {numbers}")
+
+
+def _inspection_check(e: ShowClearInspected) -> None:
+    if e["performer_confirmed"] and not e["performer"]:
+        raise MalformedEventError(
+            "ShowClearInspected.performer_confirmed is true but no performer is named"
+        )
+
+
+def _handover_check(e: WeaponHandedOver) -> None:
+    if e["giver"] == e["receiver"]:
+        raise MalformedEventError("WeaponHandedOver.receiver is the giver")
+
+
+# -- folds ------------------------------------------------------------------------------
+
+
+def _taken_out(f: Fold, e: WeaponTakenOut) -> None:
+    weapon = f.touch(e["weapon"])
+    weapon["location"] = f"person:{e['actor']}"
+    weapon["setup"] = e["setup"]
+
+
+def _loaded(f: Fold, e: RoundsLoaded) -> None:
+    weapon = f.touch(e["weapon"])
+    for chamber in e["chambers"]:
+        if weapon["chambers"][chamber - 1] != "empty":
+            raise InconsistentEventError(f"chamber {chamber} of {e['weapon']} is not empty")
+        weapon["chambers"][chamber - 1] = e["lot"]
+    f.move(e["lot"], "in_storage", "in_weapons", len(e["chambers"]))
+
+
+def _unloaded(f: Fold, e: RoundsUnloaded) -> None:
+    weapon = f.touch(e["weapon"])
+    for chamber in e["chambers"]:
+        lot_id = weapon["chambers"][chamber - 1]
+        if lot_id in ("empty", "unknown"):
+            raise InconsistentEventError(f"chamber {chamber} of {e['weapon']} holds no known round")
+        f.move(lot_id, "in_weapons", "in_storage", 1)
+        weapon["chambers"][chamber - 1] = "empty"
+
+
+def _inspected(f: Fold, e: ShowClearInspected) -> None:
+    weapon = f.weapon(e["weapon"])
+    weapon["chambers"] = list(e["chambers"])
+    weapon["barrel_checked"] = e["barrel_clear"]
+    weapon["uncertain"] = None if e["barrel_clear"] else "barrel_not_clear"
+    weapon["last_inspection"] = {
+        "at": e["at"],
+        "by": e["actor"],
+        "chambers": list(e["chambers"]),
+        "barrel_clear": e["barrel_clear"],
+        "performer": e["performer"],
+        "performer_confirmed": e["performer_confirmed"],
+    }
+    weapon["inspection_is_last_event"] = True
+
+
+def _handed_over(f: Fold, e: WeaponHandedOver) -> None:
+    f.touch(e["weapon"])["location"] = f"person:{e['receiver']}"
+
+
+def _discharged(f: Fold, e: WeaponDischarged) -> None:
+    if f.projection.weapon(e["weapon"]) is None:
+        return  # a weapon outside the inventory fired: recorded, and an incident (CUS-INVENTORY)
+    weapon = f.touch(e["weapon"])
+    # A misfired round did not go off: it is still in its chamber (and may yet hang
+    # fire), so it stays counted in the weapon until it is unloaded.
+    if not e["misfire"]:
+        for chamber in e["chambers"]:
+            content = weapon["chambers"][chamber - 1]
+            if content not in ("empty", "unknown"):
+                f.move(content, "in_weapons", "expended", 1)
+            weapon["chambers"][chamber - 1] = "empty"
+    weapon["barrel_checked"] = False
+    if weapon["uncertain"] is None:
+        weapon["uncertain"] = "fired"  # CUS-BARREL: UNKNOWN until the barrel is checked
+
+
+def _barrel_checked(f: Fold, e: BarrelChecked) -> None:
+    weapon = f.touch(e["weapon"])
+    weapon["barrel_checked"] = e["clear"]
+    if not e["clear"]:
+        weapon["uncertain"] = "barrel_not_clear"
+    elif weapon["uncertain"] == "fired":
+        weapon["uncertain"] = None
+
+
+def _returned(f: Fold, e: WeaponReturnedToStorage) -> None:
+    weapon = f.touch(e["weapon"])
+    weapon["location"] = f"storage:{e['storage']}"
+    weapon["setup"] = None
+
+
+def _found_unattended(f: Fold, e: WeaponFoundUnattended) -> None:
+    if f.projection.weapon(e["weapon"]) is None:
+        return  # a weapon outside the inventory: recorded, and an incident (CUS-INVENTORY)
+    f.unsettle(e["weapon"], "found_unattended")
+    f.weapon(e["weapon"])["location"] = f"person:{e['secured_by']}"
+
+
+def _custody_gap(f: Fold, e: CustodyGapRecorded) -> None:
+    f.unsettle(e["weapon"], "custody_gap")
+    f.weapon(e["weapon"])["location"] = f"person:{e['found_with']}"
+
+
+# -- consequences -----------------------------------------------------------------------
+
+
+def _gap(p: Projection, e: dict[str, Any], claimed: str, destination: str) -> list[Event]:
+    """A refused move by someone who shows they hold a weapon the ledger places elsewhere: an
+    unrecorded transfer. It goes to them and is UNKNOWN until inspected."""
+    weapon = p.weapon(e["weapon"])
+    # A repeat of a move the ledger already holds (a retried or double-submitted
+    # handover, a second return to the same place) shows no unrecorded transfer.
+    if (
+        weapon is None
+        or weapon["location"] == destination
+        or claimed != e["actor"]
+        or weapon["location"] == f"person:{claimed}"
+    ):
+        return []
+    gap: CustodyGapRecorded = {
+        "type": "CustodyGapRecorded",
+        "at": e["at"],
+        "actor": None,
+        "weapon": e["weapon"],
+        "recorded_at": weapon["location"],
+        "found_with": claimed,
+        "reason": f"{claimed} had {e['weapon']} without a recorded transfer",
+    }
+    return [dict(gap)]
+
+
+def _handover_refused(
+    p: Projection, e: WeaponHandedOver, rules: frozenset[str], incidents: Incidents
+) -> list[Event]:
+    return _gap(p, dict(e), e["giver"], f"person:{e['receiver']}")
+
+
+def _return_refused(
+    p: Projection, e: WeaponReturnedToStorage, rules: frozenset[str], incidents: Incidents
+) -> list[Event]:
+    return _gap(p, dict(e), str(e["actor"]), f"storage:{e['storage']}")
+
+
+def _inspection_refused(
+    p: Projection, e: ShowClearInspected, rules: frozenset[str], incidents: Incidents
+) -> list[Event]:
+    if "AMMO-COUNT" not in rules:
+        return []
+    return [
+        incidents.open(
+            "round_count_difference",
+            f"An inspection of {e['weapon']} disagrees with the rounds recorded in it.",
+            ["AMMO-COUNT"],
+            weapon=e["weapon"],
+        )
+    ]
+
+
+def _discharge_recorded(
+    p: Projection, e: WeaponDischarged, violations: list[str], incidents: Incidents
+) -> list[Event]:
+    kind = (
+        "misfire"
+        if e["misfire"]
+        else "squib"
+        if e.get("squib")
+        else "unintended_discharge"
+        if not e["intended"] or violations
+        else None
+    )
+    if kind is None:
+        return []
+    why = f" outside the protocol ({', '.join(violations)})" if violations else ""
+    return [
+        incidents.open(
+            kind,
+            f"{e['weapon']} discharged{why}: {kind.replace('_', ' ')}.",
+            violations or ["INC-CEASEFIRE"],
+            weapon=e["weapon"],
+        )
+    ]
+
+
+def _barrel_recorded(
+    p: Projection, e: BarrelChecked, violations: list[str], incidents: Incidents
+) -> list[Event]:
+    if e["clear"]:
+        return []
+    return [
+        incidents.open(
+            "squib",
+            f"The barrel of {e['weapon']} is obstructed.",
+            ["CUS-BARREL"],
+            weapon=e["weapon"],
+        )
+    ]
+
+
+def _unattended_recorded(
+    p: Projection, e: WeaponFoundUnattended, violations: list[str], incidents: Incidents
+) -> list[Event]:
+    return [
+        incidents.open(
+            "unattended_weapon",
+            f"{e['weapon']} was found unattended ({e['where']}).",
+            ["CUS-SECURED"],
+            weapon=e["weapon"],
+        )
+    ]
+
+
+# -- words ------------------------------------------------------------------------------
+
+
+def _unload_words(e: RoundsUnloaded, w: Words) -> str:
+    before = w.before
+    lots = sorted({before[c - 1] for c in e["chambers"] if before and c <= len(before)})
+    source = f" ({', '.join(lots)})" if lots else ""
+    return f"{w.who(e['actor'])} unloaded {chambers(e['chambers'])} of {e['weapon']}{source}"
+
+
+def _inspection_words(e: ShowClearInspected, w: Words) -> str:
+    barrel = "barrel clear" if e["barrel_clear"] else "barrel NOT clear"
+    text = (
+        f"{w.who(e['actor'])} inspected {e['weapon']}: chambers {chambers_text(e['chambers'])}; "
+        f"{barrel}"
+    )
+    if e.get("performer"):
+        confirmed = "confirmed" if e.get("performer_confirmed") else "did NOT confirm"
+        text += f"; shown to {w.who(e['performer'])}, who {confirmed}"
+    return text
+
+
+def _handover_words(e: WeaponHandedOver, w: Words) -> str:
+    confirmed = "confirmed" if e.get("receiver_confirmed") else "did NOT confirm"
+    return f"{w.who(e['giver'])} handed {e['weapon']} to {w.who(e['receiver'])}, who {confirmed}"
+
+
+def _discharge_words(e: WeaponDischarged, w: Words) -> str:
+    shots = []
+    for chamber in e["chambers"]:
+        if w.before is not None and chamber <= len(w.before):
+            shots.append(f"{chamber} ({w.before[chamber - 1]})")
+        else:
+            shots.append(str(chamber))
+    text = f"chamber {', '.join(shots)}: {'intended' if e['intended'] else 'UNINTENDED'}"
+    if e.get("misfire"):
+        text += "; misfire"
+    if e.get("squib"):
+        text += "; squib"
+    return f"{w.who(e['actor'])} fired {e['weapon']}, {text}"
+
+
+def _taken_out_words(e: WeaponTakenOut, w: Words) -> str:
+    setup = f" for setup {e['setup']}" if e.get("setup") else ""
+    return f"{w.who(e['actor'])} took {e['weapon']} out of storage{setup}"
+
+
+def _weapon_command(name: str, doc: str, verb: str, cli: str, **extra: Any) -> Command:
+    return Command(
+        name, doc, route=("POST", f"/weapons/{{weapon}}/{verb}"), cli=cli, path="weapon", **extra
+    )
+
+
+TYPES: tuple[EventType[Any], ...] = (
+    EventType(
+        WeaponTakenOut,
+        "command",
+        _taken_out,
+        _taken_out_words,
+        roles=ANYONE,
+        command=_weapon_command(
+            "TakeOut",
+            "Take a weapon out of storage for a scheduled setup (CUS-HANDLER, PLAN-SETUP).",
+            "take-out",
+            "take-out",
+            example={"setup": "12a-1"},
+        ),
+    ),
+    EventType(
+        RoundsLoaded,
+        "command",
+        _loaded,
+        lambda e, w: (
+            f"{w.who(e['actor'])} loaded {chambers(e['chambers'])} of {e['weapon']} "
+            f"from lot {e['lot']}"
+        ),
+        roles=ANYONE,
+        check=_distinct_chambers,
+        command=_weapon_command(
+            "LoadRounds",
+            "Load rounds of a lot into chambers (AMMO-DUMMY-VERIFIED, AMMO-CALIBER, PLAN-SETUP).",
+            "load",
+            "load",
+            example={"lot": "dummies-1", "chambers": [1, 2]},
+        ),
+    ),
+    EventType(
+        RoundsUnloaded,
+        "command",
+        _unloaded,
+        _unload_words,
+        roles=ANYONE,
+        check=_distinct_chambers,
+        command=_weapon_command(
+            "UnloadRounds",
+            "Unload rounds from chambers.",
+            "unload",
+            "unload",
+            example={"chambers": [1, 2]},
+        ),
+    ),
+    EventType(
+        ShowClearInspected,
+        "command",
+        _inspected,
+        _inspection_words,
+        roles=ANYONE,
+        check=_inspection_check,
+        refused=_inspection_refused,
+        confirms=(
+            Confirmation(
+                "performer",
+                "performer_confirmed",
+                "performer_pin",
+                "confirm the show-clear of {weapon}",
+            ),
+        ),
+        command=_weapon_command(
+            "Inspect",
+            "Record a show-clear inspection, shown to the performer who confirms with their PIN.",
+            "inspect",
+            "inspect",
+            example={
+                "chambers": ["empty"] * 6,
+                "barrel_clear": True,
+                "performer": "pat",
+                "performer_pin": "2468",
+            },
+        ),
+    ),
+    EventType(
+        WeaponHandedOver,
+        "command",
+        _handed_over,
+        _handover_words,
+        roles=ANYONE,
+        check=_handover_check,
+        refused=_handover_refused,
+        confirms=(
+            Confirmation(
+                "receiver",
+                "receiver_confirmed",
+                "receiver_pin",
+                "confirm you receive {weapon} from {giver}",
+            ),
+        ),
+        command=_weapon_command(
+            "HandOver",
+            "Hand a weapon to another person, who confirms with their own PIN "
+            "(CUS-TWO-PARTY).\n\nThe giver is the signed-in person.",
+            "hand-over",
+            "hand-over",
+            from_actor=frozenset({"giver"}),
+            example={"receiver": "pat", "receiver_pin": "2468"},
+        ),
+    ),
+    EventType(
+        WeaponDischarged,
+        "report",
+        _discharged,
+        _discharge_words,
+        roles=ANYONE,
+        check=_distinct_chambers,
+        recorded=_discharge_recorded,
+        command=_weapon_command(
+            "Discharge",
+            "Report that a weapon fired: recorded always; a breach opens an incident.",
+            "discharge",
+            "discharge",
+            example={"chambers": [1], "intended": True, "misfire": False},
+        ),
+    ),
+    EventType(
+        BarrelChecked,
+        "command",
+        _barrel_checked,
+        lambda e, w: (
+            f"{w.who(e['actor'])} checked the barrel of {e['weapon']}: "
+            f"{'clear' if e['clear'] else 'NOT clear'}"
+        ),
+        roles=ANYONE,
+        recorded=_barrel_recorded,
+        command=_weapon_command(
+            "CheckBarrel",
+            "Record a barrel check; an obstructed barrel opens an incident (CUS-BARREL).",
+            "barrel-check",
+            "barrel-check",
+            example={"clear": True},
+        ),
+    ),
+    EventType(
+        WeaponReturnedToStorage,
+        "command",
+        _returned,
+        lambda e, w: f"{w.who(e['actor'])} locked {e['weapon']} in storage {e['storage']}",
+        roles=ANYONE,
+        refused=_return_refused,
+        command=_weapon_command(
+            "ReturnToStorage",
+            "Put a weapon back in a lockable storage location (CUS-HANDLER, CUS-SECURED).",
+            "return",
+            "return",
+            example={"storage": "safe-1"},
+        ),
+    ),
+    EventType(
+        WeaponFoundUnattended,
+        "report",
+        _found_unattended,
+        lambda e, w: (
+            f"{w.who(e['actor'])} found {e['weapon']} unattended ({e['where']}); "
+            f"secured by {w.who(e['secured_by'])}"
+        ),
+        roles=ANYONE,
+        actor_optional=True,
+        recorded=_unattended_recorded,
+        command=_weapon_command(
+            "ReportFoundUnattended",
+            "Report a weapon found unattended: it becomes UNKNOWN and an incident opens.",
+            "found-unattended",
+            "found-unattended",
+            actor_default=frozenset({"secured_by"}),
+            example={"where": "on the prop cart by stage 2", "secured_by": "ava"},
+        ),
+    ),
+    EventType(
+        CustodyGapRecorded,
+        "system",
+        _custody_gap,
+        lambda e, w: (
+            f"custody gap: {e['weapon']} was found with {w.who(e['found_with'])}: {e['reason']}"
+        ),
+    ),
+)

@@ -1,0 +1,110 @@
+"""The vocabulary of the catalogue: value types every event type is written in.
+
+Events are plain JSON objects so that the stored bytes are exactly what was decided. A
+type's annotations are both the static type and the run-time shape checked by
+:func:`showclear.protocol.schema.check_shape`; ``Annotated`` extras add what a Python type
+cannot say (an id's spelling, a count that cannot be negative, a list's size, the field's
+meaning for the API and the CLI). Every event has ``type``, ``at`` (RFC 3339 UTC) and
+``actor`` (a person id, or null when showclear itself or an anonymous person wrote it).
+Distances are whole centimetres; chambers are numbered from 1.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, NotRequired, TypedDict
+
+from showclear.protocol.schema import (
+    ANY_JSON,
+    ASSIGNED,
+    CHAMBER,
+    DATE,
+    FREE_TEXT,
+    ID,
+    MAX_CHAMBERS,
+    NON_NEGATIVE,
+    POSITIVE,
+    RULE_ID,
+    TEXT,
+    TIME,
+    items,
+)
+
+__all__ = [
+    "CHAMBER_LIST",
+    "Category",
+    "Chamber",
+    "Count",
+    "Date",
+    "DummyMethod",
+    "Event",
+    "FreeText",
+    "Id",
+    "IncidentKind",
+    "Load",
+    "LotKind",
+    "Positive",
+    "RawObject",
+    "ReviewRole",
+    "Role",
+    "RuleId",
+    "SetupKind",
+    "Strictness",
+    "Text",
+    "Time",
+]
+
+Id = Annotated[str, ID]
+RuleId = Annotated[str, RULE_ID]
+Text = Annotated[str, TEXT]
+#: Text that may be empty: an empty serial, supplier or reason is a rule's to refuse.
+FreeText = Annotated[str, FREE_TEXT]
+Time = Annotated[str, TIME]
+Date = Annotated[str, DATE]
+Count = Annotated[int, NON_NEGATIVE]
+Positive = Annotated[int, POSITIVE]
+Chamber = Annotated[int, CHAMBER]
+RawObject = Annotated[dict[str, object], ANY_JSON]
+
+#: The chambers an action concerns: at least one, each once (checked per type).
+CHAMBER_LIST = items(1, MAX_CHAMBERS)
+
+Role = Literal[
+    "armorer",
+    "property_master",
+    "first_ad",
+    "performer",
+    "safety_coordinator",
+    "producer",
+    "crew",
+]
+Category = Literal[
+    "functional_firearm", "blank_firing", "non_firing_replica", "rubber", "deactivated"
+]
+LotKind = Literal["dummy", "blank", "live"]
+SetupKind = Literal["rehearsal", "take"]
+Load = Literal["empty", "dummies", "blanks"]
+Strictness = Literal["warn", "block"]
+DummyMethod = Literal[
+    "rattle", "side_hole", "empty_primer_pocket", "drilled_primer_pocket", "non_metal"
+]
+IncidentKind = Literal[
+    "unintended_discharge",
+    "misfire",
+    "squib",
+    "live_round_found",
+    "lost_weapon",
+    "unattended_weapon",
+    "round_count_difference",
+    "injury",
+]
+ReviewRole = Literal["safety_coordinator", "producer"]
+
+
+class Event(TypedDict):
+    """Fields every event has; ``warnings`` and ``overrides`` are assigned by decide."""
+
+    type: str
+    at: Time
+    actor: Id | None
+    warnings: NotRequired[Annotated[list[RuleId], ASSIGNED]]
+    overrides: NotRequired[Annotated[list[Positive], ASSIGNED]]

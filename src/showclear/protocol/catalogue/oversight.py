@@ -1,0 +1,149 @@
+"""Overrides, policy changes and refused attempts (INC-OVERRIDE, POLICY-CHANGE)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, NotRequired, TypedDict
+
+from showclear.protocol.catalogue.declare import ANYONE, OVERSIGHT, Command, EventType
+from showclear.protocol.catalogue.fields import (
+    Event,
+    FreeText,
+    Id,
+    Positive,
+    RawObject,
+    RuleId,
+    Strictness,
+    Text,
+)
+from showclear.protocol.catalogue.folding import Fold
+from showclear.protocol.catalogue.words import Words
+from showclear.protocol.errors import InconsistentEventError, MalformedEventError
+from showclear.protocol.schema import ASSIGNED, Doc
+
+__all__ = ["TYPES", "AttemptRefused", "OverrideGranted", "PolicyChanged", "PolicyChanges"]
+
+
+class OverrideGranted(Event):
+    """The safety coordinator lifts one overridable rule once, with a written reason."""
+
+    rule: RuleId
+    reason: Annotated[FreeText, Doc("An empty reason is refused by INC-OVERRIDE.")]
+    weapon: NotRequired[Id | None]
+    setup: NotRequired[Id | None]
+    override: NotRequired[Annotated[Positive, ASSIGNED]]
+
+
+class PolicyChanges(TypedDict):
+    """The policy keys a change sets (showclear.protocol.policy.Policy)."""
+
+    blank_min_distance_cm: NotRequired[Annotated[Positive, Doc("PLAN-DISTANCE, in cm.")]]
+    show_clear_validity_minutes: NotRequired[Annotated[Positive, Doc("CUS-SHOW-CLEAR.")]]
+    concern_escalation_hours: NotRequired[Annotated[Positive, Doc("INC-CONCERN.")]]
+    rehearsal_functional_weapon: NotRequired[Annotated[Strictness, Doc("PLAN-REHEARSAL.")]]
+    sole_duty: NotRequired[Annotated[Strictness, Doc("CUS-SOLE-DUTY.")]]
+
+
+class PolicyChanged(Event):
+    """The production's policy changes; only the safety coordinator may loosen it."""
+
+    changes: PolicyChanges
+    reason: NotRequired[Text]
+
+
+class AttemptRefused(Event):
+    """An attempt the safety rules refused: who tried what, and which rules refused it."""
+
+    attempted: RawObject
+    rules: list[RuleId]
+    reasons: list[str]
+
+
+def _override(f: Fold, e: OverrideGranted) -> None:
+    number = e.get("override")
+    if number is None:
+        raise InconsistentEventError("OverrideGranted has no override number")
+    f.meta()["overrides"] = number
+    f.put(
+        f"override:{number}",
+        {
+            "rule": e["rule"],
+            "reason": e["reason"],
+            "weapon": e.get("weapon"),
+            "setup": e.get("setup"),
+            "granted_by": e["actor"],
+            "granted_at": e["at"],
+        },
+    )
+
+
+def _policy_changed(f: Fold, e: PolicyChanged) -> None:
+    f.put("policy", f.projection.policy().with_changes(dict(e["changes"])).to_json())
+
+
+def _refused(f: Fold, e: AttemptRefused) -> None:
+    f.meta()["refused"] += 1
+
+
+def _not_itself_a_refusal(e: AttemptRefused) -> None:
+    # The attempted event is checked whole by validate_event in the catalogue.
+    if e["attempted"].get("type") == "AttemptRefused":
+        raise MalformedEventError("AttemptRefused.attempted cannot itself be a refusal")
+
+
+def _policy_words(e: PolicyChanged, w: Words) -> str:
+    changes = ", ".join(f"{k} = {v}" for k, v in sorted(e["changes"].items()))
+    return f"{w.who(e['actor'])} changed the policy: {changes}"
+
+
+def _refusal_words(e: AttemptRefused, w: Words) -> str:
+    attempted = e.get("attempted")
+    what = w.again(attempted) if isinstance(attempted, dict) else "?"
+    return f"REFUSED ({', '.join(e.get('rules', []))}), attempted: {what}"
+
+
+TYPES: tuple[EventType[Any], ...] = (
+    EventType(
+        OverrideGranted,
+        "command",
+        _override,
+        lambda e, w: (
+            f"{w.who(e['actor'])} granted override {e.get('override')} of {e['rule']}: "
+            f"{e['reason']}"
+        ),
+        # INC-OVERRIDE judges who may: a refused attempt by anyone else is recorded.
+        roles=ANYONE,
+        number="override",
+        command=Command(
+            "GrantOverride",
+            "Override an overridable rule once, with a written reason (INC-OVERRIDE).",
+            route=("POST", "/overrides"),
+            cli="override",
+            example={
+                "rule": "CUS-SECURED",
+                "reason": "actor stays in costume on set",
+                "weapon": "rev-1",
+            },
+        ),
+    ),
+    EventType(
+        PolicyChanged,
+        "command",
+        _policy_changed,
+        _policy_words,
+        roles=OVERSIGHT,
+        command=Command(
+            "ChangePolicy",
+            "Change the production's policy; only the safety coordinator may loosen it.",
+            route=("PATCH", "/policy"),
+            cli="policy set",
+            example={"changes": {"blank_min_distance_cm": 800}, "reason": "stage is small"},
+        ),
+    ),
+    EventType(
+        AttemptRefused,
+        "system",
+        _refused,
+        _refusal_words,
+        check=_not_itself_a_refusal,
+    ),
+)
