@@ -2,7 +2,8 @@
 
 ``cli(...)`` runs ``showclear`` through Typer's CliRunner on this test's database and key
 directory, with every cast member's PIN in ``SHOWCLEAR_PIN_<PERSON>`` and the clock fixed
-by ``SHOWCLEAR_NOW``, which moves one minute forward after every command.
+by ``SHOWCLEAR_NOW``, which moves one minute forward after every command. Typer's click
+command tree is built once, not on every run.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+import typer.main
+import typer.testing
 from typer.testing import CliRunner, Result
 
 from showclear.cli import app, main
@@ -150,6 +153,27 @@ class Cli:
         self.now += timedelta(**delta)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def command_tree_built_once() -> Iterator[None]:
+    """Build showclear's click command tree once for the CLI tests, not on every run.
+
+    Typer turns the app into click commands on every call, in ``CliRunner.invoke`` and in
+    ``showclear.cli.main`` alike: about 0.1 s, longer than most commands take to run. The
+    app is complete once imported, and click commands keep no state between runs, so the
+    tree built once is the tree every run would build.
+    """
+    built = typer.main.get_command(app)
+    build = typer.main.get_command
+
+    def get_command(typer_app: typer.Typer) -> Any:
+        return built if typer_app is app else build(typer_app)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typer.main, "get_command", get_command)
+        patch.setattr(typer.testing, "_get_command", get_command)
+        yield
+
+
 @pytest.fixture
 def cli(backend: Backend, tmp_path: Path) -> Cli:
     """A CLI on a new database (on each backend) with no production yet."""
@@ -236,7 +260,7 @@ def _template(engine: Engine, root: Path, *steps: Callable[[Cli], None]) -> Temp
 
 
 def _copy(engine: Engine, template: Template, tmp_path: Path) -> Iterator[Cli]:
-    """A CLI on a copy of a template production (argon2 makes building one slow)."""
+    """A CLI on a copy of a template production (built once per session, copied per test)."""
     db, root, now = template
     copy = engine.clone(db)
     shutil.copytree(root / "keys", tmp_path / "production" / "keys")
