@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
-
 from showclear.service import MemoryKeyring, build_app
 from showclear.web.board import parse_code
 from showclear.web.labels import labels_of, labels_pdf, qr_text
+from system_tools import need_program
 
 from .seed import seed_production
 
@@ -65,10 +63,9 @@ def test_showclear_labels_writes_a_pdf_a_person_can_read(
     run = showclear("--db", str(db), "labels", "--pdf", str(out))
     assert run.code == 0, run.err
     assert "Wrote 6 labels" in run.out
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed to read the PDF back")
+    pdftotext = need_program("pdftotext", "poppler-utils", "read the labels PDF back")
     text = subprocess.run(
-        ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+        [pdftotext, str(out), "-"], capture_output=True, text=True, check=True
     ).stdout
     for ident in ("colt-1", "colt-2", "replica-1", "blk-45", "dum-45", "safe"):
         assert ident in text
