@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from showclear.bundle import BundleSummary, build_bundle
 from showclear.ledger import canonical_json
 from showclear.protocol import Projection, ProtocolError, apply, validate_event
+from showclear.protocol.projection import record_key
 from showclear.protocol.time import format_time
 from showclear.service import sessions, views
 from showclear.service.auth import OWASP_ARGON2ID, PinHasher, set_secret
@@ -40,7 +41,16 @@ from showclear.service.ledger import (
     prove_inclusion,
 )
 from showclear.service.verify import Progress, VerifyFailed, VerifyReport, verify_ledger
-from showclear.store import EntryRow, ProductionInfo, Store, StoreError, open_store
+from showclear.store import (
+    CredentialSession,
+    EntryRow,
+    ProductionInfo,
+    ProjectionSession,
+    Session,
+    Store,
+    StoreError,
+    open_store,
+)
 
 __all__ = ["App", "build_app", "slugify"]
 
@@ -156,7 +166,7 @@ class App:
         data = [canonical_json(e) for e in events]
         signer = self.keyring.signer_for(self.production(slug).verifier_key)
         with self.store.write(slug) as session:
-            projection = Projection.from_records(session.projection())
+            projection = load_projection(session)
             changed: set[str] = set()
             for event in events:
                 validate_event(event)
@@ -212,7 +222,7 @@ class App:
     def set_pin(self, slug: str, person: str, secret: str) -> None:
         """Store a person's PIN or password (argon2 hash only)."""
         with self.store.write(slug) as session:
-            if Projection.from_records(session.projection()).person(person) is None:
+            if _person(session, person) is None:
                 raise NotFound(f"there is no person {person!r} on this production")
             set_secret(session, person, secret, self.hasher)
 
@@ -244,7 +254,7 @@ class App:
             raise failure
 
     @contextmanager
-    def _writer(self, slug: str) -> Iterator[Any]:
+    def _writer(self, slug: str) -> Iterator[Session]:
         """A write session on ``slug``, taken only after this process's lock on that production."""
         with self._locks_guard:
             lock = self._locks.setdefault(slug, threading.Lock())
@@ -294,7 +304,10 @@ class App:
             event.setdefault("at", format_time(self.clock.now()))
             projection = load_projection(session)
             if isinstance(auth, Credentials):
-                authorize(projection, auth.actor, str(event.get("type")))
+                actor = auth.actor
+                roles = _roles(projection.person(actor)) if actor is not None else None
+                first = actor is None and not projection.people()
+                authorize(roles, actor, str(event.get("type")), first=first)
             return run_decision(session, signer, event, projection)
 
     def _submit_signed_in(
@@ -310,8 +323,7 @@ class App:
         if confirming:
             # Roles first, as the principal had them moments ago (checked again below, in
             # the transaction): a forbidden request writes nothing, not even a PIN failure.
-            roles: dict[str, Any] = {f"person:{actor}": {"roles": list(principal.roles)}}
-            authorize(Projection.from_records(roles), actor, kind)
+            authorize(principal.roles, actor, kind)
         confirmed: set[str] = set()
         for person in confirming:
             if person == actor:
@@ -328,7 +340,7 @@ class App:
             now = self.clock.now()
             self._check_login(session, principal, now)
             projection = load_projection(session)
-            authorize(projection, actor, kind)
+            authorize(_roles(projection.person(actor)), actor, kind)
             event.setdefault("at", format_time(now))
             return run_decision(session, signer, event, projection)
 
@@ -344,13 +356,13 @@ class App:
 
     def history(self, slug: str, weapon: str) -> list[dict[str, Any]]:
         with self.store.read(slug) as session:
-            if Projection.from_records(session.projection()).weapon(weapon) is None:
+            if session.record(record_key("weapon", weapon)) is None:
                 raise NotFound(f"there is no weapon {weapon!r} in this production's inventory")
             return views.weapon_history(session, weapon)
 
     def projection(self, slug: str) -> Projection:
         with self.store.read(slug) as session:
-            return Projection.from_records(session.projection())
+            return load_projection(session)
 
     def entries(self, slug: str, start: int, limit: int) -> tuple[int, list[EntryRow]]:
         """The ledger's size and up to ``limit`` entries from index ``start``.
@@ -425,18 +437,16 @@ class App:
             raise Forbidden(f"this session or token is for production {other!r}, not {slug!r}")
         with self.store.read(slug) as session:
             login = sessions.resolve(session, token, self.clock.now())
-            projection = Projection.from_records(session.projection())
-        authorize_read(projection, login.person)
-        person = projection.person(login.person)
-        roles = tuple(person["roles"]) if person else ()
-        return sessions.Principal(slug, login.person, roles, login)
+            roles = _roles(_person(session, login.person))
+        authorize_read(roles, login.person)
+        return sessions.Principal(slug, login.person, roles or (), login)
 
     def tokens(self, slug: str, principal: sessions.Principal) -> list[sessions.TokenInfo]:
         """The principal's own sessions and tokens, or everyone's for oversight roles."""
         with self.store.read(slug) as session:
             self._check_login(session, principal, self.clock.now())
-            oversight = Projection.from_records(session.projection()).person(principal.person)
-            sees_all = oversight is not None and bool(ACCOUNTS & set(oversight["roles"]))
+            roles = _roles(_person(session, principal.person))
+            sees_all = roles is not None and bool(ACCOUNTS & set(roles))
             rows = session.logins(None if sees_all else principal.person)
             return [sessions.TokenInfo.of(row) for row in rows]
 
@@ -453,8 +463,8 @@ class App:
             found = [row for row in session.logins() if row.id == token_id]
             if not found or found[0].revoked_at is not None:
                 raise NotFound(f"there is no live session or token {token_id!r} here")
-            projection = Projection.from_records(session.projection())
-            authorize_account(projection, principal.person, found[0].person)
+            roles = _roles(_person(session, principal.person))
+            authorize_account(roles, principal.person, found[0].person)
             session.revoke_login(token_id, format_time(now))
 
     def change_pin(
@@ -469,20 +479,34 @@ class App:
         """
         with self.store.read(slug) as session:
             self._check_login(session, principal, self.clock.now())
-            projection = Projection.from_records(session.projection())
-        if projection.person(person) is None:
+            roles = _roles(_person(session, principal.person))
+            subject = _person(session, person)
+        if subject is None:
             raise NotFound(f"there is no person {person!r} on this production")
-        authorize_account(projection, principal.person, person)
+        authorize_account(roles, principal.person, person)
         if person == principal.person:
             if current is None:
                 raise AuthError("give your current PIN to set a new one")
             self.authenticate(slug, person, current)
         self.set_pin(slug, person, new)
 
-    def _check_login(self, session: Any, principal: sessions.Principal, now: Any) -> None:
+    def _check_login(
+        self, session: CredentialSession, principal: sessions.Principal, now: datetime
+    ) -> None:
         # A session or token revoked (or expired) after the request was authenticated
         # stops here, inside the transaction that would act on it.
         sessions.check_still_valid(session, principal, now)
+
+
+def _person(session: ProjectionSession, person: str) -> Mapping[str, Any] | None:
+    """One person's record, read alone (authentication needs nobody else's)."""
+    record: Mapping[str, Any] | None = session.record(record_key("person", person))
+    return record
+
+
+def _roles(person: Mapping[str, Any] | None) -> tuple[str, ...] | None:
+    """The roles in a person's record; None without a record (not a member)."""
+    return None if person is None else tuple(person["roles"])
 
 
 def _compare_projection(rebuilt: dict[str, Any], stored: dict[str, Any]) -> None:

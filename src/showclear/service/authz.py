@@ -1,5 +1,8 @@
 """Who may ask for what: the role x command matrix, enforced for the CLI and the API alike.
 
+Each check takes what it needs: the person's roles on the production (None for
+someone who is not a member), read from that one person's record.
+
 The matrix says who may *attempt* a command. Whether the attempt is safe is the
 protocol's business: custody commands are open to every member of the
 production so that an unsafe attempt (an assistant director handing over a
@@ -9,9 +12,9 @@ person and the rule, rather than turned away unseen.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Final
 
-from showclear.protocol import Projection
 from showclear.service.errors import Forbidden
 
 __all__ = [
@@ -92,18 +95,20 @@ READ: Final = ANYONE
 ACCOUNTS: Final = _OVERSIGHT
 
 
-def _roles(projection: Projection, person: str) -> frozenset[str]:
-    record = projection.person(person)
-    if record is None:
+def _member(roles: Collection[str] | None, person: str) -> frozenset[str]:
+    if roles is None:
         raise Forbidden(f"{person} is not a member of this production")
-    return frozenset(record["roles"])
+    return frozenset(roles)
 
 
-def authorize(projection: Projection, actor: str | None, event_type: str) -> None:
-    """Allow ``actor`` to attempt ``event_type``, or raise.
+def authorize(
+    roles: Collection[str] | None, actor: str | None, event_type: str, *, first: bool = False
+) -> None:
+    """Allow ``actor``, who has ``roles`` here (None: not a member), to attempt ``event_type``.
 
     An unauthenticated actor (None) may only raise an anonymous concern, or
-    register the first person of a production that has nobody yet (set-up).
+    register the first person of a production that has nobody yet (set-up):
+    ``first`` says the production has no person yet.
 
     Raises:
         Forbidden: the actor's roles do not allow the command.
@@ -114,35 +119,33 @@ def authorize(projection: Projection, actor: str | None, event_type: str) -> Non
     if actor is None:
         if event_type == "ConcernRaised":
             return
-        if event_type == "PersonRegistered" and not any(
-            key.startswith("person:") for key in projection.records()
-        ):
+        if event_type == "PersonRegistered" and first:
             return
         raise Forbidden(f"{event_type} needs a signed-in person")
-    roles = _roles(projection, actor)
-    if not roles & allowed:
+    if not _member(roles, actor) & allowed:
         needed = " or ".join(sorted(r.replace("_", " ") for r in allowed))
         raise Forbidden(f"{actor} may not do {event_type}: only a {needed} may")
 
 
-def authorize_read(projection: Projection, person: str) -> None:
-    """Allow a member to read this production's views and ledger.
+def authorize_read(roles: Collection[str] | None, person: str) -> None:
+    """Allow ``person``, who has ``roles`` here (None: not a member), to read this production.
 
     Raises:
         Forbidden: the person is not a member of the production.
     """
-    _roles(projection, person)
+    _member(roles, person)
 
 
-def authorize_account(projection: Projection, actor: str, subject: str) -> None:
-    """Allow ``actor`` to manage ``subject``'s sign-in (PIN, sessions, tokens), or raise.
+def authorize_account(roles: Collection[str] | None, actor: str, subject: str) -> None:
+    """Allow ``actor``, who has ``roles`` here (None: not a member), to manage ``subject``'s
+    sign-in (PIN, sessions, tokens), or raise.
 
     Raises:
         Forbidden: the actor is not a member, or manages someone else without an
             oversight role.
     """
-    roles = _roles(projection, actor)
-    if actor != subject and not roles & ACCOUNTS:
+    held = _member(roles, actor)
+    if actor != subject and not held & ACCOUNTS:
         needed = " or ".join(sorted(r.replace("_", " ") for r in ACCOUNTS))
         raise Forbidden(
             f"{actor} may manage only their own sign-in; only a {needed} may manage others'"

@@ -22,7 +22,7 @@ from showclear.ledger import (
     tree_root,
 )
 from showclear.service.errors import BadRequest
-from showclear.store import EntryRow, Session, StoreError
+from showclear.store import EntryRow, LedgerSession, StoreError
 
 __all__ = [
     "AppendResult",
@@ -43,7 +43,7 @@ class AppendResult:
 
 
 def append_entries(
-    session: Session, signer: Ed25519Signer, entries: Sequence[bytes]
+    session: LedgerSession, signer: Ed25519Signer, entries: Sequence[bytes]
 ) -> AppendResult:
     """Append canonical entries, store their tree nodes, and sign one new checkpoint."""
     info = session.production()
@@ -67,7 +67,7 @@ def append_entries(
     return AppendResult(size, edge.size, note)
 
 
-def _checked_size(session: Session, size: int | None) -> int:
+def _checked_size(session: LedgerSession, size: int | None) -> int:
     latest, _ = session.checkpoint()
     if size is None:
         return latest
@@ -80,7 +80,7 @@ def _checked_size(session: Session, size: int | None) -> int:
     return size
 
 
-def prove_inclusion(session: Session, index: int, size: int | None = None) -> TlogProof:
+def prove_inclusion(session: LedgerSession, index: int, size: int | None = None) -> TlogProof:
     """Return the tlog-proof of entry ``index`` against the checkpoint at ``size``.
 
     Raises:
@@ -117,7 +117,7 @@ class ConsistencyProofText:
 
 
 def prove_consistency(
-    session: Session, old_size: int, new_size: int | None = None
+    session: LedgerSession, old_size: int, new_size: int | None = None
 ) -> ConsistencyProofText:
     """Return the proof that the ledger at ``old_size`` is a prefix of it at ``new_size``.
 

@@ -34,7 +34,7 @@ from showclear.errors import ErrorKind
 from showclear.protocol.time import format_time, parse_time
 from showclear.service import auth
 from showclear.service.errors import AuthError, BadRequest, Forbidden
-from showclear.store.base import LoginRow, Session
+from showclear.store.base import CredentialSession, LoginRow
 
 __all__ = [
     "MAX_TOKEN_TTL",
@@ -140,7 +140,7 @@ def production_of(token: str) -> str | None:
 
 
 def issue(
-    session: Session,
+    session: CredentialSession,
     person: str,
     now: datetime,
     *,
@@ -173,7 +173,7 @@ def issue(
     return Issued(secret, TokenInfo.of(row))
 
 
-def resolve(session: Session, token: str, now: datetime) -> TokenInfo:
+def resolve(session: CredentialSession, token: str, now: datetime) -> TokenInfo:
     """The live session or token of ``session``'s production whose secret is ``token``.
 
     Raises:
@@ -182,7 +182,7 @@ def resolve(session: Session, token: str, now: datetime) -> TokenInfo:
     return _live(session.login(token_hash(token)), now)
 
 
-def check_still_valid(session: Session, principal: Principal, now: datetime) -> None:
+def check_still_valid(session: CredentialSession, principal: Principal, now: datetime) -> None:
     """Check, in ``session``'s transaction, that ``principal``'s session or token is live.
 
     Raises:
@@ -266,7 +266,11 @@ def check_pin(
 
 
 def record_pin_attempt(
-    session: Session, check: PinCheck, secret: str, now: datetime, hasher: auth.PinHasher
+    session: CredentialSession,
+    check: PinCheck,
+    secret: str,
+    now: datetime,
+    hasher: auth.PinHasher,
 ) -> None:
     """Record a check that :attr:`PinCheck.needs_write`: count a failure or clear the count.
 
