@@ -20,7 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from showclear.service.errors import BadRequest
-from showclear.store import Session
+from showclear.store import CredentialSession
 
 __all__ = [
     "LOCKOUT",
@@ -94,7 +94,7 @@ class Argon2idHasher:
 OWASP_ARGON2ID: Final = Argon2idHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 
-def set_secret(session: Session, person: str, secret: str, hasher: PinHasher) -> None:
+def set_secret(session: CredentialSession, person: str, secret: str, hasher: PinHasher) -> None:
     """Store a new PIN or password for ``person`` (hashed), clearing any lock-out.
 
     Raises:

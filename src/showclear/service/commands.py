@@ -14,7 +14,7 @@ from typing import Any
 from showclear.ledger import Ed25519Signer, canonical_json
 from showclear.protocol import Decision, Finding, Projection, apply, decide
 from showclear.service.ledger import append_entries
-from showclear.store import Session
+from showclear.store import ProjectionSession, Session
 
 __all__ = ["Receipt", "load_projection", "run_decision", "stored_changes"]
 
@@ -49,7 +49,7 @@ def stored_changes(projection: Projection, keys: Iterable[str]) -> dict[str, Any
     return {key: projection.record(key) for key in keys}
 
 
-def load_projection(session: Session) -> Projection:
+def load_projection(session: ProjectionSession) -> Projection:
     """The stored projection of the session's production (decoded fresh, so not copied)."""
     return Projection.adopt(session.projection())
 
