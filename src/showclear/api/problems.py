@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException
 from showclear.api.errors import Refused
 from showclear.api.responses import RecordedEntry, RuleFinding, recorded
 from showclear.errors import KINDS, ErrorKind, ShowclearError
+from showclear.protocol.catalogue import follow_ups
 from showclear.protocol.time import parse_time
 from showclear.service.sessions import LockedOut
 
@@ -62,6 +63,10 @@ class RefusalProblem(Problem):
         description="What was recorded: the AttemptRefused entry and any consequence."
     )
     size: int = Field(description="The ledger's size after recording the refusal.")
+    follow_ups: list[str] = Field(
+        description="What showclear recorded on top of the command, in words a person on set "
+        "acts on: an incident and its cease-fire, a concern escalated, a custody gap."
+    )
 
 
 class FieldError(BaseModel):
@@ -140,6 +145,7 @@ def _refused(_: Request, exc: Exception) -> JSONResponse:
         rules=[RuleFinding.of(f).model_dump(mode="json") for f in outcome.findings],
         entries=[e.model_dump(mode="json") for e in recorded(outcome)],
         size=outcome.size,
+        follow_ups=follow_ups(outcome.events),
     )
 
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from showclear.commands.fields import RuleId
 from showclear.ledger import TlogProof
 from showclear.protocol import Finding
+from showclear.protocol.catalogue import follow_ups
 from showclear.service import views
 from showclear.service.commands import Receipt
 from showclear.service.ledger import ConsistencyProofText
@@ -19,7 +20,6 @@ __all__ = [
     "BoardWeapon",
     "CommandResult",
     "ConsistencyProof",
-    "CustodyAt",
     "InclusionProof",
     "IssuedToken",
     "LedgerEntries",
@@ -71,6 +71,10 @@ class CommandResult(BaseModel):
     entries: list[RecordedEntry]
     size: int = Field(description="The ledger's size after the command.")
     checkpoint: str = Field(description="The new signed checkpoint (C2SP signed note).")
+    follow_ups: list[str] = Field(
+        description="What showclear recorded on top of the command, in words a person on set "
+        "acts on: an incident and its cease-fire, a concern escalated, a custody gap."
+    )
 
     @classmethod
     def of(cls, outcome: Receipt) -> "CommandResult":
@@ -80,6 +84,7 @@ class CommandResult(BaseModel):
             entries=recorded(outcome),
             size=outcome.size,
             checkpoint=outcome.checkpoint_note,
+            follow_ups=follow_ups(outcome.events),
         )
 
 
@@ -185,15 +190,6 @@ class LotAccount(BaseModel):
 
     model_config = ConfigDict(extra="allow")
     lot: str
-
-
-class CustodyAt(BaseModel):
-    """A weapon's record as it stood at a time: where, who, chambers, last inspection."""
-
-    model_config = ConfigDict(extra="allow")
-    weapon: str
-    as_of: str
-    through_entry: int = Field(description="The last ledger entry replayed.")
 
 
 # -- the ledger ------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends
 
-from showclear.commands import Command
 from showclear.api.responses import CommandResult
+from showclear.commands import Command
 from showclear.http import Acting, Member, Service
 
 __all__ = ["Actor", "ApiActing"]

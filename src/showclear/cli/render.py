@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from showclear.cli.context import ExitCode, err_console, out_console
+from showclear.protocol.catalogue import follow_ups
 from showclear.service.commands import Receipt
 from showclear.service.views import Board
 
@@ -77,21 +78,8 @@ def _findings(console: Console, result: Receipt) -> None:
 
 def _follow_ups(console: Console, result: Receipt) -> None:
     """What showclear recorded on top of the command: incidents, escalations, custody gaps."""
-    for event in result.events:
-        kind = event.get("type")
-        if kind == "IncidentReported" and event.get("actor") is None:
-            what = escape(str(event["kind"]).replace("_", " "))
-            console.print(
-                f"  [bold red]Incident {event['incident']}[/] opened ({what}): cease-fire until "
-                "the safety coordinator and a producer review it."
-            )
-        elif kind == "ConcernEscalated":
-            console.print(f"  Concern {event['concern']} is escalated to the producers.")
-        elif kind == "CustodyGapRecorded":
-            console.print(
-                f"  [bold magenta]Custody gap[/] recorded: {escape(str(event['reason']))}; "
-                f"{escape(str(event['weapon']))} is UNKNOWN until inspected."
-            )
+    for sentence in follow_ups(result.events):
+        console.print(f"  [bold]→[/] {escape(sentence)}")
 
 
 _ASSIGNED = {

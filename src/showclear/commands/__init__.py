@@ -206,13 +206,12 @@ def _string(checks: list[Check]) -> Any:
 
 
 def _integer(checks: list[Check]) -> Any:
-    bounds: dict[str, int] = {"le": MAX_SAFE_INTEGER}
+    low: int | None = None
+    high = MAX_SAFE_INTEGER
     for check in checks:
-        if "minimum" in check.schema:
-            bounds["ge"] = check.schema["minimum"]
-        if "maximum" in check.schema:
-            bounds["le"] = check.schema["maximum"]
-    return Annotated[StrictInt, Field(**bounds)]
+        low = check.schema.get("minimum", low)
+        high = check.schema.get("maximum", high)
+    return Annotated[StrictInt, Field(ge=low, le=high)]
 
 
 class _Builder:
@@ -301,8 +300,8 @@ class _Builder:
                 definitions[pins[field_name].secret] = _pin_field(pins[field_name])
         config = ConfigDict(extra="forbid")
         if example:
-            config["json_schema_extra"] = {"examples": [dict(example)]}
-        model = create_model(  # type: ignore[call-overload]
+            config["json_schema_extra"] = {"examples": [cast(dict[str, Any], dict(example))]}
+        model: type[BaseModel] = create_model(
             name,
             __config__=config if base is BaseModel else None,
             __base__=None if base is BaseModel else base,
@@ -313,7 +312,7 @@ class _Builder:
         if base is not BaseModel:
             model.model_config = {**base.model_config, **config}
             model.model_rebuild(force=True)
-        return cast(type[BaseModel], model)
+        return model
 
 
 def _relative(confirmation: Confirmation) -> Confirmation:
@@ -349,7 +348,7 @@ def _build(spec: EventType[Any], builder: _Builder) -> type[Command]:
         spec.shape,
         command.name,
         confirms=tuple(c for c in spec.confirms if c.listed is None),
-        skip=_SERVER_FIELDS | assigned | command.from_actor | {command.path} - {None},
+        skip=_SERVER_FIELDS | assigned | command.from_actor | _path_field(command.path),
         optional=command.actor_default,
         doc=command.doc,
         base=Command,
@@ -357,6 +356,10 @@ def _build(spec: EventType[Any], builder: _Builder) -> type[Command]:
     )
     model.SPEC = spec  # type: ignore[attr-defined]
     return cast(type[Command], model)
+
+
+def _path_field(path: str | None) -> frozenset[str]:
+    return frozenset() if path is None else frozenset({path})
 
 
 def _build_all() -> dict[str, type[Command]]:

@@ -5,6 +5,15 @@ No I/O lives here: no database, no files, no clock. The service layer calls
 ``decision.events``, folds each into the projection with :func:`apply`, and commits.
 """
 
+from showclear.protocol.catalogue import (
+    CATALOGUE,
+    EVENT_TYPES,
+    REPORT_TYPES,
+    SYSTEM_TYPES,
+    EventType,
+    describe,
+    validate_event,
+)
 from showclear.protocol.engine import DEFAULT_RULES, Decision, Outcome, RuleSet, decide
 from showclear.protocol.errors import (
     InconsistentEventError,
@@ -14,15 +23,6 @@ from showclear.protocol.errors import (
     RuleSetError,
     TimeOrderError,
     UnknownReferenceError,
-)
-from showclear.protocol.catalogue import (
-    CATALOGUE,
-    EVENT_TYPES,
-    REPORT_TYPES,
-    SYSTEM_TYPES,
-    EventType,
-    describe,
-    validate_event,
 )
 from showclear.protocol.fold import apply, fold
 from showclear.protocol.jsontypes import JSON, JSONObject
@@ -70,8 +70,8 @@ __all__ = [
     "apply",
     "compare_policies",
     "decide",
-    "describe",
     "derive_state",
+    "describe",
     "fold",
     "validate_event",
 ]

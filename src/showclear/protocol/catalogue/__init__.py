@@ -14,8 +14,8 @@ rest of showclear asks about events:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Final, get_origin
+from collections.abc import Iterable, Mapping
+from typing import Any, Final, get_args
 
 from showclear.errors import ShowclearError
 from showclear.protocol.catalogue import custody, day, incidents, inventory, oversight, people
@@ -57,9 +57,11 @@ __all__ = [
     "Words",
     "apply_confirmations",
     "chambers_text",
+    "check_declaration",
     "confirmers",
     "describe",
     "event_type",
+    "follow_ups",
     "numbers_text",
     "validate_event",
 ]
@@ -80,7 +82,7 @@ def _assigned(shape: type) -> frozenset[str]:
     )
 
 
-def _check_declaration(spec: EventType[Any]) -> None:
+def check_declaration(spec: EventType[Any]) -> None:
     """Refuse a declaration that misses a part or contradicts its own shape."""
     name, fields = spec.name, hints(spec.shape)
     where = f"event type {name}"
@@ -118,7 +120,7 @@ def _collect() -> dict[str, EventType[Any]]:
         for spec in module.TYPES:
             if spec.name in found:
                 raise CatalogueError(f"event type {spec.name} is declared twice")
-            _check_declaration(spec)
+            check_declaration(spec)
             found[spec.name] = spec
     commands = [s.command.name for s in found.values() if s.command is not None]
     if len(set(commands)) != len(commands):
@@ -190,6 +192,22 @@ def describe(
     return spec.describe(event, words)
 
 
+def follow_ups(events: Iterable[Mapping[str, Any]]) -> list[str]:
+    """What a person must know about the entries showclear wrote on top of their command.
+
+    The same sentences for the CLI, the API and the web: an incident opened and its
+    cease-fire, a concern escalated, a custody gap recorded.
+    """
+    said: list[str] = []
+    for event in events:
+        spec = CATALOGUE.get(str(event.get("type")))
+        if spec is not None and spec.follow_up is not None:
+            sentence = spec.follow_up(event)
+            if sentence:
+                said.append(sentence)
+    return said
+
+
 def confirmers(event: Mapping[str, Any]) -> list[str]:
     """The people whose own credential confirms this event, in order, each once."""
     spec = CATALOGUE.get(str(event.get("type")))
@@ -212,7 +230,7 @@ def apply_confirmations(event: Mapping[str, Any], confirmed: set[str]) -> dict[s
 
 def _role_literal_matches() -> None:
     # The roles a declaration may name are the roles a person may hold.
-    if get_origin(Role) is None or set(Role.__args__) != set(ROLES):
+    if set(get_args(Role)) != set(ROLES):
         raise CatalogueError("fields.Role and declare.ROLES list different roles")
 
 

@@ -27,6 +27,8 @@ __all__ = [
 ]
 
 Chambers = Annotated[list[Chamber], CHAMBER_LIST]
+#: An entry showclear writes as a consequence (a custody gap, an incident).
+Entry = dict[str, Any]
 
 
 class WeaponTakenOut(Event):
@@ -172,7 +174,7 @@ def _inspected(f: Fold, e: ShowClearInspected) -> None:
     weapon["uncertain"] = None if e["barrel_clear"] else "barrel_not_clear"
     weapon["last_inspection"] = {
         "at": e["at"],
-        "by": e["actor"],
+        "by": str(e["actor"]),
         "chambers": list(e["chambers"]),
         "barrel_clear": e["barrel_clear"],
         "performer": e["performer"],
@@ -232,7 +234,7 @@ def _custody_gap(f: Fold, e: CustodyGapRecorded) -> None:
 # -- consequences -----------------------------------------------------------------------
 
 
-def _gap(p: Projection, e: dict[str, Any], claimed: str, destination: str) -> list[Event]:
+def _gap(p: Projection, e: dict[str, Any], claimed: str, destination: str) -> list[Entry]:
     """A refused move by someone who shows they hold a weapon the ledger places elsewhere: an
     unrecorded transfer. It goes to them and is UNKNOWN until inspected."""
     weapon = p.weapon(e["weapon"])
@@ -259,19 +261,19 @@ def _gap(p: Projection, e: dict[str, Any], claimed: str, destination: str) -> li
 
 def _handover_refused(
     p: Projection, e: WeaponHandedOver, rules: frozenset[str], incidents: Incidents
-) -> list[Event]:
+) -> list[Entry]:
     return _gap(p, dict(e), e["giver"], f"person:{e['receiver']}")
 
 
 def _return_refused(
     p: Projection, e: WeaponReturnedToStorage, rules: frozenset[str], incidents: Incidents
-) -> list[Event]:
+) -> list[Entry]:
     return _gap(p, dict(e), str(e["actor"]), f"storage:{e['storage']}")
 
 
 def _inspection_refused(
     p: Projection, e: ShowClearInspected, rules: frozenset[str], incidents: Incidents
-) -> list[Event]:
+) -> list[Entry]:
     if "AMMO-COUNT" not in rules:
         return []
     return [
@@ -286,7 +288,7 @@ def _inspection_refused(
 
 def _discharge_recorded(
     p: Projection, e: WeaponDischarged, violations: list[str], incidents: Incidents
-) -> list[Event]:
+) -> list[Entry]:
     kind = (
         "misfire"
         if e["misfire"]
@@ -311,7 +313,7 @@ def _discharge_recorded(
 
 def _barrel_recorded(
     p: Projection, e: BarrelChecked, violations: list[str], incidents: Incidents
-) -> list[Event]:
+) -> list[Entry]:
     if e["clear"]:
         return []
     return [
@@ -326,7 +328,7 @@ def _barrel_recorded(
 
 def _unattended_recorded(
     p: Projection, e: WeaponFoundUnattended, violations: list[str], incidents: Incidents
-) -> list[Event]:
+) -> list[Entry]:
     return [
         incidents.open(
             "unattended_weapon",
@@ -568,6 +570,9 @@ TYPES: tuple[EventType[Any], ...] = (
         _custody_gap,
         lambda e, w: (
             f"custody gap: {e['weapon']} was found with {w.who(e['found_with'])}: {e['reason']}"
+        ),
+        follow_up=lambda e: (
+            f"Custody gap recorded: {e['reason']}; {e['weapon']} is UNKNOWN until inspected."
         ),
     ),
 )

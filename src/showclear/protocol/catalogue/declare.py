@@ -136,6 +136,8 @@ class EventType(Generic[E]):
         check: constraints on the event's values beyond its shape (MalformedEventError).
         refused: entries a refusal of this event adds (an incident, a custody gap).
         recorded: entries recording this event adds (an incident for a discharge).
+        follow_up: what a person must know when showclear writes this event on top of a
+            command (an incident and its cease-fire, a custody gap), or None to say nothing.
     """
 
     shape: type[E]
@@ -151,6 +153,7 @@ class EventType(Generic[E]):
     check: Callable[[E], None] | None = None
     refused: Callable[[Projection, E, frozenset[str], Incidents], list[Event]] | None = None
     recorded: Callable[[Projection, E, list[str], Incidents], list[Event]] | None = None
+    follow_up: Callable[[E], str | None] | None = None
 
     @property
     def name(self) -> str:

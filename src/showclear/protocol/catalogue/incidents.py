@@ -130,7 +130,7 @@ def _live_rounds(f: Fold, e: LiveRoundsFound) -> None:
 def _review(f: Fold, e: ReviewRecorded) -> None:
     key = f"incident:{e['incident']}"
     incident = cast(IncidentRecord, f.record(key))
-    incident["reviews"][e["role"]] = e["actor"]
+    incident["reviews"][e["role"]] = str(e["actor"])
     if {"safety_coordinator", "producer"} <= incident["reviews"].keys():
         f.drop(key)
         f.meta()["incidents_closed"] += 1
@@ -181,11 +181,27 @@ def _live_recorded(
     ]
 
 
+def _incident_follow_up(e: IncidentReported) -> str | None:
+    if e.get("actor") is not None:
+        return None  # a person reported it: their own command, not a consequence
+    what = str(e["kind"]).replace("_", " ")
+    return (
+        f"Incident {e.get('incident')} opened ({what}): cease-fire until the safety "
+        "coordinator and a producer review it."
+    )
+
+
 def _incident_words(e: IncidentReported, w: Words) -> str:
     by = "" if e.get("actor") is None else f", reported by {w.who(e['actor'])}"
     about = f" ({e['weapon']})" if e.get("weapon") else ""
     what = str(e["kind"]).replace("_", " ")
     return f"incident {e.get('incident')} opened{by}: {what}{about}: {e['description']}"
+
+
+def _live_words(e: LiveRoundsFound, w: Words) -> str:
+    about = [f"{kind} {e[kind]}" for kind in ("lot", "weapon") if e.get(kind)]
+    where = f" ({', '.join(about)})" if about else ""
+    return f"{w.who(e['actor'])} found {e['count']} LIVE round(s): {e['where']}{where}"
 
 
 def _review_words(e: ReviewRecorded, w: Words) -> str:
@@ -208,6 +224,7 @@ TYPES: tuple[EventType[Any], ...] = (
         roles=ANYONE,
         actor_optional=True,
         number="incident",
+        follow_up=_incident_follow_up,
         command=Command(
             "ReportIncident",
             "Report an incident; it puts the production in cease-fire (INC-CEASEFIRE).",
@@ -224,7 +241,7 @@ TYPES: tuple[EventType[Any], ...] = (
         LiveRoundsFound,
         "report",
         _live_rounds,
-        lambda e, w: f"{w.who(e['actor'])} found {e['count']} LIVE round(s): {e['where']}",
+        _live_words,
         roles=ANYONE,
         actor_optional=True,
         recorded=_live_recorded,
@@ -292,5 +309,6 @@ TYPES: tuple[EventType[Any], ...] = (
         "system",
         _concern_escalated,
         lambda e, w: f"concern {e['concern']} was escalated to the producers",
+        follow_up=lambda e: f"Concern {e['concern']} is escalated to the producers.",
     ),
 )

@@ -90,6 +90,15 @@ def _not_itself_a_refusal(e: AttemptRefused) -> None:
         raise MalformedEventError("AttemptRefused.attempted cannot itself be a refusal")
 
 
+def _override_words(e: OverrideGranted, w: Words) -> str:
+    scope = [f"{kind} {e[kind]}" for kind in ("weapon", "setup") if e.get(kind)]
+    limited = f" for {' and '.join(scope)}" if scope else ""
+    return (
+        f"{w.who(e['actor'])} granted override {e.get('override')} of {e['rule']}{limited}: "
+        f"{e['reason']}"
+    )
+
+
 def _policy_words(e: PolicyChanged, w: Words) -> str:
     changes = ", ".join(f"{k} = {v}" for k, v in sorted(e["changes"].items()))
     return f"{w.who(e['actor'])} changed the policy: {changes}"
@@ -106,10 +115,7 @@ TYPES: tuple[EventType[Any], ...] = (
         OverrideGranted,
         "command",
         _override,
-        lambda e, w: (
-            f"{w.who(e['actor'])} granted override {e.get('override')} of {e['rule']}: "
-            f"{e['reason']}"
-        ),
+        _override_words,
         # INC-OVERRIDE judges who may: a refused attempt by anyone else is recorded.
         roles=ANYONE,
         number="override",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from showclear.protocol.catalogue.day import day_close_differences
+from typing import cast
+
+from showclear.protocol.catalogue.day import DayClosed, day_close_differences
 from showclear.protocol.catalogue.setups import normalize_plan
 from showclear.protocol.policy import Policy
 from showclear.protocol.projection import Projection
@@ -288,7 +290,7 @@ class AmmoCount(Rule):
                     )
                 ]
         if kind == "DayClosed":
-            differences = day_close_differences(projection, event)
+            differences = day_close_differences(projection, cast(DayClosed, event))
             if differences:
                 listed = ", ".join(f"{lot_id} {diff:+d}" for lot_id, diff in differences.items())
                 return [
