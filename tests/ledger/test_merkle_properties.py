@@ -301,6 +301,34 @@ def test_a_compact_range_resumes_from_its_size_and_peaks(first: int, more: int) 
     assert resumed.root() == original.root() == ROOTS[first + more]
 
 
+@PROPERTY
+@given(
+    first=st.integers(min_value=0, max_value=MAX_SIZE // 2),
+    cuts=st.lists(st.integers(min_value=0, max_value=MAX_SIZE // 2), max_size=4),
+)
+def test_extending_by_many_leaves_completes_the_same_nodes_as_appending_each(
+    first: int, cuts: list[int]
+) -> None:
+    """extend(leaves), cut anywhere, gives append's nodes by level and the same root."""
+    appended, extended = CompactRange(), CompactRange()
+    for h in LEAVES[:first]:
+        appended.append(h)
+    extended.extend(LEAVES[:first])
+    start = first
+    for stop in sorted(first + cut for cut in cuts):
+        by_level: dict[int, list[bytes]] = {}
+        for h in LEAVES[start:stop]:
+            for level, index, node in appended.append(h)[1:]:
+                assert index == (start >> level) + len(by_level.get(level, []))
+                by_level.setdefault(level, []).append(node)
+        made = extended.extend(LEAVES[start:stop])
+        assert made[0] == []
+        assert {level: nodes for level, nodes in enumerate(made) if nodes} == by_level
+        assert extended.size == appended.size == stop
+        assert extended.root() == appended.root() == ROOTS[stop]
+        start = stop
+
+
 def test_peak_coordinates_for_small_sizes() -> None:
     """A tree of 13 = 8 + 4 + 1 leaves has three peaks, largest first."""
     assert CompactRange.peak_coords(0) == []

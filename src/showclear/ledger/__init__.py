@@ -1,4 +1,5 @@
-"""The pure ledger core: canonical entries, RFC 9162 Merkle proofs, C2SP checkpoints.
+"""The pure ledger core: canonical entries, RFC 9162 Merkle proofs, C2SP checkpoints,
+and the one-pass verification of a stored log.
 
 Imports nothing from storage, the CLI or the web.
 """
@@ -19,6 +20,7 @@ from showclear.ledger.errors import (
     ProofError,
     SignatureError,
     TlogProofError,
+    VerificationError,
 )
 from showclear.ledger.merkle import (
     EMPTY_ROOT,
@@ -45,6 +47,15 @@ from showclear.ledger.note import (
     sign_note,
 )
 from showclear.ledger.tlogproof import TLOG_PROOF_HEADER, TlogProof, verify_tlog_proof
+from showclear.ledger.verify import (
+    BatchFailure,
+    LogVerifier,
+    StoredEntry,
+    StoredNodes,
+    check_checkpoint,
+    check_consistency,
+    decode_entry,
+)
 
 __all__ = [
     "EMPTY_ROOT",
@@ -54,6 +65,7 @@ __all__ = [
     "MAX_SAFE_INTEGER",
     "NODE_PREFIX",
     "TLOG_PROOF_HEADER",
+    "BatchFailure",
     "Checkpoint",
     "CheckpointError",
     "CompactRange",
@@ -62,15 +74,22 @@ __all__ = [
     "EncodingError",
     "JSONValue",
     "LedgerError",
+    "LogVerifier",
     "MemoryTree",
     "NodeSource",
     "NoteError",
     "ProofError",
     "SignatureError",
+    "StoredEntry",
+    "StoredNodes",
     "TlogProof",
     "TlogProofError",
+    "VerificationError",
     "canonical_json",
+    "check_checkpoint",
+    "check_consistency",
     "consistency_proof",
+    "decode_entry",
     "inclusion_proof",
     "key_id",
     "leaf_hash",

@@ -9,7 +9,8 @@ The tree, under :class:`showclear.errors.ShowclearError`; every class is of the 
     ├── CheckpointError         a checkpoint body that is not a C2SP tlog-checkpoint
     ├── NoteError               a signed note that is malformed or signed by no known key
     │   └── SignatureError      a known key's signature that does not verify
-    └── TlogProofError          a tlog-proof text that is malformed
+    ├── TlogProofError          a tlog-proof text that is malformed
+    └── VerificationError       a stored log whose entries, nodes or checkpoints disagree
 
 Only an event reaches the ledger from a person; anything else that fails here is stored
 data or a proof that does not hold, shown as ``verification-failed`` (docs/errors.md).
@@ -27,6 +28,7 @@ __all__ = [
     "ProofError",
     "SignatureError",
     "TlogProofError",
+    "VerificationError",
 ]
 
 
@@ -60,3 +62,7 @@ class SignatureError(NoteError):
 
 class TlogProofError(LedgerError, ValueError):
     """A tlog-proof text does not follow C2SP tlog-proof."""
+
+
+class VerificationError(LedgerError):
+    """A stored log does not verify; the message names the first place that is wrong."""
