@@ -224,8 +224,7 @@ def test_the_checker_finds_a_planted_cycle(tmp_path: Path) -> None:
             "low/__init__.py": "",
             "low/a.py": "def f():\n    from pkg.low.b import g\n",
             "low/b.py": (
-                "from typing import TYPE_CHECKING\n"
-                "if TYPE_CHECKING:\n    from pkg.low import c\n"
+                "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg.low import c\n"
             ),
             "low/c.py": "import pkg.low.a\n",
         },

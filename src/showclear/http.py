@@ -42,6 +42,7 @@ __all__ = [
     "Refused",
     "Service",
     "clear_session_cookie",
+    "service_of",
     "set_session_cookie",
 ]
 
@@ -71,13 +72,14 @@ _cookie = APIKeyCookie(
 )
 
 
-def _service(request: Request) -> App:
+def service_of(request: Request) -> App:
+    """The application's service (``request.app.state.showclear``)."""
     app: App = request.app.state.showclear
     return app
 
 
-#: The application's service (``request.app.state.showclear``).
-Service = Annotated[App, Depends(_service)]
+#: The application's service, as a dependency.
+Service = Annotated[App, Depends(service_of)]
 
 
 def _member(

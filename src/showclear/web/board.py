@@ -14,7 +14,7 @@ from fastapi import Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from showclear.commands.fields import Slug, WeaponPath
-from showclear.http import Service
+from showclear.http import Service, service_of
 from showclear.reports.labels import QR_SCHEME
 from showclear.service import App, NotFound
 from showclear.service.views import Board, BoardWeapon
@@ -58,8 +58,7 @@ def weapon_of(board: Board, weapon: str) -> BoardWeapon:
 
 def lot_kinds(request: Request, slug: str) -> dict[str, str]:
     """Each lot's kind (dummy, blank, live), from the round accounting (``GET .../rounds``)."""
-    app: App = request.app.state.showclear
-    return {row["lot"]: str(row.get("kind", "unknown")) for row in app.rounds(slug)}
+    return {row["lot"]: str(row.get("kind", "unknown")) for row in service_of(request).rounds(slug)}
 
 
 @dataclass(frozen=True)

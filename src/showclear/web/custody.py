@@ -12,8 +12,8 @@ from typing import Annotated, Any
 from fastapi import Form, Request, Response
 
 from showclear.commands.fields import Slug, WeaponPath
-from showclear.http import Service
-from showclear.service import App, BadRequest
+from showclear.http import Service, service_of
+from showclear.service import BadRequest
 from showclear.web.board import Entry, history_of, lot_kinds, weapon_of
 from showclear.web.render import board_of, page
 from showclear.web.routing import Doer, Viewer, command, page_router, recorded
@@ -45,8 +45,7 @@ def call_sheet(
 
 def lots(request: Request, slug: str) -> list[dict[str, Any]]:
     """Every lot's accounting row (as ``GET .../rounds``)."""
-    app: App = request.app.state.showclear
-    return app.rounds(slug)
+    return service_of(request).rounds(slug)
 
 
 def storages(request: Request, slug: str) -> list[str]:

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Form, Request, Response
 
 from showclear.commands.fields import Slug
+from showclear.http import service_of
 from showclear.service import BadRequest
 from showclear.web.custody import lots
 from showclear.web.render import board_of, page
@@ -36,7 +37,7 @@ def day_page(request: Request, slug: Slug, member: Viewer) -> Response:
         "day.html",
         title="Day",
         day=day,
-        today=request.app.state.showclear.clock.now().date().isoformat(),
+        today=service_of(request).clock.now().date().isoformat(),
         sheet=rows,
         lots=lots(request, slug),
     )

@@ -18,11 +18,11 @@ from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from showclear.http import service_of
 from showclear.protocol import ALL_RULES, Finding
-from showclear.protocol.catalogue import chambers_text, describe
+from showclear.protocol.catalogue import chambers_text, describe, follow_ups
 from showclear.protocol.projection import WeaponRecord
 from showclear.protocol.rules.base import uncertainty
-from showclear.service import App
 from showclear.service.commands import Receipt
 from showclear.service.sessions import Principal
 from showclear.service.views import Board
@@ -93,17 +93,12 @@ _ENV.filters.update(
 )
 
 
-def _service(request: Request) -> App:
-    app: App = request.app.state.showclear
-    return app
-
-
 def board_of(request: Request) -> Board:
     """The board (``GET /productions/{slug}/board``), read once per request."""
     board: Board | None = getattr(request.state, "board", None)
     if board is None:
         principal: Principal = request.state.principal
-        board = _service(request).board(principal.production)
+        board = service_of(request).board(principal.production)
         request.state.board = board
     return board
 
@@ -168,6 +163,7 @@ def stop_page(request: Request, outcome: Receipt) -> Response:
         blocking=[f for f in findings if f["severity"] == "block"],
         warnings=[f for f in findings if f["severity"] != "block"],
         entries=[{"index": outcome.first_index + i} for i in range(len(outcome.events))],
+        follow_ups=follow_ups(outcome.events),
         back=request.headers.get("referer") or ui_path(str(request.path_params.get("slug", ""))),
     )
 

@@ -33,7 +33,7 @@ from pydantic import ValidationError
 from showclear.commands import Command, by_name
 from showclear.errors import KINDS, ErrorKind, ShowclearError, presentation
 from showclear.http import Acting, Member, Refused, service_of
-from showclear.protocol.catalogue import describe
+from showclear.protocol.catalogue import describe, follow_ups
 from showclear.service import AuthError, Forbidden
 from showclear.service.commands import Receipt
 from showclear.service.sessions import LockedOut, Principal
@@ -104,6 +104,7 @@ def recorded(slug: str, outcome: Receipt, then: str) -> Response:
             {"id": f.rule_id, "message": f.message[:200], "remedy": f.remedy[:200]}
             for f in outcome.findings[:3]
         ],
+        "follow_ups": [sentence[:300] for sentence in follow_ups(events)[:3]],
     }
     response = RedirectResponse(ui_path(slug, then), status_code=303)
     response.set_cookie(
