@@ -25,7 +25,6 @@ from showclear.service.views import Board
 
 __all__ = [
     "STATE_LOOK",
-    "chambers_text",
     "emit_json",
     "inspection_text",
     "outcome",
@@ -126,8 +125,12 @@ def outcome(result: Receipt, what: str) -> None:
 # -- the board ------------------------------------------------------------------------
 
 
-def chambers_text(chambers: list[str]) -> str:
-    """Chamber contents in order: a lot id, · for empty, ? for unknown."""
+def chamber_marks(chambers: list[str]) -> str:
+    """The board's one mark per chamber, in order: a lot id, · for empty, ? for unknown.
+
+    A glyph row for a table cell; the plain words are
+    :func:`showclear.protocol.catalogue.chambers_text`.
+    """
     marks = {"empty": "·", "unknown": "?"}
     return " ".join(marks.get(c, c) for c in chambers) or "—"
 
@@ -186,7 +189,7 @@ def print_board(board: Board) -> None:
                 label,
                 Text(where_text(w["location"])),
                 Text(w.get("setup") or "—"),
-                Text(chambers_text(w["chambers"])),
+                Text(chamber_marks(w["chambers"])),
                 Text(inspection_text(w.get("last_inspection"), clock_only=True)),
             )
         out_console.print(table)

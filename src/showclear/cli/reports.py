@@ -17,8 +17,9 @@ from rich.text import Text
 
 from showclear.cli.context import ExitCode, err_console, out_console, state
 from showclear.cli.render import emit_json, inspection_text, state_label, where_text
+from showclear.protocol.catalogue import chambers_text
 from showclear.protocol.time import format_time
-from showclear.service.forensics import Custody, chambers_text
+from showclear.service.forensics import Custody
 
 __all__ = ["register"]
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from showclear.protocol.catalogue import chambers_text
 from showclear.reports.common import hm, person, stamp
 from showclear.reports.document import Block, Document, Facts, Para, Pre, Section, Table, Tone
 from showclear.reports.incident import IncidentReport
 from showclear.reports.timeline import draw
-from showclear.service.forensics import LotChain, WeaponChain, chambers_text
+from showclear.service.forensics import LotChain, WeaponChain
 
 __all__ = ["incident_document"]
 

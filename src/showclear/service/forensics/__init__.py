@@ -22,11 +22,11 @@ from typing import Any
 
 from showclear.ledger import TlogProof
 from showclear.protocol import Projection
+from showclear.protocol.catalogue import describe, numbers_text
 from showclear.protocol.replay import projection_at
 from showclear.protocol.time import format_time, read_time
 from showclear.service.errors import BadRequest, NotFound
 from showclear.service.forensics import custody, refusals, rounds
-from showclear.protocol.catalogue import chambers_text, describe, numbers_text
 from showclear.service.forensics.records import (
     Carrier,
     ChainEntry,
@@ -74,7 +74,6 @@ __all__ = [
     "Review",
     "WarningEntry",
     "WeaponChain",
-    "chambers_text",
     "describe",
     "mentions_lot",
     "mentions_weapon",
