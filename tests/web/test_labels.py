@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from showclear.reports.labels import labels_of, labels_pdf, qr_text
 from showclear.service import MemoryKeyring, build_app
 from showclear.web.board import parse_code
-from showclear.web.labels import labels_of, labels_pdf, qr_text
 from system_tools import need_program
 
 from .seed import seed_production
