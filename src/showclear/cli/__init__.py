@@ -23,6 +23,7 @@ from showclear.cli import (
     scenario,
     serve,
     setups,
+    suppliers,
     views,
 )
 from showclear.cli.context import CliState, ExitCode, default_db, err_console
@@ -71,7 +72,7 @@ scenario.register(app)
 serve.register(app)
 labels.register(app)
 admin.register(app)
-for _module in (people, day, inventory, setups, custody, incidents, views, reports):
+for _module in (people, day, suppliers, inventory, setups, custody, incidents, views, reports):
     _module.register(app)
 
 

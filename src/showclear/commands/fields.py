@@ -45,6 +45,7 @@ __all__ = [
     "SetupPath",
     "Slug",
     "Strictness",
+    "SupplierPath",
     "Text",
     "WeaponPath",
 ]
@@ -131,6 +132,9 @@ WeaponPath = Annotated[str, Path(description="The weapon's id.", examples=["rev-
 LotPath = Annotated[str, Path(description="The lot's id.", examples=["dummies-1"], **_PATH_ID)]
 SetupPath = Annotated[str, Path(description="The setup's id.", examples=["12a-1"], **_PATH_ID)]
 PersonPath = Annotated[str, Path(description="The person's id.", examples=["pat"], **_PATH_ID)]
+SupplierPath = Annotated[
+    str, Path(description="The supplier's id.", examples=["blanks-ltd"], **_PATH_ID)
+]
 IncidentPath = Annotated[
     int, Path(description="The incident's number.", examples=[1], ge=1, le=MAX_SAFE_INTEGER)
 ]
@@ -144,6 +148,7 @@ PATHS: dict[str, Any] = {
     "lot": LotPath,
     "setup": SetupPath,
     "person": PersonPath,
+    "supplier": SupplierPath,
     "incident": IncidentPath,
     "concern": ConcernPath,
 }

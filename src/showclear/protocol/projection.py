@@ -18,6 +18,7 @@ Keys and what they hold::
     weapon:<id>       description, where it is, each chamber's content, derived state,
                       the last inspection and whether it was the weapon's last event
     lot:<id>          description and round counts
+    supplier:<id>     a supplier on the production's list: who listed and approved it
     setup:<id>        the plan, its version, who confirmed it at a safety meeting
     incident:<n>      an open incident and the reviews it has
     concern:<n>       an unanswered concern
@@ -46,6 +47,7 @@ from showclear.protocol.record_views import (
     ProductionView,
     SetupView,
     StorageView,
+    SupplierView,
     WeaponView,
 )
 
@@ -66,6 +68,7 @@ __all__ = [
     "Projection",
     "SetupRecord",
     "StorageRecord",
+    "SupplierRecord",
     "WeaponRecord",
     "WeaponState",
     "derive_state",
@@ -164,6 +167,16 @@ class LotRecord(TypedDict):
     verified: int
     live_found: int
     discrepancy: int  # counted minus recorded at the last failed reconciliation
+
+
+class SupplierRecord(TypedDict):
+    name: str
+    licence: str
+    contact: str
+    listed_by: str
+    listed_at: str
+    approved_by: str | None
+    approved_at: str | None
 
 
 #: Where each received round of a lot is now: every round is in exactly one (AMMO-COUNT).
@@ -404,6 +417,13 @@ class Projection:
 
     def lot(self, lot_id: str) -> LotView | None:
         return cast("LotView | None", self._view(f"lot:{lot_id}"))
+
+    def supplier(self, supplier_id: str) -> SupplierView | None:
+        return cast("SupplierView | None", self._view(f"supplier:{supplier_id}"))
+
+    def suppliers(self) -> list[tuple[str, SupplierView]]:
+        """Every supplier on the production's list, by id."""
+        return list(self._views("supplier:", 9))
 
     def setup(self, setup_id: str) -> SetupView | None:
         return cast("SetupView | None", self._view(f"setup:{setup_id}"))

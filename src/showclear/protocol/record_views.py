@@ -35,6 +35,7 @@ __all__ = [
     "ProductionView",
     "SetupView",
     "StorageView",
+    "SupplierView",
     "WeaponView",
 ]
 
@@ -120,6 +121,16 @@ class LotView(TypedDict):
     verified: ReadOnly[int]
     live_found: ReadOnly[int]
     discrepancy: ReadOnly[int]
+
+
+class SupplierView(TypedDict):
+    name: ReadOnly[str]
+    licence: ReadOnly[str]
+    contact: ReadOnly[str]
+    listed_by: ReadOnly[str]
+    listed_at: ReadOnly[str]
+    approved_by: ReadOnly[str | None]
+    approved_at: ReadOnly[str | None]
 
 
 class DayView(TypedDict):

@@ -105,6 +105,7 @@ def _check_places_and_records(projection: Projection, kind: str, event: Event) -
         "StorageAdded": ("storage", projection.storage),
         "WeaponReceived": ("weapon", projection.weapon),
         "LotReceived": ("lot", projection.lot),
+        "SupplierListed": ("supplier", projection.supplier),
         "SetupPlanned": ("setup", projection.setup),
     }
     if kind in duplicates:
@@ -121,6 +122,10 @@ def _check_places_and_records(projection: Projection, kind: str, event: Event) -
         raise InconsistentEventError("a shoot day is already open; close it first")
     if event_type(kind).needs_open_day and projection.open_day() is None:
         raise InconsistentEventError(f"{kind}: no shoot day is open; publish the call sheet first")
+    if kind == "SupplierApproved" and projection.supplier(event["supplier"]) is None:
+        raise UnknownReferenceError(
+            f"supplier {event['supplier']!r} is not on the supplier list; list it first"
+        )
     if kind == "ReviewRecorded" and projection.incident(event["incident"]) is None:
         raise UnknownReferenceError(f"incident {event['incident']} is not open")
     if kind == "ConcernAnswered" and projection.concern(event["concern"]) is None:

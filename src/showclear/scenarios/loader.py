@@ -35,6 +35,8 @@ COMMANDS: Final[dict[str, str]] = {
     "add_storage": "StorageAdded",
     "open_day": "DayOpened",
     "revise_call_sheet": "CallSheetRevised",
+    "list_supplier": "SupplierListed",
+    "approve_supplier": "SupplierApproved",
     "receive_weapon": "WeaponReceived",
     "receive_lot": "LotReceived",
     "verify_dummies": "DummiesVerified",
@@ -74,6 +76,7 @@ _TOP_LEVEL = frozenset(
         "prepared_at",
         "people",
         "storage",
+        "suppliers",
         "weapons",
         "lots",
         "policy",
@@ -87,6 +90,7 @@ _TOP_LEVEL = frozenset(
 _SECTIONS: Final = (
     ("people", "PersonRegistered", "person"),
     ("storage", "StorageAdded", "storage"),
+    ("suppliers", "SupplierListed", "supplier"),
     ("weapons", "WeaponReceived", "weapon"),
     ("lots", "LotReceived", "lot"),
 )
@@ -307,6 +311,9 @@ class _Reader:
                 if kind == "LotReceived":
                     fields.setdefault("supplier", None)
                     fields.setdefault("origin", None)
+                if kind == "SupplierListed":
+                    steps += self.supplier(doc, item, fields, at)
+                    continue
                 steps.append(self.entry(item, kind, fields, at, preamble=True))
         if "policy" in doc:
             steps.append(self.policy(doc, at))
@@ -322,6 +329,23 @@ class _Reader:
             if "id" in fields:
                 fields["setup"] = fields.pop("id")
             steps.append(self.entry(item, "SetupPlanned", fields, at, preamble=True))
+        return steps
+
+    def supplier(self, doc: _Map, item: _Map, fields: dict[str, Any], at: str) -> list[Step]:
+        """A supplier listed (``as``, default: the first armorer or property master) and
+        approved (``approved_by``, default: the first producer; ``approved_by: null`` leaves
+        it unapproved)."""
+        people = self.items(doc, "people")
+
+        def first(*roles: str) -> Any:
+            return next((p.get("id") for p in people if set(roles) & set(p.get("roles", []))), None)
+
+        fields.setdefault("as", first("armorer", "property_master"))
+        approver = fields.pop("approved_by", first("producer"))
+        steps = [self.entry(item, "SupplierListed", fields, at, preamble=True)]
+        if approver is not None:
+            approval = {"as": approver, "supplier": fields["supplier"]}
+            steps.append(self.entry(item, "SupplierApproved", approval, at, preamble=True))
         return steps
 
     def policy(self, doc: _Map, at: str) -> Step:

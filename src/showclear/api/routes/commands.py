@@ -29,6 +29,7 @@ _TAGS = {
     "people": "people and places",
     "day": "the day",
     "inventory": "inventory",
+    "suppliers": "inventory",
     "setups": "setups and meetings",
     "custody": "custody",
     "incidents": "incidents and oversight",

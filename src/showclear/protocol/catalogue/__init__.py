@@ -18,7 +18,15 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final, get_args
 
 from showclear.errors import ShowclearError
-from showclear.protocol.catalogue import custody, day, incidents, inventory, oversight, people
+from showclear.protocol.catalogue import (
+    custody,
+    day,
+    incidents,
+    inventory,
+    oversight,
+    people,
+    suppliers,
+)
 from showclear.protocol.catalogue import setups as setups_module
 from showclear.protocol.catalogue.declare import (
     ANYONE,
@@ -116,7 +124,8 @@ def check_declaration(spec: EventType[Any]) -> None:
 
 def _collect() -> dict[str, EventType[Any]]:
     found: dict[str, EventType[Any]] = {}
-    for module in (people, day, inventory, setups_module, custody, incidents, oversight):
+    modules = (people, day, suppliers, inventory, setups_module, custody, incidents, oversight)
+    for module in modules:
         for spec in module.TYPES:
             if spec.name in found:
                 raise CatalogueError(f"event type {spec.name} is declared twice")
