@@ -52,9 +52,13 @@ def test_the_handler_on_duty_takes_a_weapon_out(world: World) -> None:
 
 
 def test_an_assistant_director_never_hands_a_weapon_to_a_performer(world: World) -> None:
-    """CUS-HANDLER: the AD never hands a weapon over (Rust, F5); the custody gap is recorded."""
+    """CUS-HANDLER: the AD never hands a weapon over (Rust, F5); the custody gap is recorded.
+
+    Every rule the attempt breaks is cited: the weapon was never shown clear to the
+    performer (CUS-SHOW-CLEAR) and no setup plans them to use it (PLAN-SETUP).
+    """
     decision = world.record("WeaponHandedOver", "dee", **world.hand("W1", "dee", "rio"))
-    assert refused_by(decision) == {"CUS-HANDLER", "CUS-TWO-PARTY"}
+    assert refused_by(decision) == {"CUS-HANDLER", "CUS-TWO-PARTY", "CUS-SHOW-CLEAR", "PLAN-SETUP"}
     assert decision.events[-1]["type"] == "CustodyGapRecorded"
     assert world.projection.holder("W1") == "dee"
     assert world.projection.weapon_state("W1") == "UNKNOWN"
@@ -161,10 +165,11 @@ def test_a_show_clear_shown_to_another_performer_does_not_count(world: World) ->
 
 
 def test_an_unknown_weapon_cannot_be_loaded_before_inspection(world: World) -> None:
-    """CUS-SHOW-CLEAR: a weapon in state UNKNOWN only goes back to the armorer for inspection."""
+    """CUS-SHOW-CLEAR: a weapon in state UNKNOWN only goes back to the armorer for inspection;
+    its barrel was never checked clear either (CUS-BARREL)."""
     world.ok("WeaponTakenOut", "ana", weapon="W2", setup="B1")
     decision = world.record("RoundsLoaded", "ana", weapon="W2", lot="L2", chambers=[1])
-    assert refused_by(decision) == {"CUS-SHOW-CLEAR"}
+    assert refused_by(decision) == {"CUS-SHOW-CLEAR", "CUS-BARREL"}
 
 
 def test_a_weapon_that_fired_cannot_be_loaded_before_its_barrel_check(world: World) -> None:
@@ -284,11 +289,13 @@ def test_giving_a_handler_another_duty_while_a_weapon_is_out_is_warned(world: Wo
 
 
 def test_a_performer_cannot_pass_a_weapon_to_another_performer(world: World) -> None:
-    """CUS-RETURN: performer-to-performer transfers are refused."""
+    """CUS-RETURN: performer-to-performer transfers are refused; the performer is no handler
+    (CUS-HANDLER) and the weapon reaches the other performer without a show-clear
+    (CUS-SHOW-CLEAR) or a plan (PLAN-SETUP): every broken rule is cited."""
     world.with_performer()
     assert refused_by(
         world.record("WeaponHandedOver", "rio", **world.hand("W2", "rio", "kit"))
-    ) == {"CUS-RETURN"}
+    ) == {"CUS-RETURN", "CUS-HANDLER", "CUS-SHOW-CLEAR", "PLAN-SETUP"}
 
 
 def test_a_performer_returns_the_weapon_to_a_handler(world: World) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Final
 
+from showclear.protocol.catalogue import ANYONE, CATALOGUE, OVERSIGHT, ROLES
 from showclear.service.errors import Forbidden
 
 __all__ = [
@@ -28,63 +29,9 @@ __all__ = [
     "authorize_read",
 ]
 
-ROLES: Final = (
-    "armorer",
-    "property_master",
-    "first_ad",
-    "performer",
-    "safety_coordinator",
-    "producer",
-    "crew",
-)
-#: Every member of the production, whatever their role.
-ANYONE: Final = frozenset(ROLES)
-_STOCK: Final = frozenset({"armorer", "property_master"})
-_OVERSIGHT: Final = frozenset({"safety_coordinator", "producer"})
-
-#: Event type -> roles that may attempt it.
+#: Event type -> roles that may attempt it, as each type declares (the catalogue).
 MATRIX: Final[dict[str, frozenset[str]]] = {
-    # people and the day
-    "PersonRegistered": _OVERSIGHT,
-    "PermitRecorded": _OVERSIGHT,
-    "TrainingRecorded": frozenset({"armorer", "safety_coordinator"}),
-    "DayOpened": frozenset({"first_ad", "producer"}),
-    "CallSheetRevised": frozenset({"first_ad", "producer"}),
-    # inventory
-    "StorageAdded": _STOCK,
-    "WeaponReceived": _STOCK,
-    "LotReceived": _STOCK,
-    "DummiesVerified": _STOCK,
-    "RoundsReturnedToSupplier": _STOCK,
-    "RoundsDestroyed": _STOCK,
-    "RoundsMissingRecorded": frozenset({"safety_coordinator"}),
-    "DayClosed": _STOCK,
-    # plans and meetings
-    "SetupPlanned": frozenset({"first_ad", "armorer", "property_master"}),
-    "SetupChanged": frozenset({"first_ad", "armorer", "property_master"}),
-    "SetupCompleted": frozenset({"first_ad", "armorer", "property_master"}),
-    "SafetyMeetingHeld": frozenset({"first_ad", "armorer", "safety_coordinator"}),
-    "MealBreakCalled": frozenset({"first_ad", "producer"}),
-    "WrapCalled": frozenset({"first_ad", "producer"}),
-    # custody: the safety rules judge who may (CUS-HANDLER, CUS-RETURN, ...)
-    "WeaponTakenOut": ANYONE,
-    "RoundsLoaded": ANYONE,
-    "RoundsUnloaded": ANYONE,
-    "ShowClearInspected": ANYONE,
-    "WeaponHandedOver": ANYONE,
-    "WeaponDischarged": ANYONE,
-    "BarrelChecked": ANYONE,
-    "WeaponReturnedToStorage": ANYONE,
-    # reporting is never restricted: anyone can stop the set
-    "WeaponFoundUnattended": ANYONE,
-    "IncidentReported": ANYONE,
-    "LiveRoundsFound": ANYONE,
-    "ConcernRaised": ANYONE,
-    # oversight; INC-OVERRIDE and the policy rules judge overrides and loosening
-    "ReviewRecorded": _OVERSIGHT,
-    "ConcernAnswered": _OVERSIGHT,
-    "OverrideGranted": ANYONE,
-    "PolicyChanged": _OVERSIGHT,
+    name: spec.roles for name, spec in CATALOGUE.items() if spec.origin != "system"
 }
 
 #: Reading views and the ledger: every member.
@@ -92,7 +39,7 @@ READ: Final = ANYONE
 
 #: Managing another person's sign-in: setting their PIN, revoking their sessions and
 #: tokens. Everyone manages their own (a new PIN needs the current one).
-ACCOUNTS: Final = _OVERSIGHT
+ACCOUNTS: Final = OVERSIGHT
 
 
 def _member(roles: Collection[str] | None, person: str) -> frozenset[str]:

@@ -143,16 +143,14 @@ def event_date(projection: Projection, event: Event) -> str:
 
 
 def gives_to_performer(projection: Projection, event: Event) -> bool:
-    """Whether a handler hands the weapon to someone who is not a handler.
+    """Whether a weapon is handed to someone who is not a handler, whoever gives it.
 
-    A handover between two people who are not handlers is refused by CUS-RETURN (or
-    CUS-HANDLER for an assistant director) on its own.
+    Every rule about a weapon reaching a performer (CUS-SHOW-CLEAR, PLAN-TRAINED,
+    PLAN-SETUP, the cease-fire, ...) applies whoever the giver is: an assistant director
+    handing over a revolver breaks CUS-HANDLER *and* each of those, and every broken rule
+    is cited (SAFETY_RULES.md: "every broken rule is cited").
     """
-    return (
-        event["type"] == "WeaponHandedOver"
-        and projection.is_handler(event["giver"])
-        and not projection.is_handler(event["receiver"])
-    )
+    return event["type"] == "WeaponHandedOver" and not projection.is_handler(event["receiver"])
 
 
 def planned_weapon(setup: SetupView, weapon_id: str) -> dict[str, Any] | None:

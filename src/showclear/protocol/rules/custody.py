@@ -135,24 +135,28 @@ class CusHandler(Rule):
 
     def _handover(self, projection: Projection, event: Event, policy: Policy) -> list[Finding]:
         giver, receiver = event["giver"], event["receiver"]
-        receiver_is_handler = projection.is_handler(receiver)
-        if _is_first_ad(projection, giver) and not projection.is_handler(giver):
-            if not receiver_is_handler:
-                return [
-                    self.finding(
-                        f"{name(projection, giver)} is an assistant director, who never hands "
-                        "a weapon to anyone.",
-                        "Give the weapon back to the handler; only the handler hands it to a "
-                        "performer.",
-                        policy,
-                    )
-                ]
-            return []
-        if (
-            projection.is_handler(giver)
-            and not receiver_is_handler
-            and not projection.is_performer(receiver)
-        ):
+        if projection.is_handler(receiver):
+            return []  # anyone gives a weapon back to a handler
+        if not projection.is_handler(giver):
+            if _is_first_ad(projection, giver):
+                message = (
+                    f"{name(projection, giver)} is an assistant director, who never hands a "
+                    "weapon to anyone."
+                )
+            else:
+                message = (
+                    f"{name(projection, giver)} is not a handler on duty; only a handler hands "
+                    f"a weapon to {name(projection, receiver)}."
+                )
+            return [
+                self.finding(
+                    message,
+                    "Give the weapon back to the handler; only the handler hands it to a "
+                    "performer.",
+                    policy,
+                )
+            ]
+        if not projection.is_performer(receiver):
             return [
                 self.finding(
                     f"{name(projection, receiver)} is neither a performer nor a handler on "
@@ -311,11 +315,18 @@ class CusBarrel(Rule):
         weapon = projection.weapon(event["weapon"]) if "weapon" in event else None
         if weapon is None:
             return []
-        if kind == "RoundsLoaded" and weapon["uncertain"] == "fired":
+        if kind == "RoundsLoaded" and not weapon["barrel_checked"]:
+            # Whatever else made the weapon UNKNOWN since (an incident after an unintended
+            # discharge), a barrel not recorded clear is this rule's own finding.
+            why = (
+                "fired and its barrel has not been checked since"
+                if weapon["uncertain"] in ("fired", "incident")
+                else "has no barrel check recorded clear"
+            )
             return [
                 self.finding(
-                    f"{event['weapon']} fired and its barrel has not been checked since.",
-                    "Check the barrel clear and record it before loading again.",
+                    f"{event['weapon']} {why}.",
+                    "Check the barrel clear and record it before loading.",
                     policy,
                 )
             ]
@@ -439,9 +450,14 @@ class CusReturn(Rule):
         kind = event["type"]
         if kind == "WeaponHandedOver":
             giver, receiver = event["giver"], event["receiver"]
-            if _is_first_ad(projection, giver):
-                return []  # CUS-HANDLER names the assistant director's case
-            if not projection.is_handler(giver) and not projection.is_handler(receiver):
+            # An assistant director is no performer returning a weapon: CUS-HANDLER is the
+            # rule they break. A performer (whoever else they are) returns only to a handler.
+            returning = not _is_first_ad(projection, giver) or projection.is_performer(giver)
+            if (
+                returning
+                and not projection.is_handler(giver)
+                and not projection.is_handler(receiver)
+            ):
                 return [
                     self.finding(
                         f"{name(projection, giver)} gives {event['weapon']} to "
