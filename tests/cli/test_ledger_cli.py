@@ -110,6 +110,30 @@ def test_init_creates_a_production_and_a_private_key_only_its_owner_can_read(
     assert key_file.read_text().startswith("PRIVATE+KEY+showclear.example/productions/dust-creek+")
 
 
+def test_init_with_a_jurisdiction_takes_its_laws_defaults(paths: list[str], tmp_path: Path) -> None:
+    """--jurisdiction US-CA is in the first entry, and the policy blocks CUS-SOLE-DUTY."""
+    invoke(paths, "init", "--production", "Dust Creek", "--jurisdiction", "US-CA")
+    app = build_app(paths[1], keyring=FileKeyring(tmp_path / "keys"))
+    try:
+        (first,) = app.entries("dust-creek", 0, 1)[1]
+        assert first.event()["jurisdiction"] == "US-CA"
+        policy = app.projection("dust-creek").policy()
+        assert (policy.jurisdiction, policy.sole_duty) == ("US-CA", "block")
+    finally:
+        app.close()
+
+
+def test_init_refuses_a_jurisdiction_that_is_no_code_before_making_a_key(
+    paths: list[str], tmp_path: Path
+) -> None:
+    """A typo is a clear error, and no key file is left behind."""
+    result = CliRunner().invoke(
+        cli_app, [*paths, "init", "--production", "Dust Creek", "--jurisdiction", "Calif"]
+    )
+    assert result.exit_code != 0
+    assert not (tmp_path / "keys").exists() or not any((tmp_path / "keys").iterdir())
+
+
 def test_key_prints_the_verifier_key_that_init_announced(paths: list[str]) -> None:
     """``showclear key`` is one line: name+keyid+base64, the same key init printed."""
     out = invoke(paths, "init", "--production", "Dust Creek")

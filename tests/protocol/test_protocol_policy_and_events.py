@@ -26,7 +26,34 @@ def test_the_default_policy_is_the_catalogs() -> None:
         "concern_escalation_hours": 24,
         "rehearsal_functional_weapon": "warn",
         "sole_duty": "warn",
+        "jurisdiction": "",
     }
+
+
+def test_a_california_production_blocks_a_handler_with_another_duty() -> None:
+    """CUS-SOLE-DUTY: California law (Labor Code §9153) makes the sole-duty rule block."""
+    policy = DEFAULT_POLICY.with_changes({"jurisdiction": "US-CA"})
+    assert (policy.jurisdiction, policy.sole_duty) == ("US-CA", "block")
+    assert compare_policies(DEFAULT_POLICY, policy).stricter == ("sole_duty",)
+
+
+def test_a_jurisdiction_never_loosens_what_the_production_made_stricter() -> None:
+    """A jurisdiction with no such law leaves a blocking sole-duty rule blocking."""
+    strict = DEFAULT_POLICY.with_changes({"sole_duty": "block"})
+    assert strict.with_changes({"jurisdiction": "GB"}).sole_duty == "block"
+
+
+def test_loosening_a_jurisdictions_default_is_a_looser_change() -> None:
+    """Only the safety coordinator may make it (POLICY-CHANGE): the comparison says looser."""
+    california = DEFAULT_POLICY.with_changes({"jurisdiction": "US-CA"})
+    relaxed = california.with_changes({"sole_duty": "warn"})
+    assert compare_policies(california, relaxed).looser == ("sole_duty",)
+
+
+def test_a_jurisdiction_is_an_iso_3166_code() -> None:
+    """A typo is named, not taken for a place with no law."""
+    with pytest.raises(PolicyError, match="ISO 3166 code such as US-CA"):
+        DEFAULT_POLICY.with_changes({"jurisdiction": "California"})
 
 
 def test_a_policy_file_sets_the_keys_it_names() -> None:

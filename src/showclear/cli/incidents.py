@@ -207,7 +207,8 @@ def policy_set(
             metavar="KEY=VALUE...",
             help="blank_min_distance_cm, show_clear_validity_minutes, "
             "concern_escalation_hours (whole numbers), rehearsal_functional_weapon, "
-            "sole_duty (warn or block).",
+            "sole_duty (warn or block), jurisdiction (an ISO 3166 code such as US-CA: "
+            "sets the defaults its law requires).",
         ),
     ],
     as_: ActAs,

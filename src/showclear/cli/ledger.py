@@ -28,16 +28,24 @@ def init(
             help="The log origin for checkpoints (default showclear.example/productions/SLUG)."
         ),
     ] = None,
+    jurisdiction: Annotated[
+        str | None,
+        typer.Option(
+            metavar="CODE",
+            help="Where the production shoots, an ISO 3166 code such as US-CA: sets the "
+            "policy defaults its law requires (in California, CUS-SOLE-DUTY blocks).",
+        ),
+    ] = None,
 ) -> None:
     """Create a new production ledger and its signing key.
 
-    The first entry names the production and its public key. The private key is
-    written outside the database (see --key-dir), readable by you only.
+    The first entry names the production, its public key and its jurisdiction. The
+    private key is written outside the database (see --key-dir), readable by you only.
 
-    Example: showclear init --production "Dust Creek"
+    Example: showclear init --production "Dust Creek" --jurisdiction US-CA
     """
     st = state(ctx)
-    info = st.app(create=True).init_production(production, origin=origin)
+    info = st.app(create=True).init_production(production, origin=origin, jurisdiction=jurisdiction)
     where = escape(re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", st.db))  # never print a password
     out_console.print(f"Created production [bold]{info.name}[/] ([cyan]{info.slug}[/]) in {where}")
     out_console.print(f"Origin: {info.origin}")

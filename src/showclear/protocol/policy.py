@@ -9,10 +9,16 @@ it looser, and that change is itself a ledger entry." The file is TOML::
     concern_escalation_hours = 24        # INC-CONCERN
     rehearsal_functional_weapon = "warn" # PLAN-REHEARSAL: "warn" or "block" (replica-only)
     sole_duty = "warn"                   # CUS-SOLE-DUTY: "warn" or "block"
+    jurisdiction = "US-CA"               # where the production shoots (ISO 3166-2)
+
+A jurisdiction sets the defaults its law requires (:data:`JURISDICTION_DEFAULTS`): setting it
+makes those keys at least that strict. Loosening one afterwards is like any other loosening:
+only the safety coordinator, and it is a ledger entry.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
@@ -21,7 +27,14 @@ from typing import Final, Literal
 from showclear.protocol.errors import PolicyError
 from showclear.protocol.jsontypes import JSONObject
 
-__all__ = ["DEFAULT_POLICY", "Policy", "PolicyComparison", "compare_policies"]
+__all__ = [
+    "DEFAULT_POLICY",
+    "JURISDICTION_DEFAULTS",
+    "JURISDICTION_PATTERN",
+    "Policy",
+    "PolicyComparison",
+    "compare_policies",
+]
 
 Strictness = Literal["warn", "block"]
 
@@ -32,6 +45,14 @@ _LARGER_IS_STRICTER: Final[dict[str, bool]] = {
     "concern_escalation_hours": False,
 }
 _SWITCHES: Final = ("rehearsal_functional_weapon", "sole_duty")
+#: What a jurisdiction's law requires of a production shooting there, as policy defaults.
+JURISDICTION_DEFAULTS: Final[dict[str, dict[str, object]]] = {
+    # California Labor Code §9153 (operative 2025-01-01): while a weapon is out, the armorer
+    # has no other duty on set; a handler on the call sheet for more is refused.
+    "US-CA": {"sole_duty": "block"},
+}
+#: An ISO 3166 country (US) or subdivision (US-CA) code.
+JURISDICTION_PATTERN: Final = r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"
 _UNITS: Final = {
     "blank_min_distance_cm": "centimetres",
     "show_clear_validity_minutes": "minutes",
@@ -48,6 +69,7 @@ class Policy:
     concern_escalation_hours: int = 24
     rehearsal_functional_weapon: Strictness = "warn"
     sole_duty: Strictness = "warn"
+    jurisdiction: str = ""  # none given: the catalog's defaults
 
     def __post_init__(self) -> None:
         for name in _LARGER_IS_STRICTER:
@@ -61,6 +83,13 @@ class Policy:
             value = getattr(self, name)
             if value not in ("warn", "block"):
                 raise PolicyError(f'policy key {name!r} must be "warn" or "block", got {value!r}')
+        if not isinstance(self.jurisdiction, str) or (
+            self.jurisdiction and not re.match(JURISDICTION_PATTERN, self.jurisdiction)
+        ):
+            raise PolicyError(
+                "policy key 'jurisdiction' must be an ISO 3166 code such as US-CA, got "
+                f"{self.jurisdiction!r}"
+            )
 
     @classmethod
     def from_toml(cls, text: str) -> Policy:
@@ -84,14 +113,26 @@ class Policy:
         return dict(asdict(self))
 
     def with_changes(self, changes: Mapping[str, object]) -> Policy:
-        """This policy with ``changes`` applied. Raises PolicyError naming an unknown key."""
+        """This policy with ``changes`` applied. Raises PolicyError naming an unknown key.
+
+        A new ``jurisdiction`` first makes the keys its law sets at least that strict
+        (a key the same change sets explicitly wins).
+        """
         known = {f.name for f in fields(self)}
         for key in changes:
             if key not in known:
                 raise PolicyError(
                     f"unknown policy key {key!r}; known keys: {', '.join(sorted(known))}"
                 )
-        return replace(self, **changes)  # type: ignore[arg-type]  # checked in __post_init__
+        base = self
+        jurisdiction = changes.get("jurisdiction")
+        if isinstance(jurisdiction, str) and jurisdiction != self.jurisdiction:
+            required = JURISDICTION_DEFAULTS.get(jurisdiction, {})
+            for key, value in required.items():
+                stricter = replace(base, **{key: value})  # type: ignore[arg-type]
+                if compare_policies(base, stricter).stricter:
+                    base = stricter
+        return replace(base, **changes)  # type: ignore[arg-type]  # checked in __post_init__
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 from showclear.bundle import BundleSummary, build_bundle
 from showclear.ledger import canonical_json
-from showclear.protocol import Projection, ProtocolError, apply, validate_event
+from showclear.protocol import Policy, Projection, ProtocolError, apply, validate_event
 from showclear.protocol.projection import record_key
 from showclear.protocol.time import format_time
 from showclear.service import sessions, views
@@ -114,9 +114,21 @@ class App:
         return known[0]
 
     def init_production(
-        self, name: str, *, origin: str | None = None, slug: str | None = None
+        self,
+        name: str,
+        *,
+        origin: str | None = None,
+        slug: str | None = None,
+        jurisdiction: str | None = None,
     ) -> ProductionInfo:
-        """Create a production whose first entry names it and its public key."""
+        """Create a production whose first entry names it, its public key and jurisdiction.
+
+        Raises:
+            BadRequest: the slug or origin is taken, or the origin is malformed.
+            PolicyError: the jurisdiction is not an ISO 3166 code (before any key is made).
+        """
+        if jurisdiction:
+            Policy().with_changes({"jurisdiction": jurisdiction})  # refuse it before the key
         slug = slug or slugify(name)
         origin = origin or f"{DEFAULT_ORIGIN_BASE}/{slug}"
         if any(p.slug == slug or p.origin == origin for p in self.store.productions()):
@@ -137,6 +149,8 @@ class App:
             "origin": origin,
             "public_key": info.verifier_key,
         }
+        if jurisdiction:
+            first["jurisdiction"] = jurisdiction
         # The production, its first entry and its projection are one transaction.
         projection = Projection.empty()
         apply(projection, first)

@@ -11,8 +11,10 @@ Distances are whole centimetres; chambers are numbered from 1.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal, NotRequired, TypedDict
 
+from showclear.protocol.policy import JURISDICTION_PATTERN
 from showclear.protocol.schema import (
     ANY_JSON,
     ASSIGNED,
@@ -26,6 +28,8 @@ from showclear.protocol.schema import (
     RULE_ID,
     TEXT,
     TIME,
+    Check,
+    Doc,
     items,
 )
 
@@ -40,6 +44,7 @@ __all__ = [
     "FreeText",
     "Id",
     "IncidentKind",
+    "Jurisdiction",
     "Load",
     "LotKind",
     "Positive",
@@ -63,6 +68,17 @@ Date = Annotated[str, DATE]
 Count = Annotated[int, NON_NEGATIVE]
 Positive = Annotated[int, POSITIVE]
 Chamber = Annotated[int, CHAMBER]
+Jurisdiction = Annotated[
+    str,
+    Check(
+        "an ISO 3166 country or subdivision code such as US-CA",
+        lambda v: bool(re.match(JURISDICTION_PATTERN, v)),
+        {"pattern": JURISDICTION_PATTERN, "maxLength": 6},
+    ),
+    Doc(
+        "Where the production shoots (ISO 3166-2, e.g. US-CA): sets the defaults its law requires."
+    ),
+]
 RawObject = Annotated[dict[str, object], ANY_JSON]
 
 #: The chambers an action concerns: at least one, each once (checked per type).

@@ -9,6 +9,7 @@ from showclear.protocol.catalogue.fields import (
     Event,
     FreeText,
     Id,
+    Jurisdiction,
     Positive,
     RawObject,
     RuleId,
@@ -41,6 +42,7 @@ class PolicyChanges(TypedDict):
     concern_escalation_hours: NotRequired[Annotated[Positive, Doc("INC-CONCERN.")]]
     rehearsal_functional_weapon: NotRequired[Annotated[Strictness, Doc("PLAN-REHEARSAL.")]]
     sole_duty: NotRequired[Annotated[Strictness, Doc("CUS-SOLE-DUTY.")]]
+    jurisdiction: NotRequired[Jurisdiction]
 
 
 class PolicyChanged(Event):

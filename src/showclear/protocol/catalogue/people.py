@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, NotRequired, TypedDict
 
 from showclear.protocol.catalogue.declare import OVERSIGHT, STOCK, Command, EventType
-from showclear.protocol.catalogue.fields import Date, Event, Id, Role, Text
+from showclear.protocol.catalogue.fields import Date, Event, Id, Jurisdiction, Role, Text
 from showclear.protocol.catalogue.folding import Fold
 from showclear.protocol.errors import InconsistentEventError
 from showclear.protocol.policy import Policy
@@ -29,6 +29,7 @@ class ProductionCreated(Event):
     origin: Text
     public_key: str
     slug: NotRequired[Id]
+    jurisdiction: NotRequired[Jurisdiction]
 
 
 class Permit(TypedDict):
@@ -96,7 +97,9 @@ def _production_created(f: Fold, e: ProductionCreated) -> None:
         "overrides_used": 0,
     }
     f.put("meta", meta)
-    f.put("policy", Policy().to_json())
+    jurisdiction = e.get("jurisdiction")
+    policy = Policy().with_changes({"jurisdiction": jurisdiction}) if jurisdiction else Policy()
+    f.put("policy", policy.to_json())
     f.put("ceasefire", {"active": False, "incidents": [], "stop_work_concerns": []})
 
 
