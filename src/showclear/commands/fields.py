@@ -1,76 +1,60 @@
-"""The value types of request bodies and paths, matching the event catalog's constraints.
+"""The value types of requests that are not a command's body: paths, sign-in, queries.
 
-The catalogue (:mod:`showclear.protocol.catalogue`) checks every event again; these
-types only make the OpenAPI schema say what the protocol accepts, so that a
-client learns it from the schema, and bound sizes the ledger could not store.
-Every string is checked as Unicode without NUL (a lone surrogate cannot be
-written as UTF-8; PostgreSQL text cannot hold NUL).
+A command's body is built from its event type's declaration (:mod:`showclear.commands`);
+these types say the same constraints for the rest, taken from the protocol's own checks
+(:mod:`showclear.protocol.schema`), so that a client learns them from the schema. Every
+string is checked as Unicode without NUL (a lone surrogate cannot be written as UTF-8;
+PostgreSQL text cannot hold NUL).
 """
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import AfterValidator, AwareDatetime, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
 from showclear.ledger import MAX_SAFE_INTEGER
 from showclear.protocol import ALL_RULES, CATALOG_IDS
+from showclear.protocol.schema import FREE_TEXT, ID, ID_PATTERN, TEXT, Check
 
 __all__ = [
     "ID_PATTERN",
     "PATHS",
-    "Category",
-    "Chamber",
     "ConcernPath",
-    "Count",
     "Date",
-    "DummyMethod",
-    "Flag",
-    "FreeText",
     "Id",
-    "IncidentKind",
     "IncidentPath",
-    "Load",
-    "LotKind",
     "LotPath",
     "Moment",
     "PersonPath",
     "Pin",
-    "Positive",
-    "ReviewRole",
-    "Role",
     "RuleId",
-    "SetupKind",
     "SetupPath",
     "Slug",
-    "Strictness",
     "SupplierPath",
     "Text",
     "WeaponPath",
 ]
 
-#: An id of the catalog: letters, digits, '.', '_' or '-', at most 64, starting with a
-#: letter or digit (showclear.protocol.schema.ID).
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-_NO_NUL = r"^[^\x00]*$"
-#: Free text in an entry stays short (showclear.protocol.schema.MAX_TEXT).
-MAX_TEXT = 2000
 
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-Text = Annotated[
-    str, StringConstraints(min_length=1, max_length=MAX_TEXT, pattern=r"^[^\x00]*\S[^\x00]*$")
-]
-FreeText = Annotated[str, StringConstraints(max_length=MAX_TEXT, pattern=_NO_NUL)]
+def _constraints(check: Check) -> StringConstraints:
+    """The protocol's own check in pydantic's words (one pattern, one length, never two)."""
+    schema = check.schema
+    return StringConstraints(
+        pattern=schema.get("pattern"),
+        min_length=schema.get("minLength"),
+        max_length=schema.get("maxLength"),
+    )
+
+
+Id = Annotated[str, _constraints(ID)]
+Text = Annotated[str, _constraints(TEXT)]
 Pin = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=256, pattern=_NO_NUL),
+    StringConstraints(min_length=1, max_length=256, pattern=FREE_TEXT.schema["pattern"]),
     Field(description="A PIN or password; checked with argon2, never stored or logged."),
 ]
-Count = Annotated[StrictInt, Field(ge=0, le=MAX_SAFE_INTEGER)]
-Positive = Annotated[StrictInt, Field(ge=1, le=MAX_SAFE_INTEGER)]
-Chamber = Annotated[StrictInt, Field(ge=1, le=1000, description="A chamber, numbered from 1.")]
-Flag = StrictBool
 Date = Annotated[date, Field(description="A date, YYYY-MM-DD.")]
 
 
@@ -88,31 +72,6 @@ def _in_utc(moment: datetime) -> datetime:
 
 #: A time with its zone (RFC 3339), e.g. 2026-11-25T08:00:00Z; kept in UTC.
 Moment = Annotated[AwareDatetime, AfterValidator(_in_utc)]
-
-Role = Literal[
-    "armorer", "property_master", "first_ad", "performer", "safety_coordinator", "producer", "crew"
-]
-Category = Literal[
-    "functional_firearm", "blank_firing", "non_firing_replica", "rubber", "deactivated"
-]
-LotKind = Literal["dummy", "blank", "live"]
-SetupKind = Literal["rehearsal", "take"]
-ReviewRole = Literal["safety_coordinator", "producer"]
-Strictness = Literal["warn", "block"]
-Load = Literal["empty", "dummies", "blanks"]
-DummyMethod = Literal[
-    "rattle", "side_hole", "empty_primer_pocket", "drilled_primer_pocket", "non_metal"
-]
-IncidentKind = Literal[
-    "unintended_discharge",
-    "misfire",
-    "squib",
-    "live_round_found",
-    "lost_weapon",
-    "unattended_weapon",
-    "round_count_difference",
-    "injury",
-]
 
 RuleId = StrEnum(  # type: ignore[misc]  # built from the catalog, so it cannot drift
     "RuleId", {rule_id.replace("-", "_"): rule_id for rule_id in CATALOG_IDS}
