@@ -11,8 +11,9 @@ from typing import Any
 
 import typer
 
-from showclear.cli import identity, render
 from showclear.cli.context import state
+from showclear.cli.identity import credentials
+from showclear.cli.render import outcome
 from showclear.commands import command_for
 from showclear.service.commands import Receipt
 
@@ -56,9 +57,9 @@ def act(
         for confirmation in spec.confirms
         for person in confirmation.people(event)
     ]
-    auth = identity.credentials(actor, confirmers)
+    auth = credentials(actor, confirmers)
     result = app.submit(slug, event, auth)
-    render.outcome(result, what)
+    outcome(result, what)
     return result
 
 

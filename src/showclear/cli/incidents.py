@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from showclear.cli import identity
 from showclear.cli.acting import act
 from showclear.cli.context import ExitCode, err_console
-from showclear.cli.identity import ActAs
+from showclear.cli.identity import AS_HELP, ActAs
 from showclear.cli.parse import PolicySetting, parse_policy_setting
 from showclear.protocol.catalogue.fields import IncidentKind, ReviewRole
 
@@ -118,9 +117,7 @@ def concern_raise(
     text: Annotated[str, typer.Option(help="The concern, in plain words.")],
     as_: Annotated[
         str | None,
-        typer.Option(
-            "--as", metavar="PERSON", help=identity.AS_HELP + " Leave out with --anonymous."
-        ),
+        typer.Option("--as", metavar="PERSON", help=AS_HELP + " Leave out with --anonymous."),
     ] = None,
     anonymous: Annotated[bool, typer.Option(help="Record nobody's name; no PIN is asked.")] = False,
     stop_work: Annotated[

@@ -8,10 +8,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from showclear.cli import identity
 from showclear.cli.acting import act
 from showclear.cli.context import ExitCode, err_console, out_console, state
-from showclear.cli.identity import ActAs
+from showclear.cli.identity import AS_HELP, ActAs, actor_pin, new_pin
 from showclear.cli.parse import Permit, Role, parse_permit
 from showclear.service.auth import MIN_SECRET_LENGTH
 
@@ -78,7 +77,7 @@ def person_add(
         typer.Option(
             "--as",
             metavar="PERSON",
-            help=identity.AS_HELP + " Leave out only for the production's first person "
+            help=AS_HELP + " Leave out only for the production's first person "
             "(a producer or the safety coordinator), who registers themselves.",
         ),
     ] = None,
@@ -93,7 +92,7 @@ def person_add(
     """
     st = state(ctx)
     slug = st.slug()
-    pin = identity.new_pin(person)
+    pin = new_pin(person)
     _check_pin(person, pin)
     act(
         ctx,
@@ -174,8 +173,8 @@ def pin_set(ctx: typer.Context, person: PersonArg) -> None:
     """
     st = state(ctx)
     app, slug = st.app(), st.slug()
-    app.authenticate(slug, person, identity.actor_pin(person))
-    pin = os.environ.get("SHOWCLEAR_NEW_PIN") or identity.new_pin(person, env=False)
+    app.authenticate(slug, person, actor_pin(person))
+    pin = os.environ.get("SHOWCLEAR_NEW_PIN") or new_pin(person, env=False)
     _check_pin(person, pin)
     app.set_pin(slug, person, pin)
     out_console.print(f"PIN changed for {escape(person)}.")

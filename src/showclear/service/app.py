@@ -19,7 +19,6 @@ from showclear.ledger import canonical_json
 from showclear.protocol import Policy, Projection, ProtocolError, apply, validate_event
 from showclear.protocol.projection import record_key
 from showclear.protocol.time import format_time
-from showclear.service import sessions, views
 from showclear.service.auth import OWASP_ARGON2ID, PinHasher, set_secret
 from showclear.service.authz import ACCOUNTS, authorize, authorize_account, authorize_read
 from showclear.service.clock import Clock, SystemClock
@@ -40,7 +39,21 @@ from showclear.service.ledger import (
     prove_consistency,
     prove_inclusion,
 )
+from showclear.service.sessions import (
+    Issued,
+    Kind,
+    Principal,
+    SignedIn,
+    TokenInfo,
+    check_pin,
+    check_still_valid,
+    issue,
+    production_of,
+    record_pin_attempt,
+    resolve,
+)
 from showclear.service.verify import Progress, VerifyFailed, VerifyReport, verify_ledger
+from showclear.service.views import Board, board, rounds, weapon_history
 from showclear.store import (
     CredentialSession,
     EntryRow,
@@ -253,7 +266,7 @@ class App:
         with self.store.read(slug) as session:
             credential = session.credential(person)
         now = self.clock.now()
-        check = sessions.check_pin(credential, person, secret, now, self.hasher)
+        check = check_pin(credential, person, secret, now, self.hasher)
         if not check.needs_write:
             if (refusal := check.refusal()) is not None:
                 raise refusal
@@ -261,7 +274,7 @@ class App:
         failure: Exception | None = None
         with self.store.write(slug) as session:
             try:
-                sessions.record_pin_attempt(session, check, secret, now, self.hasher)
+                record_pin_attempt(session, check, secret, now, self.hasher)
             except Exception as e:  # commit the failure count, then raise
                 failure = e
         if failure is not None:
@@ -279,7 +292,7 @@ class App:
         self,
         slug: str,
         proposed: dict[str, Any],
-        auth: Credentials | Trusted | sessions.SignedIn,
+        auth: Credentials | Trusted | SignedIn,
     ) -> Receipt:
         """Decide a proposed event against the rules and record the outcome.
 
@@ -294,7 +307,7 @@ class App:
             Forbidden: the actor's roles do not allow the command (nothing is appended).
             ProtocolError: a malformed event or unknown reference (nothing is appended).
         """
-        if isinstance(auth, sessions.SignedIn):
+        if isinstance(auth, SignedIn):
             return self._submit_signed_in(slug, proposed, auth)
         event = dict(proposed)
         if isinstance(auth, Credentials):
@@ -324,9 +337,7 @@ class App:
                 authorize(roles, actor, str(event.get("type")), first=first)
             return run_decision(session, signer, event, projection)
 
-    def _submit_signed_in(
-        self, slug: str, proposed: dict[str, Any], auth: sessions.SignedIn
-    ) -> Receipt:
+    def _submit_signed_in(self, slug: str, proposed: dict[str, Any], auth: SignedIn) -> Receipt:
         principal = auth.principal
         actor = principal.person
         kind = str(proposed.get("type"))
@@ -360,19 +371,19 @@ class App:
 
     # -- views -------------------------------------------------------------
 
-    def board(self, slug: str) -> views.Board:
+    def board(self, slug: str) -> Board:
         with self.store.read(slug) as session:
-            return views.board(session)
+            return board(session)
 
     def rounds(self, slug: str) -> list[dict[str, Any]]:
         with self.store.read(slug) as session:
-            return views.rounds(session)
+            return rounds(session)
 
     def history(self, slug: str, weapon: str) -> list[dict[str, Any]]:
         with self.store.read(slug) as session:
             if session.record(record_key("weapon", weapon)) is None:
                 raise NotFound(f"there is no weapon {weapon!r} in this production's inventory")
-            return views.weapon_history(session, weapon)
+            return weapon_history(session, weapon)
 
     def projection(self, slug: str) -> Projection:
         with self.store.read(slug) as session:
@@ -413,10 +424,10 @@ class App:
         person: str,
         secret: str,
         *,
-        kind: sessions.Kind = "session",
+        kind: Kind = "session",
         label: str | None = None,
         ttl: timedelta | None = None,
-    ) -> sessions.Issued:
+    ) -> Issued:
         """Check a person's PIN and open a session (or an API token) on this production.
 
         Raises:
@@ -426,17 +437,15 @@ class App:
         """
         self.authenticate(slug, person, secret)
         with self.store.write(slug) as session:
-            return sessions.issue(
-                session, person, self.clock.now(), kind=kind, label=label, ttl=ttl
-            )
+            return issue(session, person, self.clock.now(), kind=kind, label=label, ttl=ttl)
 
     def create_token(
         self, slug: str, person: str, secret: str, *, label: str | None, ttl: timedelta | None
-    ) -> sessions.Issued:
+    ) -> Issued:
         """Check a person's PIN and issue an API token for a device; the secret is shown once."""
         return self.login(slug, person, secret, kind="token", label=label, ttl=ttl)
 
-    def principal_for_token(self, slug: str, token: str | None) -> sessions.Principal:
+    def principal_for_token(self, slug: str, token: str | None) -> Principal:
         """The member a session or API token speaks for on ``slug``, allowed to read it.
 
         Raises:
@@ -446,25 +455,25 @@ class App:
         """
         if not token:
             raise AuthError("sign in first: log in, or send an API token")
-        other = sessions.production_of(token)
+        other = production_of(token)
         if other is not None and other != slug:
             raise Forbidden(f"this session or token is for production {other!r}, not {slug!r}")
         with self.store.read(slug) as session:
-            login = sessions.resolve(session, token, self.clock.now())
+            login = resolve(session, token, self.clock.now())
             roles = _roles(_person(session, login.person))
         authorize_read(roles, login.person)
-        return sessions.Principal(slug, login.person, roles or (), login)
+        return Principal(slug, login.person, roles or (), login)
 
-    def tokens(self, slug: str, principal: sessions.Principal) -> list[sessions.TokenInfo]:
+    def tokens(self, slug: str, principal: Principal) -> list[TokenInfo]:
         """The principal's own sessions and tokens, or everyone's for oversight roles."""
         with self.store.read(slug) as session:
             self._check_login(session, principal, self.clock.now())
             roles = _roles(_person(session, principal.person))
             sees_all = roles is not None and bool(ACCOUNTS & set(roles))
             rows = session.logins(None if sees_all else principal.person)
-            return [sessions.TokenInfo.of(row) for row in rows]
+            return [TokenInfo.of(row) for row in rows]
 
-    def revoke_token(self, slug: str, principal: sessions.Principal, token_id: str) -> None:
+    def revoke_token(self, slug: str, principal: Principal, token_id: str) -> None:
         """Revoke a session or token: one's own, or anyone's for oversight roles.
 
         Raises:
@@ -482,7 +491,7 @@ class App:
             session.revoke_login(token_id, format_time(now))
 
     def change_pin(
-        self, slug: str, principal: sessions.Principal, person: str, new: str, current: str | None
+        self, slug: str, principal: Principal, person: str, new: str, current: str | None
     ) -> None:
         """Set a person's PIN: one's own with the current PIN, anyone's for oversight roles.
 
@@ -504,12 +513,10 @@ class App:
             self.authenticate(slug, person, current)
         self.set_pin(slug, person, new)
 
-    def _check_login(
-        self, session: CredentialSession, principal: sessions.Principal, now: datetime
-    ) -> None:
+    def _check_login(self, session: CredentialSession, principal: Principal, now: datetime) -> None:
         # A session or token revoked (or expired) after the request was authenticated
         # stops here, inside the transaction that would act on it.
-        sessions.check_still_valid(session, principal, now)
+        check_still_valid(session, principal, now)
 
 
 def _person(session: ProjectionSession, person: str) -> Mapping[str, Any] | None:

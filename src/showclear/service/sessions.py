@@ -32,7 +32,7 @@ from typing import Final, Literal
 
 from showclear.errors import ErrorKind
 from showclear.protocol.time import format_time, parse_time
-from showclear.service import auth
+from showclear.service.auth import LOCKOUT, MAX_FAILURES, PinHasher
 from showclear.service.errors import AuthError, BadRequest, Forbidden
 from showclear.store.base import CredentialSession, LoginRow
 
@@ -234,7 +234,7 @@ class PinCheck:
             )
         if self.locked_until is not None:
             return LockedOut(
-                f"{self.person} is locked out after {auth.MAX_FAILURES} wrong PINs until "
+                f"{self.person} is locked out after {MAX_FAILURES} wrong PINs until "
                 f"{self.locked_until}; wait, or ask the safety coordinator to reset the PIN",
                 person=self.person,
                 until=self.locked_until,
@@ -247,7 +247,7 @@ def check_pin(
     person: str,
     secret: str,
     now: datetime,
-    hasher: auth.PinHasher,
+    hasher: PinHasher,
 ) -> PinCheck:
     """Check ``secret`` against ``person``'s stored credential (slow: argon2), writing nothing."""
     if credential is None:
@@ -270,7 +270,7 @@ def record_pin_attempt(
     check: PinCheck,
     secret: str,
     now: datetime,
-    hasher: auth.PinHasher,
+    hasher: PinHasher,
 ) -> None:
     """Record a check that :attr:`PinCheck.needs_write`: count a failure or clear the count.
 
@@ -290,7 +290,7 @@ def record_pin_attempt(
     # Re-read inside this write transaction, so that concurrent wrong PINs all count.
     current = session.credential(person)
     failures = (current[1] if current else 0) + 1
-    lock = format_time(now + auth.LOCKOUT) if failures >= auth.MAX_FAILURES else None
+    lock = format_time(now + LOCKOUT) if failures >= MAX_FAILURES else None
     session.set_failures(person, failures, lock)
     if lock:
         raise LockedOut(
@@ -299,5 +299,5 @@ def record_pin_attempt(
             until=lock,
         )
     raise AuthError(
-        f"wrong PIN for {person} ({auth.MAX_FAILURES - failures} tries left before lock-out)"
+        f"wrong PIN for {person} ({MAX_FAILURES - failures} tries left before lock-out)"
     )
