@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -111,22 +112,40 @@ SignoffOpt = Annotated[
 ]
 
 
-@setup_app.command("plan")
-def setup_plan(
-    ctx: typer.Context,
-    setup: SetupArg,
-    *,
-    as_: ActAs,
-    file: FileOpt = None,
-    scene: SceneOpt = None,
-    kind: KindOpt = None,
-    weapon: WeaponOpt = None,
-    direction: DirectionOpt = None,
-    near: NearOpt = None,
-    functional_reason: ReasonOpt = None,
-    signoff: SignoffOpt = False,
-) -> None:
-    """Schedule a setup that declares every weapon's use (PLAN-SETUP).
+def _plan_command(event_type: str, done: str, doc: str) -> Callable[..., None]:
+    """``setup plan`` and ``setup change``: the same options, one event type each."""
+
+    def command(
+        ctx: typer.Context,
+        setup: SetupArg,
+        *,
+        as_: ActAs,
+        file: FileOpt = None,
+        scene: SceneOpt = None,
+        kind: KindOpt = None,
+        weapon: WeaponOpt = None,
+        direction: DirectionOpt = None,
+        near: NearOpt = None,
+        functional_reason: ReasonOpt = None,
+        signoff: SignoffOpt = False,
+    ) -> None:
+        fields = {"scene": scene, "kind": kind, "direction": direction,
+                  "functional_reason": functional_reason}  # fmt: skip
+        plan = _plan(
+            setup=setup, file=file, fields=fields, weapons=weapon, near=near,
+            signoff_by=as_ if signoff else None,
+        )  # fmt: skip
+        act(ctx, event_type, f"setup {setup} {done}", actor=as_, **plan)
+
+    command.__doc__ = doc
+    return command
+
+
+setup_app.command("plan")(
+    _plan_command(
+        "SetupPlanned",
+        "planned",
+        """Schedule a setup that declares every weapon's use (PLAN-SETUP).
 
     A weapon leaves storage only for a setup that plans it. Blanks need everyone
     beyond the minimum distance (PLAN-DISTANCE); pointing toward a person needs an
@@ -136,43 +155,20 @@ def setup_plan(
     Example: showclear setup plan 12A --scene 'Saloon standoff' --kind take \\
     --weapon colt-1:ana:blanks:B-1:2 --direction 'north, away from camera' \\
     --near 'camera A:900:eye:hearing' --as lee
-    """
-    fields = {"scene": scene, "kind": kind, "direction": direction,
-              "functional_reason": functional_reason}  # fmt: skip
-    plan = _plan(
-        setup=setup, file=file, fields=fields, weapons=weapon, near=near,
-        signoff_by=as_ if signoff else None,
-    )  # fmt: skip
-    act(ctx, "SetupPlanned", f"setup {setup} planned", actor=as_, **plan)
-
-
-@setup_app.command("change")
-def setup_change(
-    ctx: typer.Context,
-    setup: SetupArg,
-    *,
-    as_: ActAs,
-    file: FileOpt = None,
-    scene: SceneOpt = None,
-    kind: KindOpt = None,
-    weapon: WeaponOpt = None,
-    direction: DirectionOpt = None,
-    near: NearOpt = None,
-    functional_reason: ReasonOpt = None,
-    signoff: SignoffOpt = False,
-) -> None:
-    """Restate a setup's whole plan; a new load, performer or direction needs a new safety
+    """,
+    )
+)
+setup_app.command("change")(
+    _plan_command(
+        "SetupChanged",
+        "changed",
+        """Restate a setup's whole plan; a new load, performer or direction needs a new safety
     meeting (PLAN-MEETING).
 
     Example: showclear setup change 12A --file setup-12A.yaml --as lee
-    """
-    fields = {"scene": scene, "kind": kind, "direction": direction,
-              "functional_reason": functional_reason}  # fmt: skip
-    plan = _plan(
-        setup=setup, file=file, fields=fields, weapons=weapon, near=near,
-        signoff_by=as_ if signoff else None,
-    )  # fmt: skip
-    act(ctx, "SetupChanged", f"setup {setup} changed", actor=as_, **plan)
+    """,
+    )
+)
 
 
 @setup_app.command("complete")
