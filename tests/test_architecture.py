@@ -31,7 +31,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / ROOT
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "times"),  # base: the error root (and a pure time module, if there is one)
     ("ledger", "protocol"),  # pure cores: Merkle tree, checkpoints; events, fold, rules
-    ("store",),  # SQLite and PostgreSQL
+    ("store", "tls"),  # SQLite and PostgreSQL; the set's certificate files (serve --tls)
     ("bundle",),  # offline proof bundles
     ("commands",),  # typed commands, for the CLI, the API and the web alike
     ("service",),  # commands and queries, one transaction each

@@ -47,6 +47,10 @@ The whole tree, each class with its kind::
     │   └── BadRequest (ValueError)       bad-request        arguments that make no sense
     ├── VerifyFailed                      verification-failed  (showclear.service.verify)
     ├── ScenarioError                     bad-request        (showclear.scenarios) file:line
+    ├── TlsError                          unavailable        (showclear.tls) certificate files
+    │   │                                                    missing, unreadable or unsafe
+    │   ├── AuthorityExists               conflict           a set authority is already there
+    │   └── BadName (ValueError)          bad-request        a name a certificate cannot hold
     ├── ApiError                          internal           (showclear.api)
     └── Refused                           refused            (the HTTP edge) a safety rule
                                                              refused; the attempt is recorded

@@ -14,12 +14,20 @@ from fastapi import FastAPI
 from showclear import web
 from showclear.api import create_api
 from showclear.service import App
+from showclear.tls import Authority
 
 __all__ = ["create_server"]
 
 
-def create_server(app: App, *, secure_cookies: bool = True) -> FastAPI:
-    """The API and the web UI over ``app``; ``secure_cookies=False`` only for plain-HTTP tests."""
+def create_server(
+    app: App, *, secure_cookies: bool = True, authority: Authority | None = None
+) -> FastAPI:
+    """The API and the web UI over ``app``; ``secure_cookies=False`` only for plain-HTTP tests.
+
+    ``authority`` is the set's own certificate authority (``serve --tls``), which the
+    ``/ca`` page offers devices to install; None when the server has a public certificate.
+    """
     server = create_api(app, secure_cookies=secure_cookies)
+    server.state.authority = authority
     server.include_router(web.router)  # the pages and their static files, out of the schema
     return server

@@ -21,6 +21,7 @@ nor the API the web UI: :mod:`showclear.server` puts the two in one application.
       incidents.py   cease-fire and incidents, concerns, reviews
       day.py         opening the day, meal break, wrap, closing with the round count
       ledger.py      entries, checkpoints and the inclusion proof of any entry
+      trust.py       the set's certificate authority for devices to install (/ca)
       templates/     the pages; static/ their CSS, JS and icon (no build step)
 
 Pages live under ``/productions/{slug}/ui/``, the path the session cookie is
@@ -59,11 +60,22 @@ def _assets() -> APIRouter:
 
 
 def _router() -> APIRouter:
-    from showclear.web import board, custody, day, incidents, inventory, ledger, setups, signin
+    from showclear.web import (
+        board,
+        custody,
+        day,
+        incidents,
+        inventory,
+        ledger,
+        setups,
+        signin,
+        trust,
+    )
 
     combined = APIRouter(include_in_schema=False)
     combined.include_router(_assets())
     combined.include_router(signin.root)
+    combined.include_router(trust.router)
     for module in (signin, board, custody, inventory, setups, incidents, day, ledger):
         combined.include_router(module.router)
     return combined
