@@ -25,6 +25,7 @@ from showclear.cli import (
     setups,
     suppliers,
     views,
+    weapons,
 )
 from showclear.cli.context import CliState, ExitCode, default_db, err_console
 from showclear.errors import ShowclearError, presentation
@@ -72,7 +73,18 @@ scenario.register(app)
 serve.register(app)
 labels.register(app)
 admin.register(app)
-for _module in (people, day, suppliers, inventory, setups, custody, incidents, views, reports):
+for _module in (
+    people,
+    day,
+    suppliers,
+    inventory,
+    weapons,
+    setups,
+    custody,
+    incidents,
+    views,
+    reports,
+):
     _module.register(app)
 
 

@@ -9,6 +9,7 @@ import typer
 from showclear.cli.acting import act
 from showclear.cli.identity import ActAs
 from showclear.cli.parse import Chambers, Contents, parse_chambers, parse_contents
+from showclear.cli.weapons import ShownMagazine, parse_shown_magazine
 
 __all__ = ["register"]
 
@@ -120,14 +121,35 @@ def inspect(
             "($SHOWCLEAR_PIN_<PERSON> or a hidden prompt; Enter declines).",
         ),
     ] = None,
+    magazine_well: Annotated[
+        str | None,
+        typer.Option(
+            metavar="MAGAZINE|empty",
+            help="A weapon that takes magazines: what its well holds, 'empty' or the magazine.",
+        ),
+    ] = None,
+    magazines: Annotated[
+        list[ShownMagazine] | None,
+        typer.Option(
+            "--magazine",
+            parser=parse_shown_magazine,
+            metavar="MAGAZINE=LOT:N",
+            help="Each magazine issued with it and its rounds per lot (repeat for each; "
+            "MAGAZINE= when empty).",
+        ),
+    ] = None,
 ) -> None:
     """Record a show-clear inspection: every chamber's content and the barrel (handler only).
 
     Show it to the performer, who confirms with their own PIN; the handover must be
-    the weapon's next event, within 10 minutes by default (CUS-SHOW-CLEAR).
+    the weapon's next event, within 10 minutes by default (CUS-SHOW-CLEAR). A weapon
+    that takes magazines shows its magazine well and every magazine issued with it.
 
     Example: showclear inspect colt-1 --chambers empty,empty,empty,empty,B-1,B-1 \\
     --barrel-clear --performer ana --as mo
+
+    Example: showclear inspect g17-1 --chambers D-9 --magazine-well g17-1-m1 \\
+    --magazine g17-1-m1=D-9:14 --magazine g17-1-m2= --barrel-clear --performer ana --as mo
     """
     act(
         ctx,
@@ -138,6 +160,8 @@ def inspect(
         chambers=chambers.to_event(),
         barrel_clear=barrel_clear,
         performer=performer,
+        magazine_well=magazine_well,
+        magazines=[m.to_event() for m in magazines] if magazines else None,
     )
 
 
@@ -205,14 +229,32 @@ def discharge(
     ] = True,
     misfire: Annotated[bool, typer.Option(help="A round did not fire.")] = False,
     squib: Annotated[bool, typer.Option(help="A weak or incomplete discharge.")] = False,
+    rounds: Annotated[
+        int | None,
+        typer.Option(min=1, help="A weapon that takes magazines: how many rounds fired."),
+    ] = None,
+    shooter: Annotated[
+        str | None,
+        typer.Option(
+            metavar="PERSON",
+            help="Who fired; default: the person holding it (anyone else is a custody finding).",
+        ),
+    ] = None,
+    direction: Annotated[str | None, typer.Option(help="Where the muzzle pointed.")] = None,
+    nearest_cm: Annotated[
+        int | None,
+        typer.Option("--nearest", min=0, metavar="CM", help="The nearest person's distance, cm."),
+    ] = None,
 ) -> None:
-    """Report that a weapon discharged: which chambers, intended or not.
+    """Report that a weapon discharged: which chambers, intended or not, who fired, where.
 
     Always recorded. A misfire, squib or unintended discharge opens an incident and
     a cease-fire (INC-CEASEFIRE); the barrel must be checked before anything else
-    (CUS-BARREL).
+    (CUS-BARREL). The shooter is the holder unless named; anyone else firing is a
+    custody finding (CUS-TWO-PARTY): an incident and a custody gap.
 
-    Example: showclear discharge colt-1 --chambers 1,2 --as ana
+    Example: showclear discharge colt-1 --chambers 1,2 --direction 'upstage' \\
+    --nearest 700 --as ana
     """
     act(
         ctx,
@@ -224,6 +266,10 @@ def discharge(
         intended=intended,
         misfire=misfire,
         squib=True if squib else None,
+        rounds=rounds,
+        shooter=shooter,
+        direction=direction,
+        nearest_cm=nearest_cm,
     )
 
 

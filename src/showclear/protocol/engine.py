@@ -94,6 +94,9 @@ def decide(
     event: Event = copy_object(proposed)
     if event["type"] == "ProductionCreated":
         return Decision("allowed", [], [event])
+    spec = CATALOGUE[event["type"]]
+    if spec.complete is not None:
+        spec.complete(projection, event)  # fields the ledger fills in (who fired: the holder)
     policy = projection.policy()
     findings = rules.evaluate(projection, event, policy)
     overrides = _overrides_used(projection, event, findings)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from showclear.ledger import Ed25519Verifier, leaf_hash, verify_tlog_proof
 from showclear.protocol.time import format_time, parse_time
@@ -30,7 +31,14 @@ from showclear.service.forensics import (
 )
 from showclear.service.forensics.replay import parties
 
-__all__ = ["Evidence", "IncidentReport", "PersonPart", "TimelineRow", "incident_report"]
+__all__ = [
+    "Evidence",
+    "IncidentReport",
+    "PersonPart",
+    "Shot",
+    "TimelineRow",
+    "incident_report",
+]
 
 #: Set-wide entries a timeline around an incident always shows.
 _SET_WIDE = frozenset(
@@ -60,6 +68,24 @@ class TimelineRow:
     actor: str | None
     summary: str
     refused: bool
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One discharge in the window: who fired, where the muzzle pointed, the nearest
+    person's distance and the lot of every round fired (catalog: "A discharge records
+    who fired")."""
+
+    index: int
+    at: str
+    weapon: str
+    shooter: str | None  # None: nobody the ledger names held it
+    recorded_by: str | None
+    direction: str | None
+    nearest_cm: int | None
+    fired: list[str]  # the lot of each round fired, as the ledger had it
+    misfire: bool
+    intended: bool
 
 
 @dataclass(frozen=True)
@@ -97,6 +123,7 @@ class IncidentReport:
     entries: list[TimelineRow]
     weapons: list[WeaponChain]
     lots: list[LotChain]
+    shots: list[Shot]
     people: list[PersonPart]
     timeline: Timeline
     evidence: list[Evidence]
@@ -164,6 +191,7 @@ def incident_report(
         entries=rows,
         weapons=chains,
         lots=lot_chains,
+        shots=[_shot(i.index, i.time, i.event) for i in items if i.type == "WeaponDischarged"],
         people=_people(f, facts, items, chains, at_incident),
         timeline=custody_timeline(
             f,
@@ -275,4 +303,20 @@ def _evidence(f: Forensics, index: int) -> Evidence:
         entry=data.decode("utf-8"),
         leaf_hash=leaf_hash(data).hex(),
         proof=proof.format(),
+    )
+
+
+def _shot(index: int, at: str, event: dict[str, Any]) -> Shot:
+    return Shot(
+        index=index,
+        at=at,
+        weapon=str(event.get("weapon")),
+        # An entry written before discharges named their shooter: its recorder.
+        shooter=event.get("shooter", event.get("actor")),
+        recorded_by=event.get("actor"),
+        direction=event.get("direction"),
+        nearest_cm=event.get("nearest_cm"),
+        fired=list(event.get("fired", [])),
+        misfire=bool(event.get("misfire")),
+        intended=bool(event.get("intended", True)),
     )

@@ -18,6 +18,7 @@ def incident_document(report: IncidentReport) -> Document:
     sections = [
         _incident(report),
         _at_incident(report),
+        _shots(report),
         Section(
             "Timeline",
             [
@@ -68,7 +69,7 @@ def _incident(report: IncidentReport) -> Section:
         ("When", f"{stamp(f.at)} UTC (entry #{f.index})"),
         ("Opened by", person(names, f.reported_by) if f.reported_by else "showclear itself"),
         ("Weapon", f.weapon or "—"),
-        ("Lot", f.lot or "—"),
+        ("Lot", f.lot or _lots_fired(report) or "—"),
         ("Rules", ", ".join(f.rules) or "—"),
     ]
     if f.differences:
@@ -124,6 +125,46 @@ def _at_incident(report: IncidentReport) -> Section:
         empty="No weapon is named by the incident.",
     )
     return Section("At the moment of the incident", [table], "moment")
+
+
+def _lots_fired(report: IncidentReport) -> str:
+    """The lots of the rounds fired by the discharge recorded with the incident."""
+    lots = [
+        lot
+        for shot in report.shots
+        if shot.index in report.facts.related
+        for lot in shot.fired
+        if lot not in ("empty", "unknown")
+    ]
+    return ", ".join(dict.fromkeys(lots))
+
+
+def _shots(report: IncidentReport) -> Section:
+    names = report.names
+    rows = []
+    for s in report.shots:
+        who = person(names, s.shooter) if s.shooter else "nobody the ledger names"
+        if s.recorded_by and s.recorded_by != s.shooter:
+            who += f"\n(recorded by {person(names, s.recorded_by)})"
+        lots = ", ".join(s.fired) if s.fired else ("misfire: none" if s.misfire else "—")
+        rows.append(
+            [
+                f"{hm(s.at)} (#{s.index})",
+                s.weapon,
+                who,
+                s.direction or "not recorded",
+                f"{s.nearest_cm} cm" if s.nearest_cm is not None else "not recorded",
+                lots,
+            ]
+        )
+    table = Table(
+        ["Time", "Weapon", "Who fired", "Muzzle toward", "Nearest person", "Lot of each round"],
+        rows,
+        [1.0, 0.9, 1.6, 1.8, 1.0, 1.5],
+        ["" if s.intended and not s.misfire else "alert" for s in report.shots],
+        empty="No discharge in the period.",
+    )
+    return Section("Discharges", [table], "discharges")
 
 
 def _timeline(report: IncidentReport) -> Table:

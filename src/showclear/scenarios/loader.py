@@ -39,6 +39,15 @@ COMMANDS: Final[dict[str, str]] = {
     "approve_supplier": "SupplierApproved",
     "receive_weapon": "WeaponReceived",
     "receive_lot": "LotReceived",
+    "surrender_weapon": "WeaponSurrendered",
+    "release_weapon": "WeaponReleased",
+    "release_lot": "LotReleased",
+    "correct_fact": "FactCorrected",
+    "receive_magazine": "MagazineReceived",
+    "load_magazine": "MagazineLoaded",
+    "unload_magazine": "MagazineUnloaded",
+    "seat_magazine": "MagazineSeated",
+    "remove_magazine": "MagazineRemoved",
     "verify_dummies": "DummiesVerified",
     "return_to_supplier": "RoundsReturnedToSupplier",
     "destroy_rounds": "RoundsDestroyed",
@@ -450,6 +459,9 @@ def _fill_defaults(event: dict[str, Any]) -> None:
         event.setdefault("misfire", False)
     if kind == "WeaponFoundUnattended":
         event.setdefault("secured_by", actor)
+    if kind == "WeaponSurrendered":
+        event.setdefault("serial", "")
+        event.setdefault("surrendered_by", None)
     if kind == "WeaponTakenOut":
         event.setdefault("setup", None)
     if kind == "ConcernRaised":

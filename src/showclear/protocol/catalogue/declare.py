@@ -134,6 +134,8 @@ class EventType(Generic[E]):
         fold: the event's change to the projection.
         describe: one line of plain words saying what the entry records.
         check: constraints on the event's values beyond its shape (MalformedEventError).
+        complete: fills in, from the projection, fields a person left out or showclear
+            records (who fired a weapon: its holder), before any rule reads the event.
         refused: entries a refusal of this event adds (an incident, a custody gap).
         recorded: entries recording this event adds (an incident for a discharge).
         follow_up: what a person must know when showclear writes this event on top of a
@@ -151,6 +153,7 @@ class EventType(Generic[E]):
     needs_open_day: bool = False
     number: str | None = None
     check: Callable[[E], None] | None = None
+    complete: Callable[[Projection, E], None] | None = None
     refused: Callable[[Projection, E, frozenset[str], Incidents], list[Event]] | None = None
     recorded: Callable[[Projection, E, list[str], Incidents], list[Event]] | None = None
     follow_up: Callable[[E], str | None] | None = None

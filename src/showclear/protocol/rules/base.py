@@ -21,6 +21,7 @@ __all__ = [
     "FIRING_CATEGORIES",
     "HANDLER_ACTIONS",
     "HANDLER_ROLES",
+    "LOADING",
     "USE_EVENTS",
     "Finding",
     "Rule",
@@ -29,6 +30,7 @@ __all__ = [
     "gives_to_performer",
     "name",
     "planned_weapon",
+    "rounds_loaded",
     "setup_has_blanks",
     "uncertainty",
 ]
@@ -98,14 +100,27 @@ class Rule(ABC):
 
 #: Acts only a handler on duty may do (CUS-HANDLER).
 HANDLER_ACTIONS: Final = frozenset(
-    {"WeaponTakenOut", "RoundsLoaded", "RoundsUnloaded", "ShowClearInspected", "BarrelChecked"}
+    {
+        "WeaponTakenOut",
+        "RoundsLoaded",
+        "RoundsUnloaded",
+        "ShowClearInspected",
+        "BarrelChecked",
+        "MagazineLoaded",
+        "MagazineUnloaded",
+        "MagazineSeated",
+        "MagazineRemoved",
+    }
 )
+#: Events that put rounds of a lot into a weapon: into chambers, or into a magazine issued
+#: with it (every ammunition rule applies to both).
+LOADING: Final = frozenset({"RoundsLoaded", "MagazineLoaded"})
 #: Roles that may be designated as the day's weapons handler (CUS-HANDLER).
 HANDLER_ROLES: Final = frozenset({"armorer", "property_master"})
 #: Categories that can fire (PLAN-REHEARSAL).
 FIRING_CATEGORIES: Final = frozenset({"functional_firearm", "blank_firing"})
 #: Events that put a weapon or rounds to use, stopped by a cease-fire or stop-work.
-USE_EVENTS: Final = frozenset({"WeaponTakenOut", "RoundsLoaded"})
+USE_EVENTS: Final = frozenset({"WeaponTakenOut", *LOADING, "MagazineSeated"})
 
 _UNCERTAINTY: Final = {
     "received": "it was received and has not been inspected",
@@ -117,6 +132,7 @@ _UNCERTAINTY: Final = {
     "barrel_not_clear": "its barrel was not clear",
     "live_round_found": "a live round was found in it",
     "incident": "an incident names it",
+    "surrendered": "it is a personal weapon surrendered and locked away",
 }
 
 
@@ -151,6 +167,11 @@ def gives_to_performer(projection: Projection, event: Event) -> bool:
     is cited (SAFETY_RULES.md: "every broken rule is cited").
     """
     return event["type"] == "WeaponHandedOver" and not projection.is_handler(event["receiver"])
+
+
+def rounds_loaded(event: Event) -> int:
+    """How many rounds a loading event puts into the weapon (:data:`LOADING`)."""
+    return len(event["chambers"]) if event["type"] == "RoundsLoaded" else int(event["count"])
 
 
 def planned_weapon(setup: SetupView, weapon_id: str) -> dict[str, Any] | None:

@@ -3,13 +3,17 @@ CUS-BARREL, CUS-SECURED, CUS-SOLE-DUTY, CUS-RETURN."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
+from showclear.protocol.catalogue.magazines import MAGAZINE_ACTS
 from showclear.protocol.policy import Policy
 from showclear.protocol.projection import Projection, WeaponState
+from showclear.protocol.record_views import WeaponView
 from showclear.protocol.rules.base import (
     HANDLER_ACTIONS,
     HANDLER_ROLES,
+    LOADING,
     Event,
     Finding,
     Rule,
@@ -31,6 +35,8 @@ __all__ = [
     "CusTwoParty",
 ]
 
+#: Events that put rounds in a weapon: loading its chambers or a magazine, seating one.
+_PUTS_ROUNDS_IN = frozenset({*LOADING, "MagazineSeated"})
 #: Events that name one weapon of the inventory in their ``weapon`` field.
 _WEAPON_EVENTS = frozenset(
     {
@@ -40,7 +46,14 @@ _WEAPON_EVENTS = frozenset(
         "WeaponDischarged",
         "WeaponFoundUnattended",
         "OverrideGranted",
+        "WeaponReleased",
+        "MagazineReceived",
     }
+)
+#: What may still be done with a surrendered personal weapon: put back in storage, found,
+#: released to its owner, a fact about it corrected (CUS-INVENTORY). Nothing else.
+_SURRENDERED_MAY = frozenset(
+    {"WeaponReturnedToStorage", "WeaponFoundUnattended", "WeaponReleased", "OverrideGranted"}
 )
 #: Acts on a weapon that only the person holding it can do (CUS-TWO-PARTY).
 _HOLDER_ACTS = frozenset(
@@ -50,6 +63,7 @@ _HOLDER_ACTS = frozenset(
         "ShowClearInspected",
         "BarrelChecked",
         "WeaponReturnedToStorage",
+        *MAGAZINE_ACTS,
     }
 )
 
@@ -85,12 +99,14 @@ class CusInventory(Rule):
                     )
                 )
             return findings
+        if kind == "LotReleased":
+            return self._lot_release(projection, event, policy)
         weapon_ids: list[str] = []
         if kind in _WEAPON_EVENTS and event.get("weapon"):
             weapon_ids = [event["weapon"]]
         elif kind in ("SetupPlanned", "SetupChanged"):
             weapon_ids = [w["weapon"] for w in event["weapons"]]
-        return [
+        findings = [
             self.finding(
                 f"{weapon_id} is not in the production's inventory.",
                 "Use only weapons the armorer has received into inventory; take any other "
@@ -99,6 +115,122 @@ class CusInventory(Rule):
             )
             for weapon_id in weapon_ids
             if projection.weapon(weapon_id) is None
+        ]
+        if kind not in _SURRENDERED_MAY:
+            findings += [
+                self._surrendered(weapon_id, surrendered["by"], policy)
+                for weapon_id in weapon_ids
+                if (weapon := projection.weapon(weapon_id)) is not None
+                and (surrendered := weapon.get("surrendered")) is not None
+            ]
+        weapon = projection.weapon(weapon_ids[0]) if len(weapon_ids) == 1 else None
+        if weapon is not None:
+            findings += self._magazines(projection, event, weapon, policy)
+            if kind == "WeaponReleased":
+                findings += self._weapon_release(projection, event, weapon, policy)
+        if kind == "FactCorrected" and event["field"] == "serial" and not event["new"].strip():
+            findings.append(
+                self.finding(
+                    f"The correction leaves {event['item']} without a serial number.",
+                    "Record the serial number stamped on the weapon.",
+                    policy,
+                )
+            )
+        return findings
+
+    def _surrendered(self, weapon_id: str, by: str | None, policy: Policy) -> Finding:
+        owner = f" by {by}" if by else ""
+        return self.finding(
+            f"{weapon_id} is a surrendered personal weapon (surrendered{owner}): it is locked "
+            "away and used by no one.",
+            "Leave it locked in storage until it is released to its owner; use a weapon the "
+            "armorer has received into the production's inventory.",
+            policy,
+        )
+
+    def _magazines(
+        self, projection: Projection, event: Event, weapon: WeaponView, policy: Policy
+    ) -> list[Finding]:
+        kind = event["type"]
+        if kind == "MagazineReceived" and "magazines" not in weapon:
+            return [
+                self.finding(
+                    f"{event['weapon']} was received as a weapon that takes no detachable "
+                    "magazine.",
+                    "Receive the weapon with its magazine capacity, or correct the record, "
+                    "before receiving magazines for it.",
+                    policy,
+                )
+            ]
+        if kind in MAGAZINE_ACTS and projection.magazine(event["magazine"]) is None:
+            return [
+                self.finding(
+                    f"Magazine {event['magazine']} is not in the production's inventory.",
+                    "Use only magazines received into the inventory with the weapon they are "
+                    "issued with; take any other magazine off the set.",
+                    policy,
+                )
+            ]
+        return []
+
+    def _weapon_release(
+        self, projection: Projection, event: Event, weapon: WeaponView, policy: Policy
+    ) -> list[Finding]:
+        problems = []
+        if not weapon["location"].startswith("storage:"):
+            problems.append(f"it is with {name(projection, projection.holder(event['weapon']))}")
+        loaded = {c for c in weapon["chambers"] if c not in ("empty", "unknown")}
+        loaded |= set(projection.magazine_rounds(event["weapon"]))
+        if loaded:
+            problems.append(f"it still holds rounds of lot {', '.join(sorted(loaded))}")
+        surrendered = weapon.get("surrendered")
+        if surrendered is not None and (
+            event["reason"] != "owner_return"
+            or (
+                surrendered["by"]
+                and surrendered["by"].casefold().strip() != event["to"].casefold().strip()
+            )
+        ):
+            problems.append(
+                f"it is a personal weapon surrendered by {surrendered['by'] or 'its owner'}, "
+                "and leaves only back to its owner"
+            )
+        if not problems:
+            return []
+        return [
+            self.finding(
+                f"{event['weapon']} cannot be released: {'; '.join(problems)}.",
+                "Return it to storage with every round unloaded, then release it with the "
+                "receiving party and the document (a surrendered weapon: to its owner).",
+                policy,
+            )
+        ]
+
+    def _lot_release(self, projection: Projection, event: Event, policy: Policy) -> list[Finding]:
+        lot = projection.lot(event["lot"])
+        if lot is None:
+            return [
+                self.finding(
+                    f"Lot {event['lot']} is not in the production's inventory.",
+                    "Release only a lot that was received.",
+                    policy,
+                )
+            ]
+        problems = []
+        if lot["in_weapons"]:
+            problems.append(f"{lot['in_weapons']} of its rounds are in weapons")
+        left = lot["in_storage"] + lot.get("quarantined", 0)
+        if event["count"] != left:
+            problems.append(f"it has {left} rounds in storage, not {event['count']}")
+        if not problems:
+            return []
+        return [
+            self.finding(
+                f"Lot {event['lot']} cannot be released: {'; '.join(problems)}.",
+                "Unload its rounds from every weapon, count what is in storage, and release "
+                "the lot with that count on the document.",
+                policy,
+            )
         ]
 
 
@@ -225,6 +357,19 @@ class CusTwoParty(Rule):
                         policy,
                     )
                 )
+        elif kind == "WeaponDischarged":
+            shooter = event.get("shooter")
+            if shooter is None or shooter != holder:
+                who = name(projection, shooter) if shooter else "Someone the ledger does not name"
+                findings.append(
+                    self.finding(
+                        f"{who} fired {weapon_id}, which is recorded {place}: anyone but the "
+                        "person holding a weapon firing it is a custody finding.",
+                        "Cease-fire: the weapon goes back to the handler for a full inspection; "
+                        "only the performer it was handed to, confirmed, fires it.",
+                        policy,
+                    )
+                )
         elif kind == "WeaponTakenOut" and holder is not None:
             findings.append(
                 self.finding(
@@ -255,7 +400,9 @@ class CusShowClear(Rule):
         weapon = projection.weapon(event["weapon"]) if "weapon" in event else None
         if weapon is None:
             return []
-        if kind == "RoundsLoaded" and weapon["state"] == WeaponState.UNKNOWN:
+        if kind == "ShowClearInspected" and "magazines" in weapon:
+            return self._magazines_shown(projection, event, weapon, policy)
+        if kind in _PUTS_ROUNDS_IN and weapon["state"] == WeaponState.UNKNOWN:
             if weapon["uncertain"] == "fired":
                 return []  # CUS-BARREL says what to do
             return [
@@ -275,6 +422,45 @@ class CusShowClear(Rule):
                 f"{event['weapon']} cannot go to {name(projection, event['receiver'])}: {problem}.",
                 "The handler shows every chamber and the barrel to the performer, who confirms, "
                 "and hands the weapon over straight away.",
+                policy,
+            )
+        ]
+
+    def _magazines_shown(
+        self, projection: Projection, event: Event, weapon: WeaponView, policy: Policy
+    ) -> list[Finding]:
+        """A show-clear of a weapon that takes magazines shows its magazine well and every
+        magazine issued with it, each with the rounds the ledger has in it."""
+        problems = []
+        recorded_well = weapon.get("well") or "empty"
+        shown_well = event.get("magazine_well")
+        if shown_well is None:
+            problems.append("its magazine well is not shown")
+        elif shown_well != recorded_well:
+            problems.append(
+                f"the magazine well is shown with {shown_well}, and the ledger has "
+                f"{recorded_well} in it"
+            )
+        shown = {m["magazine"]: m["rounds"] for m in event.get("magazines", [])}
+        for magazine_id, magazine in projection.magazines_of(event["weapon"]):
+            if magazine_id not in shown:
+                problems.append(f"magazine {magazine_id} issued with it is not shown")
+                continue
+            recorded: dict[str, int] = {}
+            for lot_id in magazine["rounds"]:
+                recorded[lot_id] = recorded.get(lot_id, 0) + 1
+            if {k: v for k, v in shown[magazine_id].items() if v} != recorded:
+                problems.append(
+                    f"magazine {magazine_id} is shown with {_by_lot(shown[magazine_id])}, and "
+                    f"the ledger has {_by_lot(recorded)} in it"
+                )
+        if not problems:
+            return []
+        return [
+            self.finding(
+                f"The show-clear of {event['weapon']} is not whole: {'; '.join(problems)}.",
+                "Show the chamber, the magazine well and every magazine issued with the weapon, "
+                "counting the rounds in each by lot.",
                 policy,
             )
         ]
@@ -305,6 +491,11 @@ class CusShowClear(Rule):
         return None
 
 
+def _by_lot(rounds: Mapping[str, int]) -> str:
+    counts = [f"{n} of {lot}" for lot, n in sorted(rounds.items()) if n]
+    return ", ".join(counts) or "no rounds"
+
+
 class CusBarrel(Rule):
     id = "CUS-BARREL"
     severity = Severity.BLOCK
@@ -315,7 +506,7 @@ class CusBarrel(Rule):
         weapon = projection.weapon(event["weapon"]) if "weapon" in event else None
         if weapon is None:
             return []
-        if kind == "RoundsLoaded" and not weapon["barrel_checked"]:
+        if kind in _PUTS_ROUNDS_IN and not weapon["barrel_checked"]:
             # Whatever else made the weapon UNKNOWN since (an incident after an unintended
             # discharge), a barrel not recorded clear is this rule's own finding.
             why = (
@@ -378,7 +569,7 @@ class CusSecured(Rule):
                         policy,
                     )
                 ]
-        if kind in ("WeaponReceived", "WeaponReturnedToStorage"):
+        if kind in ("WeaponReceived", "WeaponReturnedToStorage", "WeaponSurrendered"):
             storage = projection.storage(event["storage"])
             if storage is not None and not storage["lockable"]:
                 return [

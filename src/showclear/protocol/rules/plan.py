@@ -12,6 +12,7 @@ from showclear.protocol.projection import Projection
 from showclear.protocol.rules.base import (
     FIRING_CATEGORIES,
     HANDLER_ROLES,
+    LOADING,
     Event,
     Finding,
     Rule,
@@ -20,6 +21,7 @@ from showclear.protocol.rules.base import (
     gives_to_performer,
     name,
     planned_weapon,
+    rounds_loaded,
     setup_has_blanks,
 )
 
@@ -68,8 +70,9 @@ class PlanSetup(Rule):
         problem = None
         if kind == "WeaponTakenOut":
             problem = self._taking_out(projection, event)
-        elif kind == "RoundsLoaded":
-            problem = self._loading(projection, event, weapon["setup"], weapon["chambers"])
+        elif kind in LOADING:
+            held = [*weapon["chambers"], *projection.magazine_rounds(event["weapon"])]
+            problem = self._loading(projection, event, weapon["setup"], held)
         elif gives_to_performer(projection, event):
             setup = projection.setup(weapon["setup"]) if weapon["setup"] else None
             planned = planned_weapon(setup, event["weapon"]) if setup else None
@@ -119,7 +122,7 @@ class PlanSetup(Rule):
             )
         if planned["lot"] and planned["lot"] != event["lot"]:
             return f"setup {setup_id} plans rounds from lot {planned['lot']}, not {event['lot']}"
-        loaded = sum(1 for c in chambers if c not in ("empty", "unknown")) + len(event["chambers"])
+        loaded = sum(1 for c in chambers if c not in ("empty", "unknown")) + rounds_loaded(event)
         if planned["rounds"] and loaded > planned["rounds"]:
             planned_rounds = planned["rounds"]
             return (
