@@ -24,6 +24,7 @@ from showclear.cli import (
     serve,
     setups,
     suppliers,
+    tls,
     views,
     weapons,
 )
@@ -71,6 +72,7 @@ ledger.register(app)
 demo.register(app)
 scenario.register(app)
 serve.register(app)
+tls.register(app)
 labels.register(app)
 admin.register(app)
 for _module in (

@@ -152,5 +152,3 @@ def _warn_expiry(expires: datetime) -> None:
 
 def register(app: typer.Typer) -> None:
     app.command()(serve)
-    # HTTPS is part of serving: `showclear tls` makes the certificate `serve --tls` uses.
-    tls.register(app)
