@@ -30,6 +30,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import ssl
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ __all__ = [
     "Issued",
     "TlsError",
     "TlsFiles",
+    "check_pair",
     "fingerprint",
     "init_authority",
     "issue_server",
@@ -391,6 +393,27 @@ def server_files(files: TlsFiles) -> tuple[Path, Path]:
             "issue it again with: showclear tls issue"
         ) from None
     return files.server_cert, files.server_key
+
+
+def check_pair(certificate_file: Path, key_file: Path) -> None:
+    """Load a certificate chain and its key as the server will, before it starts.
+
+    Raises:
+        TlsError: a file is missing or unreadable, is not PEM, or the key is not the
+            certificate's.
+    """
+    for path in (certificate_file, key_file):
+        if not path.is_file():
+            raise TlsError(f"there is no file {path}")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.load_cert_chain(certificate_file, key_file)
+    except (ssl.SSLError, OSError) as e:
+        raise TlsError(
+            f"{certificate_file} and {key_file} cannot serve HTTPS ({e.strerror or e}): "
+            "give the certificate chain (PEM, the server's certificate first) and its "
+            "own private key (PEM, not protected by a passphrase)"
+        ) from None
 
 
 def server_names(certificate_file: Path) -> tuple[list[str], datetime]:

@@ -211,6 +211,7 @@ def test_serve_warns_that_plain_http_on_the_network_cannot_sign_tablets_in(
         (["--tls"], "showclear tls init --name"),
         (["--cert", "x.pem"], "--cert and --key go together"),
         (["--tls", "--cert", "x.pem", "--key", "x.key"], "not both"),
+        (["--cert", "missing.pem", "--key", "missing.key"], "there is no file missing.pem"),
     ],
 )
 def test_serve_says_what_is_missing_for_https(
@@ -221,6 +222,22 @@ def test_serve_says_what_is_missing_for_https(
     ran = cli.main("serve", *args)
     assert ran.code != 0 and message in ran.text, ran.text
     assert not uvicorn_runs
+
+
+def test_serve_says_when_a_certificate_and_key_do_not_go_together(
+    cli: Cli, uvicorn_runs: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """--cert with another certificate's key is an error before the server starts."""
+    cli.ok("init", "--production", "Dust Creek")
+    cli.ok("tls", "init", "--name", NAME, "--dir", str(tmp_path / "one"))
+    cli.ok("tls", "init", "--name", NAME, "--dir", str(tmp_path / "two"))
+    cert, key = tmp_path / "one" / "server.pem", tmp_path / "two" / "server.key"
+    ran = cli.main("serve", "--cert", str(cert), "--key", str(key))
+    assert ran.code == 5 and "cannot serve HTTPS" in ran.text, ran.text
+    assert not uvicorn_runs
+    ran = cli.main("serve", "--cert", str(cert), "--key", str(tmp_path / "one" / "server.key"))
+    assert ran.code == 0 and uvicorn_runs[0]["ssl_certfile"] == str(cert)
+    assert f"https://{NAME}:8000" in ran.text
 
 
 def test_serve_refuses_a_server_key_others_can_read(

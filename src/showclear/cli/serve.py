@@ -89,7 +89,7 @@ def serve(
     import uvicorn
 
     from showclear.server import create_server
-    from showclear.tls import load_authority, server_files, server_names
+    from showclear.tls import check_pair, load_authority, server_files, server_names
 
     if use_tls and (cert or key):
         raise BadRequest(
@@ -107,7 +107,8 @@ def serve(
         authority = load_authority(files)
     scheme = "https" if cert else "http"
     names = [host]
-    if cert:
+    if cert and key:
+        check_pair(cert, key)
         names, expires = server_names(cert)
         _warn_expiry(expires)
     server = create_server(st.app(), authority=authority)
