@@ -278,6 +278,15 @@ class History:
                 self.permits[person["person"]] = expires
             self.record("PersonRegistered", None, **person, permits=permits)
         self.record("StorageAdded", "ana", storage="S1", name="Armory safe", lockable=True)
+        self.record(
+            "SupplierListed",
+            "ana",
+            supplier="western-props",
+            name="Western Props Ltd",
+            licence="FFL 9-85-01234",
+            contact="Jo Reyes, 505 555 0100",
+        )
+        self.record("SupplierApproved", "pat", supplier="western-props")
         self.record("WeaponReceived", "ana", **weapon("W1", "rubber", 0, "rifle"))
         self.record("WeaponReceived", "ana", **weapon("W2", "blank_firing", 6, "revolver"))
         self.record("WeaponReceived", "ana", **weapon("W3", "blank_firing", 6, "revolver"))

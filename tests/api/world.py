@@ -99,6 +99,16 @@ def build_world(app: App, clock: FixedClock, name: str, *, spares: int = 0) -> W
             storage="safe-1",
             personal=False,
         )
+    for supplier, supplier_name in (("dummies-ltd", "Dummies Ltd"), ("blanks-ltd", "Blanks Ltd")):
+        add(
+            "SupplierListed",
+            "ava",
+            supplier=supplier,
+            name=supplier_name,
+            licence="FFL 9-85-01234",
+            contact="Jo Reyes, 505 555 0100",
+        )
+        add("SupplierApproved", "pru", supplier=supplier)
     add(
         "LotReceived",
         "ava",

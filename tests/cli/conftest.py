@@ -206,6 +206,11 @@ def stock_inventory(cli: Cli) -> None:
             "--model", "Single Action Army", "--category", category, "--caliber", ".45 Colt",
             "--chambers", chambers, "--action", "revolver", "--storage", "safe-1", "--as", "mo",
         )  # fmt: skip
+    cli.ok(
+        "supplier", "add", "prop-house", "--name", "Prop House", "--licence", "FFL 9-85-01234",
+        "--contact", "Jo Reyes, 505 555 0100", "--as", "mo",
+    )  # fmt: skip
+    cli.ok("supplier", "approve", "prop-house", "--as", "pat")
     for lot, kind in (("D-1", "dummy"), ("B-1", "blank")):
         cli.ok(
             "receive", "lot", lot, "--kind", kind, "--caliber", ".45 Colt", "--count", "12",

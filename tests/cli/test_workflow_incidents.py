@@ -28,6 +28,8 @@ def test_a_misfire_stops_everything_until_two_reviews(stocked: Cli) -> None:
     """INC-CEASEFIRE: nothing leaves storage until the safety coordinator and a producer review."""
     _misfire(stocked)
     assert stocked.json("board")["ceasefire"]["incidents"] == [1]
+    # AMMO-SUSPECT: the misfired round leaves the weapon (to quarantine) before it is stored.
+    stocked.ok("unload", "colt-1", "--chambers", "1-2", "--as", "mo")
     stocked.ok("return", "colt-1", "--storage", "safe-1", "--as", "mo")  # always allowed
     stocked.ok(
         "setup", "plan", "3", "--scene", "Wide", "--kind", "take",

@@ -169,6 +169,17 @@ def record_base_world(app: App, clock: FixedClock) -> tuple[str, datetime]:
             storage="safe",
             personal=False,
         )
+    _submit(
+        app,
+        slug,
+        "ava",
+        "SupplierListed",
+        supplier="prop-ammo",
+        name="Prop Ammo",
+        licence="FFL 9-95-00417",
+        contact="Lee Chan, 505 555 0142",
+    )
+    _submit(app, slug, "pru", "SupplierApproved", supplier="prop-ammo")
     for lot, kind in (("dum", "dummy"), ("blk", "blank")):
         _submit(
             app,

@@ -30,7 +30,7 @@ def test_custody_at_a_moment_from_the_command_line(
     showclear: Callable[..., Any], demo: Demo
 ) -> None:
     found = _json(showclear, demo, "custody", "colt-1", "--at", AT("08:10"))
-    assert (found["holder"], found["entry"], found["inspection"]) == ("jack", 32, 31)
+    assert (found["holder"], found["entry"], found["inspection"]) == ("jack", 34, 33)
 
 
 def test_a_chain_from_the_command_line(showclear: Callable[..., Any], demo: Demo) -> None:
@@ -51,7 +51,7 @@ def test_a_lot_from_the_command_line(showclear: Callable[..., Any], demo: Demo) 
 
 def test_refusals_from_the_command_line(showclear: Callable[..., Any], demo: Demo) -> None:
     found = _json(showclear, demo, "refusals", "--rule", "CUS-HANDLER")
-    assert [r["index"] for r in found["refusals"]] == [28]
+    assert [r["index"] for r in found["refusals"]] == [30]
     plain = showclear("--db", str(demo.db), "refusals", "--person", "maria")
     assert plain.code == 0 and "CUS-SHOW-CLEAR" in plain.out
 
@@ -87,7 +87,7 @@ def test_the_api_answers_the_queries_with_cited_entries(
     custody = http.get("/forensics/weapons/colt-1/custody", params={"at": AT("08:10")},
                        headers=auth)  # fmt: skip
     assert custody.status_code == 200, custody.text
-    assert custody.json()["cites"] == [31, 32]
+    assert custody.json()["cites"] == [33, 34]
     chain = http.get(
         "/forensics/weapons/colt-2/chain",
         params={"from": AT("08:30"), "to": AT("09:05")},
@@ -97,7 +97,7 @@ def test_the_api_answers_the_queries_with_cited_entries(
     lot = http.get("/forensics/lots/blk-45/accounting", headers=auth).json()
     assert lot["balanced"] is True
     refused = http.get("/forensics/refusals", params={"person": "dana"}, headers=auth).json()
-    assert [r["index"] for r in refused["refusals"]] == [28]
+    assert [r["index"] for r in refused["refusals"]] == [30]
 
 
 def test_the_api_serves_the_reports_and_the_bundle(

@@ -67,6 +67,15 @@ def weapon(
     }
 
 
+#: The production's approved supplier, named by every lot of :func:`lot` (AMMO-SOURCE).
+SUPPLIER = {
+    "supplier": "western-props",
+    "name": "Western Props Ltd",
+    "licence": "FFL 9-85-01234",
+    "contact": "Jo Reyes, 505 555 0100",
+}
+
+
 def lot(
     lot_id: str, kind: str, count: int, caliber: str = ".45 Colt", **extra: Any
 ) -> dict[str, Any]:
@@ -76,7 +85,7 @@ def lot(
         "caliber": caliber,
         "count": count,
         "supplier": "Western Props Ltd",
-        "origin": f"invoice {lot_id}",
+        "origin": f"invoice {lot_id} ({count} rounds)",
         "storage": "S1",
         **extra,
     }
@@ -180,6 +189,8 @@ class World:
             world.ok("PersonRegistered", None, **person)
         world.ok("StorageAdded", None, storage="S1", name="Armory safe", lockable=True)
         world.ok("StorageAdded", None, storage="S2", name="Prop table", lockable=False)
+        world.ok("SupplierListed", "ana", **SUPPLIER)
+        world.ok("SupplierApproved", "pat", supplier=SUPPLIER["supplier"])
         world.ok("WeaponReceived", "ana", **weapon("W1", "rubber", 0))
         world.ok("WeaponReceived", "ana", **weapon("W2", "blank_firing", 6))
         world.ok("LotReceived", "ana", **lot("L1", "dummy", 12))

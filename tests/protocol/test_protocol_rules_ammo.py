@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from protocol_world import EMPTY6, SAFE_CREW, World, lot, plan, refused_by
 
 from showclear.protocol import fold
+from showclear.protocol.projection import lot_balance
 
 
 def test_a_lot_of_live_rounds_is_refused(world: World) -> None:
@@ -36,7 +38,7 @@ def test_rounds_of_a_lot_where_live_rounds_were_found_cannot_be_loaded(world: Wo
     world.out_and_checked("W2", "D1")
     world.ok("LiveRoundsFound", "ana", count=1, where="dummy box", lot="L1")
     decision = world.record("RoundsLoaded", "ana", weapon="W2", lot="L1", chambers=[1])
-    assert refused_by(decision) == {"AMMO-NO-LIVE", "INC-CEASEFIRE"}
+    assert refused_by(decision) == {"AMMO-NO-LIVE", "AMMO-SUSPECT", "INC-CEASEFIRE"}
 
 
 def test_a_lot_without_a_documented_origin_is_refused(world: World) -> None:
@@ -197,3 +199,226 @@ def test_missing_rounds_are_written_off_only_after_the_review(world: World) -> N
     world.ok("RoundsMissingRecorded", "sam", lot="L2", count=1, incident=1, reason="lost")
     assert world.record("DayClosed", "ana", counts={"L1": 12, "L2": 17}).outcome == "allowed"
     assert world.projection == fold(world.events)
+
+
+# -- AMMO-SOURCE: the supplier list, documented origins, no personal ammunition ---------
+
+
+@pytest.mark.parametrize("placeholder", ["unknown", " None ", "N/A", "-", "?", "LOOSE", ""])
+def test_a_placeholder_origin_is_no_origin(world: World, placeholder: str) -> None:
+    """AMMO-SOURCE: "unknown", "-", "n/a" ... (any case, spaces ignored) are refused."""
+    decision = world.record("LotReceived", "ana", **lot("L4", "dummy", 6, origin=placeholder))
+    assert refused_by(decision) == {"AMMO-SOURCE"}
+    assert "documented origin" in decision.findings[0].message
+
+
+def test_a_placeholder_supplier_is_no_supplier(world: World) -> None:
+    """AMMO-SOURCE: supplier "unknown" and origin "unknown" is the issue's accepted lot."""
+    decision = world.record(
+        "LotReceived", "ana", **lot("L4", "dummy", 6, supplier="unknown", origin="unknown")
+    )
+    assert refused_by(decision) == {"AMMO-SOURCE"}
+    assert "a supplier and a documented origin" in decision.findings[0].message
+
+
+def test_a_supplier_not_on_the_list_is_refused(world: World) -> None:
+    """AMMO-SOURCE: a lot's supplier is on the production's supplier list."""
+    decision = world.record("LotReceived", "ana", **lot("L4", "dummy", 6, supplier="Gun shop"))
+    assert refused_by(decision) == {"AMMO-SOURCE"}
+    assert "not on the production's supplier list" in decision.findings[0].message
+    assert "supplier add" in decision.findings[0].remedy
+
+
+def test_a_listed_supplier_no_producer_approved_is_refused(world: World) -> None:
+    """AMMO-SOURCE: listed is not enough; a producer approves the supplier."""
+    world.ok("SupplierListed", "ana", supplier="acme", name="Acme", licence="L-1", contact="x")
+    decision = world.record("LotReceived", "ana", **lot("L4", "dummy", 6, supplier="acme"))
+    assert refused_by(decision) == {"AMMO-SOURCE"}
+    assert "no producer has approved it" in decision.findings[0].message
+    world.ok("SupplierApproved", "pat", supplier="acme")
+    assert world.record("LotReceived", "ana", **lot("L4", "dummy", 6, supplier="acme")).outcome == (
+        "allowed"
+    )
+
+
+def test_a_supplier_is_named_by_its_id_or_its_name(world: World) -> None:
+    """AMMO-SOURCE, compliant: "western-props" and "western props ltd" name the same supplier."""
+    world.ok("LotReceived", "ana", **lot("L4", "dummy", 6, supplier="western-props"))
+    world.ok("LotReceived", "ana", **lot("L5", "dummy", 6, supplier=" western  PROPS ltd"))
+
+
+def test_only_the_armorer_or_property_master_lists_and_only_a_producer_approves(
+    world: World,
+) -> None:
+    """AMMO-SOURCE: two entries by two people, each in their role."""
+    supplier = {"supplier": "acme", "name": "Acme", "licence": "L-1", "contact": "x"}
+    assert refused_by(world.record("SupplierListed", "dee", **supplier)) == {"AMMO-SOURCE"}
+    world.ok("SupplierListed", "bo", **supplier)
+    assert refused_by(world.record("SupplierApproved", "sam", supplier="acme")) == {"AMMO-SOURCE"}
+    world.ok("SupplierApproved", "pat", supplier="acme")
+
+
+def test_a_supplier_without_a_licence_is_refused(world: World) -> None:
+    """AMMO-SOURCE: a supplier is listed with its licence or registration."""
+    supplier = {"supplier": "acme", "name": "Acme", "licence": "n/a", "contact": "x"}
+    decision = world.record("SupplierListed", "ana", **supplier)
+    assert refused_by(decision) == {"AMMO-SOURCE"}
+    assert "licence or registration" in decision.findings[0].message
+
+
+def test_personal_ammunition_is_refused(world: World) -> None:
+    """AMMO-SOURCE: rounds marked personal are never received, whatever their papers."""
+    decision = world.record("LotReceived", "ana", **lot("L4", "blank", 6, personal=True))
+    assert refused_by(decision) == {"AMMO-SOURCE"}
+    assert "personal ammunition" in decision.findings[0].message
+
+
+def test_rounds_a_performer_brings_are_personal_ammunition(world: World) -> None:
+    """AMMO-SOURCE: a supplier that is a person of the production (Tombstone) is refused."""
+    decision = world.record("LotReceived", "ana", **lot("L4", "blank", 6, supplier="Rio Banks"))
+    assert refused_by(decision) == {"AMMO-SOURCE"}
+    assert "Rio Banks's own ammunition" in decision.findings[0].message
+
+
+def test_every_broken_ammunition_rule_of_a_receipt_is_cited(world: World) -> None:
+    """A live lot of unknown origin breaks AMMO-NO-LIVE and AMMO-SOURCE: both are cited."""
+    decision = world.record(
+        "LotReceived", "ana", **lot("L9", "live", 50, supplier="-", origin="loose")
+    )
+    assert refused_by(decision) == {"AMMO-NO-LIVE", "AMMO-SOURCE"}
+
+
+# -- AMMO-SUSPECT: the Rust case, and misfired rounds ----------------------------------
+
+
+def _six_dummies_in_w2(world: World) -> None:
+    world.ok("DummiesVerified", "ana", lot="L1", count=12, method="rattle")
+    world.out_and_checked("W2", "D1")
+    world.ok("RoundsLoaded", "ana", weapon="W2", lot="L1", chambers=[1, 2, 3, 4, 5, 6])
+
+
+def _review(world: World, incident: int) -> None:
+    world.ok("ReviewRecorded", "sam", incident=incident, role="safety_coordinator", findings="f")
+    world.ok("ReviewRecorded", "pat", incident=incident, role="producer", findings="f")
+
+
+def test_the_rust_case_is_refused(world: World) -> None:
+    """AMMO-SUSPECT: six dummies loaded; a live round is found in their lot's box; after the
+    reviews lift the cease-fire, a show-clear with the same six rounds and a handoff to the
+    actor is refused: the rounds in the weapon are quarantined."""
+    _six_dummies_in_w2(world)
+    world.ok("LiveRoundsFound", "ana", count=1, where="the dummies box", lot="L1")
+    suspect = world.projection.lot("L1")
+    assert suspect is not None and suspect["suspect"] is not None
+    assert suspect["suspect"]["reason"] == "a live round was found in it"
+    weapon = world.projection.weapon("W2")
+    assert weapon is not None
+    assert (weapon["state"], weapon["quarantine"]) == ("UNKNOWN", "holds rounds of suspect lot L1")
+    _review(world, 1)
+    assert not world.projection.ceasefire()["active"]
+    world.inspect("W2", ["L1"] * 6, "rio")
+    decision = world.record("WeaponHandedOver", "ana", **world.hand("W2", "ana", "rio"))
+    assert "AMMO-SUSPECT" in refused_by(decision)
+    assert "holds rounds of suspect lot L1" in " ".join(f.message for f in decision.findings)
+    assert world.projection == fold(world.events)
+
+
+def test_the_rust_case_done_right(world: World) -> None:
+    """AMMO-SUSPECT, compliant: unload the suspect rounds, return the lot, load from a
+    verified lot that is not suspect; the weapon then goes to the actor."""
+    _six_dummies_in_w2(world)
+    world.ok("LiveRoundsFound", "ana", count=1, where="the dummies box", lot="L1")
+    _review(world, 1)
+    assert refused_by(
+        world.record("WeaponReturnedToStorage", "ana", weapon="W2", storage="S1")
+    ) == {"AMMO-SUSPECT"}
+    world.ok("RoundsUnloaded", "ana", weapon="W2", chambers=[1, 2, 3, 4, 5, 6])
+    world.ok("RoundsReturnedToSupplier", "ana", lot="L1", count=12, reference="RMA 1")
+    world.ok("LotReceived", "ana", **lot("L7", "dummy", 6))
+    world.ok("DummiesVerified", "ana", lot="L7", count=6, method="rattle")
+    assert "AMMO-SUSPECT" in refused_by(
+        world.record("RoundsLoaded", "ana", weapon="W2", lot="L1", chambers=[1])
+    )
+    world.ok("SetupChanged", "dee", **plan("D1", "W2", "dummies", lot_id="L7", rounds=6))
+    world.meeting("D1")
+    world.ok("RoundsLoaded", "ana", weapon="W2", lot="L7", chambers=[1, 2, 3, 4, 5, 6])
+    world.inspect("W2", ["L7"] * 6, "rio")
+    world.ok("WeaponHandedOver", "ana", **world.hand("W2", "ana", "rio"))
+    assert world.projection.weapon_state("W2") == "DUMMY"
+
+
+def test_a_live_round_found_in_a_weapon_makes_the_lots_it_holds_suspect(world: World) -> None:
+    """AMMO-SUSPECT: a live round among a lot's rounds (in a weapon) makes the lot suspect."""
+    _six_dummies_in_w2(world)
+    world.ok("LiveRoundsFound", "ana", count=1, where="chamber 3 of W2", weapon="W2")
+    found = world.projection.lot("L1")
+    assert found is not None and found["suspect"] is not None
+
+
+def test_a_suspect_dummy_lot_is_reverified_round_by_round(world: World) -> None:
+    """AMMO-SUSPECT: a dummy lot whose count was off supplies again once every remaining
+    round is re-verified, after the incident is reviewed and its rounds are unloaded."""
+    _six_dummies_in_w2(world)
+    world.record("DayClosed", "ana", counts={"L1": 11, "L2": 18})
+    lot1 = world.projection.lot("L1")
+    assert lot1 is not None and lot1["suspect"] is not None
+    early = world.record("LotReverified", "ana", lot="L1", count=6, method="rattle")
+    assert refused_by(early) == {"AMMO-SUSPECT"}
+    assert "still in weapons" in early.findings[0].message
+    assert "not reviewed yet" in early.findings[0].message
+    _review(world, 1)
+    world.ok("RoundsUnloaded", "ana", weapon="W2", chambers=[1, 2, 3, 4, 5, 6])
+    wrong = world.record("LotReverified", "ana", lot="L1", count=6, method="rattle")
+    assert "every one is checked, not 6" in wrong.findings[0].message
+    world.ok("LotReverified", "ana", lot="L1", count=12, method="side_hole")
+    lot1 = world.projection.lot("L1")
+    assert lot1 is not None and lot1["suspect"] is None
+    world.ok("RoundsLoaded", "ana", weapon="W2", lot="L1", chambers=[1])
+
+
+def test_a_squib_makes_its_blank_lot_suspect(world: World) -> None:
+    """AMMO-SUSPECT: a blank that squibs behaved unlike its kind."""
+    world.with_performer()
+    world.record("WeaponDischarged", "ana", weapon="W2", chambers=[1], intended=True,
+                 misfire=False, squib=True)  # fmt: skip
+    blanks = world.projection.lot("L2")
+    assert blanks is not None and blanks["suspect"] is not None
+    assert world.projection.quarantine("W2") == "holds rounds of suspect lot L2"
+
+
+def test_a_weapon_holding_suspect_rounds_that_fires_is_a_violation(world: World) -> None:
+    """AMMO-SUSPECT: the discharge is recorded (a fact) with the violation and an incident."""
+    world.with_performer()
+    world.ok("LiveRoundsFound", "ana", count=1, where="the blanks box", lot="L2")
+    decision = world.record(
+        "WeaponDischarged", "rio", weapon="W2", chambers=[1], intended=True, misfire=False
+    )
+    assert "AMMO-SUSPECT" in decision.events[0]["violations"]
+    assert decision.events[1]["type"] == "IncidentReported"
+
+
+def test_a_misfired_round_is_quarantined_not_returned_to_stock(world: World) -> None:
+    """AMMO-SUSPECT: a misfire does not make the lot suspect, but its round goes to the
+    lot's quarantine when unloaded, and only destroying or returning it clears it."""
+    world.with_performer()
+    world.ok("WeaponDischarged", "ana", weapon="W2", chambers=[2], intended=True, misfire=True)
+    blanks = world.projection.lot("L2")
+    assert blanks is not None and blanks["suspect"] is None
+    assert world.projection.quarantine("W2") == "holds a misfired round in chamber 2"
+    refused = world.record("WeaponHandedOver", "rio", **world.hand("W2", "rio", "kit"))
+    assert "AMMO-SUSPECT" in refused_by(refused)
+    world.ok("WeaponHandedOver", "rio", **world.hand("W2", "rio", "ana"))
+    world.ok("RoundsUnloaded", "ana", weapon="W2", chambers=[1, 2, 3])
+    blanks = world.projection.lot("L2")
+    assert blanks is not None
+    assert (blanks["in_storage"], blanks["quarantined"]) == (17, 1)
+    assert world.projection.quarantine("W2") is None
+    too_many = world.record(
+        "RoundsDestroyed", "ana", lot="L2", count=2, method="burned", quarantined=True
+    )
+    assert refused_by(too_many) == {"AMMO-COUNT"}
+    world.ok("RoundsDestroyed", "ana", lot="L2", count=1, method="burned", quarantined=True)
+    blanks = world.projection.lot("L2")
+    assert blanks is not None and (blanks["quarantined"], blanks["destroyed"]) == (0, 1)
+    accounted, balanced = lot_balance(blanks)
+    assert (accounted, balanced) == (18, True)

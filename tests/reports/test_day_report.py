@@ -54,7 +54,7 @@ def test_it_names_the_production_the_day_and_the_checkpoint(demo: Demo, pdf: byt
         note = f.checkpoint_note
         key = f.verifier_key
     body = note.split("\n\n")[0].split("\n")
-    assert f"size 66, root {body[2]}" in text
+    assert f"size 68, root {body[2]}" in text
     for line in body:  # the signed note, verbatim
         assert line in text
     assert key in text
@@ -64,14 +64,14 @@ def test_it_states_who_held_colt_1_and_when(pdf: bytes) -> None:
     """Maria 08:00, Dana's one-minute gap 08:04, Maria 08:05, Jack 08:07 to 08:15, Maria."""
     text = pdf_text(pdf, layout=True)
     for held in (
-        "08:00–08:04 Maria Reyes (#25)",
-        "08:04–08:05 Dana Kim (#29)",
-        "08:05–08:07 Maria Reyes (#30)",
-        "08:07–08:15 Jack Dalton (#32)",
-        "08:15–08:18 Maria Reyes (#33)",
+        "08:00–08:04 Maria Reyes (#27)",
+        "08:04–08:05 Dana Kim (#31)",
+        "08:05–08:07 Maria Reyes (#32)",
+        "08:07–08:15 Jack Dalton (#34)",
+        "08:15–08:18 Maria Reyes (#35)",
     ):
         assert held in text
-    assert "10:34–10:37 Jack Dalton (#59)" in text  # colt-2's second blank take
+    assert "10:34–10:37 Jack Dalton (#61)" in text  # colt-2's second blank take
 
 
 def test_it_counts_every_round_of_each_lot(pdf: bytes) -> None:
@@ -123,7 +123,7 @@ def test_it_names_the_meeting_and_its_attendees(pdf: bytes) -> None:
 def test_the_html_page_says_the_same(html: str) -> None:
     """Same sections and facts; the figure inline as SVG; nothing to fetch from elsewhere."""
     assert html.startswith("<!doctype html>")
-    assert str(escape("08:07–08:15 Jack Dalton (#32)")) in html
+    assert str(escape("08:07–08:15 Jack Dalton (#34)")) in html
     assert "<svg" in html and "<img" not in html and "http://" not in html.split("<svg", 1)[0]
     for section in (
         "Weapons used",
@@ -160,7 +160,7 @@ def test_showclear_report_day_writes_the_pdf_and_the_html(
     run = showclear("--db", str(demo.db), "report", "day", DAY, "--pdf", str(pdf_file),
                     "--html", str(html_file))  # fmt: skip
     assert run.code == 0, run.err  # type: ignore[attr-defined]
-    assert "08:07–08:15 Jack Dalton (#32)" in pdf_text(pdf_file.read_bytes(), layout=True)
+    assert "08:07–08:15 Jack Dalton (#34)" in pdf_text(pdf_file.read_bytes(), layout=True)
     assert "Daily firearms report" in html_file.read_text()
     missing = showclear("--db", str(demo.db), "report", "day", DAY)
     assert missing.code == 2  # type: ignore[attr-defined]

@@ -62,16 +62,16 @@ def _cited(report: IncidentReport) -> set[int]:
 def test_the_report_covers_the_misfire_its_weapon_its_lot_and_the_people(
     report: IncidentReport,
 ) -> None:
-    """The misfire of colt-2 (#44, #45) held by Jack, the blank lot, and who did what."""
-    assert (report.facts.kind, report.facts.index, report.facts.related) == ("misfire", 45, [44])
+    """The misfire of colt-2 (#46, #47) held by Jack, the blank lot, and who did what."""
+    assert (report.facts.kind, report.facts.index, report.facts.related) == ("misfire", 47, [46])
     assert [c.weapon for c in report.weapons] == ["colt-2"]
     assert [c.lot for c in report.lots] == ["blk-45"]
     (custody,) = report.at_incident
-    assert (custody.holder, custody.since, custody.entry) == ("jack", "2026-11-25T08:52:00Z", 43)
+    assert (custody.holder, custody.since, custody.entry) == ("jack", "2026-11-25T08:52:00Z", 45)
     assert custody.chambers == ["blk-45"] + ["empty"] * 5
     people = {p.person: p for p in report.people}
     assert set(people) >= {"maria", "jack", "ruth", "paul"}
-    assert "held colt-2 when the incident opened (since 08:52, #43)" in people["jack"].parts
+    assert "held colt-2 when the incident opened (since 08:52, #45)" in people["jack"].parts
     assert any("reviewed the incident as safety coordinator" in p for p in people["ruth"].parts)
     assert people["maria"].duties == ["handler"]
 
@@ -105,7 +105,7 @@ def test_the_pdf_names_the_incident_the_holder_and_the_checkpoint(
     flat = " ".join(text.split())
     assert "Incident report no. 1" in flat
     assert "misfire: colt-2 discharged: misfire." in flat
-    assert "Jack Dalton since 08:52 (#43)" in flat
+    assert "Jack Dalton since 08:52 (#45)" in flat
     assert "1 blk-45, 2–6 empty" in flat
     for line in report.basis.note.rstrip("\n").split("\n"):
         if line and not line.startswith("—"):

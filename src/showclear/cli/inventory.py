@@ -1,4 +1,5 @@
-"""Inventory: ``receive weapon|lot``, ``verify-dummies``, ``lot return|destroy|missing``."""
+"""Inventory: ``receive weapon|lot``, ``verify-dummies``,
+``lot return|destroy|reverify|missing``."""
 
 from __future__ import annotations
 
@@ -29,6 +30,10 @@ StorageOpt = Annotated[
 ]
 LotArg = Annotated[str, typer.Argument(metavar="LOT", help="The lot's id, e.g. D-1.")]
 CountOpt = Annotated[int, typer.Option(min=1, help="How many rounds.")]
+QuarantinedOpt = Annotated[
+    bool,
+    typer.Option(help="The rounds come from the lot's quarantine (misfired rounds)."),
+]
 
 
 @receive_app.command("weapon")
@@ -50,6 +55,10 @@ def receive_weapon(
     personal: Annotated[
         bool, typer.Option(help="Someone's own weapon (always refused: CUS-INVENTORY).")
     ] = False,
+    magazine_capacity: Annotated[
+        int | None,
+        typer.Option(min=1, help="It takes detachable magazines of this many rounds."),
+    ] = None,
 ) -> None:
     """Receive a weapon into the inventory, into a locked storage location.
 
@@ -74,6 +83,7 @@ def receive_weapon(
         action=action,
         storage=storage,
         personal=personal,
+        magazine_capacity=magazine_capacity,
     )
 
 
@@ -102,12 +112,18 @@ def receive_lot(
     close_range: Annotated[
         bool, typer.Option(help="A specialty close-range blank load (PLAN-DISTANCE).")
     ] = False,
+    personal: Annotated[
+        bool, typer.Option(help="Someone's own ammunition (always refused: AMMO-SOURCE).")
+    ] = False,
 ) -> None:
     """Receive a lot of dummy or blank rounds, with its supplier, origin and count.
 
-    A lot without a count, supplier or documented origin is refused (AMMO-SOURCE);
-    live ammunition is always refused (AMMO-NO-LIVE). Dummies must then be verified
-    round by round before any is loaded (verify-dummies).
+    The supplier (its id or name) must be on the production's supplier list, approved by
+    a producer (supplier add, supplier approve); the origin is the document that names
+    the count (invoice, packing slip, transfer document), never "unknown", "-" or
+    "loose". Anything else, and personal ammunition, is refused (AMMO-SOURCE); live
+    ammunition is always refused (AMMO-NO-LIVE). Dummies must then be verified round by
+    round before any is loaded (verify-dummies).
 
     Example: showclear receive lot B-1 --kind blank --caliber '.45 Colt' --count 30 \\
     --load quarter --supplier 'Prop House' --origin 'invoice 4472' --storage safe-1 --as mo
@@ -126,6 +142,7 @@ def receive_lot(
         storage=storage,
         load=load,
         close_range=True if close_range else None,
+        personal=True if personal else None,
     )
 
 
@@ -157,11 +174,14 @@ def verify_dummies(
 def lot_return(
     ctx: typer.Context,
     lot: LotArg,
+    *,
     count: CountOpt,
     reference: Annotated[str, typer.Option(help="The supplier's return reference.")],
     as_: ActAs,
+    quarantined: QuarantinedOpt = False,
 ) -> None:
-    """Record rounds from storage returned to the supplier (AMMO-COUNT).
+    """Record rounds from storage (or, with --quarantined, from the lot's quarantine)
+    returned to the supplier (AMMO-COUNT, AMMO-SUSPECT).
 
     Example: showclear lot return B-1 --count 20 --reference 'RMA 88' --as mo
     """
@@ -173,6 +193,7 @@ def lot_return(
         lot=lot,
         count=count,
         reference=reference,
+        quarantined=True if quarantined else None,
     )
 
 
@@ -180,11 +201,14 @@ def lot_return(
 def lot_destroy(
     ctx: typer.Context,
     lot: LotArg,
+    *,
     count: CountOpt,
     method: Annotated[str, typer.Option(help="How they were destroyed.")],
     as_: ActAs,
+    quarantined: QuarantinedOpt = False,
 ) -> None:
-    """Record rounds from storage destroyed (AMMO-COUNT).
+    """Record rounds from storage (or, with --quarantined, from the lot's quarantine)
+    destroyed (AMMO-COUNT, AMMO-SUSPECT).
 
     Example: showclear lot destroy D-1 --count 2 --method 'crushed, witnessed by sam' --as mo
     """
@@ -192,6 +216,35 @@ def lot_destroy(
         ctx,
         "RoundsDestroyed",
         f"{count} rounds of lot {lot} destroyed",
+        actor=as_,
+        lot=lot,
+        count=count,
+        method=method,
+        quarantined=True if quarantined else None,
+    )
+
+
+@lot_app.command("reverify")
+def lot_reverify(
+    ctx: typer.Context,
+    lot: LotArg,
+    count: Annotated[
+        int, typer.Option(min=1, help="Rounds checked one by one: every round in storage.")
+    ],
+    method: Annotated[DummyMethod, typer.Option(help="How each round was shown to be inert.")],
+    as_: ActAs,
+) -> None:
+    """Record every remaining round of a suspect dummy lot re-verified inert (AMMO-SUSPECT).
+
+    Only once its rounds are unloaded and its incident reviewed; the lot then supplies
+    rounds again. A lot where a live round was found is returned or destroyed instead.
+
+    Example: showclear lot reverify D-1 --count 44 --method rattle --as mo
+    """
+    act(
+        ctx,
+        "LotReverified",
+        f"all {count} rounds of suspect lot {lot} re-verified by {method}",
         actor=as_,
         lot=lot,
         count=count,

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from showclear.protocol.catalogue import CATALOGUE, Fold, validate_event
-from showclear.protocol.projection import Projection, derive_state
+from showclear.protocol.projection import Projection, derive_state, quarantine_reason
 
 __all__ = ["apply", "fold"]
 
@@ -36,10 +36,13 @@ def apply(projection: Projection, event: dict[str, Any]) -> set[str]:
     meta["last_at"] = event["at"]
     meta["events"] += 1
     if step.touched_weapons:
-        lot_kinds = projection.lot_kinds()
+        lot_kinds, suspect = projection.lot_kinds(), projection.suspect_lots()
         for weapon_id in step.touched_weapons:
             weapon = step.weapon(weapon_id)
-            weapon["state"] = derive_state(weapon, lot_kinds).value
+            in_magazines = projection.magazine_rounds(weapon_id)
+            weapon["quarantine"] = quarantine_reason(weapon, suspect, in_magazines)  # AMMO-SUSPECT
+            seated = projection.seated_rounds(weapon_id)
+            weapon["state"] = derive_state(weapon, lot_kinds, seated).value
     return step.changed
 
 

@@ -17,7 +17,8 @@ Keys and what they hold::
     storage:<id>      name, lockable
     weapon:<id>       description, where it is, each chamber's content, derived state,
                       the last inspection and whether it was the weapon's last event
-    lot:<id>          description and round counts
+    lot:<id>          description, round counts, and whether it is suspect (AMMO-SUSPECT)
+    magazine:<id>     the weapon it is issued with, its capacity, the lot of each round in it
     supplier:<id>     a supplier on the production's list: who listed and approved it
     setup:<id>        the plan, its version, who confirmed it at a safety meeting
     incident:<n>      an open incident and the reviews it has
@@ -27,10 +28,10 @@ Keys and what they hold::
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, TypedDict, cast
+from typing import Any, NotRequired, TypedDict, cast
 
 from showclear.protocol.errors import InconsistentEventError
 from showclear.protocol.jsontypes import JSON, JSONObject, copy_object
@@ -41,6 +42,7 @@ from showclear.protocol.record_views import (
     DayView,
     IncidentView,
     LotView,
+    MagazineView,
     MetaView,
     OverrideView,
     PersonView,
@@ -59,6 +61,7 @@ __all__ = [
     "IncidentRecord",
     "InspectionRecord",
     "LotRecord",
+    "MagazineRecord",
     "MetaRecord",
     "NearRecord",
     "OverrideRecord",
@@ -69,10 +72,13 @@ __all__ = [
     "SetupRecord",
     "StorageRecord",
     "SupplierRecord",
+    "SurrenderRecord",
+    "SuspectRecord",
     "WeaponRecord",
     "WeaponState",
     "derive_state",
     "lot_balance",
+    "quarantine_reason",
     "record_key",
 ]
 
@@ -130,6 +136,8 @@ class InspectionRecord(TypedDict):
     barrel_clear: bool
     performer: str | None
     performer_confirmed: bool
+    magazine_well: NotRequired[str | None]  # what the well was shown with (magazine weapons)
+    magazines: NotRequired[list[str]]  # the magazines shown with it
 
 
 class WeaponRecord(TypedDict):
@@ -147,6 +155,34 @@ class WeaponRecord(TypedDict):
     last_inspection: InspectionRecord | None
     inspection_is_last_event: bool
     state: str
+    misfired: list[int]  # chambers holding a round that failed to fire (AMMO-SUSPECT)
+    quarantine: str | None  # why rounds it holds are quarantined (AMMO-SUSPECT), in words
+    # A personal weapon surrendered and locked away: used by no one (CUS-INVENTORY).
+    surrendered: NotRequired[SurrenderRecord]
+    # Weapons that take detachable magazines (CUS-INVENTORY, CUS-SHOW-CLEAR):
+    magazine_capacity: NotRequired[int]  # rounds its magazines hold
+    magazines: NotRequired[list[str]]  # the magazines issued with it, by id
+    well: NotRequired[str | None]  # the magazine seated in its well, or None (empty)
+
+
+class SurrenderRecord(TypedDict):
+    by: str | None  # who surrendered it (its owner, if known), as they were named
+    at: str
+    to: str  # the handler who took it and locked it away
+
+
+class MagazineRecord(TypedDict):
+    weapon: str  # the weapon it is issued with: it goes wherever that weapon goes
+    capacity: int
+    rounds: list[str]  # the lot of each round, first loaded first; the last is fed next
+
+
+class SuspectRecord(TypedDict):
+    """Why a lot became suspect: the first cause only, so the record stays bounded."""
+
+    reason: str
+    at: str
+    entry: int  # the ledger index of the entry that made it suspect
 
 
 class LotRecord(TypedDict):
@@ -167,6 +203,8 @@ class LotRecord(TypedDict):
     verified: int
     live_found: int
     discrepancy: int  # counted minus recorded at the last failed reconciliation
+    quarantined: int  # misfired rounds set aside: only destroyed or returned (AMMO-SUSPECT)
+    suspect: SuspectRecord | None  # no round of it is used until cleared (AMMO-SUSPECT)
 
 
 class SupplierRecord(TypedDict):
@@ -180,7 +218,15 @@ class SupplierRecord(TypedDict):
 
 
 #: Where each received round of a lot is now: every round is in exactly one (AMMO-COUNT).
-ACCOUNTED = ("in_storage", "in_weapons", "expended", "returned", "destroyed", "missing")
+ACCOUNTED = (
+    "in_storage",
+    "in_weapons",
+    "quarantined",
+    "expended",
+    "returned",
+    "destroyed",
+    "missing",
+)
 
 
 def lot_balance(lot: Mapping[str, object]) -> tuple[int, bool]:
@@ -190,7 +236,7 @@ def lot_balance(lot: Mapping[str, object]) -> tuple[int, bool]:
     found no difference (AMMO-COUNT).
     """
     counts = cast("Mapping[str, int]", lot)
-    accounted = sum(counts[key] for key in ACCOUNTED)
+    accounted = sum(counts.get(key, 0) for key in ACCOUNTED)
     return accounted, accounted == lot["received"] and lot["discrepancy"] == 0
 
 
@@ -270,12 +316,46 @@ class CeasefireRecord(TypedDict):
 _NO_CEASEFIRE = MappingProxyType({"active": False, "incidents": [], "stop_work_concerns": []})
 
 
-def derive_state(weapon: WeaponView, lot_kinds: Mapping[str, str]) -> WeaponState:
+def quarantine_reason(
+    weapon: WeaponView, suspect_lots: Collection[str], in_magazines: Collection[str] = ()
+) -> str | None:
+    """Why rounds the weapon holds are quarantined, in words, or None (AMMO-SUSPECT).
+
+    A round of a suspect lot is quarantined wherever it is, in a chamber or in a magazine
+    issued with the weapon (``in_magazines``: their rounds' lots); so is a round that
+    misfired.
+    """
+    held = {*weapon["chambers"], *in_magazines}
+    reasons = [
+        f"holds rounds of suspect lot {lot_id}"
+        for lot_id in sorted({c for c in held if c in suspect_lots})
+    ]
+    misfired = sorted(weapon.get("misfired", []))
+    if misfired:
+        listed = ", ".join(map(str, misfired))
+        reasons.append(
+            f"holds a misfired round in chamber{'s' if len(misfired) > 1 else ''} {listed}"
+        )
+    return "; ".join(reasons) or None
+
+
+def derive_state(
+    weapon: WeaponView, lot_kinds: Mapping[str, str], seated: Collection[str] = ()
+) -> WeaponState:
     """The label of a weapon from the facts recorded about it (catalog: "State is recorded
-    as facts, never as a word")."""
-    if weapon["uncertain"] is not None or "unknown" in weapon["chambers"]:
+    as facts, never as a word"); a weapon holding quarantined rounds is UNKNOWN.
+
+    ``seated`` is the lot of each round in the magazine seated in its well: a blank there
+    makes it HOT as much as a blank in a chamber.
+    """
+    if (
+        weapon["uncertain"] is not None
+        or "unknown" in weapon["chambers"]
+        or weapon.get("quarantine")
+    ):
         return WeaponState.UNKNOWN
-    kinds = {lot_kinds.get(c, "unknown") for c in weapon["chambers"] if c != "empty"}
+    held = [*weapon["chambers"], *seated]
+    kinds = {lot_kinds.get(c, "unknown") for c in held if c != "empty"}
     if "blank" in kinds:
         return WeaponState.HOT
     if not weapon["barrel_checked"]:
@@ -418,6 +498,26 @@ class Projection:
     def lot(self, lot_id: str) -> LotView | None:
         return cast("LotView | None", self._view(f"lot:{lot_id}"))
 
+    def magazine(self, magazine_id: str) -> MagazineView | None:
+        return cast("MagazineView | None", self._view(f"magazine:{magazine_id}"))
+
+    def magazines_of(self, weapon_id: str) -> list[tuple[str, MagazineView]]:
+        """The magazines issued with a weapon, by id (none for a weapon that takes none)."""
+        weapon = self._records.get(f"weapon:{weapon_id}")
+        ids = cast("list[str]", weapon.get("magazines", [])) if weapon else []
+        return [(m, view) for m in ids if (view := self.magazine(m)) is not None]
+
+    def magazine_rounds(self, weapon_id: str) -> list[str]:
+        """The lot of every round in the magazines issued with a weapon (AMMO-SUSPECT)."""
+        return [lot for _, magazine in self.magazines_of(weapon_id) for lot in magazine["rounds"]]
+
+    def seated_rounds(self, weapon_id: str) -> list[str]:
+        """The lot of every round in the magazine seated in the weapon's well."""
+        weapon = self._records.get(f"weapon:{weapon_id}")
+        well = cast("str | None", weapon.get("well")) if weapon else None
+        magazine = self.magazine(well) if well else None
+        return list(magazine["rounds"]) if magazine else []
+
     def supplier(self, supplier_id: str) -> SupplierView | None:
         return cast("SupplierView | None", self._view(f"supplier:{supplier_id}"))
 
@@ -459,6 +559,15 @@ class Projection:
 
     def lot_kinds(self) -> dict[str, str]:
         return {k[4:]: cast(str, self._records[k]["kind"]) for k in self._keys("lot:")}
+
+    def suspect_lots(self) -> frozenset[str]:
+        """The lots that are suspect: none of their rounds is used (AMMO-SUSPECT)."""
+        return frozenset(k[4:] for k in self._keys("lot:") if self._records[k].get("suspect"))
+
+    def quarantine(self, weapon_id: str) -> str | None:
+        """Why rounds the weapon holds are quarantined, or None (AMMO-SUSPECT)."""
+        weapon = self.weapon(weapon_id)
+        return weapon.get("quarantine") if weapon is not None else None
 
     def duties(self, person_id: str) -> list[str]:
         """The person's duties on today's call sheet (none when no day is open)."""

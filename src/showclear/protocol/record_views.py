@@ -13,7 +13,7 @@ A test holds each view's fields to its record's (tests/protocol).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 if TYPE_CHECKING:
     # Only mypy reads these annotations (they stay strings at run time: PEP 563).
@@ -26,6 +26,7 @@ __all__ = [
     "IncidentView",
     "InspectionView",
     "LotView",
+    "MagazineView",
     "MetaView",
     "NearView",
     "OverrideView",
@@ -36,6 +37,8 @@ __all__ = [
     "SetupView",
     "StorageView",
     "SupplierView",
+    "SurrenderView",
+    "SuspectView",
     "WeaponView",
 ]
 
@@ -84,6 +87,8 @@ class InspectionView(TypedDict):
     barrel_clear: ReadOnly[bool]
     performer: ReadOnly[str | None]
     performer_confirmed: ReadOnly[bool]
+    magazine_well: ReadOnly[NotRequired[str | None]]
+    magazines: ReadOnly[NotRequired[Sequence[str]]]
 
 
 class WeaponView(TypedDict):
@@ -101,6 +106,30 @@ class WeaponView(TypedDict):
     last_inspection: ReadOnly[InspectionView | None]
     inspection_is_last_event: ReadOnly[bool]
     state: ReadOnly[str]
+    misfired: ReadOnly[Sequence[int]]
+    quarantine: ReadOnly[str | None]
+    surrendered: ReadOnly[NotRequired[SurrenderView]]
+    magazine_capacity: ReadOnly[NotRequired[int]]
+    magazines: ReadOnly[NotRequired[Sequence[str]]]
+    well: ReadOnly[NotRequired[str | None]]
+
+
+class SurrenderView(TypedDict):
+    by: ReadOnly[str | None]
+    at: ReadOnly[str]
+    to: ReadOnly[str]
+
+
+class MagazineView(TypedDict):
+    weapon: ReadOnly[str]
+    capacity: ReadOnly[int]
+    rounds: ReadOnly[Sequence[str]]
+
+
+class SuspectView(TypedDict):
+    reason: ReadOnly[str]
+    at: ReadOnly[str]
+    entry: ReadOnly[int]
 
 
 class LotView(TypedDict):
@@ -121,6 +150,8 @@ class LotView(TypedDict):
     verified: ReadOnly[int]
     live_found: ReadOnly[int]
     discrepancy: ReadOnly[int]
+    quarantined: ReadOnly[int]
+    suspect: ReadOnly[SuspectView | None]
 
 
 class SupplierView(TypedDict):

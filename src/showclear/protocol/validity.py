@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from showclear.protocol.catalogue import ASSIGNED_FIELDS, SYSTEM_TYPES, event_type, validate_event
+from showclear.protocol.catalogue.magazines import check_magazine_facts
 from showclear.protocol.errors import (
     InconsistentEventError,
     MalformedEventError,
@@ -49,6 +50,8 @@ def check_validity(projection: Projection, event: object) -> None:
     _check_places_and_records(projection, kind, event)
     _check_weapon_facts(projection, kind, event)
     _check_rounds(projection, kind, event)
+    check_magazine_facts(projection, kind, event)
+    _check_correction(projection, kind, event)
 
 
 def _check_proposal(kind: str, event: Event) -> None:
@@ -81,7 +84,7 @@ def _check_people(projection: Projection, kind: str, event: Event) -> None:
         _person(projection, actor, "actor")
     if kind == "PersonRegistered" and projection.person(event["person"]) is not None:
         raise InconsistentEventError(f"person {event['person']!r} is already registered")
-    for field in ("giver", "receiver", "secured_by", "performer", "handler_signoff"):
+    for field in ("giver", "receiver", "secured_by", "performer", "handler_signoff", "shooter"):
         _person(projection, event.get(field), field)
     if kind in ("TrainingRecorded", "PermitRecorded"):
         _person(projection, event["person"], "person")
@@ -152,6 +155,11 @@ def _check_weapon_facts(projection: Projection, kind: str, event: Event) -> None
             f"{event['weapon']} has {size} chamber(s); the inspection records "
             f"{len(event['chambers'])}"
         )
+    if kind == "WeaponDischarged" and event.get("rounds", 1) > 1 and "magazines" not in weapon:
+        raise InconsistentEventError(
+            f"{event['weapon']} takes no magazine: name each chamber that fired, not a number "
+            "of rounds"
+        )
     if kind in ("RoundsLoaded", "RoundsUnloaded", "WeaponDischarged"):
         for chamber in event["chambers"]:
             if chamber > size:
@@ -185,9 +193,31 @@ def _check_rounds(projection: Projection, kind: str, event: Event) -> None:
         uncounted = [
             lot_id
             for lot_id, lot in projection.lots()
-            if lot["in_storage"] + lot["in_weapons"] > 0 and lot_id not in event["counts"]
+            if lot["in_storage"] + lot["in_weapons"] + lot.get("quarantined", 0) > 0
+            and lot_id not in event["counts"]
         ]
         if uncounted:
             raise InconsistentEventError(
                 f"the day's count leaves out lot(s) {', '.join(uncounted)}; count every lot"
             )
+
+
+def _check_correction(projection: Projection, kind: str, event: Event) -> None:
+    """A correction names an item that is there, the value recorded now, and an earlier entry."""
+    if kind != "FactCorrected":
+        return
+    item = event["item"]
+    record = projection.weapon(item) if event["kind"] == "weapon" else projection.lot(item)
+    if record is None:
+        raise UnknownReferenceError(f"there is no {event['kind']} {item!r} in the inventory")
+    recorded = record.get(event["field"])
+    if (recorded or "") != event["old"]:
+        raise InconsistentEventError(
+            f"the {event['field']} of {item} is recorded as {recorded!r}, not {event['old']!r}"
+        )
+    meta = projection.meta()
+    if meta is None or event["entry"] >= meta["events"]:
+        raise InconsistentEventError(
+            f"entry {event['entry']} is not in the ledger yet; name the entry that recorded "
+            "the wrong value"
+        )

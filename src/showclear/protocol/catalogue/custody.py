@@ -1,15 +1,38 @@
-"""Custody of one weapon: out of storage, loaded, inspected, handed over, fired, returned."""
+"""Custody of one weapon: out of storage, loaded, inspected, handed over, fired, returned.
+
+A discharge records who fired (``shooter``: the person holding the weapon when left out,
+never the person who records it), where the muzzle pointed and the nearest person's
+distance; showclear adds the lot of every round fired (``fired``), read from the ledger.
+Anyone but the holder firing is a custody finding (CUS-TWO-PARTY): recorded, an incident
+opens, and a custody gap puts the weapon with the shooter, UNKNOWN until inspected.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, NotRequired
+from typing import Annotated, Any, NotRequired, TypedDict
 
 from showclear.protocol.catalogue.declare import ANYONE, Command, Confirmation, EventType, Incidents
-from showclear.protocol.catalogue.fields import CHAMBER_LIST, Chamber, Event, Id, RuleId, Text
+from showclear.protocol.catalogue.fields import (
+    CHAMBER_LIST,
+    Chamber,
+    Count,
+    Event,
+    Id,
+    Positive,
+    RuleId,
+    Text,
+)
 from showclear.protocol.catalogue.folding import Fold
+from showclear.protocol.catalogue.inventory import (
+    mark_suspect,
+    record_misfire,
+    round_left,
+    unload_round,
+)
+from showclear.protocol.catalogue.magazines import fire_rounds
 from showclear.protocol.catalogue.words import Words, chambers, chambers_text
 from showclear.protocol.errors import InconsistentEventError, MalformedEventError
-from showclear.protocol.projection import Projection
+from showclear.protocol.projection import InspectionRecord, Projection
 from showclear.protocol.schema import ASSIGNED, MAX_CHAMBERS, Doc, items
 
 __all__ = [
@@ -25,6 +48,9 @@ __all__ = [
     "WeaponReturnedToStorage",
     "WeaponTakenOut",
 ]
+
+#: The API groups this module's commands under this topic.
+TOPIC = "custody"
 
 Chambers = Annotated[list[Chamber], CHAMBER_LIST]
 #: An entry showclear writes as a consequence (a custody gap, an incident).
@@ -53,14 +79,32 @@ class RoundsUnloaded(Event):
     chambers: Chambers
 
 
+class ShownMagazine(TypedDict):
+    """A magazine issued with the weapon, shown at a show-clear with its rounds by lot."""
+
+    magazine: Id
+    rounds: Annotated[dict[Id, Count], items(0, 20), Doc("Its rounds per lot; {} if empty.")]
+
+
 class ShowClearInspected(Event):
-    """A show-clear inspection: every chamber's content and the barrel, shown to the performer."""
+    """A show-clear inspection: every chamber's content and the barrel, shown to the performer;
+    for a weapon that takes magazines also its magazine well and every magazine issued with it."""
 
     weapon: Id
     chambers: Annotated[
         list[Id],
         items(0, MAX_CHAMBERS),
         Doc('Each chamber\'s content, in order: "empty" or the id of a lot.'),
+    ]
+    magazine_well: NotRequired[
+        Annotated[Id, Doc('The magazine well: "empty" or the id of the seated magazine.')]
+    ]
+    magazines: NotRequired[
+        Annotated[
+            list[ShownMagazine],
+            items(0, 50),
+            Doc("Every magazine issued with the weapon, with its rounds per lot."),
+        ]
     ]
     barrel_clear: bool
     performer: Annotated[Id | None, Doc("The performer it is shown to, who confirms.")]
@@ -78,10 +122,22 @@ class WeaponHandedOver(Event):
 
 class WeaponDischarged(Event):
     """The trigger was pulled on ``chambers``; with ``misfire`` their rounds did not go off
-    and stay in the weapon until unloaded."""
+    and stay in the weapon until unloaded. It records who fired, where the muzzle pointed
+    and the nearest person's distance."""
 
     weapon: Id
     chambers: Annotated[list[Chamber], CHAMBER_LIST, Doc("The chambers that fired.")]
+    rounds: NotRequired[
+        Annotated[
+            Positive, Doc("For a weapon that takes magazines: how many rounds fired (default 1).")
+        ]
+    ]
+    shooter: NotRequired[Annotated[Id | None, Doc("Who fired: the person holding it if left out.")]]
+    direction: NotRequired[Annotated[Text, Doc("Where the muzzle pointed.")]]
+    nearest_cm: NotRequired[
+        Annotated[Count, Doc("The distance of the nearest person to the muzzle, in cm.")]
+    ]
+    fired: NotRequired[Annotated[list[Id], ASSIGNED]]  # the lot of each round, by showclear
     intended: Annotated[bool, Doc("Whether the shot was planned.")]
     misfire: Annotated[bool, Doc("A round did not fire.")]
     squib: NotRequired[Annotated[bool, Doc("A weak or incomplete discharge.")]]
@@ -163,7 +219,7 @@ def _unloaded(f: Fold, e: RoundsUnloaded) -> None:
         lot_id = weapon["chambers"][chamber - 1]
         if lot_id in ("empty", "unknown"):
             raise InconsistentEventError(f"chamber {chamber} of {e['weapon']} holds no known round")
-        f.move(lot_id, "in_weapons", "in_storage", 1)
+        unload_round(f, e["weapon"], chamber, lot_id)  # a misfired round goes to quarantine
         weapon["chambers"][chamber - 1] = "empty"
 
 
@@ -172,7 +228,7 @@ def _inspected(f: Fold, e: ShowClearInspected) -> None:
     weapon["chambers"] = list(e["chambers"])
     weapon["barrel_checked"] = e["barrel_clear"]
     weapon["uncertain"] = None if e["barrel_clear"] else "barrel_not_clear"
-    weapon["last_inspection"] = {
+    inspection: InspectionRecord = {
         "at": e["at"],
         "by": str(e["actor"]),
         "chambers": list(e["chambers"]),
@@ -180,6 +236,10 @@ def _inspected(f: Fold, e: ShowClearInspected) -> None:
         "performer": e["performer"],
         "performer_confirmed": e["performer_confirmed"],
     }
+    if "magazine_well" in e or "magazines" in e:  # CUS-SHOW-CLEAR: what was shown of them
+        inspection["magazine_well"] = e.get("magazine_well")
+        inspection["magazines"] = [m["magazine"] for m in e.get("magazines", [])]
+    weapon["last_inspection"] = inspection
     weapon["inspection_is_last_event"] = True
 
 
@@ -192,13 +252,24 @@ def _discharged(f: Fold, e: WeaponDischarged) -> None:
         return  # a weapon outside the inventory fired: recorded, and an incident (CUS-INVENTORY)
     weapon = f.touch(e["weapon"])
     # A misfired round did not go off: it is still in its chamber (and may yet hang
-    # fire), so it stays counted in the weapon until it is unloaded.
-    if not e["misfire"]:
+    # fire), so it stays counted in the weapon, quarantined, until it is unloaded.
+    if e["misfire"]:
+        record_misfire(f, e["weapon"], e["chambers"])
+    else:
+        lot_kinds = f.projection.lot_kinds()
+        # A magazine weapon fires ``rounds`` from its chamber, each next one fed from the
+        # seated magazine (magazines.fire_rounds); a revolver one round per chamber.
+        shots = e.get("rounds", 1) if "magazines" in weapon else 1
         for chamber in e["chambers"]:
-            content = weapon["chambers"][chamber - 1]
-            if content not in ("empty", "unknown"):
-                f.move(content, "in_weapons", "expended", 1)
-            weapon["chambers"][chamber - 1] = "empty"
+            for content in fire_rounds(f, e["weapon"], chamber, shots):
+                # AMMO-SUSPECT: a dummy that fires, or a blank that squibs, was not what
+                # its lot says it is.
+                kind = lot_kinds.get(content)
+                if kind == "dummy":
+                    mark_suspect(f, content, f"a dummy fired from {e['weapon']}", e["at"])
+                elif kind == "blank" and e.get("squib"):
+                    mark_suspect(f, content, f"a blank squibbed in {e['weapon']}", e["at"])
+            round_left(f, e["weapon"], chamber)
     weapon["barrel_checked"] = False
     if weapon["uncertain"] is None:
         weapon["uncertain"] = "fired"  # CUS-BARREL: UNKNOWN until the barrel is checked
@@ -307,8 +378,48 @@ def _discharge_recorded(
             f"{e['weapon']} discharged{why}: {kind.replace('_', ' ')}.",
             violations or ["INC-CEASEFIRE"],
             weapon=e["weapon"],
-        )
+        ),
+        *_shooter_gap(p, e),
     ]
+
+
+def complete_discharge(p: Projection, e: WeaponDischarged) -> None:
+    """Fill in who fired (the holder, when left out) and the lot of every round fired, as
+    the ledger has them just before the shot."""
+    weapon = p.weapon(e["weapon"])
+    if "shooter" not in e:
+        e["shooter"] = p.holder(e["weapon"])
+    if weapon is None or e["misfire"]:
+        return
+    chambers_now = list(weapon["chambers"])
+    feed = p.seated_rounds(e["weapon"])
+    shots = e.get("rounds", 1) if "magazines" in weapon else 1
+    fired: list[str] = []
+    for chamber in e["chambers"]:
+        if chamber > len(chambers_now):
+            continue
+        for _ in range(shots):
+            fired.append(chambers_now[chamber - 1])
+            chambers_now[chamber - 1] = feed.pop() if feed else "empty"
+    e["fired"] = fired
+
+
+def _shooter_gap(p: Projection, e: WeaponDischarged) -> list[Entry]:
+    """Someone who is not the recorded holder fired: the weapon was with them without a
+    recorded transfer (CUS-TWO-PARTY); it goes to them and is UNKNOWN until inspected."""
+    weapon, shooter = p.weapon(e["weapon"]), e.get("shooter")
+    if weapon is None or shooter is None or weapon["location"] == f"person:{shooter}":
+        return []
+    gap: CustodyGapRecorded = {
+        "type": "CustodyGapRecorded",
+        "at": e["at"],
+        "actor": None,
+        "weapon": e["weapon"],
+        "recorded_at": weapon["location"],
+        "found_with": shooter,
+        "reason": f"{shooter} fired {e['weapon']} without a recorded transfer to them",
+    }
+    return [dict(gap)]
 
 
 def _barrel_recorded(
@@ -374,11 +485,23 @@ def _discharge_words(e: WeaponDischarged, w: Words) -> str:
         else:
             shots.append(str(chamber))
     text = f"chamber {', '.join(shots)}: {'intended' if e['intended'] else 'UNINTENDED'}"
+    if e.get("rounds", 1) > 1:
+        text += f"; {e['rounds']} rounds"
+    if e.get("fired"):
+        text += f"; lots fired {', '.join(e['fired'])}"
     if e.get("misfire"):
         text += "; misfire"
     if e.get("squib"):
         text += "; squib"
-    return f"{w.who(e['actor'])} fired {e['weapon']}, {text}"
+    if e.get("direction"):
+        text += f"; muzzle toward {e['direction']}"
+    if e.get("nearest_cm") is not None:
+        text += f"; nearest person {e['nearest_cm']} cm"
+    shooter = e.get("shooter", e["actor"])
+    recorder = f" (recorded by {w.who(e['actor'])})" if shooter != e["actor"] else ""
+    return (
+        f"{w.who(shooter) if shooter else 'someone unknown'} fired {e['weapon']}, {text}{recorder}"
+    )
 
 
 def _taken_out_words(e: WeaponTakenOut, w: Words) -> str:
@@ -502,13 +625,22 @@ TYPES: tuple[EventType[Any], ...] = (
         _discharge_words,
         roles=ANYONE,
         check=_distinct_chambers,
+        complete=complete_discharge,
         recorded=_discharge_recorded,
         command=_weapon_command(
             "Discharge",
-            "Report that a weapon fired: recorded always; a breach opens an incident.",
+            "Report that a weapon fired: who fired (the holder if left out; anyone else is a "
+            "custody finding), where the muzzle pointed and the nearest person's distance. "
+            "Recorded always; a breach opens an incident.",
             "discharge",
             "discharge",
-            example={"chambers": [1], "intended": True, "misfire": False},
+            example={
+                "chambers": [1],
+                "intended": True,
+                "misfire": False,
+                "direction": "upstage, away from camera",
+                "nearest_cm": 700,
+            },
         ),
     ),
     EventType(

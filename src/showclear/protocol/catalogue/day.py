@@ -23,6 +23,9 @@ __all__ = [
     "day_close_differences",
 ]
 
+#: The API groups this module's commands under this topic.
+TOPIC = "the day"
+
 _DAY_RUNNERS = frozenset({"first_ad", "producer"})
 
 
@@ -65,7 +68,7 @@ class DayClosed(Event):
     counts: Annotated[
         dict[Id, Count],
         items(0, 500),
-        Doc("Rounds physically present per lot, in storage and in weapons."),
+        Doc("Rounds physically present per lot, in storage, in weapons and in quarantine."),
     ]
 
 
@@ -113,11 +116,12 @@ def _day_closed(f: Fold, e: DayClosed) -> None:
 
 
 def day_close_differences(projection: Projection, event: DayClosed) -> dict[str, int]:
-    """Counted minus recorded rounds (in storage and in weapons) for each lot that differs."""
+    """Counted minus recorded rounds (in storage, in weapons and in quarantine) for each lot
+    that differs."""
     differences: dict[str, int] = {}
     for lot_id, lot in projection.lots():
         counted = event["counts"].get(lot_id, 0)
-        recorded = lot["in_storage"] + lot["in_weapons"]
+        recorded = lot["in_storage"] + lot["in_weapons"] + lot.get("quarantined", 0)
         if counted != recorded:
             differences[lot_id] = counted - recorded
     return differences

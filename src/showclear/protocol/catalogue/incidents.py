@@ -21,6 +21,7 @@ from showclear.protocol.catalogue.fields import (
     Text,
 )
 from showclear.protocol.catalogue.folding import Fold
+from showclear.protocol.catalogue.inventory import mark_suspect
 from showclear.protocol.catalogue.words import Words
 from showclear.protocol.errors import InconsistentEventError, MalformedEventError
 from showclear.protocol.projection import IncidentRecord, Projection
@@ -35,6 +36,9 @@ __all__ = [
     "LiveRoundsFound",
     "ReviewRecorded",
 ]
+
+#: The API groups this module's commands under this topic.
+TOPIC = "incidents and oversight"
 
 
 class IncidentReported(Event):
@@ -116,6 +120,8 @@ def _incident(f: Fold, e: IncidentReported) -> None:
         f.unsettle(record["weapon"], "incident")
     for lot_id, difference in e.get("differences", {}).items():
         f.lot(lot_id)["discrepancy"] = difference
+        if difference:  # AMMO-SUSPECT: a lot whose count does not balance
+            mark_suspect(f, lot_id, f"its count is off by {difference:+d}", e["at"])
     f.refresh_ceasefire()
 
 
@@ -123,7 +129,12 @@ def _live_rounds(f: Fold, e: LiveRoundsFound) -> None:
     lot, weapon = e.get("lot"), e.get("weapon")
     if lot and f.projection.lot(lot) is not None:
         f.lot(lot)["live_found"] += e["count"]
-    if weapon and f.projection.weapon(weapon) is not None:
+    # AMMO-SUSPECT: the lot the live round was found in, and every lot with rounds in
+    # the weapon it was found in.
+    mark_suspect(f, lot, "a live round was found in it", e["at"])
+    if weapon and (held := f.projection.weapon(weapon)) is not None:
+        for lot_id in sorted({c for c in held["chambers"] if c not in ("empty", "unknown")}):
+            mark_suspect(f, lot_id, f"a live round was found in {weapon}", e["at"])
         f.unsettle(weapon, "live_round_found")
 
 

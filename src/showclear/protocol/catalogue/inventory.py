@@ -1,4 +1,11 @@
-"""Inventory: weapons and lots received, dummies verified, rounds returned, destroyed, missing."""
+"""Inventory: weapons and lots received, dummies verified, rounds returned, destroyed, missing.
+
+Also the quarantine of AMMO-SUSPECT: a lot becomes suspect (:func:`mark_suspect`) by the
+events the catalog lists, folded in their own modules; a suspect dummy lot is cleared by
+re-verifying every remaining round (:class:`LotReverified`). A misfired round stays in its
+chamber, marked (:func:`record_misfire`), and goes to the lot's quarantine count when
+unloaded (:func:`unload_round`); only destroying or returning it clears it.
+"""
 
 from __future__ import annotations
 
@@ -27,11 +34,19 @@ __all__ = [
     "TYPES",
     "DummiesVerified",
     "LotReceived",
+    "LotReverified",
     "RoundsDestroyed",
     "RoundsMissingRecorded",
     "RoundsReturnedToSupplier",
     "WeaponReceived",
+    "mark_suspect",
+    "record_misfire",
+    "round_left",
+    "unload_round",
 ]
+
+#: The API groups this module's commands under this topic.
+TOPIC = "inventory"
 
 #: Words a chamber's content may be that are not lot ids.
 RESERVED_CONTENT = frozenset({"empty", "unknown"})
@@ -60,10 +75,16 @@ class WeaponReceived(Event):
     action: Annotated[Id, Doc("The kind of weapon a performer is trained for: revolver, ...")]
     storage: Id
     personal: bool
+    magazine_capacity: NotRequired[
+        Annotated[
+            Positive,
+            Doc("For a weapon that takes detachable magazines: the rounds a magazine holds."),
+        ]
+    ]
 
 
 class LotReceived(Event):
-    """A lot of rounds enters the inventory; a missing count, supplier or origin is refused."""
+    """A lot of rounds enters the inventory from an approved supplier, with its document."""
 
     lot: Id
     kind: LotKind
@@ -76,6 +97,9 @@ class LotReceived(Event):
     close_range: NotRequired[
         Annotated[bool, Doc("A specialty close-range blank load (PLAN-DISTANCE).")]
     ]
+    personal: NotRequired[
+        Annotated[bool, Doc("Someone's own ammunition (always refused: AMMO-SOURCE).")]
+    ]
 
 
 class DummiesVerified(Event):
@@ -86,12 +110,27 @@ class DummiesVerified(Event):
     method: DummyMethod
 
 
+class LotReverified(Event):
+    """A suspect dummy lot's remaining rounds all re-verified inert (AMMO-SUSPECT).
+
+    Every round in storage is checked one by one; the lot may then supply rounds again.
+    """
+
+    lot: Id
+    count: Annotated[Positive, Doc("Rounds checked: every round of the lot in storage.")]
+    method: DummyMethod
+
+
+_FROM_QUARANTINE = Doc("The rounds come from the lot's quarantine (misfired rounds).")
+
+
 class RoundsReturnedToSupplier(Event):
     """Rounds of a lot returned to the supplier (AMMO-COUNT)."""
 
     lot: Id
     count: Positive
     reference: Text
+    quarantined: NotRequired[Annotated[bool, _FROM_QUARANTINE]]
 
 
 class RoundsDestroyed(Event):
@@ -100,6 +139,7 @@ class RoundsDestroyed(Event):
     lot: Id
     count: Positive
     method: Text
+    quarantined: NotRequired[Annotated[bool, _FROM_QUARANTINE]]
 
 
 class RoundsMissingRecorded(Event):
@@ -132,7 +172,11 @@ def _weapon_received(f: Fold, e: WeaponReceived) -> None:
         "last_inspection": None,
         "inspection_is_last_event": False,
         "state": "UNKNOWN",
+        "misfired": [],
+        "quarantine": None,
     }
+    if e.get("magazine_capacity"):  # its magazines are received one by one (magazines.py)
+        weapon |= {"magazine_capacity": e["magazine_capacity"], "magazines": [], "well": None}
     f.put(f"weapon:{e['weapon']}", weapon)
     f.touched_weapons.add(e["weapon"])
 
@@ -157,6 +201,8 @@ def _lot_received(f: Fold, e: LotReceived) -> None:
         "verified": 0,
         "live_found": 0,
         "discrepancy": 0,
+        "quarantined": 0,
+        "suspect": None,
     }
     f.put(f"lot:{e['lot']}", lot)
 
@@ -165,12 +211,65 @@ def _dummies_verified(f: Fold, e: DummiesVerified) -> None:
     f.lot(e["lot"])["verified"] += e["count"]
 
 
+def _source(e: RoundsReturnedToSupplier | RoundsDestroyed) -> str:
+    return "quarantined" if e.get("quarantined") else "in_storage"
+
+
 def _rounds_returned(f: Fold, e: RoundsReturnedToSupplier) -> None:
-    f.move(e["lot"], "in_storage", "returned", e["count"])
+    f.move(e["lot"], _source(e), "returned", e["count"])
 
 
 def _rounds_destroyed(f: Fold, e: RoundsDestroyed) -> None:
-    f.move(e["lot"], "in_storage", "destroyed", e["count"])
+    f.move(e["lot"], _source(e), "destroyed", e["count"])
+
+
+def _lot_reverified(f: Fold, e: LotReverified) -> None:
+    lot = f.lot(e["lot"])
+    lot["verified"] = lot["in_weapons"] + e["count"]
+    lot["suspect"] = None
+
+
+# -- the quarantine (AMMO-SUSPECT), for the folds of the events that cause it -------------
+
+
+def mark_suspect(f: Fold, lot_id: str | None, reason: str, at: str) -> None:
+    """Make ``lot_id`` suspect (if it is a lot and not suspect already), and every weapon
+    holding its rounds UNKNOWN until they are unloaded (AMMO-SUSPECT)."""
+    if not lot_id or f.projection.lot(lot_id) is None:
+        return
+    lot = f.lot(lot_id)
+    if lot.get("suspect") is None:
+        meta = f.projection.meta()
+        entry = meta["events"] if meta is not None else 0  # this entry's index in the ledger
+        lot["suspect"] = {"reason": reason, "at": at, "entry": entry}
+    for weapon_id, weapon in f.projection.weapons():
+        if lot_id in weapon["chambers"]:
+            f.weapon(weapon_id)  # its quarantine and state are derived again after the fold
+
+
+def record_misfire(f: Fold, weapon_id: str, chambers: list[int]) -> None:
+    """The rounds in ``chambers`` failed to fire: each stays in its chamber, quarantined."""
+    weapon = f.weapon(weapon_id)
+    held = [c for c in chambers if weapon["chambers"][c - 1] not in ("empty", "unknown")]
+    weapon["misfired"] = sorted({*weapon.get("misfired", []), *held})
+
+
+def unload_round(f: Fold, weapon_id: str, chamber: int, lot_id: str) -> None:
+    """A round leaves its chamber: back to storage, or to the lot's quarantine if it misfired."""
+    weapon = f.weapon(weapon_id)
+    misfired = weapon.get("misfired", [])
+    if chamber in misfired:
+        weapon["misfired"] = [c for c in misfired if c != chamber]
+        f.move(lot_id, "in_weapons", "quarantined", 1)
+    else:
+        f.move(lot_id, "in_weapons", "in_storage", 1)
+
+
+def round_left(f: Fold, weapon_id: str, chamber: int) -> None:
+    """The round in ``chamber`` fired or was found gone: it is no longer a misfired round."""
+    weapon = f.weapon(weapon_id)
+    if chamber in weapon.get("misfired", []):
+        weapon["misfired"] = [c for c in weapon["misfired"] if c != chamber]
 
 
 def _rounds_missing(f: Fold, e: RoundsMissingRecorded) -> None:
@@ -184,6 +283,18 @@ def _weapon_words(e: WeaponReceived, w: Words) -> str:
         f"{w.who(e['actor'])} received {e['weapon']} ({e['make']} {e['model']}, "
         f"serial {e['serial']}) into {e['storage']}"
     )
+
+
+def _reverified_words(e: LotReverified, w: Words) -> str:
+    method = e["method"].replace("_", " ")
+    return (
+        f"{w.who(e['actor'])} re-verified all {rounds(e['count'])} of suspect lot {e['lot']} "
+        f"inert ({method}): it is no longer suspect"
+    )
+
+
+def _from(e: RoundsReturnedToSupplier | RoundsDestroyed) -> str:
+    return " from quarantine" if e.get("quarantined") else ""
 
 
 def _verified_words(e: DummiesVerified, w: Words) -> str:
@@ -230,8 +341,9 @@ TYPES: tuple[EventType[Any], ...] = (
         check=_no_reserved_lot,
         command=Command(
             "ReceiveLot",
-            "Receive a lot of rounds; a missing count, supplier or origin is refused "
-            "(AMMO-SOURCE).",
+            "Receive a lot of rounds from a listed, approved supplier, with the document that "
+            "names the count; a missing or placeholder origin, an unlisted supplier or "
+            "personal ammunition is refused (AMMO-SOURCE).",
             route=("POST", "/lots"),
             cli="receive lot",
             example={
@@ -239,8 +351,8 @@ TYPES: tuple[EventType[Any], ...] = (
                 "kind": "blank",
                 "caliber": ".45 Colt",
                 "count": 50,
-                "supplier": "Blanks Ltd",
-                "origin": "invoice 7",
+                "supplier": "blanks-ltd",
+                "origin": "invoice 7 (50 rounds)",
                 "storage": "safe-1",
                 "load": "quarter",
             },
@@ -263,11 +375,28 @@ TYPES: tuple[EventType[Any], ...] = (
         ),
     ),
     EventType(
+        LotReverified,
+        "command",
+        _lot_reverified,
+        _reverified_words,
+        roles=STOCK,
+        command=Command(
+            "ReverifyLot",
+            "Record every remaining round of a suspect dummy lot re-verified inert, round by "
+            "round; the lot may then supply rounds again (AMMO-SUSPECT).",
+            path="lot",
+            route=("POST", "/lots/{lot}/reverified"),
+            cli="lot reverify",
+            example={"count": 44, "method": "rattle"},
+        ),
+    ),
+    EventType(
         RoundsReturnedToSupplier,
         "command",
         _rounds_returned,
         lambda e, w: (
-            f"{w.who(e['actor'])} returned {rounds(e['count'])} of {e['lot']} to the supplier"
+            f"{w.who(e['actor'])} returned {rounds(e['count'])} of {e['lot']}{_from(e)} "
+            "to the supplier"
         ),
         roles=STOCK,
         command=Command(
@@ -283,7 +412,7 @@ TYPES: tuple[EventType[Any], ...] = (
         RoundsDestroyed,
         "command",
         _rounds_destroyed,
-        lambda e, w: f"{w.who(e['actor'])} destroyed {rounds(e['count'])} of {e['lot']}",
+        lambda e, w: f"{w.who(e['actor'])} destroyed {rounds(e['count'])} of {e['lot']}{_from(e)}",
         roles=STOCK,
         command=Command(
             "DestroyRounds",

@@ -14,6 +14,7 @@ from showclear.protocol.rules.ammo import (
     AmmoDummyVerified,
     AmmoNoLive,
     AmmoSource,
+    AmmoSuspect,
 )
 from showclear.protocol.rules.base import Finding, Rule, Severity
 from showclear.protocol.rules.custody import (
@@ -43,6 +44,7 @@ __all__ = ["ALL_RULES", "CATALOG_IDS", "OVERRIDABLE_RULES", "Finding", "Rule", "
 _ONE_EACH: tuple[Rule, ...] = (
     AmmoNoLive(),
     AmmoSource(),
+    AmmoSuspect(),
     AmmoDummyVerified(),
     AmmoCaliber(),
     AmmoCount(),
