@@ -139,6 +139,8 @@ _UNCERTAINTY: Final = {
 def uncertainty(weapon: WeaponView) -> str:
     """Why a weapon is UNKNOWN, in words."""
     code = weapon["uncertain"]
+    if code is None and weapon.get("quarantine"):  # AMMO-SUSPECT
+        return f"it {weapon['quarantine']}"
     if code is None:
         return "the content of a chamber is not known"
     return _UNCERTAINTY.get(code, code)
