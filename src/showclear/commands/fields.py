@@ -16,11 +16,10 @@ from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
 from showclear.ledger import MAX_SAFE_INTEGER
 from showclear.protocol import ALL_RULES, CATALOG_IDS
-from showclear.protocol.schema import FREE_TEXT, ID, ID_PATTERN, TEXT, Check
+from showclear.protocol.schema import FREE_TEXT, ID, ID_PATTERN, TEXT, Check, Doc, hints, metadata
 
 __all__ = [
     "ID_PATTERN",
-    "PATHS",
     "ConcernPath",
     "Date",
     "Id",
@@ -32,9 +31,9 @@ __all__ = [
     "RuleId",
     "SetupPath",
     "Slug",
-    "SupplierPath",
     "Text",
     "WeaponPath",
+    "path_parameter",
 ]
 
 
@@ -91,9 +90,6 @@ WeaponPath = Annotated[str, Path(description="The weapon's id.", examples=["rev-
 LotPath = Annotated[str, Path(description="The lot's id.", examples=["dummies-1"], **_PATH_ID)]
 SetupPath = Annotated[str, Path(description="The setup's id.", examples=["12a-1"], **_PATH_ID)]
 PersonPath = Annotated[str, Path(description="The person's id.", examples=["pat"], **_PATH_ID)]
-SupplierPath = Annotated[
-    str, Path(description="The supplier's id.", examples=["blanks-ltd"], **_PATH_ID)
-]
 IncidentPath = Annotated[
     int, Path(description="The incident's number.", examples=[1], ge=1, le=MAX_SAFE_INTEGER)
 ]
@@ -101,13 +97,34 @@ ConcernPath = Annotated[
     int, Path(description="The concern's number.", examples=[1], ge=1, le=MAX_SAFE_INTEGER)
 ]
 
-#: The path parameter of each field a command's route names its subject by.
-PATHS: dict[str, Any] = {
+#: The path parameters the web pages and views name explicitly; a command's own path
+#: parameter is derived from its event type by :func:`path_parameter`.
+_NAMED: dict[str, Any] = {
     "weapon": WeaponPath,
     "lot": LotPath,
     "setup": SetupPath,
     "person": PersonPath,
-    "supplier": SupplierPath,
     "incident": IncidentPath,
     "concern": ConcernPath,
 }
+
+
+def path_parameter(shape: type, field: str) -> Any:
+    """The path parameter naming a command's subject: the field ``field`` of event ``shape``.
+
+    An id field is a path id (its description from the field's ``Doc``), a number field a
+    whole number from 1; the ones the web also names keep their examples.
+    """
+    if field in _NAMED:
+        return _NAMED[field]
+    base, extras = metadata(hints(shape)[field])
+    docs = [e.text for e in extras if isinstance(e, Doc)]
+    description = docs[0] if docs else f"The {field.replace('_', ' ')}'s id."
+    if base is int:
+        return Annotated[
+            int, Path(description=description, examples=[1], ge=1, le=MAX_SAFE_INTEGER)
+        ]
+    example = f"{field.replace('_', '-')}-1"
+    return Annotated[
+        str, Path(description=description, examples=[example], pattern=ID_PATTERN, max_length=64)
+    ]

@@ -18,23 +18,12 @@ from showclear.api.responses import CommandResult
 from showclear.api.routing import command
 from showclear.api.security import Actor
 from showclear.commands import COMMANDS, Command
-from showclear.commands.fields import PATHS
+from showclear.commands.fields import path_parameter
+from showclear.protocol.catalogue import topic
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/productions/{slug}")
-
-#: The OpenAPI tag of each catalogue module's commands.
-_TAGS = {
-    "people": "people and places",
-    "day": "the day",
-    "inventory": "inventory",
-    "suppliers": "inventory",
-    "setups": "setups and meetings",
-    "custody": "custody",
-    "incidents": "incidents and oversight",
-    "oversight": "incidents and oversight",
-}
 
 
 def _snake(name: str) -> str:
@@ -61,7 +50,11 @@ def _endpoint(model: type[Command]) -> Callable[..., CommandResult]:
     parameters = []
     if path:
         parameters.append(
-            inspect.Parameter(path, inspect.Parameter.KEYWORD_ONLY, annotation=PATHS[path])
+            inspect.Parameter(
+                path,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=path_parameter(spec.shape, path),
+            )
         )
     if has_body:
         parameters.append(
@@ -78,5 +71,5 @@ def _endpoint(model: type[Command]) -> Callable[..., CommandResult]:
 
 for _model in COMMANDS.values():
     _method, _path = _model.SPEC.command.route  # type: ignore[union-attr]
-    _tag = _TAGS[_model.SPEC.shape.__module__.rpartition(".")[2]]
+    _tag = topic(_model.SPEC.name)
     command(router, _path, _model, method=_method, tags=[_tag])(_endpoint(_model))

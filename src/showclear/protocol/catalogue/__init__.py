@@ -21,8 +21,10 @@ from showclear.errors import ShowclearError
 from showclear.protocol.catalogue import (
     custody,
     day,
+    edges,
     incidents,
     inventory,
+    magazines,
     oversight,
     people,
     suppliers,
@@ -71,6 +73,7 @@ __all__ = [
     "event_type",
     "follow_ups",
     "numbers_text",
+    "topic",
     "validate_event",
 ]
 
@@ -122,15 +125,37 @@ def check_declaration(spec: EventType[Any]) -> None:
         raise CatalogueError(f"{where}: the numbered field {spec.number} must be assigned")
 
 
+_TOPICS: dict[str, str] = {}
+
+
+def topic(event_type: str) -> str:
+    """The topic the event type's group module declares (the API's tag for its command)."""
+    return _TOPICS[event_type]
+
+
 def _collect() -> dict[str, EventType[Any]]:
     found: dict[str, EventType[Any]] = {}
-    modules = (people, day, suppliers, inventory, setups_module, custody, incidents, oversight)
+    modules = (
+        people,
+        day,
+        suppliers,
+        inventory,
+        magazines,
+        edges,
+        setups_module,
+        custody,
+        incidents,
+        oversight,
+    )
     for module in modules:
+        if not isinstance(getattr(module, "TOPIC", None), str):
+            raise CatalogueError(f"{module.__name__} needs a TOPIC for its commands")
         for spec in module.TYPES:
             if spec.name in found:
                 raise CatalogueError(f"event type {spec.name} is declared twice")
             check_declaration(spec)
             found[spec.name] = spec
+            _TOPICS[spec.name] = module.TOPIC
     commands = [s.command.name for s in found.values() if s.command is not None]
     if len(set(commands)) != len(commands):
         raise CatalogueError("two event types declare the same command name")

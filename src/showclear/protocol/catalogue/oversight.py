@@ -23,6 +23,9 @@ from showclear.protocol.schema import ASSIGNED, Doc
 
 __all__ = ["TYPES", "AttemptRefused", "OverrideGranted", "PolicyChanged", "PolicyChanges"]
 
+#: The API groups this module's commands under this topic.
+TOPIC = "incidents and oversight"
+
 
 class OverrideGranted(Event):
     """The safety coordinator lifts one overridable rule once, with a written reason."""

@@ -21,6 +21,9 @@ __all__ = [
     "TrainingRecorded",
 ]
 
+#: The API groups this module's commands under this topic.
+TOPIC = "people and places"
+
 
 class ProductionCreated(Event):
     """The first entry of every ledger, written by the service (actor null)."""

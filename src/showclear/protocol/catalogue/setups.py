@@ -32,6 +32,9 @@ __all__ = [
     "normalize_plan",
 ]
 
+#: The API groups this module's commands under this topic.
+TOPIC = "setups and meetings"
+
 _PLANNERS = frozenset({"first_ad", "armorer", "property_master"})
 
 #: A change to any of these needs a new safety meeting (PLAN-MEETING: load, performers,

@@ -18,6 +18,9 @@ from showclear.protocol.schema import Doc
 
 __all__ = ["APPROVERS", "TYPES", "SupplierApproved", "SupplierListed"]
 
+#: The API groups this module's commands under this topic.
+TOPIC = "suppliers"
+
 #: Who approves a supplier (AMMO-SOURCE).
 APPROVERS = frozenset({"producer"})
 
