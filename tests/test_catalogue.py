@@ -154,6 +154,8 @@ def test_what_showclear_writes_itself_reads_in_plain_words(event_type: str) -> N
             "reasons": ["no setup"],
         },
         "ConcernEscalated": {"concern": 2, "to": "producers"},
+        "CredentialEnrolled": {"person": "ava", "kind": "pin", "reset": False},
+        "PersonLockedOut": {"person": "ava", "until": "2026-11-25T08:15:00Z"},
         "CustodyGapRecorded": {
             "weapon": "rev-1",
             "recorded_at": "storage:safe-1",

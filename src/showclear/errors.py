@@ -42,6 +42,8 @@ The whole tree, each class with its kind::
     │   ├── KeyFileError                  unavailable        the private key is missing or unsafe
     │   ├── AuthError                     unauthenticated    a wrong or missing PIN or token
     │   │   └── LockedOut                 locked-out         too many wrong PINs in a row
+    │   │       ├── TriesBusy             locked-out         every try is being checked at once
+    │   │       └── TooManyAttempts       locked-out         a device tried to sign in too often
     │   ├── Forbidden                     forbidden          the roles do not allow it
     │   ├── NotFound (LookupError)        not-found          an unknown production, entry, ...
     │   └── BadRequest (ValueError)       bad-request        arguments that make no sense

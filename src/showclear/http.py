@@ -42,6 +42,7 @@ __all__ = [
     "Refused",
     "Service",
     "clear_session_cookie",
+    "client_of",
     "service_of",
     "set_session_cookie",
 ]
@@ -133,6 +134,11 @@ class Login(BaseModel):
     )
     person: Id
     pin: Pin
+
+
+def client_of(request: Request) -> str | None:
+    """The address of the device asking, for limiting sign-in attempts per device."""
+    return request.client.host if request.client is not None else "unknown"
 
 
 def set_session_cookie(response: Response, slug: str, issued: Issued, *, secure: bool) -> None:

@@ -17,11 +17,19 @@ from showclear.service.identity import apply_confirmations
 
 DOCS = Path(__file__).parents[2] / "docs"
 #: Fields the server sets: never in a body.
-SERVER_SET = {"type", "at", "actor", "receiver_confirmed", "performer_confirmed"}
+SERVER_SET = {
+    "type",
+    "at",
+    "actor",
+    "assurance",
+    "receiver_confirmed",
+    "performer_confirmed",
+    "handler_signoff_confirmed",
+}
 #: Fields of a body that are PINs: checked, never recorded.
-PINS = {"performer_pin", "receiver_pin"}
+PINS = {"performer_pin", "receiver_pin", "handler_pin"}
 #: Fields a route fills from the signed-in person.
-FROM_SESSION = {"WeaponHandedOver": {"giver"}}
+FROM_SESSION = {"WeaponHandedOver": {"giver"}, "WeaponFoundUnattended": {"secured_by"}}
 
 OPENAPI = create_api(None).openapi()  # type: ignore[arg-type]  # schema only, no requests
 ROUTES = {

@@ -152,7 +152,8 @@ def test_a_wrong_pin_at_login_is_401_and_counted_and_the_limit_locks_out_with_42
     wrong = {"person": "cree", "pin": "0000"}
     for attempt in range(1, MAX_FAILURES):
         problem = _problem(client.post(world.path("/login"), json=wrong), 401, "unauthenticated")
-        assert f"{MAX_FAILURES - attempt} tries left" in problem["detail"]
+        # The same words as for an unknown name (ID-RESET: nothing tells a guesser who exists).
+        assert problem["detail"].startswith("wrong PIN for cree, or no such person here")
     locked = client.post(world.path("/login"), json=wrong)
     problem = _problem(locked, 423, "locked-out")
     assert problem["person"] == "cree"
@@ -166,7 +167,7 @@ def test_a_wrong_pin_at_login_is_401_and_counted_and_the_limit_locks_out_with_42
 def test_a_wrong_receiver_pin_records_nothing_but_the_failure_and_locks_the_receiver_out(
     client: httpx.Client, world: World, restore_clock: None
 ) -> None:
-    """A handover with the receiver's wrong PIN is 401, then 423; the ledger does not move."""
+    """A handover with the receiver's wrong PIN is 401, then 423; only the lock-out is recorded."""
     ava = world.auth("ava")
     weapon = world.path("/weapons/spare-3")
     client.post(weapon + "/take-out", json={"setup": "12a-1"}, headers=ava)
@@ -178,12 +179,27 @@ def test_a_wrong_receiver_pin_records_nothing_but_the_failure_and_locks_the_rece
         for _ in range(MAX_FAILURES + 1)
     ]
     assert statuses == [401] * (MAX_FAILURES - 1) + [423, 423]
-    assert world.size() == size
-    # An oversight role resets the PIN, which lifts the lock-out.
+    # Nothing of the handover; only the lock-out, which is an entry (ID-RESET).
+    assert world.size() == size + 1
+    with world.app.store.read(world.slug) as session:
+        assert session.entry(size).event()["type"] == "PersonLockedOut"
+    # The safety coordinator and a producer approve a reset (ID-RESET), which lifts the
+    # lock-out; then one of them sets the new PIN.
+    for approver in ("sam", "pru"):
+        approved = client.post(
+            world.path("/people/pat/credential-resets"),
+            json={"kind": "pin"},
+            headers=world.auth(approver),
+        )
+        assert approved.status_code == 200, approved.text
     reset = client.put(
         world.path("/people/pat/pin"), json={"pin": PIN["pat"]}, headers=world.auth("sam")
     )
     assert reset.status_code == 204, reset.text
+    # The reset ended pat's sessions and tokens: pat signs in again for the tests after.
+    world.tokens["pat"] = world.app.create_token(
+        world.slug, "pat", PIN["pat"], label="tests", ttl=None
+    ).secret
     handover["receiver_pin"] = PIN["pat"]
     assert client.post(weapon + "/hand-over", json=handover, headers=ava).status_code == 200
 
@@ -222,20 +238,30 @@ def test_people_revoke_only_their_own_tokens_unless_they_oversee(
 
 
 def test_changing_your_own_pin_needs_the_current_one(client: httpx.Client, world: World) -> None:
-    """Without the current PIN, 401; with it, the new PIN works at login."""
+    """Without the current PIN, 401; someone else's, refused by ID-RESET and recorded;
+    with the current PIN, the new one works at login and the old token stops working."""
     path = world.path("/people/pete/pin")
     pete = world.auth("pete")
     _problem(client.put(path, json={"pin": "7777"}, headers=pete), 401, "unauthenticated")
-    _problem(
+    refused = _problem(
         client.put(world.path("/people/dan/pin"), json={"pin": "7777"}, headers=pete),
-        403,
-        "forbidden",
+        409,
+        "refused",
     )
+    assert [r["id"] for r in refused["rules"]] == ["ID-RESET"]
     ok = client.put(path, json={"pin": "7777", "current_pin": PIN["pete"]}, headers=pete)
     assert ok.status_code == 204, ok.text
+    _problem(client.get(world.path("/me"), headers=pete), 401, "unauthenticated")
     login = client.post(world.path("/login"), json={"person": "pete", "pin": "7777"})
     assert login.status_code == 200
-    client.put(path, json={"pin": PIN["pete"], "current_pin": "7777"}, headers=pete)
+    world.tokens["pete"] = world.app.create_token(
+        world.slug, "pete", "7777", label="tests", ttl=None
+    ).secret
+    back = {"pin": PIN["pete"], "current_pin": "7777"}
+    assert client.put(path, json=back, headers=world.auth("pete")).status_code == 204
+    world.tokens["pete"] = world.app.create_token(
+        world.slug, "pete", PIN["pete"], label="tests", ttl=None
+    ).secret
 
 
 def test_an_anonymous_concern_is_recorded_naming_nobody(client: httpx.Client, world: World) -> None:

@@ -138,14 +138,30 @@ def test_a_rehearsal_with_a_firing_weapon_is_refused_under_a_replica_only_policy
 def test_blanks_pointed_toward_a_person_are_refused(world: World) -> None:
     """PLAN-POINTING: never blanks toward a person, shield or not."""
     target = near(900, in_line_of_fire=True, shielded=True)
-    setup = plan("P1", "W2", "blanks", lot_id="L2", people_near=target, handler_signoff="ana")
+    setup = plan(
+        "P1",
+        "W2",
+        "blanks",
+        lot_id="L2",
+        people_near=target,
+        handler_signoff="ana",
+        handler_signoff_confirmed=True,
+    )
     assert refused_by(world.record("SetupPlanned", "dee", **setup)) == {"PLAN-POINTING"}
 
 
 def test_dummies_toward_a_shielded_person_with_sign_off_are_allowed(world: World) -> None:
     """PLAN-POINTING, compliant: empty or dummies, shield or remote camera, handler sign-off."""
     target = near(300, in_line_of_fire=True, shielded=True)
-    setup = plan("P1", "W2", "dummies", lot_id="L1", people_near=target, handler_signoff="ana")
+    setup = plan(
+        "P1",
+        "W2",
+        "dummies",
+        lot_id="L1",
+        people_near=target,
+        handler_signoff="ana",
+        handler_signoff_confirmed=True,
+    )
     assert world.record("SetupPlanned", "dee", **setup).outcome == "allowed"
 
 

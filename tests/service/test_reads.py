@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from showclear.service import App, AuthError, Forbidden, NotFound, Trusted
+from showclear.service import App, Forbidden, NotFound, Trusted
 from showclear.store import Session, Store
 
 SLUG = "dust-creek"
@@ -97,7 +97,8 @@ def test_a_token_of_someone_no_longer_on_the_production_is_forbidden(
 
 
 def test_account_checks_read_only_the_people_they_name(app: App, watched: _WatchedStore) -> None:
-    """Listing tokens, revoking one and changing a PIN read the actor and subject only."""
+    """Listing tokens, revoking one and changing a PIN read the actor and subject only
+    (and, for the ledger entry a PIN change is, the production's own records)."""
     sam = app.principal_for_token(SLUG, app.login(SLUG, "sam", "sam-pin").secret)
     cal = app.principal_for_token(SLUG, app.login(SLUG, "cal", "cal-pin").secret)
     assert {t.person for t in app.tokens(SLUG, sam)} == {"sam", "cal"}
@@ -106,11 +107,12 @@ def test_account_checks_read_only_the_people_they_name(app: App, watched: _Watch
         app.revoke_token(SLUG, cal, sam.login.id)
     with pytest.raises(NotFound, match="no person 'nobody'"):
         app.change_pin(SLUG, sam, "nobody", "1234", None)
-    app.change_pin(SLUG, sam, "cal", "new-cal-pin", None)
-    with pytest.raises(AuthError, match="wrong PIN for cal"):
-        app.authenticate(SLUG, "cal", "cal-pin")
+    # ID-RESET: sam alone cannot set cal's PIN; the attempt is recorded, the PIN stays.
+    assert app.change_pin(SLUG, sam, "cal", "new-cal-pin", None).refused
+    app.authenticate(SLUG, "cal", "cal-pin")
     app.revoke_token(SLUG, sam, cal.login.id)
-    assert set(watched.reads) <= {"person:sam", "person:cal", "person:nobody"}
+    own = {"production", "meta", "policy", "credential:sam", "credential:cal", "credential:nobody"}
+    assert set(watched.reads) <= {"person:sam", "person:cal", "person:nobody", *own}
 
 
 def test_a_weapon_history_checks_the_weapon_by_its_record(app: App, watched: _WatchedStore) -> None:

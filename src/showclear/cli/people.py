@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -13,6 +14,14 @@ from showclear.cli.context import ExitCode, err_console, out_console, state
 from showclear.cli.identity import AS_HELP, ActAs, actor_pin, new_pin
 from showclear.cli.parse import Permit, Role, parse_permit
 from showclear.service.auth import MIN_SECRET_LENGTH
+from showclear.service.commands import Receipt
+
+
+class CredentialKind(StrEnum):
+    """The kinds of credential a reset can concern."""
+
+    pin = "pin"
+
 
 __all__ = ["register"]
 
@@ -23,7 +32,8 @@ person_app = typer.Typer(
     no_args_is_help=True,
 )
 pin_app = typer.Typer(
-    help="Change your own PIN.\n\nExample: showclear pin set ana",
+    help="Change your own PIN; reset someone else's only with two approvals (ID-RESET).\n\n"
+    "Example: showclear pin set ana",
     no_args_is_help=True,
 )
 storage_app = typer.Typer(
@@ -53,12 +63,27 @@ TrainingOpt = Annotated[
 
 
 def _check_pin(person: str, pin: str) -> None:
-    if len(pin) < MIN_SECRET_LENGTH:
+    if len("".join(pin.split())) < MIN_SECRET_LENGTH:
         err_console.print(
             f"[bold red]Error:[/] the PIN for {escape(person)} needs at least "
-            f"{MIN_SECRET_LENGTH} characters."
+            f"{MIN_SECRET_LENGTH} characters that are not spaces."
         )
         raise typer.Exit(ExitCode.USAGE)
+
+
+def _enrolled(receipt: Receipt, person: str, done: str) -> None:
+    """Print what became of a PIN set: done, or refused by ID-RESET (exit 4)."""
+    if receipt.refused:
+        for finding in receipt.findings:
+            err_console.print(
+                f"[bold red]Refused by {finding.rule_id}:[/] {escape(finding.message)} "
+                f"{escape(finding.remedy)}"
+            )
+        err_console.print(f"The attempt is recorded as entry {receipt.first_index}.")
+        raise typer.Exit(ExitCode.REFUSED)
+    out_console.print(
+        f"{done} (entry {receipt.first_index}); every sign-in of {escape(person)} has ended."
+    )
 
 
 @person_app.command("add")
@@ -105,8 +130,8 @@ def person_add(
         trainings=list(dict.fromkeys(training or [])),
         permits=[p.to_event() for p in permit or []],
     )
-    st.app().set_pin(slug, person, pin)
-    out_console.print(f"PIN set for {escape(person)}.")
+    receipt = st.app().enrol_pin(slug, person, pin, actor=as_ or person)
+    _enrolled(receipt, person, f"PIN set for {escape(person)}")
 
 
 @person_app.command("training")
@@ -162,10 +187,28 @@ def person_permit(
 
 
 @pin_app.command("set")
-def pin_set(ctx: typer.Context, person: PersonArg) -> None:
-    """Change your own PIN: type the current one, then the new one twice (hidden).
+def pin_set(
+    ctx: typer.Context,
+    person: PersonArg,
+    as_: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            metavar="PERSON",
+            help="Who sets it, when it is not the person themselves: one of the two who "
+            "approved a reset (showclear pin approve-reset). Their own PIN is asked.",
+        ),
+    ] = None,
+) -> None:
+    """Set a PIN: your own with your current one; someone else's only after a reset.
 
-    For scripts, the current PIN is read from $SHOWCLEAR_PIN_<PERSON> (or
+    Your own: type the current PIN at a hidden prompt, then the new one twice. Someone else's
+    (forgotten or compromised): the safety coordinator and a producer each approve a
+    reset first (showclear pin approve-reset), then one of them sets it with --as. Without
+    that, the attempt is refused by ID-RESET and recorded. The PIN set is a ledger entry
+    (never the PIN itself), and every session and token of the person ends.
+
+    For scripts, the acting person's PIN is read from $SHOWCLEAR_PIN_<PERSON> (or
     $SHOWCLEAR_PIN) and the new one from $SHOWCLEAR_NEW_PIN. Only argon2 hashes are
     stored.
 
@@ -173,11 +216,43 @@ def pin_set(ctx: typer.Context, person: PersonArg) -> None:
     """
     st = state(ctx)
     app, slug = st.app(), st.slug()
-    app.authenticate(slug, person, actor_pin(person))
+    actor = as_ or person
+    app.authenticate(slug, actor, actor_pin(actor))
     pin = os.environ.get("SHOWCLEAR_NEW_PIN") or new_pin(person, env=False)
     _check_pin(person, pin)
-    app.set_pin(slug, person, pin)
-    out_console.print(f"PIN changed for {escape(person)}.")
+    receipt = app.enrol_pin(slug, person, pin, actor=actor)
+    _enrolled(receipt, person, f"PIN changed for {escape(person)}")
+
+
+@pin_app.command("approve-reset")
+def pin_approve_reset(
+    ctx: typer.Context,
+    person: PersonArg,
+    as_: ActAs,
+    kind: Annotated[
+        CredentialKind, typer.Option(help="The credential to reset.")
+    ] = CredentialKind.pin,
+    reason: Annotated[
+        str | None, typer.Option(help="Why, e.g. 'forgot their PIN' or 'PIN seen by others'.")
+    ] = None,
+) -> None:
+    """Approve a reset of someone else's PIN; the safety coordinator and a producer must both.
+
+    With the second approval (by the other role, another person) the old PIN stops
+    working and every session and token of the person ends; then one of the two sets
+    the new PIN with showclear pin set PERSON --as APPROVER (ID-RESET).
+
+    Example: showclear pin approve-reset ana --reason 'forgot their PIN' --as sam
+    """
+    act(
+        ctx,
+        "CredentialResetApproved",
+        f"reset of {person}'s PIN approved",
+        actor=as_,
+        person=person,
+        kind=str(kind),
+        reason=reason,
+    )
 
 
 @storage_app.command("add")

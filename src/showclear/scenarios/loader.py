@@ -73,6 +73,7 @@ COMMANDS: Final[dict[str, str]] = {
     "raise_concern": "ConcernRaised",
     "answer_concern": "ConcernAnswered",
     "grant_override": "OverrideGranted",
+    "approve_credential_reset": "CredentialResetApproved",
     "change_policy": "PolicyChanged",
     "close_day": "DayClosed",
 }
@@ -471,6 +472,8 @@ def _fill_defaults(event: dict[str, Any]) -> None:
             event["actor"] = None
     if kind in ("SetupPlanned", "SetupChanged"):
         event.setdefault("people_near", [])
+        # A scripted day is TRUSTED: the handler named signed off with their own credential.
+        event.setdefault("handler_signoff_confirmed", event.get("handler_signoff") is not None)
 
 
 _FIELD = re.compile(r"^\w+\.(\w+)")

@@ -7,7 +7,9 @@ place that wires storage, keys and the clock together.
 from __future__ import annotations
 
 import re
+import secrets
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -16,10 +18,24 @@ from typing import Any
 
 from showclear.bundle import BundleSummary, build_bundle
 from showclear.ledger import canonical_json
-from showclear.protocol import Policy, Projection, ProtocolError, apply, validate_event
+from showclear.protocol import (
+    Finding,
+    Policy,
+    Projection,
+    ProtocolError,
+    apply,
+    validate_event,
+)
+from showclear.protocol.catalogue.credentials import credential_record
 from showclear.protocol.projection import record_key
-from showclear.protocol.time import format_time
-from showclear.service.auth import OWASP_ARGON2ID, PinHasher, set_secret
+from showclear.protocol.rules.identity import IdReset
+from showclear.protocol.time import format_time, parse_time
+from showclear.service.auth import (
+    OWASP_ARGON2ID,
+    VOID_SECRET,
+    PinHasher,
+    check_new_secret,
+)
 from showclear.service.authz import ACCOUNTS, authorize, authorize_account, authorize_read
 from showclear.service.clock import Clock, SystemClock
 from showclear.service.commands import Receipt, load_projection, run_decision, stored_changes
@@ -40,16 +56,20 @@ from showclear.service.ledger import (
     prove_inclusion,
 )
 from showclear.service.sessions import (
+    Attempt,
     Issued,
     Kind,
     Principal,
     SignedIn,
+    SignInLimiter,
     TokenInfo,
-    check_pin,
+    TriesBusy,
     check_still_valid,
     issue,
+    locked_out,
     production_of,
-    record_pin_attempt,
+    record_attempt,
+    reserve_attempt,
     resolve,
 )
 from showclear.service.verify import Progress, VerifyFailed, VerifyReport, verify_ledger
@@ -68,6 +88,14 @@ from showclear.store import (
 __all__ = ["App", "build_app", "slugify"]
 
 DEFAULT_ORIGIN_BASE = "showclear.example/productions"
+
+#: Sign-in attempts a device (one client address) may make per minute, to the API and the
+#: web alike. Only the test suite raises it (tests/conftest.py), where every request comes
+#: from one address; tests of the limit set their own.
+SIGN_INS_PER_MINUTE = 10
+
+#: How long a PIN check waits while every try of the person is being checked at once.
+RESERVE_WAIT_SECONDS = 10.0
 
 
 def slugify(name: str) -> str:
@@ -92,6 +120,9 @@ class App:
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
         self._signers: dict[str, Any] = {}  # a production's checkpoint signer, once loaded
+        #: Sign-in attempts per client address (API and web), so nobody locks people out at will.
+        self.sign_in_limiter = SignInLimiter(limit=SIGN_INS_PER_MINUTE)
+        self._dummy_hash: str | None = None
 
     def close(self) -> None:
         self.store.close()
@@ -247,38 +278,124 @@ class App:
     # -- the protocol ------------------------------------------------------
 
     def set_pin(self, slug: str, person: str, secret: str) -> None:
-        """Store a person's PIN or password (argon2 hash only)."""
-        with self.store.write(slug) as session:
+        """Give a person their first PIN while a day is built (fixtures, the demo), recorded.
+
+        A PIN set by a person from the CLI or the API goes through :meth:`enrol_pin` and
+        :meth:`change_pin`, where ID-RESET decides; this is for replays that build a day,
+        and refuses a person who already has a PIN.
+
+        Raises:
+            NotFound: no such person.
+            BadRequest: the person has a PIN already, or the PIN is too short.
+        """
+        check_new_secret(secret)
+        hashed = self.hasher.hash(secret)
+        with self._writer(slug) as session:
             if _person(session, person) is None:
                 raise NotFound(f"there is no person {person!r} on this production")
-            set_secret(session, person, secret, self.hasher)
+            if session.credential(person) is not None:
+                raise BadRequest(f"{person} has a PIN already; they change it with pin set")
+            event = {
+                "type": "CredentialEnrolled",
+                "actor": None,
+                "person": person,
+                "kind": "pin",
+                "reset": False,
+            }
+            self._append_own(session, [event], self.clock.now())
+            session.set_credential(person, hashed)
 
     def authenticate(self, slug: str, person: str, secret: str) -> None:
         """Check a person's PIN; a failure is recorded even though this raises.
 
-        The argon2 check runs outside any transaction; only its outcome is written,
-        so a slow PIN check never holds the database's write lock.
+        One of the person's tries is taken in a short write before argon2 runs, so a burst
+        of concurrent guesses checks at most the limit; argon2 runs outside any
+        transaction. A name with no PIN is checked against a dummy hash and answered
+        exactly as a wrong PIN. Reaching the limit writes a PersonLockedOut entry.
 
         Raises:
             LockedOut: too many wrong PINs in a row (an AuthError).
-            AuthError: wrong or missing PIN.
+            AuthError: wrong PIN, or no such person (the same answer).
         """
-        with self.store.read(slug) as session:
-            credential = session.credential(person)
         now = self.clock.now()
-        check = check_pin(credential, person, secret, now, self.hasher)
-        if not check.needs_write:
-            if (refusal := check.refusal()) is not None:
-                raise refusal
-            return
-        failure: Exception | None = None
-        with self.store.write(slug) as session:
+        attempt = self._reserve(slug, person, now)
+        ok = self.hasher.verify(attempt.stored or self._dummy(), secret)
+        lock: str | None = None
+        failure: AuthError | None = None
+        with self._writer(slug) as session:
             try:
-                record_pin_attempt(session, check, secret, now, self.hasher)
-            except Exception as e:  # commit the failure count, then raise
+                lock = record_attempt(session, attempt, ok, secret, now=now, hasher=self.hasher)
+            except AuthError as e:  # commit what was recorded, then raise
                 failure = e
+            if lock is not None:
+                event = {"type": "PersonLockedOut", "actor": None, "person": person, "until": lock}
+                self._append_own(session, [event], now)
         if failure is not None:
             raise failure
+        if lock is not None:
+            raise locked_out(person, lock)
+
+    def _reserve(self, slug: str, person: str, now: datetime) -> Attempt:
+        """One of the person's tries, waiting while every try is being checked (a burst)."""
+        deadline = time.monotonic() + RESERVE_WAIT_SECONDS
+        while True:
+            try:
+                with self.store.write(slug) as session:
+                    return reserve_attempt(session, person, now)
+            except TriesBusy:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)  # their outcome frees a try, or locks the person out
+
+    def _dummy(self) -> str:
+        # A hash no PIN matches, checked for a name without one so that it takes as long.
+        if self._dummy_hash is None:
+            self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(16))
+        return self._dummy_hash
+
+    def _signer(self, slug: str, session: Session | None = None) -> Any:
+        """The production's checkpoint signer, loaded once (read in ``session`` if given)."""
+        signer = self._signers.get(slug)
+        if signer is None:
+            info = session.production() if session is not None else self.production(slug)
+            signer = self.keyring.signer_for(info.verifier_key)
+            self._signers[slug] = signer
+        return signer
+
+    def _append_own(
+        self,
+        session: Session,
+        events: list[dict[str, Any]],
+        now: datetime,
+        findings: Sequence[Finding] = (),
+    ) -> Receipt:
+        """Append entries showclear writes itself (a lock-out, a credential set), in order.
+
+        They concern one person, so only the records they read and fold are loaded: never
+        the whole projection for one person's credential.
+        """
+        projection = _credential_records(session, events)
+        last = projection.last_at()
+        at = format_time(now)
+        if last is not None and parse_time(last) > now:
+            at = last  # never before the last entry (DESIGN: Time)
+        changed: set[str] = set()
+        for event in events:
+            event["at"] = at
+            validate_event(event)
+            changed |= apply(projection, event)
+        session.put_projection(stored_changes(projection, changed))
+        result = append_entries(
+            session, self._signer(session.slug, session), [canonical_json(e) for e in events]
+        )
+        return Receipt(
+            "refused" if findings else "allowed",
+            list(findings),
+            events,
+            result.first_index,
+            result.size,
+            result.checkpoint_note,
+        )
 
     @contextmanager
     def _writer(self, slug: str) -> Iterator[Session]:
@@ -319,10 +436,14 @@ class App:
             confirmed: set[str] = set()
             for person in confirmers(event):
                 secret = auth.confirmations.get(person)
-                if secret is not None:
+                if person == auth.actor and auth.actor is not None and secret is None:
+                    confirmed.add(person)  # their PIN was checked as the actor's, just above
+                elif secret is not None:
                     self.authenticate(slug, person, secret)
                     confirmed.add(person)
-            event = apply_confirmations(event, confirmed)
+            event = _with_assurance(
+                apply_confirmations(event, confirmed), dict.fromkeys(confirmed, "pin")
+            )
         info = self.production(slug)
         signer = self.keyring.signer_for(info.verifier_key)
         with self._writer(slug) as session:
@@ -335,7 +456,9 @@ class App:
                 roles = _roles(projection.person(actor)) if actor is not None else None
                 first = actor is None and not projection.people()
                 authorize(roles, actor, str(event.get("type")), first=first)
-            return run_decision(session, signer, event, projection)
+            receipt = run_decision(session, signer, event, projection)
+            self._after(session, receipt, projection)
+            return receipt
 
     def _submit_signed_in(self, slug: str, proposed: dict[str, Any], auth: SignedIn) -> Receipt:
         principal = auth.principal
@@ -349,25 +472,36 @@ class App:
             # Roles first, as the principal had them moments ago (checked again below, in
             # the transaction): a forbidden request writes nothing, not even a PIN failure.
             authorize(principal.roles, actor, kind)
-        confirmed: set[str] = set()
+        assurance: dict[str, str] = {}
         for person in confirming:
             if person == actor:
-                confirmed.add(person)  # signed in already
+                assurance[person] = "session"  # signed in already
             elif (secret := auth.confirmations.get(person)) is not None:
                 self.authenticate(slug, person, secret)
-                confirmed.add(person)
-        event = apply_confirmations(event, confirmed)
-        signer = self._signers.get(slug)
-        if signer is None:
-            signer = self.keyring.signer_for(self.production(slug).verifier_key)
-            self._signers[slug] = signer
+                assurance[person] = "pin"
+        event = _with_assurance(apply_confirmations(event, set(assurance)), assurance)
+        signer = self._signer(slug)
         with self._writer(slug) as session:
             now = self.clock.now()
             self._check_login(session, principal, now)
             projection = load_projection(session)
             authorize(_roles(projection.person(actor)), actor, kind)
             event.setdefault("at", format_time(now))
-            return run_decision(session, signer, event, projection)
+            receipt = run_decision(session, signer, event, projection)
+            self._after(session, receipt, projection)
+            return receipt
+
+    def _after(self, session: Session, receipt: Receipt, projection: Projection) -> None:
+        """What the store must do once an entry is recorded: a completed reset (ID-RESET)."""
+        for event in receipt.events:
+            if event["type"] != "CredentialResetApproved":
+                continue
+            person = event["person"]
+            if credential_record(projection.record(f"credential:{person}"))["reset_approved"]:
+                # Both approvals are in: the old PIN stops working, every sign-in ends.
+                if session.credential(person) is not None:
+                    session.set_credential(person, VOID_SECRET)
+                session.revoke_logins(person, event["at"])
 
     # -- views -------------------------------------------------------------
 
@@ -427,23 +561,36 @@ class App:
         kind: Kind = "session",
         label: str | None = None,
         ttl: timedelta | None = None,
+        client: str | None = None,
     ) -> Issued:
         """Check a person's PIN and open a session (or an API token) on this production.
 
+        ``client`` is the address of the device asking (None from the CLI): each may try
+        only so often (:class:`~showclear.service.sessions.SignInLimiter`).
+
         Raises:
+            TooManyAttempts: the device tried too often (a LockedOut).
             LockedOut: too many wrong PINs in a row.
             AuthError: wrong or missing PIN; unknown person.
             BadRequest: a lifetime out of bounds.
         """
+        self.sign_in_limiter.take(client, person, self.clock.now())
         self.authenticate(slug, person, secret)
         with self.store.write(slug) as session:
             return issue(session, person, self.clock.now(), kind=kind, label=label, ttl=ttl)
 
     def create_token(
-        self, slug: str, person: str, secret: str, *, label: str | None, ttl: timedelta | None
+        self,
+        slug: str,
+        person: str,
+        secret: str,
+        *,
+        label: str | None,
+        ttl: timedelta | None,
+        client: str | None = None,
     ) -> Issued:
         """Check a person's PIN and issue an API token for a device; the secret is shown once."""
-        return self.login(slug, person, secret, kind="token", label=label, ttl=ttl)
+        return self.login(slug, person, secret, kind="token", label=label, ttl=ttl, client=client)
 
     def principal_for_token(self, slug: str, token: str | None) -> Principal:
         """The member a session or API token speaks for on ``slug``, allowed to read it.
@@ -492,31 +639,98 @@ class App:
 
     def change_pin(
         self, slug: str, principal: Principal, person: str, new: str, current: str | None
-    ) -> None:
-        """Set a person's PIN: one's own with the current PIN, anyone's for oversight roles.
+    ) -> Receipt:
+        """Set a PIN: one's own with the current PIN, or after a reset two people approved.
+
+        Setting someone else's PIN without that reset is refused by ID-RESET, and the
+        attempt is recorded. Every PIN set ends the person's sessions and tokens.
 
         Raises:
-            Forbidden: someone else's PIN without an oversight role.
-            AuthError: one's own PIN without the right current one.
+            BadRequest: a new PIN with fewer than 4 characters that are not spaces.
+            AuthError: one's own PIN without the right current one (and no reset approved).
             NotFound: no such person.
         """
+        check_new_secret(new)
         with self.store.read(slug) as session:
             self._check_login(session, principal, self.clock.now())
-            roles = _roles(_person(session, principal.person))
             subject = _person(session, person)
+            approved = credential_record(session.record(f"credential:{person}"))["reset_approved"]
         if subject is None:
             raise NotFound(f"there is no person {person!r} on this production")
-        authorize_account(roles, principal.person, person)
-        if person == principal.person:
-            if current is None:
-                raise AuthError("give your current PIN to set a new one")
+        if person == principal.person and current is not None:
             self.authenticate(slug, person, current)
-        self.set_pin(slug, person, new)
+        elif person == principal.person and not approved:
+            raise AuthError("give your current PIN to set a new one")
+        return self.enrol_pin(slug, person, new, actor=principal.person)
+
+    def enrol_pin(self, slug: str, person: str, secret: str, *, actor: str | None) -> Receipt:
+        """Record that ``actor`` set ``person``'s PIN and store its hash, if ID-RESET allows.
+
+        ``actor`` has already proven who they are (a session, or their PIN). It is a reset
+        if two people approved one. A refusal is recorded and nothing is stored. Every
+        session and token of the person ends.
+
+        Raises:
+            BadRequest: fewer than 4 characters that are not spaces.
+        """
+        check_new_secret(secret)
+        hashed = self.hasher.hash(secret)  # slow: before taking the write lock
+        with self._writer(slug) as session:
+            now = self.clock.now()
+            if _person(session, person) is None:
+                raise NotFound(f"there is no person {person!r} on this production")
+            proposed: dict[str, Any] = {
+                "type": "CredentialEnrolled",
+                "actor": actor,
+                "person": person,
+                "kind": "pin",
+                "reset": False,
+            }
+            projection = _credential_records(session, [proposed])
+            record = credential_record(projection.record(f"credential:{person}"))
+            proposed["reset"] = record["reset_approved"]
+            findings = _ID_RESET.check(projection, {**proposed, "at": ""}, projection.policy())
+            if findings:
+                refusal = {
+                    "type": "AttemptRefused",
+                    "actor": actor,
+                    "attempted": {**proposed, "at": format_time(now)},
+                    "rules": [_ID_RESET.id],
+                    "reasons": [f.message for f in findings],
+                }
+                return self._append_own(session, [refusal], now, findings)
+            receipt = self._append_own(session, [proposed], now)
+            session.set_credential(person, hashed)
+            session.revoke_logins(person, format_time(now))
+            return receipt
 
     def _check_login(self, session: CredentialSession, principal: Principal, now: datetime) -> None:
         # A session or token revoked (or expired) after the request was authenticated
         # stops here, inside the transaction that would act on it.
         check_still_valid(session, principal, now)
+
+
+_ID_RESET = IdReset()
+
+
+def _credential_records(session: ProjectionSession, events: list[dict[str, Any]]) -> Projection:
+    """The records that entries about one person's credential read and fold, alone."""
+    keys = {"production", "meta", "policy"}
+    for event in events:
+        attempted = event.get("attempted") or event
+        for who in (attempted.get("actor"), attempted.get("person")):
+            if who:
+                keys |= {f"person:{who}", f"credential:{who}"}
+    found = {key: session.record(key) for key in sorted(keys)}
+    return Projection.adopt({key: value for key, value in found.items() if value is not None})
+
+
+def _with_assurance(event: dict[str, Any], assurance: Mapping[str, str]) -> dict[str, Any]:
+    """``event`` saying how each confirming person's part was proven (never from a request)."""
+    event.pop("assurance", None)
+    if assurance:
+        event["assurance"] = dict(sorted(assurance.items()))
+    return event
 
 
 def _person(session: ProjectionSession, person: str) -> Mapping[str, Any] | None:

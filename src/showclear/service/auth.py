@@ -27,8 +27,10 @@ __all__ = [
     "MAX_FAILURES",
     "MIN_SECRET_LENGTH",
     "OWASP_ARGON2ID",
+    "VOID_SECRET",
     "Argon2idHasher",
     "PinHasher",
+    "check_new_secret",
     "set_secret",
 ]
 
@@ -94,12 +96,26 @@ class Argon2idHasher:
 OWASP_ARGON2ID: Final = Argon2idHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 
+def check_new_secret(secret: str) -> None:
+    """Refuse a new PIN or password that is too easy to guess or to mistype.
+
+    Raises:
+        BadRequest: fewer than ``MIN_SECRET_LENGTH`` characters that are not spaces.
+    """
+    if len("".join(secret.split())) < MIN_SECRET_LENGTH:
+        raise BadRequest(f"a PIN needs at least {MIN_SECRET_LENGTH} characters that are not spaces")
+
+
 def set_secret(session: CredentialSession, person: str, secret: str, hasher: PinHasher) -> None:
     """Store a new PIN or password for ``person`` (hashed), clearing any lock-out.
 
     Raises:
-        BadRequest: the secret is shorter than ``MIN_SECRET_LENGTH``.
+        BadRequest: fewer than ``MIN_SECRET_LENGTH`` characters that are not spaces.
     """
-    if len(secret) < MIN_SECRET_LENGTH:
-        raise BadRequest(f"a PIN needs at least {MIN_SECRET_LENGTH} characters")
+    check_new_secret(secret)
     session.set_credential(person, hasher.hash(secret))
+
+
+#: What a reset leaves in place of a person's PIN hash: no PIN verifies against it
+#: (not a PHC string), until a new one is set (ID-RESET).
+VOID_SECRET: Final = "!reset"

@@ -16,16 +16,22 @@ production is told apart from an unknown one (403, not 401) without a search
 across productions, and so that each production's tokens can live in its own
 shard.
 
-Checking a PIN is slow on purpose (argon2). :func:`check_pin` and
-:func:`record_pin_attempt` split the check so that the caller verifies the hash
-outside any database transaction and only records the outcome in a short write:
-a person who guesses PINs cannot hold up everyone else's commands.
+Checking a PIN is slow on purpose (argon2). :func:`reserve_attempt` takes one of the
+person's tries in a short write (so concurrent guesses cannot pass the lock-out),
+the caller verifies the hash outside any database transaction, and
+:func:`record_attempt` records the outcome in another short write: a person who
+guesses PINs cannot hold up everyone else's commands. :class:`SignInLimiter` limits
+sign-in attempts per device, so that nobody can lock people out at will.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final, Literal
@@ -41,19 +47,24 @@ __all__ = [
     "SESSION_TTL",
     "TOKEN_PREFIX",
     "TOKEN_TTL",
+    "Attempt",
     "Issued",
     "LockedOut",
-    "PinCheck",
     "Principal",
+    "SignInLimiter",
     "SignedIn",
     "TokenInfo",
-    "check_pin",
+    "TooManyAttempts",
+    "TriesBusy",
     "check_still_valid",
     "issue",
+    "locked_out",
     "production_of",
-    "record_pin_attempt",
+    "record_attempt",
+    "reserve_attempt",
     "resolve",
     "token_hash",
+    "wrong_pin",
 ]
 
 Kind = Literal["session", "token"]
@@ -205,99 +216,154 @@ def _live(row: LoginRow | None, now: datetime) -> TokenInfo:
     return TokenInfo.of(row)
 
 
-# -- PIN checks: verify outside any transaction, record the outcome in a short one ----
+# -- PIN checks: reserve a try, verify outside any transaction, record the outcome ----------
+#
+# A burst of concurrent guesses must not get more than MAX_FAILURES checks: each check first
+# takes one of the person's tries in a write transaction (the lock-out check and the count
+# are one atomic step), then runs argon2 outside it, then records the outcome. A wrong name
+# and a wrong PIN take the same steps (a dummy hash is checked) and get the same answer.
 
 
 @dataclass(frozen=True)
-class PinCheck:
-    """The outcome of checking a PIN against its stored hash, before it is recorded."""
+class Attempt:
+    """A PIN check whose try was reserved in the store, before argon2 runs."""
 
     person: str
-    ok: bool
-    locked_until: str | None = None
-    missing: bool = False
-    clear_failures: bool = False
-    rehash: bool = False
-
-    @property
-    def needs_write(self) -> bool:
-        """Whether recording this check changes the store (a failure, a reset, a rehash)."""
-        if self.missing or self.locked_until is not None:
-            return False
-        return not self.ok or self.clear_failures or self.rehash
-
-    def refusal(self) -> AuthError | None:
-        """The error for a check that failed without anything to record, else None."""
-        if self.missing:
-            return AuthError(
-                f"{self.person} has no PIN on this production; ask the armorer to set one"
-            )
-        if self.locked_until is not None:
-            return LockedOut(
-                f"{self.person} is locked out after {MAX_FAILURES} wrong PINs until "
-                f"{self.locked_until}; wait, or ask the safety coordinator to reset the PIN",
-                person=self.person,
-                until=self.locked_until,
-            )
-        return None
+    stored: str | None  # the hash to check; None: no credential (a dummy hash is checked)
 
 
-def check_pin(
-    credential: tuple[str, int, str | None] | None,
-    person: str,
-    secret: str,
-    now: datetime,
-    hasher: PinHasher,
-) -> PinCheck:
-    """Check ``secret`` against ``person``'s stored credential (slow: argon2), writing nothing."""
-    if credential is None:
-        return PinCheck(person, ok=False, missing=True)
-    secret_hash, failures, locked_until = credential
-    if locked_until is not None and parse_time(locked_until) > now:
-        return PinCheck(person, ok=False, locked_until=locked_until)
-    if not hasher.verify(secret_hash, secret):
-        return PinCheck(person, ok=False)
-    return PinCheck(
-        person,
-        ok=True,
-        clear_failures=bool(failures or locked_until),
-        rehash=hasher.check_needs_rehash(secret_hash),
+def wrong_pin(person: str) -> AuthError:
+    """The one answer to a wrong PIN and to a name with no PIN here: they must not differ."""
+    return AuthError(
+        f"wrong PIN for {person}, or no such person here; {MAX_FAILURES} wrong PINs in a "
+        f"row lock a person out for {int(LOCKOUT.total_seconds()) // 60} minutes"
     )
 
 
-def record_pin_attempt(
-    session: CredentialSession,
-    check: PinCheck,
-    secret: str,
-    now: datetime,
-    hasher: PinHasher,
-) -> None:
-    """Record a check that :attr:`PinCheck.needs_write`: count a failure or clear the count.
+def locked_out(person: str, until: str) -> LockedOut:
+    """The answer while ``person`` is locked out."""
+    return LockedOut(
+        f"{person} is locked out after {MAX_FAILURES} wrong PINs in a row until {until}; "
+        "wait, or have the safety coordinator and a producer approve a reset of the PIN",
+        person=person,
+        until=until,
+    )
 
-    Call inside a write session that commits even when this raises.
+
+def reserve_attempt(session: CredentialSession, person: str, now: datetime) -> Attempt:
+    """Take one of ``person``'s tries, inside the write transaction that checks the lock-out.
 
     Raises:
-        LockedOut: this wrong PIN reached the limit.
-        AuthError: a wrong PIN.
+        LockedOut: the person is locked out, or every try is taken by checks under way.
     """
-    person = check.person
-    if check.ok:
-        if check.rehash:
-            session.set_credential(person, hasher.hash(secret))
-        elif check.clear_failures:
-            session.set_failures(person, 0, None)
-        return
-    # Re-read inside this write transaction, so that concurrent wrong PINs all count.
     current = session.credential(person)
-    failures = (current[1] if current else 0) + 1
-    lock = format_time(now + LOCKOUT) if failures >= MAX_FAILURES else None
-    session.set_failures(person, failures, lock)
-    if lock:
-        raise LockedOut(
-            f"wrong PIN for {person}; {failures} wrong PINs in a row, locked out until {lock}",
+    if current is None:
+        return Attempt(person, None)
+    secret_hash, failures, locked_until = current
+    if locked_until is not None:
+        if parse_time(locked_until) > now:
+            raise locked_out(person, locked_until)
+        failures = MAX_FAILURES - 1  # after a lock-out ends, one wrong PIN locks again
+    if failures >= MAX_FAILURES:
+        # Every try is being checked right now (a burst): this one waits for their outcome.
+        raise TriesBusy(
+            f"{person}'s PINs are being checked too often at once; try again in a moment",
             person=person,
-            until=lock,
+            until=format_time(now + LOCKOUT),
         )
-    raise AuthError(
-        f"wrong PIN for {person} ({MAX_FAILURES - failures} tries left before lock-out)"
-    )
+    session.set_failures(person, failures + 1, None)
+    return Attempt(person, secret_hash)
+
+
+def record_attempt(
+    session: CredentialSession,
+    attempt: Attempt,
+    ok: bool,
+    secret: str,
+    *,
+    now: datetime,
+    hasher: PinHasher,
+) -> str | None:
+    """Record a checked PIN; the lock-out's end if this wrong PIN reached the limit, else None.
+
+    A right PIN clears the count, unless another guess locked the person out meanwhile:
+    that lock stands. A check made against a PIN changed meanwhile counts for nothing.
+
+    Raises:
+        LockedOut: a right PIN while another guess locked the person out.
+        AuthError: a wrong PIN or unknown name (the caller raises LockedOut for a new lock).
+    """
+    person = attempt.person
+    current = session.credential(person) if attempt.stored is not None else None
+    if current is None or current[0] != attempt.stored:
+        raise wrong_pin(person)
+    _, failures, locked_until = current
+    locked = locked_until is not None and parse_time(locked_until) > now
+    if ok:
+        if locked:
+            raise locked_out(person, str(locked_until))
+        if hasher.check_needs_rehash(attempt.stored):
+            session.set_credential(person, hasher.hash(secret))
+        else:
+            session.set_failures(person, 0, None)
+        return None
+    if locked:
+        raise locked_out(person, str(locked_until))
+    if failures >= MAX_FAILURES:
+        until = format_time(now + LOCKOUT)
+        session.set_failures(person, failures, until)
+        return until
+    raise wrong_pin(person)
+
+
+class TriesBusy(LockedOut):
+    """Every try of a person is taken by PIN checks still under way; wait for their outcome."""
+
+
+class TooManyAttempts(LockedOut):
+    """A device tried to sign in too often; it waits (the people it named are not locked)."""
+
+
+class SignInLimiter:
+    """At most ``limit`` sign-in attempts per client address per ``window``, in memory.
+
+    It keeps an anonymous device from locking people out at will; a person's own lock-out
+    after wrong PINs still applies. ``monotonic`` is the clock (seconds), a port for tests.
+    """
+
+    def __init__(
+        self,
+        limit: int = 10,
+        window: timedelta = timedelta(minutes=1),
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limit = limit
+        self.window = window.total_seconds()
+        self._monotonic = monotonic
+        self._seen: dict[str, deque[float]] = {}
+        self._guard = threading.Lock()
+
+    def take(self, client: str | None, person: str, now: datetime) -> None:
+        """Count one attempt by ``client`` (None: not over the network, never limited).
+
+        Raises:
+            TooManyAttempts: the client used up its attempts in this window.
+        """
+        if client is None:
+            return
+        at = self._monotonic()
+        with self._guard:
+            if len(self._seen) > 10_000:  # bounded memory: forget clients whose window passed
+                self._seen = {c: q for c, q in self._seen.items() if q and q[-1] > at - self.window}
+            seen = self._seen.setdefault(client, deque())
+            while seen and seen[0] <= at - self.window:
+                seen.popleft()
+            if len(seen) >= self.limit:
+                wait = max(1, int(seen[0] + self.window - at) + 1)
+                raise TooManyAttempts(
+                    f"this device tried to sign in {self.limit} times within "
+                    f"{int(self.window)} seconds; wait {wait} seconds and try again",
+                    person=person,
+                    until=format_time(now + timedelta(seconds=wait)),
+                )
+            seen.append(at)

@@ -208,6 +208,10 @@ class CredentialSession(Protocol):
         """Mark a session or token revoked; False if there is no live one by that id."""
         ...
 
+    def revoke_logins(self, person: str, revoked_at: str) -> int:
+        """Revoke every live session and token of ``person``; how many there were."""
+        ...
+
 
 class Session(LedgerSession, ProjectionSession, CredentialSession, Protocol):
     """One transaction on one production: its ledger, projection and credentials together.

@@ -328,6 +328,15 @@ class SqlSession:
         )
         return bool(cur.rowcount)
 
+    def revoke_logins(self, person: str, revoked_at: str) -> int:
+        """Revoke every live session and token of ``person``; how many there were."""
+        cur = self._q(
+            "UPDATE sessions SET revoked_at = ? WHERE production = ? AND person = ? "
+            "AND revoked_at IS NULL",
+            (revoked_at, self.slug, person),
+        )
+        return int(cur.rowcount)
+
 
 def check_schema(version: int) -> None:
     """Refuse a database whose schema is newer than this program knows."""

@@ -16,7 +16,7 @@ from fastapi import Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from showclear.commands.fields import ID_PATTERN, Slug
-from showclear.http import Login, Service, clear_session_cookie, set_session_cookie
+from showclear.http import Login, Service, clear_session_cookie, client_of, set_session_cookie
 from showclear.service import AuthError, BadRequest
 from showclear.web.render import page, ui_path
 from showclear.web.routing import Viewer, page_router
@@ -113,7 +113,7 @@ def login(
         )
     body = Login(person=person.strip(), pin=pin)
     try:
-        issued = app.login(slug, body.person, body.pin)
+        issued = app.login(slug, body.person, body.pin, client=client_of(request))
     except AuthError as e:  # a wrong PIN or a lock-out: say so on the login form
         return _login_form(request, slug, body.person, next, str(e))
     response = RedirectResponse(_safe_next(slug, next), 303)

@@ -9,7 +9,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from showclear.api.problems import errors
 from showclear.api.responses import IssuedToken, Me, Token
 from showclear.commands.fields import PersonPath, Pin, Slug, Text
-from showclear.http import Login, Member, Service, clear_session_cookie, set_session_cookie
+from showclear.http import (
+    Login,
+    Member,
+    Refused,
+    Service,
+    clear_session_cookie,
+    client_of,
+    set_session_cookie,
+)
 from showclear.service.sessions import MAX_TOKEN_TTL, TOKEN_TTL
 
 __all__ = ["router"]
@@ -33,7 +41,8 @@ class NewToken(Login):
 
 
 class NewPin(BaseModel):
-    """A new PIN; your own needs your current PIN, someone else's an oversight role."""
+    """A new PIN: your own with your current PIN; someone else's only after a reset that the
+    safety coordinator and a producer both approved (ID-RESET)."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -53,9 +62,11 @@ _PIN_ERRORS = errors(400, 401, 403, 404, 422, 423, 503)
 def login(slug: Slug, body: Login, app: Service, request: Request, response: Response) -> Token:
     """Log in with your PIN or password: sets an HTTP-only session cookie for 12 hours.
 
-    Five wrong PINs in a row lock the person out for 15 minutes (423).
+    Five wrong PINs in a row lock the person out for 15 minutes (423); a device that
+    tries more than 10 times a minute waits (423 with `Retry-After`). A wrong PIN and an
+    unknown name get the same answer.
     """
-    issued = app.login(slug, body.person, body.pin)
+    issued = app.login(slug, body.person, body.pin, client=client_of(request))
     set_session_cookie(response, slug, issued, secure=request.app.state.secure_cookies)
     return Token.of(issued.info)
 
@@ -70,7 +81,7 @@ def logout(slug: Slug, member: Member, app: Service, request: Request) -> Respon
 
 
 @router.post("/tokens", status_code=201, responses=_LOGIN_ERRORS)
-def create_token(slug: Slug, body: NewToken, app: Service) -> IssuedToken:
+def create_token(slug: Slug, body: NewToken, app: Service, request: Request) -> IssuedToken:
     """Create an API token for a device, acting as the person whose PIN is given.
 
     The token is shown once; showclear keeps only its SHA-256. Send it as
@@ -82,6 +93,7 @@ def create_token(slug: Slug, body: NewToken, app: Service) -> IssuedToken:
         body.pin,
         label=body.label,
         ttl=timedelta(days=body.expires_in_days),
+        client=client_of(request),
     )
     return IssuedToken.issued(issued)
 
@@ -107,11 +119,19 @@ def revoke_token(
 @router.put(
     "/people/{person}/pin",
     status_code=204,
-    responses=errors(400, 401, 403, 404, 422, 423, 503),
+    responses=errors(400, 401, 403, 404, 409, 422, 423, 503),
 )
 def set_pin(slug: Slug, person: PersonPath, body: NewPin, member: Member, app: Service) -> Response:
-    """Set a PIN: your own with your current PIN; anyone's for oversight roles."""
-    app.change_pin(slug, member, person, body.pin, body.current_pin)
+    """Set a PIN: your own with your current PIN; someone else's only after a reset.
+
+    A reset needs the safety coordinator and a producer, two people, each approving with
+    `POST /people/{person}/credential-resets`; setting someone else's PIN without it is
+    refused by ID-RESET (409) and the attempt is recorded. The new PIN is recorded as a
+    ledger entry (never the PIN itself) and ends every session and token of the person.
+    """
+    receipt = app.change_pin(slug, member, person, body.pin, body.current_pin)
+    if receipt.refused:
+        raise Refused(receipt)
     return Response(status_code=204)
 
 

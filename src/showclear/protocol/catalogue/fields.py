@@ -114,6 +114,9 @@ IncidentKind = Literal[
     "injury",
 ]
 ReviewRole = Literal["safety_coordinator", "producer"]
+#: How a person's part of an entry was proven (ID-OWN): a PIN showclear checked, or the
+#: signed-in session (or API token) the person opened with their own credential.
+Assurance = Literal["pin", "session"]
 
 
 class Event(TypedDict):
@@ -124,3 +127,12 @@ class Event(TypedDict):
     actor: Id | None
     warnings: NotRequired[Annotated[list[RuleId], ASSIGNED]]
     overrides: NotRequired[Annotated[list[Positive], ASSIGNED]]
+    assurance: NotRequired[
+        Annotated[
+            dict[str, Assurance],
+            Doc(
+                "How each person's part was proven, set by showclear from what it checked "
+                "(never from a request): a PIN it checked, or the person's signed-in session."
+            ),
+        ]
+    ]

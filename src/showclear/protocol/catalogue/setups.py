@@ -70,6 +70,9 @@ class SetupPlanned(Event):
     direction: Annotated[Text, Doc("The direction of fire.")]
     people_near: Annotated[list[NearbyPerson], items(0, 200)]
     handler_signoff: NotRequired[Id | None]
+    handler_signoff_confirmed: NotRequired[
+        Annotated[bool, Doc("Set by showclear: the handler signed off with their own credential.")]
+    ]
     functional_reason: NotRequired[FreeText | None]
 
 
@@ -126,7 +129,10 @@ def normalize_plan(event: SetupPlanned | dict[str, Any]) -> dict[str, Any]:
             }
             for n in event["people_near"]
         ],
-        "handler_signoff": event.get("handler_signoff"),
+        # PLAN-POINTING counts a sign-off only when the handler gave it themselves (ID-OWN).
+        "handler_signoff": (
+            event.get("handler_signoff") if event.get("handler_signoff_confirmed") else None
+        ),
         "functional_reason": event.get("functional_reason"),
     }
 
@@ -192,6 +198,15 @@ _PLAN: dict[str, object] = {
     "people_near": [{"who": "camera A", "distance_cm": 900}],
 }
 
+#: The handler's sign-off of a setup pointed toward a person (PLAN-POINTING), given by the
+#: handler: signed in as the planner, or with their own PIN (ID-OWN).
+_SIGNOFF = Confirmation(
+    "handler_signoff",
+    "handler_signoff_confirmed",
+    "handler_pin",
+    "sign off setup {setup} as its weapons handler",
+)
+
 TYPES: tuple[EventType[Any], ...] = (
     EventType(
         SetupPlanned,
@@ -200,6 +215,7 @@ TYPES: tuple[EventType[Any], ...] = (
         _setup_words,
         roles=_PLANNERS,
         actor_optional=True,
+        confirms=(_SIGNOFF,),
         command=Command(
             "PlanSetup",
             "Schedule a setup that declares each weapon's use (PLAN-SETUP, PLAN-POINTING, ...).",
@@ -215,6 +231,7 @@ TYPES: tuple[EventType[Any], ...] = (
         _setup_words,
         roles=_PLANNERS,
         actor_optional=True,
+        confirms=(_SIGNOFF,),
         command=Command(
             "ChangeSetup",
             "Restate a setup's whole plan; a change of load, performers or direction needs a "

@@ -1,0 +1,137 @@
+"""People and their credentials: ID-OWN and ID-RESET.
+
+ID-OWN: a confirmation that names a person is given by that person. The service sets each
+confirmation flag from a credential it checked (never from a request); what this rule
+still sees in an event is a person named as consenting whose flag says they did not: a
+handler's sign-off typed in by someone else.
+
+ID-RESET: nobody sets, resets or removes another person's credential alone. A reset needs
+one approval by the safety coordinator and one by a producer, two different people, and
+neither may be the person themselves (they change their own with their current
+credential). A credential set for someone else is allowed only once such a reset is
+approved, or as the person's very first one (their registration).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from showclear.protocol.catalogue.credentials import RESET_ROLES, credential_record
+from showclear.protocol.policy import Policy
+from showclear.protocol.projection import Projection
+from showclear.protocol.rules.base import Event, Finding, Rule, Severity
+
+__all__ = ["IdOwn", "IdReset"]
+
+#: Fields naming a person whose consent the event records, and the flag that says they gave it.
+_CONSENTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "SetupPlanned": (("handler_signoff", "handler_signoff_confirmed"),),
+    "SetupChanged": (("handler_signoff", "handler_signoff_confirmed"),),
+}
+
+
+def _words(field: str) -> str:
+    return field.replace("_", " ")
+
+
+class IdOwn(Rule):
+    """A confirmation naming a person is given by that person, with their own credential."""
+
+    id: ClassVar[str] = "ID-OWN"
+    severity: ClassVar[Severity] = Severity.BLOCK
+    summary: ClassVar[str] = "Every confirmation is given by the named person's own credential."
+
+    def check(self, projection: Projection, event: Event, policy: Policy) -> list[Finding]:
+        findings = []
+        for person_field, flag in _CONSENTS.get(event["type"], ()):
+            person = event.get(person_field)
+            if person and event.get(flag) is not True:
+                findings.append(
+                    self.finding(
+                        f"{event['type']} names {person} in {person_field}, but {person} did "
+                        "not confirm it with their own credential.",
+                        f"Have {person} confirm with their own PIN (or sign in and do it "
+                        f"themselves); never type in someone else's {_words(person_field)}.",
+                        policy,
+                    )
+                )
+        return findings
+
+
+class IdReset(Rule):
+    """Nobody sets or resets another person's credential alone (two people, ledger entries)."""
+
+    id: ClassVar[str] = "ID-RESET"
+    severity: ClassVar[Severity] = Severity.BLOCK
+    summary: ClassVar[str] = "A credential reset needs the safety coordinator and a producer."
+
+    def check(self, projection: Projection, event: Event, policy: Policy) -> list[Finding]:
+        kind = event["type"]
+        if kind == "CredentialResetApproved":
+            return self._approval(projection, event, policy)
+        if kind == "CredentialEnrolled":
+            return self._enrolment(projection, event, policy)
+        return []
+
+    def _approval(self, projection: Projection, event: Event, policy: Policy) -> list[Finding]:
+        actor, person = event["actor"], event["person"]
+        if actor == person:
+            return [
+                self.finding(
+                    f"{actor} cannot approve a reset of their own {event['kind'].upper()}.",
+                    "Change your own PIN with your current one (showclear pin set); if you "
+                    "forgot it, the safety coordinator and a producer approve the reset.",
+                    policy,
+                )
+            ]
+        record = credential_record(projection.record(f"credential:{person}"))
+        pending = [] if record["reset_approved"] else record["approvals"]
+        roles = set((projection.person(actor) or {"roles": []})["roles"]) & set(RESET_ROLES)
+        if any(a["by"] == actor for a in pending):
+            return [
+                self.finding(
+                    f"{actor} already approved this reset of {person}'s PIN; one person "
+                    "cannot give both approvals.",
+                    "The other approval must come from a "
+                    + " or a ".join(r.replace("_", " ") for r in RESET_ROLES)
+                    + " who has not approved it yet.",
+                    policy,
+                )
+            ]
+        if pending:
+            other = set(pending[-1]["roles"]) & set(RESET_ROLES)
+            if not any(a in other and b in roles for a, b in (RESET_ROLES, RESET_ROLES[::-1])):
+                return [
+                    self.finding(
+                        f"{pending[-1]['by']} already approved the reset of {person}'s PIN; "
+                        f"with {actor}'s approval it would not be one safety coordinator's "
+                        "and one producer's.",
+                        "Ask the safety coordinator and a producer, one each, to approve it.",
+                        policy,
+                    )
+                ]
+        return []
+
+    def _enrolment(self, projection: Projection, event: Event, policy: Policy) -> list[Finding]:
+        actor, person = event["actor"], event["person"]
+        record = credential_record(projection.record(f"credential:{person}"))
+        if event["reset"] and not record["reset_approved"]:
+            return [self._alone(person, "no reset of it was approved by two people", policy)]
+        if actor == person:
+            return []
+        if event["reset"]:
+            if any(a["by"] == actor for a in record["approvals"]):
+                return []
+            return [self._alone(person, f"{actor} is not one of the two who approved", policy)]
+        if record["kinds"].get(event["kind"]) is None:
+            return []  # their first credential, set by whoever registers them
+        return [self._alone(person, f"{actor} tried to set {person}'s PIN without a reset", policy)]
+
+    def _alone(self, person: str, why: str, policy: Policy) -> Finding:
+        return self.finding(
+            f"Nobody sets another person's PIN alone: {why}.",
+            f"{person} changes their own PIN with their current one; if it is forgotten or "
+            "compromised, the safety coordinator and a producer each approve a reset "
+            f"(showclear pin approve-reset {person}), then the new PIN is set.",
+            policy,
+        )
