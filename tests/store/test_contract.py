@@ -282,3 +282,41 @@ def test_a_driver_error_inside_a_write_is_translated_and_rolled_back(
         session.add_entries([row(0, b"again")])
     with store.read(slug) as session:
         assert [r.data for r in session.entries()] == [b"a"]
+
+
+def test_revoking_every_login_of_a_person_leaves_others_and_revoked_ones_alone(
+    store: Store,
+) -> None:
+    """revoke_logins ends one person's live sessions and tokens (ID-RESET), and says how many."""
+    from showclear.store.base import LoginRow
+
+    def login(id_: str, person: str, revoked: str | None = None) -> LoginRow:
+        return LoginRow(
+            id_,
+            "token",
+            person,
+            f"h-{id_}",
+            None,
+            "2026-11-25T08:00:00Z",
+            "2026-12-25T08:00:00Z",
+            revoked,
+        )
+
+    with store.create_production(make_info()) as session:
+        for row_ in (
+            login("a1", "ava"),
+            login("a2", "ava"),
+            login("a3", "ava", "2026-11-25T08:00:00Z"),
+            login("s1", "sam"),
+        ):
+            session.add_login(row_)
+    with store.write("dust-creek") as session:
+        assert session.revoke_logins("ava", "2026-11-25T09:00:00Z") == 2
+    with store.read("dust-creek") as session:
+        revoked = {r.id: r.revoked_at for r in session.logins()}
+    assert revoked == {
+        "a1": "2026-11-25T09:00:00Z",
+        "a2": "2026-11-25T09:00:00Z",
+        "a3": "2026-11-25T08:00:00Z",
+        "s1": None,
+    }
