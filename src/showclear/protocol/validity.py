@@ -86,7 +86,7 @@ def _check_people(projection: Projection, kind: str, event: Event) -> None:
         raise InconsistentEventError(f"person {event['person']!r} is already registered")
     for field in ("giver", "receiver", "secured_by", "performer", "handler_signoff", "shooter"):
         _person(projection, event.get(field), field)
-    if kind in ("TrainingRecorded", "PermitRecorded"):
+    if kind in ("TrainingRecorded", "PermitRecorded", "CredentialResetApproved"):
         _person(projection, event["person"], "person")
     for entry in event.get("call_sheet", []):
         _person(projection, entry["person"], "call sheet entry")

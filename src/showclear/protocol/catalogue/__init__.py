@@ -19,6 +19,7 @@ from typing import Any, Final, get_args
 
 from showclear.errors import ShowclearError
 from showclear.protocol.catalogue import (
+    credentials,
     custody,
     day,
     edges,
@@ -146,6 +147,7 @@ def _collect() -> dict[str, EventType[Any]]:
         custody,
         incidents,
         oversight,
+        credentials,
     )
     for module in modules:
         if not isinstance(getattr(module, "TOPIC", None), str):

@@ -163,7 +163,7 @@ class WeaponFoundUnattended(Event):
 
     weapon: Id
     where: Annotated[Text, Doc("Where it was found.")]
-    secured_by: Annotated[Id, Doc("Who secured it; the acting person if left out.")]
+    secured_by: Annotated[Id, Doc("Who secured it: always the person reporting it (ID-OWN).")]
 
 
 class CustodyGapRecorded(Event):
@@ -692,8 +692,9 @@ TYPES: tuple[EventType[Any], ...] = (
             "Report a weapon found unattended: it becomes UNKNOWN and an incident opens.",
             "found-unattended",
             "found-unattended",
-            actor_default=frozenset({"secured_by"}),
-            example={"where": "on the prop cart by stage 2", "secured_by": "ava"},
+            # Whoever reports it holds it: no request names another person's custody (ID-OWN).
+            from_actor=frozenset({"secured_by"}),
+            example={"where": "on the prop cart by stage 2"},
         ),
     ),
     EventType(

@@ -27,6 +27,7 @@ from showclear.protocol.rules.custody import (
     CusSoleDuty,
     CusTwoParty,
 )
+from showclear.protocol.rules.identity import IdOwn, IdReset
 from showclear.protocol.rules.incidents import IncCeasefire, IncConcern, IncOverride, PolicyChange
 from showclear.protocol.rules.plan import (
     PlanDistance,
@@ -66,6 +67,8 @@ _ONE_EACH: tuple[Rule, ...] = (
     PlanPermit(),
     IncCeasefire(),
     IncConcern(),
+    IdOwn(),
+    IdReset(),
 )
 
 #: Rules the safety coordinator may override (marked *overridable* in the catalog).
