@@ -150,7 +150,7 @@ def test_a_wrong_pin_at_login_is_401_and_counted_and_the_limit_locks_out_with_42
 ) -> None:
     """Failures are recorded; at the limit the person is locked out, even with the right PIN."""
     wrong = {"person": "cree", "pin": "0000"}
-    for attempt in range(1, MAX_FAILURES):
+    for _attempt in range(1, MAX_FAILURES):
         problem = _problem(client.post(world.path("/login"), json=wrong), 401, "unauthenticated")
         # The same words as for an unknown name (ID-RESET: nothing tells a guesser who exists).
         assert problem["detail"].startswith("wrong PIN for cree, or no such person here")

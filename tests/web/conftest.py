@@ -114,14 +114,20 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="session")
-def browser(site: Site) -> Iterator[Any]:
+def playwright() -> Iterator[Any]:
+    """The session's one Playwright driver: a second sync driver cannot run beside it."""
     need(CHROMIUM, "Chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(site: Site, playwright: Any) -> Iterator[Any]:
+    launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield launched
+    launched.close()
 
 
 @dataclass

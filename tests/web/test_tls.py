@@ -27,7 +27,7 @@ from showclear.http import COOKIE
 from showclear.service import TRUSTED, build_app
 from showclear.service.keys import FileKeyring
 
-from .conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, need
+from .conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 NAME = "set.showclear.test"
 
@@ -84,41 +84,39 @@ def _trusting_home(folder: Path, ca: Path) -> Path:
 
 
 def test_a_tablet_trusting_the_set_authority_signs_in_over_https_by_name(
-    set_server: tuple[str, str, Path], tmp_path: Path
+    set_server: tuple[str, str, Path], tmp_path: Path, playwright: Any
 ) -> None:
     """Sign-in over HTTPS on a non-loopback name sets the Secure cookie, used on the next page."""
-    need(CHROMIUM, "Chromium")
-    from playwright.sync_api import Error, sync_playwright
+    from playwright.sync_api import Error
 
     base, slug, ca = set_server
     login = f"{base}/productions/{slug}/ui/login"
-    with sync_playwright() as p:
-        # Without the authority, the browser refuses the server: the trust is what matters.
-        untrusting = _launch(p, tmp_path / "bare")
-        try:
-            with pytest.raises(Error, match="ERR_CERT_AUTHORITY_INVALID"):
-                untrusting.new_page().goto(login)
-        finally:
-            untrusting.close()
+    # Without the authority, the browser refuses the server: the trust is what matters.
+    untrusting = _launch(playwright, tmp_path / "bare")
+    try:
+        with pytest.raises(Error, match="ERR_CERT_AUTHORITY_INVALID"):
+            untrusting.new_page().goto(login)
+    finally:
+        untrusting.close()
 
-        browser = _launch(p, _trusting_home(tmp_path / "trusting", ca))
-        try:
-            context = browser.new_context()
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            page.goto(login)
-            page.fill("#person", "maria")
-            page.fill("#pin", PINS["maria"])
-            page.click("form#login-form button[type=submit]")
-            page.wait_for_url(re.compile(r"/ui/$"))
-            (session,) = [c for c in context.cookies() if c["name"] == COOKIE]
-            assert session["secure"] and session["httpOnly"] and session["domain"] == NAME
-            page.goto(f"{base}/productions/{slug}/ui/day")
-            assert page.url.endswith("/ui/day")  # not sent back to the login page
-            assert "maria" in page.locator("header.top .person").inner_text()
-            page.goto(f"{base}/ca")
-            assert page.locator("#fingerprint").inner_text().count(":") == 31
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "tls-ca-page.png"), full_page=True)
-        finally:
-            browser.close()
+    browser = _launch(playwright, _trusting_home(tmp_path / "trusting", ca))
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(login)
+        page.fill("#person", "maria")
+        page.fill("#pin", PINS["maria"])
+        page.click("form#login-form button[type=submit]")
+        page.wait_for_url(re.compile(r"/ui/$"))
+        (session,) = [c for c in context.cookies() if c["name"] == COOKIE]
+        assert session["secure"] and session["httpOnly"] and session["domain"] == NAME
+        page.goto(f"{base}/productions/{slug}/ui/day")
+        assert page.url.endswith("/ui/day")  # not sent back to the login page
+        assert "maria" in page.locator("header.top .person").inner_text()
+        page.goto(f"{base}/ca")
+        assert page.locator("#fingerprint").inner_text().count(":") == 31
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "tls-ca-page.png"), full_page=True)
+    finally:
+        browser.close()

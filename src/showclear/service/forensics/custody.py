@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from showclear.protocol.replay import Step, replay
 from showclear.protocol.catalogue import describe
+from showclear.protocol.replay import Step, replay
 from showclear.service.forensics.records import ChainEntry, Custody, Hold, WeaponChain
 from showclear.service.forensics.replay import Indexed, mentions_weapon, pairs
 

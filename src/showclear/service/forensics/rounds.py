@@ -15,9 +15,9 @@ from datetime import datetime
 from typing import cast
 
 from showclear.protocol import Projection
+from showclear.protocol.catalogue import describe
 from showclear.protocol.projection import lot_balance
 from showclear.protocol.replay import Step, replay
-from showclear.protocol.catalogue import describe
 from showclear.service.forensics.records import (
     Carrier,
     DayCount,
