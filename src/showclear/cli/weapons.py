@@ -16,11 +16,14 @@ __all__ = ["ShownMagazine", "parse_shown_magazine", "register"]
 
 release_app = typer.Typer(
     help="A weapon or a lot leaves the inventory: back to its rental house or owner, or out "
-    "for repair (CUS-INVENTORY).",
+    "for repair (CUS-INVENTORY).\n\n"
+    "Example: showclear release weapon colt-1 --reason repair --to 'Cole Gunsmiths' "
+    "--document 'job card 4471' --as mo",
     no_args_is_help=True,
 )
 magazine_app = typer.Typer(
-    help="Magazines of a weapon you hold: load, unload, seat, remove (handler on duty).",
+    help="Magazines of a weapon you hold: load, unload, seat, remove (handler on duty).\n\n"
+    "Example: showclear magazine load g17-1 g17-1-m1 --lot D-9 --count 15 --as mo",
     no_args_is_help=True,
 )
 
