@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import CHEAP_PIN_HASHER, START
 
-from conftest import CHEAP_PIN_HASHER, START
 from showclear.service import App, AuthError, BadRequest, FixedClock, MemoryKeyring, build_app
 from showclear.service.auth import MAX_FAILURES
 from showclear.service.identity import TRUSTED, Credentials
