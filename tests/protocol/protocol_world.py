@@ -267,3 +267,56 @@ def refused_by(decision: Decision) -> set[str]:
     assert decision.outcome == "refused", decision
     (refusal,) = [e for e in decision.events if e["type"] == "AttemptRefused"]
     return set(refusal["rules"])
+
+
+# -- a weapon that takes detachable magazines ----------------------------------------------
+
+
+def pistol(weapon_id: str, capacity: int, caliber: str = ".45 Colt") -> dict[str, Any]:
+    """A semi-automatic pistol: one chamber and detachable magazines of ``capacity`` rounds."""
+    return {
+        **weapon(weapon_id, "blank_firing", 1, caliber),
+        "make": "Colt",
+        "model": "1911 (blank-adapted)",
+        "action": "semi_auto_pistol",
+        "magazine_capacity": capacity,
+    }
+
+
+def add_pistol(
+    world: World,
+    weapon_id: str = "W3",
+    *,
+    magazines: tuple[str, ...] = ("M1", "M2"),
+    capacity: int = 5,
+    setup: str = "P1",
+    performer: str = "rio",
+    lot_id: str = "L1",
+) -> None:
+    """Receive a pistol with its magazines into ``world`` (a day from :meth:`World.day`),
+    train ``performer`` on it, and plan and meet a setup using it with dummies of ``lot_id``."""
+    world.ok("WeaponReceived", "ana", **pistol(weapon_id, capacity))
+    for magazine in magazines:
+        world.ok("MagazineReceived", "ana", magazine=magazine, weapon=weapon_id, capacity=capacity)
+    world.ok("TrainingRecorded", "ana", person=performer, kind="semi_auto_pistol")
+    world.ok(
+        "SetupPlanned",
+        "dee",
+        **plan(setup, weapon_id, "dummies", performer=performer, lot_id=lot_id, rounds=capacity),
+    )
+    world.meeting(setup)
+
+
+def magazine_show(world: World, weapon_id: str) -> dict[str, Any]:
+    """What a whole show-clear of a magazine weapon shows: its well and every magazine issued
+    with it, with the rounds the ledger has in each, by lot (CUS-SHOW-CLEAR)."""
+    record = world.projection.weapon(weapon_id)
+    if record is None or "magazines" not in record:
+        return {}
+    shown = []
+    for magazine_id, magazine in world.projection.magazines_of(weapon_id):
+        by_lot: dict[str, int] = {}
+        for lot_id in magazine["rounds"]:
+            by_lot[lot_id] = by_lot.get(lot_id, 0) + 1
+        shown.append({"magazine": magazine_id, "rounds": by_lot})
+    return {"magazine_well": record.get("well") or "empty", "magazines": shown}

@@ -133,7 +133,9 @@ def _live_rounds(f: Fold, e: LiveRoundsFound) -> None:
     # the weapon it was found in.
     mark_suspect(f, lot, "a live round was found in it", e["at"])
     if weapon and (held := f.projection.weapon(weapon)) is not None:
-        for lot_id in sorted({c for c in held["chambers"] if c not in ("empty", "unknown")}):
+        # Its rounds are those in its chambers and in every magazine issued with it.
+        rounds_held = [*held["chambers"], *f.projection.magazine_rounds(weapon)]
+        for lot_id in sorted({c for c in rounds_held if c not in ("empty", "unknown")}):
             mark_suspect(f, lot_id, f"a live round was found in {weapon}", e["at"])
         f.unsettle(weapon, "live_round_found")
 

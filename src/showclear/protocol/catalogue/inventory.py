@@ -243,8 +243,10 @@ def mark_suspect(f: Fold, lot_id: str | None, reason: str, at: str) -> None:
         entry = meta["events"] if meta is not None else 0  # this entry's index in the ledger
         lot["suspect"] = {"reason": reason, "at": at, "entry": entry}
     for weapon_id, weapon in f.projection.weapons():
-        if lot_id in weapon["chambers"]:
-            f.weapon(weapon_id)  # its quarantine and state are derived again after the fold
+        # A round in a magazine issued with the weapon is held by it as much as one in a
+        # chamber: its quarantine and state are derived again after the fold.
+        if lot_id in weapon["chambers"] or lot_id in f.projection.magazine_rounds(weapon_id):
+            f.weapon(weapon_id)
 
 
 def record_misfire(f: Fold, weapon_id: str, chambers: list[int]) -> None:
