@@ -166,6 +166,14 @@ class BoardWeapon(BaseModel):
     setup: str | None
     last_inspection: dict[str, Any] | None
     uncertain: str | None = Field(description="Why the weapon is UNKNOWN, if it is.")
+    quarantine: str | None = Field(
+        None,
+        description="Why rounds it holds are quarantined (AMMO-SUSPECT), e.g. "
+        '"holds rounds of suspect lot L1": it goes to no performer until unloaded.',
+    )
+    misfired: list[int] = Field(
+        default_factory=list, description="Chambers holding a round that misfired."
+    )
 
 
 class Board(BaseModel):
@@ -178,6 +186,16 @@ class Board(BaseModel):
     open_incidents: list[dict[str, Any]]
     open_concerns: list[dict[str, Any]]
     size: int
+    suspect_lots: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Suspect lots (AMMO-SUSPECT): reason, since when (`at`, `entry`), and "
+        "the weapons holding their rounds.",
+    )
+    quarantined: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Misfired rounds set aside per lot (`rounds`), and the weapons holding "
+        "quarantined rounds, with why.",
+    )
 
     @classmethod
     def of(cls, board: views.Board) -> "Board":

@@ -184,6 +184,9 @@ def print_board(board: Board) -> None:
             label = state_label(w["state"])
             if w.get("uncertain"):
                 label.append(f"\n({w['uncertain'].replace('_', ' ')})", style="magenta")
+            if w.get("quarantine"):
+                # AMMO-SUSPECT: said in words, not only by colour.
+                label.append(f"\nQUARANTINED: {w['quarantine']}", style="bold white on red")
             table.add_row(
                 Text.assemble((w["weapon"], "bold"), "\n", (w["description"], "dim")),
                 label,
@@ -193,6 +196,7 @@ def print_board(board: Board) -> None:
                 Text(inspection_text(w.get("last_inspection"), clock_only=True)),
             )
         out_console.print(table)
+    _print_quarantine(data)
     for incident in data["open_incidents"]:
         reviews = incident.get("reviews") or {}
         roles = ("safety_coordinator", "producer")
@@ -211,12 +215,52 @@ def print_board(board: Board) -> None:
         )
 
 
+def _held_by(weapons: list[dict[str, Any]]) -> str:
+    return "; ".join(
+        f"{w['weapon']} ({w['rounds']} {'round' if w['rounds'] == 1 else 'rounds'}, "
+        f"{where_text(w['location'])})"
+        for w in weapons
+    )
+
+
+def _print_quarantine(data: dict[str, Any]) -> None:
+    """Suspect lots and quarantined rounds (AMMO-SUSPECT), each in words on its own line."""
+    for lot in data.get("suspect_lots", []):
+        line = Text.assemble(
+            ("■ SUSPECT LOT ■", "bold white on red"),
+            f" {lot['lot']} ({lot['kind']} {lot['caliber']}): {lot['reason']}, since "
+            f"{lot['at']} (entry {lot['entry']}). No round of it is used until it is "
+            "re-verified round by round, returned or destroyed.",
+        )
+        if lot.get("weapons"):
+            line.append(f" Its rounds are in: {_held_by(lot['weapons'])}.", style="bold")
+        out_console.print(line)
+    suspect = {lot["lot"] for lot in data.get("suspect_lots", [])}
+    for row in data.get("quarantined", []):
+        if row["lot"] in suspect and not row["rounds"]:
+            continue  # its weapons are named with the suspect lot above
+        parts = []
+        if row["rounds"]:
+            parts.append(
+                f"{row['rounds']} misfired {'round' if row['rounds'] == 1 else 'rounds'} "
+                "set aside, to be destroyed or returned"
+            )
+        parts += [f"{w['weapon']} {w['quarantine']}" for w in row["weapons"]]
+        out_console.print(
+            Text.assemble(
+                ("■ QUARANTINED ■", "bold white on red"),
+                f" lot {row['lot']} ({row['kind']}): {'; '.join(parts)}.",
+            )
+        )
+
+
 # -- rounds ---------------------------------------------------------------------------
 
 _ROUND_COLUMNS = (
     ("received", "Received"),
     ("in_storage", "In storage"),
     ("in_weapons", "In weapons"),
+    ("quarantined", "Quarantined"),
     ("expended", "Expended"),
     ("returned", "Returned"),
     ("destroyed", "Destroyed"),
@@ -244,11 +288,45 @@ def print_rounds(rows: list[dict[str, Any]]) -> None:
         table.add_column(row["lot"], justify="right")
     table.add_row("Kind", *(f"{row['kind']} {row['caliber']}" for row in rows))
     for key, title in _ROUND_COLUMNS:
-        table.add_row(title, *(str(row[key]) for row in rows))
+        table.add_row(title, *(str(row.get(key, 0)) for row in rows))
     if any(row.get("live_found") for row in rows):
         table.add_row(
             Text("Live found", style="bold red"),
             *(Text(str(row["live_found"]), style="bold red") for row in rows),
         )
+    if any(row.get("suspect") for row in rows):
+        table.add_row(
+            Text("Suspect", style="bold red"),
+            *(
+                Text("■ SUSPECT", style="bold white on red") if row.get("suspect") else "no"
+                for row in rows
+            ),
+        )
     table.add_row(Text("Balance", style="bold"), *(_balance(row) for row in rows))
     out_console.print(table)
+    for row in rows:
+        suspect = row.get("suspect")
+        if suspect:
+            out_console.print(
+                Text.assemble(
+                    ("■ SUSPECT LOT ■", "bold white on red"),
+                    f" {row['lot']}: {suspect['reason']}, since {suspect['at']} "
+                    f"(entry {suspect['entry']}). No round of it is used until it is "
+                    "re-verified, returned or destroyed.",
+                )
+            )
+        quarantined = [w for w in row.get("weapons", []) if w.get("quarantine")]
+        for w in quarantined:
+            out_console.print(
+                Text.assemble(
+                    ("■ QUARANTINED ■", "bold white on red"),
+                    f" {w['weapon']} ({where_text(w['location'])}) {w['quarantine']}: "
+                    "unload it before it goes anywhere but its handler.",
+                )
+            )
+        if row.get("quarantined"):
+            out_console.print(
+                f"{row['lot']}: {row['quarantined']} misfired "
+                f"{'round' if row['quarantined'] == 1 else 'rounds'} quarantined, never "
+                "loaded again: destroy or return them (--quarantined)."
+            )

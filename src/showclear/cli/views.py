@@ -26,7 +26,7 @@ def board(ctx: typer.Context, json: JsonOpt = False) -> None:
     States read without colour too: ○ COLD (every chamber empty, barrel checked),
     ◐ DUMMY (only verified dummies), ▲ HOT (a blank is loaded), ? UNKNOWN (anything
     since the last inspection could have changed it). A cease-fire shows as a banner,
-    with the open incidents and concerns below the weapons.
+    with suspect lots, quarantined rounds, open incidents and concerns below the weapons.
 
     Example: showclear board --json
     """
@@ -88,8 +88,10 @@ def history(
 def rounds(ctx: typer.Context, json: JsonOpt = False) -> None:
     """Show every lot's round accounting and whether it balances (AMMO-COUNT).
 
-    Balanced means received = in storage + in weapons + expended + returned +
-    destroyed + missing, and the last close-day count found no difference.
+    Balanced means received = in storage + in weapons + quarantined + expended +
+    returned + destroyed + missing, and the last close-day count found no difference.
+    A suspect lot (AMMO-SUSPECT) is named with why and since when, with every weapon
+    holding its rounds; misfired rounds show in the quarantined count.
 
     Example: showclear rounds --json
     """
