@@ -684,6 +684,7 @@ class History:
             lot=blanks,
             count=1,
             reference=f"misfire, incident {incident}",
+            quarantined=True,  # AMMO-SUSPECT: a misfired round goes back only from quarantine
         )
 
     def close_day(self, h: str, *, miscount: bool) -> None:
@@ -719,6 +720,17 @@ class History:
                 findings="recounted: all 24",
             )
         self.record("DayClosed", h, minutes=10, counts=counts)
+        if miscount:  # AMMO-SUSPECT: a count that did not balance; every round checked again
+            lot = self.projection.lot(DUMMIES)
+            assert lot is not None
+            self.record(
+                "LotReverified",
+                h,
+                minutes=20,
+                lot=DUMMIES,
+                count=lot["in_storage"],
+                method="rattle",
+            )
 
     # -- the day the benchmark runs -------------------------------------------------------
 
