@@ -59,6 +59,7 @@ CLI_NAMES = {
     "incident": "number",
     "concern": "number",
     "changes": "setting",
+    "document_sha256": "document_file",
 }
 
 
@@ -156,6 +157,7 @@ def test_what_showclear_writes_itself_reads_in_plain_words(event_type: str) -> N
         "ConcernEscalated": {"concern": 2, "to": "producers"},
         "CredentialEnrolled": {"person": "ava", "kind": "pin", "reset": False},
         "PersonLockedOut": {"person": "ava", "until": "2026-11-25T08:15:00Z"},
+        "PasskeyEnrolled": {"person": "ava", "witness": "ava"},
         "CustodyGapRecorded": {
             "weapon": "rev-1",
             "recorded_at": "storage:safe-1",

@@ -32,6 +32,7 @@ from showclear.errors import ErrorKind, ShowclearError
 from showclear.protocol.time import parse_time
 from showclear.service import App
 from showclear.service.commands import Receipt
+from showclear.service.passkeys import Relying
 from showclear.service.sessions import Issued, Principal, SignedIn
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "Service",
     "clear_session_cookie",
     "client_of",
+    "relying_of",
     "service_of",
     "set_session_cookie",
 ]
@@ -139,6 +141,18 @@ class Login(BaseModel):
 def client_of(request: Request) -> str | None:
     """The address of the device asking, for limiting sign-in attempts per device."""
     return request.client.host if request.client is not None else "unknown"
+
+
+def relying_of(request: Request) -> Relying:
+    """The WebAuthn relying party this request speaks to: ``serve --rp-id`` or its Host's name.
+
+    The origin is the request's own scheme and Host, which a browser's passkey response
+    must name.
+    """
+    host = request.headers.get("host") or request.url.netloc
+    configured = getattr(request.app.state, "rp_id", None)
+    rp_id = configured or host.rsplit(":", 1)[0].strip("[]")
+    return Relying(rp_id=rp_id, origin=f"{request.url.scheme}://{host}")
 
 
 def set_session_cookie(response: Response, slug: str, issued: Issued, *, secure: bool) -> None:

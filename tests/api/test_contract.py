@@ -22,6 +22,7 @@ SERVER_SET = {
     "at",
     "actor",
     "assurance",
+    "signatures",
     "receiver_confirmed",
     "performer_confirmed",
     "handler_signoff_confirmed",

@@ -37,6 +37,8 @@ CHECKS = [
     response_headers_conformance,
 ]
 PUBLIC = {"login", "create_token"}  # sign in with a PIN; everything else needs a session
+# ...but for a person signing a pending proposal on their own phone: the passkey is the proof.
+PUBLIC |= {"show_proposal", "signing_options", "sign_proposal"}
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,10 @@ The steps, in order; the first that fails is named in the report:
 2. the verifier key is an Ed25519 key in C2SP signed-note form, written canonically;
 3. every entry is canonical JSON (DESIGN, "Entry bytes") and entry 0 is the
    production's first entry, naming this key and its origin;
-4. every leaf hash is recomputed from the entry's exact bytes (RFC 9162 §2.1.1);
+4. every leaf hash is recomputed from the entry's exact bytes (RFC 9162 §2.1.1), and
+   every passkey signature an entry holds verifies with the key enrolled earlier in
+   the bundle, over the challenge recomputed from the entry and the root it names
+   (:mod:`showclear.protocol.signing`);
 5. every checkpoint's signed note verifies with the key (C2SP signed-note), carries
    exactly one signature line in canonical base64, names its own size, and states
    the root recomputed from the first ``size`` entries (C2SP tlog-checkpoint);
@@ -35,12 +38,14 @@ from showclear.ledger import (
     Ed25519Verifier,
     LedgerError,
     MemoryTree,
+    VerificationError,
     consistency_proof,
     leaf_hash,
     open_checkpoint,
     parse_entry,
     verify_consistency,
 )
+from showclear.protocol.signing import PasskeyLedger
 
 __all__ = ["BundleReport", "verify_bundle"]
 
@@ -127,9 +132,17 @@ def _verify(data: bytes, report: BundleReport) -> None:
 
     # 4. Leaf hashes, into a tree that gives the root at any size.
     tree = MemoryTree()
+    passkeys = PasskeyLedger()
+
+    def root_at(size: int) -> bytes | None:
+        return tree.root(size) if 0 < size <= tree.size else None
+
     for index in range(len(entries)):
-        if index:
-            _entry(index, entries[index])
+        event = _entry(index, entries[index]) if index else first
+        try:
+            passkeys.check(index, event, root_at)
+        except VerificationError as e:
+            raise _Failed(str(e)) from e
         tree.append(leaf_hash(entries[index]))
     report.entries = len(entries)
 

@@ -61,7 +61,7 @@ __all__ = [
 
 _NONE = type(None)
 #: Fields of every event that a request never carries.
-_SERVER_FIELDS = frozenset({"type", "at", "actor", "assurance"})
+_SERVER_FIELDS = frozenset({"type", "at", "actor", "assurance", "signatures"})
 
 
 class InvalidCommand(MalformedEventError):

@@ -10,7 +10,7 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import Any
 from showclear.bundle import BundleSummary, build_bundle
 from showclear.ledger import canonical_json
 from showclear.protocol import (
+    Decision,
     Finding,
     Policy,
     Projection,
@@ -55,6 +56,7 @@ from showclear.service.ledger import (
     prove_consistency,
     prove_inclusion,
 )
+from showclear.service.passkeys import Passkeys
 from showclear.service.sessions import (
     Attempt,
     Issued,
@@ -123,6 +125,8 @@ class App:
         #: Sign-in attempts per client address (API and web), so nobody locks people out at will.
         self.sign_in_limiter = SignInLimiter(limit=SIGN_INS_PER_MINUTE)
         self._dummy_hash: str | None = None
+        #: Passkey ceremonies: enrolment and signed commands (ID-OWN).
+        self.passkeys = Passkeys(self)
 
     def close(self) -> None:
         self.store.close()
@@ -490,6 +494,32 @@ class App:
             receipt = run_decision(session, signer, event, projection)
             self._after(session, receipt, projection)
             return receipt
+
+    def submit_signed(
+        self, slug: str, event: dict[str, Any], inspect: Callable[[Projection, Decision], None]
+    ) -> Receipt:
+        """Decide and record an event its people signed with their passkeys (service/passkeys.py).
+
+        ``event`` carries its actor, time, signatures and assurance; ``inspect`` checks the
+        signatures against the decision before anything is written.
+
+        Raises:
+            Forbidden: the actor's roles do not allow the command (nothing is appended).
+            ProtocolError: a malformed event, or one earlier than the last entry.
+        """
+        signer = self._signer(slug)
+        with self._writer(slug) as session:
+            projection = load_projection(session)
+            actor = event["actor"]
+            authorize(_roles(projection.person(actor)), actor, str(event.get("type")))
+            receipt = run_decision(session, signer, event, projection, inspect)
+            self._after(session, receipt, projection)
+            return receipt
+
+    def append_own(self, slug: str, events: list[dict[str, Any]]) -> Receipt:
+        """Append entries showclear writes itself after its own checks (a passkey enrolled)."""
+        with self._writer(slug) as session:
+            return self._append_own(session, events, self.clock.now())
 
     def _after(self, session: Session, receipt: Receipt, projection: Projection) -> None:
         """What the store must do once an entry is recorded: a completed reset (ID-RESET)."""

@@ -7,7 +7,7 @@ the event (accepted or refused) → update the projection → sign a new checkpo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,15 +59,20 @@ def run_decision(
     signer: Ed25519Signer,
     proposed: dict[str, Any],
     projection: Projection | None = None,
+    inspect: Callable[[Projection, Decision], None] | None = None,
 ) -> Receipt:
     """Decide ``proposed`` against the stored projection and record the result.
 
     ``projection`` is the session's stored projection if the caller already
-    loaded it in this transaction; it is updated in place.
+    loaded it in this transaction; it is updated in place. ``inspect`` sees the
+    decision before anything is written, and may raise to write nothing (a passkey
+    signature that would not verify).
     """
     if projection is None:
         projection = load_projection(session)
     decision: Decision = decide(projection, proposed)
+    if inspect is not None:
+        inspect(projection, decision)
     data = [canonical_json(event) for event in decision.events]
     changed: set[str] = set()
     for event in decision.events:

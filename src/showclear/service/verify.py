@@ -27,7 +27,9 @@ from showclear.ledger import (
     LogVerifier,
     VerificationError,
     decode_entry,
+    open_checkpoint,
 )
+from showclear.protocol.signing import PasskeyLedger
 from showclear.store import LedgerSession, StoreError
 
 __all__ = ["VerifyFailed", "VerifyReport", "verify_ledger"]
@@ -103,6 +105,14 @@ def _verify(
     if not checkpoints:
         raise VerifyFailed("the ledger has no checkpoint")
     log = LogVerifier(checkpoints, key, session)
+    notes = dict(checkpoints)
+
+    def root_at(size: int) -> bytes | None:
+        # A passkey signature names the signed checkpoint its person was shown.
+        note = notes.get(size)
+        return None if note is None else open_checkpoint(note, key).root
+
+    passkeys = PasskeyLedger()
     rows = iter(session.entries(_LOWEST_INDEX))
     while chunk := list(itertools.islice(rows, _CHUNK)):
         log.prefetch(len(chunk))
@@ -110,6 +120,9 @@ def _verify(
         failure = log.hash(chunk)
         report.hashing_seconds += time.perf_counter() - t0
         done = len(chunk) if failure is None else failure.position
+        if failure is not None:
+            # A changed byte of a passkey signature is named as such, before its hash.
+            _check_signatures(passkeys, chunk[: done + 1], root_at)
         for row in itertools.islice(chunk, done):
             event = decode_entry(row)
             # Entry 0 names this production's key: the key the checkpoints are held to.
@@ -117,6 +130,7 @@ def _verify(
                 not isinstance(event, dict) or event.get("public_key") != info.verifier_key
             ):
                 raise VerifyFailed("entry 0 does not name this production's public key")
+            passkeys.check(row.index, event, root_at)
             if on_entry is not None:
                 on_entry(row.index, event)
             report.checkpoints += log.check_checkpoints(row.index + 1)
@@ -127,9 +141,22 @@ def _verify(
     report.entries = log.size
     log.finish(session.max_level())
     report.nodes = log.nodes
+    report.notes.append(f"{passkeys.signatures} passkey signatures verified")
     if info.size != log.size:
         raise VerifyFailed(
             f"the production records {info.size} entries but the ledger holds {log.size}"
         )
     if progress is not None:
         progress(log.size, info.size)
+
+
+def _check_signatures(passkeys: PasskeyLedger, rows: list[Any], root_at: Any) -> None:
+    """Check the passkey signatures of ``rows`` on a copy of what ``passkeys`` learnt."""
+    ahead = PasskeyLedger()
+    ahead._keys = dict(passkeys._keys)
+    for row in rows:
+        try:
+            event = decode_entry(row)
+        except LedgerError:
+            return
+        ahead.check(row.index, event, root_at)

@@ -8,7 +8,10 @@ and a producer, two different people, each approving with their own credential
 and every session and token of the person ends. A lock-out after too many wrong PINs is
 an entry too (:class:`PersonLockedOut`), written by showclear.
 
-``kind`` names the sort of credential: a PIN today; a passkey can be added beside it.
+``kind`` names the sort of credential. A passkey (WebAuthn) is enrolled in person
+(:class:`PasskeyEnrolled`): the entry holds its credential id and public key, so that
+anyone holding the ledger can check the person's signatures on later entries without
+showclear; a handler or the safety coordinator witnesses it with their own PIN.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal, NotRequired, TypedDict
 
 from showclear.protocol.catalogue.declare import OVERSIGHT, Command, EventType
-from showclear.protocol.catalogue.fields import Event, FreeText, Id, Time
+from showclear.protocol.catalogue.fields import B64Url, Event, FreeText, Id, Text, Time
 from showclear.protocol.catalogue.folding import Fold
 from showclear.protocol.catalogue.words import Words
 from showclear.protocol.schema import Doc, items
@@ -24,11 +27,14 @@ from showclear.protocol.schema import Doc, items
 __all__ = [
     "RESET_ROLES",
     "TYPES",
+    "WITNESS_ROLES",
     "CredentialEnrolled",
     "CredentialRecord",
     "CredentialResetApproved",
+    "PasskeyEnrolled",
     "PersonLockedOut",
     "credential_record",
+    "passkeys_of",
     "reset_approved",
 ]
 
@@ -37,6 +43,9 @@ TOPIC = "credentials"
 
 #: A reset needs one approval by each of these roles, from two different people (ID-RESET).
 RESET_ROLES = ("safety_coordinator", "producer")
+
+#: Who may witness a person's passkey enrolment: a handler or the safety coordinator.
+WITNESS_ROLES = frozenset({"armorer", "property_master", "safety_coordinator"})
 
 CredentialKind = Literal["pin"]
 
@@ -63,6 +72,25 @@ class CredentialResetApproved(Event):
     person: Id
     kind: CredentialKind
     reason: NotRequired[FreeText | None]
+
+
+class PasskeyEnrolled(Event):
+    """A person's passkey is enrolled in person, witnessed by a handler or the safety coordinator.
+
+    ``actor`` is the person (signed in with their own credential); ``public_key`` is the
+    COSE key their authenticator made (RFC 9052 §7, base64url) and ``alg`` its COSE
+    algorithm (-7 ES256, -8 EdDSA, -257 RS256). ``rp_id`` and ``origin`` are the host name
+    and web origin the passkey was made for.
+    """
+
+    person: Id
+    credential: B64Url
+    public_key: B64Url
+    alg: int
+    rp_id: Text
+    origin: Text
+    witness: Id
+    witness_confirmed: Annotated[bool, Doc("The witness gave their own PIN (always true).")]
 
 
 class PersonLockedOut(Event):
@@ -141,6 +169,24 @@ def _reset_approved(f: Fold, e: CredentialResetApproved) -> None:
         record["locked_until"] = None
 
 
+def _passkey_enrolled(f: Fold, e: PasskeyEnrolled) -> None:
+    record = _record(f, e["person"])
+    record["kinds"]["passkey"] = {"at": e["at"], "by": e["actor"], "reset": False}
+    record.setdefault("passkeys", {})[e["credential"]] = {  # type: ignore[typeddict-item]
+        "public_key": e["public_key"],
+        "alg": e["alg"],
+        "rp_id": e["rp_id"],
+        "at": e["at"],
+        "witness": e["witness"],
+    }
+
+
+def passkeys_of(record: CredentialRecord) -> dict[str, dict[str, Any]]:
+    """The person's enrolled passkeys, by credential id."""
+    found: dict[str, dict[str, Any]] = record.get("passkeys", {})  # type: ignore[assignment]
+    return found
+
+
 def _locked_out(f: Fold, e: PersonLockedOut) -> None:
     record = _record(f, e["person"])
     record["lockouts"] += 1
@@ -191,6 +237,14 @@ TYPES: tuple[EventType[Any], ...] = (
             route=("POST", "/people/{person}/credential-resets"),
             cli="pin approve-reset",
             example={"kind": "pin", "reason": "forgot their PIN"},
+        ),
+    ),
+    EventType(
+        PasskeyEnrolled,
+        "system",
+        _passkey_enrolled,
+        lambda e, w: (
+            f"{w.who(e['person'])} enrolled a passkey, witnessed by {w.who(e['witness'])}"
         ),
     ),
     EventType(

@@ -35,6 +35,7 @@ from showclear.protocol.schema import (
 
 __all__ = [
     "CHAMBER_LIST",
+    "B64Url",
     "Category",
     "Chamber",
     "Count",
@@ -47,6 +48,7 @@ __all__ = [
     "Jurisdiction",
     "Load",
     "LotKind",
+    "PasskeySignature",
     "Positive",
     "RawObject",
     "ReviewRole",
@@ -114,9 +116,36 @@ IncidentKind = Literal[
     "injury",
 ]
 ReviewRole = Literal["safety_coordinator", "producer"]
-#: How a person's part of an entry was proven (ID-OWN): a PIN showclear checked, or the
-#: signed-in session (or API token) the person opened with their own credential.
-Assurance = Literal["pin", "session"]
+#: How a person's part of an entry was proven (ID-OWN): a PIN showclear checked, the
+#: signed-in session (or API token) the person opened with their own credential, or the
+#: person's passkey signature over the entry (kept in the entry's ``signatures``).
+Assurance = Literal["pin", "session", "passkey"]
+#: base64url without padding (RFC 4648 §5), as WebAuthn writes binary values.
+B64Url = Annotated[
+    str,
+    Check(
+        "base64url without padding",
+        lambda v: bool(re.fullmatch(r"[A-Za-z0-9_-]{1,8192}", v)),
+        {"pattern": "^[A-Za-z0-9_-]{1,8192}$"},
+    ),
+]
+
+
+class PasskeySignature(TypedDict):
+    """What a verifier needs to check one person's passkey signature over the entry.
+
+    The WebAuthn challenge the person's authenticator signed is SHA-256 over the
+    canonical JSON of the entry's proposal, then ``root`` (the checkpoint root at ``size``
+    the person saw), then ``nonce`` (docs/security.md, "Passkey signatures").
+    """
+
+    credential: B64Url
+    authenticator_data: B64Url
+    client_data: B64Url
+    signature: B64Url
+    nonce: B64Url
+    size: Positive
+    root: B64Url
 
 
 class Event(TypedDict):
@@ -132,7 +161,14 @@ class Event(TypedDict):
             dict[str, Assurance],
             Doc(
                 "How each person's part was proven, set by showclear from what it checked "
-                "(never from a request): a PIN it checked, or the person's signed-in session."
+                "(never from a request): a PIN it checked, the person's signed-in session, "
+                "or the person's passkey signature."
             ),
+        ]
+    ]
+    signatures: NotRequired[
+        Annotated[
+            dict[str, PasskeySignature],
+            Doc("Each signing person's passkey signature over the entry's proposal (ID-OWN)."),
         ]
     ]

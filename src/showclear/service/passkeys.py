@@ -1,0 +1,410 @@
+"""Passkeys (WebAuthn): enrolling one in person, and signing a command with it (ID-OWN).
+
+Enrolment: the person, signed in with their own credential, asks for registration
+options, their phone makes a passkey (``navigator.credentials.create``), and a handler or
+the safety coordinator standing beside them gives their own PIN as witness; showclear
+checks the registration (py_webauthn) and records a PasskeyEnrolled entry holding the
+credential id and the public key.
+
+Signing: a signed-in person proposes a command (:meth:`Passkeys.propose`); showclear
+fixes its proposal (actor, time) and keeps it pending for a few minutes. Each person the
+command needs (the actor and everyone who confirms) asks for their own challenge
+(:meth:`Passkeys.options`), bound to the proposal's canonical bytes, the latest
+checkpoint's root and a fresh nonce (:mod:`showclear.protocol.signing`), and answers
+with their passkey's assertion (:meth:`Passkeys.sign`). When the last one has signed,
+the command is decided and recorded with every signature in it; an entry whose
+signatures would not verify offline is never written.
+
+Challenges and pending proposals live in this process's memory only, and expire.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from webauthn import (
+    generate_authentication_options,
+    generate_registration_options,
+    options_to_json,
+    verify_authentication_response,
+    verify_registration_response,
+)
+from webauthn.helpers import decode_credential_public_key
+from webauthn.helpers.exceptions import (
+    InvalidAuthenticationResponse,
+    InvalidJSONStructure,
+    InvalidRegistrationResponse,
+)
+from webauthn.helpers.structs import (
+    AuthenticatorSelectionCriteria,
+    PublicKeyCredentialDescriptor,
+    ResidentKeyRequirement,
+    UserVerificationRequirement,
+)
+
+from showclear.commands import by_name
+from showclear.ledger import Ed25519Verifier, VerificationError, open_checkpoint
+from showclear.ledger.webauthn import b64url, from_b64url
+from showclear.protocol import Decision, Projection
+from showclear.protocol.catalogue import CATALOGUE, apply_confirmations, confirmers
+from showclear.protocol.catalogue.credentials import (
+    WITNESS_ROLES,
+    credential_record,
+    passkeys_of,
+)
+from showclear.protocol.signing import challenge_for, check_signatures, signed_target
+from showclear.protocol.time import format_time, parse_time
+from showclear.service.commands import Receipt, load_projection
+from showclear.service.errors import AuthError, BadRequest, Forbidden, NotFound
+from showclear.service.sessions import Principal
+
+__all__ = ["CHALLENGE_TTL", "Passkeys", "Pending", "Relying"]
+
+#: How long a registration challenge or a pending proposal may wait for its passkeys.
+CHALLENGE_TTL = timedelta(minutes=5)
+_NONCE_BYTES = 16
+
+
+@dataclass(frozen=True)
+class Relying:
+    """The relying party a browser speaks to: its host name (rp_id) and its web origin."""
+
+    rp_id: str
+    origin: str
+
+
+@dataclass
+class Pending:
+    """A proposal waiting for the passkeys of the people it needs."""
+
+    id: str
+    slug: str
+    event: dict[str, Any]
+    signers: list[str]
+    size: int
+    root: bytes
+    expires: datetime
+    nonces: dict[str, bytes] = field(default_factory=dict)
+    signatures: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def waiting(self) -> list[str]:
+        return [p for p in self.signers if p not in self.signatures]
+
+    def summary(self) -> dict[str, Any]:
+        """What a person's phone shows before they sign: exactly the proposal."""
+        return {
+            "pending": self.id,
+            "event": self.event,
+            "signers": self.signers,
+            "waiting": self.waiting,
+            "expires": format_time(self.expires),
+        }
+
+
+class Passkeys:
+    """Registration and signing ceremonies of one application, with their short-lived state."""
+
+    def __init__(self, app: Any) -> None:
+        # The App that owns this (service/app.py imports this module, not the reverse).
+        self.app = app
+        self._guard = threading.Lock()
+        self._registrations: dict[tuple[str, str], tuple[bytes, datetime]] = {}
+        self._pending: dict[str, Pending] = {}
+
+    # -- enrolment ---------------------------------------------------------
+
+    def registration_options(
+        self, slug: str, principal: Principal, relying: Relying
+    ) -> dict[str, Any]:
+        """Options for ``navigator.credentials.create`` making the principal's own passkey."""
+        person = principal.person
+        with self.app.store.read(slug) as session:
+            self.app._check_login(session, principal, self.app.clock.now())
+            name = session.production().name
+            record = credential_record(session.record(f"credential:{person}"))
+        options = generate_registration_options(
+            rp_id=relying.rp_id,
+            rp_name=f"showclear: {name}",
+            user_id=person.encode("utf-8"),
+            user_name=person,
+            authenticator_selection=AuthenticatorSelectionCriteria(
+                resident_key=ResidentKeyRequirement.PREFERRED,
+                user_verification=UserVerificationRequirement.REQUIRED,
+            ),
+            exclude_credentials=[
+                PublicKeyCredentialDescriptor(id=from_b64url(c)) for c in passkeys_of(record)
+            ],
+        )
+        with self._guard:
+            self._registrations[(slug, person)] = (options.challenge, self._expiry())
+        return _json(options_to_json(options))
+
+    def register(
+        self,
+        slug: str,
+        principal: Principal,
+        relying: Relying,
+        credential: dict[str, Any],
+        *,
+        witness: str,
+        witness_pin: str,
+    ) -> Receipt:
+        """Check the new passkey and the witness's PIN, and record PasskeyEnrolled.
+
+        Raises:
+            BadRequest: no registration under way, or it expired; a response that does
+                not verify; the person as their own witness.
+            Forbidden: the witness is neither a handler nor the safety coordinator.
+            AuthError: the witness's PIN is wrong.
+        """
+        person = principal.person
+        with self._guard:
+            challenge, expires = self._registrations.pop((slug, person), (None, None))
+        if challenge is None or expires is None or expires < self.app.clock.now():
+            raise BadRequest("no passkey registration is under way for you: ask for options again")
+        if witness == person:
+            raise BadRequest(
+                "a passkey is enrolled in person with someone else as witness: a handler or "
+                "the safety coordinator gives their own PIN"
+            )
+        try:
+            verified = verify_registration_response(
+                credential=credential,
+                expected_challenge=challenge,
+                expected_rp_id=relying.rp_id,
+                expected_origin=relying.origin,
+                require_user_verification=True,
+            )
+        except (InvalidRegistrationResponse, InvalidJSONStructure) as e:
+            raise BadRequest(f"the passkey registration does not verify: {e}") from e
+        with self.app.store.read(slug) as session:
+            self.app._check_login(session, principal, self.app.clock.now())
+            witnessed = session.record(f"person:{witness}")
+        roles = set(witnessed["roles"]) if isinstance(witnessed, dict) else set()
+        if not roles & WITNESS_ROLES:
+            raise Forbidden(
+                f"{witness} cannot witness a passkey enrolment: ask an armorer, the property "
+                "master or the safety coordinator"
+            )
+        self.app.authenticate(slug, witness, witness_pin)
+        event = {
+            "type": "PasskeyEnrolled",
+            "actor": person,
+            "person": person,
+            "credential": b64url(verified.credential_id),
+            "public_key": b64url(verified.credential_public_key),
+            "alg": int(_alg(verified.credential_public_key)),
+            "rp_id": relying.rp_id,
+            "origin": relying.origin,
+            "witness": witness,
+            "witness_confirmed": True,
+            "assurance": {person: "session", witness: "pin"},
+        }
+        receipt: Receipt = self.app.append_own(slug, [event])
+        return receipt
+
+    # -- signing -------------------------------------------------------------
+
+    def propose(
+        self, slug: str, principal: Principal, command: str, body: dict[str, Any]
+    ) -> Pending:
+        """Fix a command's proposal (the principal acting, now) for its people to sign.
+
+        Raises:
+            BadRequest: an unknown command, a body it does not take.
+            InvalidCommand: a field that does not fit (from the command's own model).
+        """
+        try:
+            model = by_name(command)
+        except KeyError:
+            raise BadRequest(f"there is no command {command!r}") from None
+        declared = model.SPEC.command
+        assert declared is not None
+        body = dict(body)
+        from_path = {declared.path: body.pop(declared.path)} if declared.path in body else {}
+        parsed = model.parse(**body)
+        if parsed.confirmations():
+            raise BadRequest("a command signed with passkeys carries no PINs")
+        from_path.update({name: principal.person for name in declared.from_actor})
+        for name in declared.actor_default:
+            from_path[name] = getattr(parsed, name) or principal.person
+        event = parsed.event(**from_path)
+        now = self.app.clock.now()
+        with self.app.store.read(slug) as session:
+            self.app._check_login(session, principal, now)
+            projection = load_projection(session)
+            size, note = session.checkpoint()
+            key = session.production().verifier_key
+        last = projection.last_at()
+        at = now if last is None or parse_time(last) <= now else parse_time(last)
+        event = {**event, "actor": principal.person, "at": format_time(at)}
+        spec = CATALOGUE[event["type"]]
+        if spec.complete is not None:
+            spec.complete(projection, event)  # the fields the ledger would fill in, signed too
+        signers = list(dict.fromkeys([principal.person, *confirmers(event)]))
+        root = open_checkpoint(note, Ed25519Verifier.from_verifier_key(key)).root
+        pending = Pending(secrets.token_hex(8), slug, event, signers, size, root, self._expiry())
+        with self._guard:
+            self._drop_expired()
+            self._pending[pending.id] = pending
+        return pending
+
+    def pending(self, slug: str, pending_id: str) -> Pending:
+        """A pending proposal of ``slug``.
+
+        Raises:
+            NotFound: none by that id (never made, expired, or already recorded).
+        """
+        with self._guard:
+            self._drop_expired()
+            found = self._pending.get(pending_id)
+        if found is None or found.slug != slug:
+            raise NotFound(
+                f"there is no pending proposal {pending_id!r}: it expired or was recorded; "
+                "propose it again"
+            )
+        return found
+
+    def options(self, slug: str, pending_id: str, person: str, relying: Relying) -> dict[str, Any]:
+        """Options for ``navigator.credentials.get``: ``person``'s challenge for the proposal.
+
+        Raises:
+            NotFound: no such pending proposal.
+            BadRequest: the proposal does not need ``person``, or they have no passkey.
+        """
+        pending = self.pending(slug, pending_id)
+        if person not in pending.signers:
+            raise BadRequest(
+                f"{person} has no part in this proposal (it needs {', '.join(pending.signers)})"
+            )
+        with self.app.store.read(slug) as session:
+            record = credential_record(session.record(f"credential:{person}"))
+        enrolled = passkeys_of(record)
+        if not enrolled:
+            raise BadRequest(
+                f"{person} has no passkey: enrol one in person, or confirm with a PIN instead"
+            )
+        nonce = secrets.token_bytes(_NONCE_BYTES)
+        with self._guard:
+            pending.nonces[person] = nonce
+        options = generate_authentication_options(
+            rp_id=relying.rp_id,
+            challenge=challenge_for(pending.event, pending.root, nonce),
+            allow_credentials=[PublicKeyCredentialDescriptor(id=from_b64url(c)) for c in enrolled],
+            user_verification=UserVerificationRequirement.REQUIRED,
+        )
+        return {**pending.summary(), "person": person, "publicKey": _json(options_to_json(options))}
+
+    def sign(
+        self,
+        slug: str,
+        pending_id: str,
+        person: str,
+        credential: dict[str, Any],
+        *,
+        relying: Relying,
+    ) -> tuple[Pending, Receipt | None]:
+        """Check ``person``'s assertion over the proposal; record it once everyone signed.
+
+        Raises:
+            NotFound: no such pending proposal.
+            BadRequest: no challenge asked for, an unknown passkey, an assertion that
+                does not verify (nothing is recorded; a refusal by the rules is, and its
+                receipt returned).
+        """
+        pending = self.pending(slug, pending_id)
+        nonce = pending.nonces.get(person)
+        if nonce is None:
+            raise BadRequest(f"ask for {person}'s signing options first")
+        credential_id = str(credential.get("id", ""))
+        with self.app.store.read(slug) as session:
+            record = credential_record(session.record(f"credential:{person}"))
+        key = passkeys_of(record).get(credential_id)
+        if key is None:
+            raise BadRequest(f"that passkey is not one of {person}'s enrolled passkeys")
+        try:
+            verified = verify_authentication_response(
+                credential=credential,
+                expected_challenge=challenge_for(pending.event, pending.root, nonce),
+                expected_rp_id=relying.rp_id,
+                expected_origin=relying.origin,
+                credential_public_key=from_b64url(key["public_key"]),
+                credential_current_sign_count=0,
+                require_user_verification=True,
+            )
+        except (InvalidAuthenticationResponse, InvalidJSONStructure) as e:
+            raise AuthError(f"{person}'s passkey signature does not verify: {e}") from e
+        response = credential.get("response") or {}
+        signed = {
+            "credential": b64url(verified.credential_id),
+            "authenticator_data": _canon(response.get("authenticatorData")),
+            "client_data": _canon(response.get("clientDataJSON")),
+            "signature": _canon(response.get("signature")),
+            "nonce": b64url(nonce),
+            "size": pending.size,
+            "root": b64url(pending.root),
+        }
+        with self._guard:
+            pending.signatures[person] = signed
+            done = not pending.waiting
+            if done:
+                self._pending.pop(pending.id, None)
+        if not done:
+            return pending, None
+        return pending, self._record(pending)
+
+    def _record(self, pending: Pending) -> Receipt:
+        event = apply_confirmations(pending.event, set(pending.signatures))
+        event["signatures"] = dict(sorted(pending.signatures.items()))
+        event["assurance"] = dict.fromkeys(sorted(pending.signatures), "passkey")
+        roots = {pending.size: pending.root}
+
+        def inspect(projection: Projection, decision: Decision) -> None:
+            def key_of(person: str, credential: str) -> dict[str, Any] | None:
+                record = credential_record(projection.record(f"credential:{person}"))
+                return passkeys_of(record).get(credential)
+
+            for recorded in decision.events:
+                if signed_target(recorded).get("signatures"):
+                    try:
+                        check_signatures("the entry", recorded, key_of, roots.get)
+                    except VerificationError as e:
+                        raise BadRequest(
+                            f"{e}; the command changed after it was signed: propose it again"
+                        ) from e
+
+        receipt: Receipt = self.app.submit_signed(pending.slug, event, inspect)
+        return receipt
+
+    def _expiry(self) -> datetime:
+        now: datetime = self.app.clock.now()
+        return now + CHALLENGE_TTL
+
+    def _drop_expired(self) -> None:
+        now = self.app.clock.now()
+        for key in [k for k, p in self._pending.items() if p.expires < now]:
+            del self._pending[key]
+
+
+def _json(text: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def _canon(value: object) -> str:
+    """A base64url field of a browser's response, written without padding."""
+    if not isinstance(value, str):
+        raise BadRequest(
+            "the passkey response lacks authenticatorData, clientDataJSON or signature"
+        )
+    return b64url(from_b64url(value))
+
+
+def _alg(public_key: bytes) -> int:
+    return int(decode_credential_public_key(public_key).alg)
