@@ -116,7 +116,10 @@ class CusInventory(Rule):
             for weapon_id in weapon_ids
             if projection.weapon(weapon_id) is None
         ]
-        if kind not in _SURRENDERED_MAY:
+        # Whoever ends up holding a surrendered weapon (found unattended) gives it back to a
+        # handler: that handover locks it away again, so it is not a use.
+        back_to_handler = kind == "WeaponHandedOver" and projection.is_handler(event["receiver"])
+        if kind not in _SURRENDERED_MAY and not back_to_handler:
             findings += [
                 self._surrendered(weapon_id, surrendered["by"], policy)
                 for weapon_id in weapon_ids
