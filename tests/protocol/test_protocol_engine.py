@@ -179,13 +179,16 @@ def test_every_decision_folds_into_the_same_projection_as_a_rebuild(world: World
 
 
 def test_the_public_surface_is_stated() -> None:
-    """Every name in showclear.protocol.__all__ exists; the core imports no I/O layer."""
+    """Every name in showclear.protocol.__all__ exists; the core imports no I/O layer.
+
+    The pure ledger core is the one package below it (tests/test_architecture.py: layers).
+    """
     import sys
 
     from showclear import protocol
 
     assert all(hasattr(protocol, name) for name in protocol.__all__)
-    layers = ("showclear.store", "showclear.service", "showclear.cli", "showclear.ledger")
+    layers = ("showclear.store", "showclear.service", "showclear.cli", "showclear.api")
     core = [m for name, m in sys.modules.items() if name.startswith("showclear.protocol")]
     for module in core:
         source = Path(module.__file__ or "").read_text(encoding="utf-8")

@@ -121,7 +121,8 @@ class RandomDayOnSet(ProtocolMachine):
         weapon, performer = planned["weapon"], planned["performer"]
         self.submit("WeaponTakenOut", "ana", weapon=weapon, setup=setup)
         record = self.world.projection.weapon(weapon)
-        assert record is not None
+        if record is None:
+            return  # the planned weapon was released from the inventory: nothing to run
         size = len(record["chambers"])
         self.submit("ShowClearInspected", "ana", weapon=weapon, chambers=["empty"] * size,
                     barrel_clear=True, performer=None, performer_confirmed=False,

@@ -305,6 +305,21 @@ def _custody_gap(f: Fold, e: CustodyGapRecorded) -> None:
 # -- consequences -----------------------------------------------------------------------
 
 
+def _custody_gap_entry(e: Any, recorded_at: str, found_with: str, did: str) -> Entry:
+    """The CustodyGapRecorded showclear writes: ``found_with`` ``did`` the weapon the ledger
+    placed at ``recorded_at``, without a recorded transfer (CUS-TWO-PARTY)."""
+    gap: CustodyGapRecorded = {
+        "type": "CustodyGapRecorded",
+        "at": e["at"],
+        "actor": None,
+        "weapon": e["weapon"],
+        "recorded_at": recorded_at,
+        "found_with": found_with,
+        "reason": f"{found_with} {did} {e['weapon']} without a recorded transfer",
+    }
+    return dict(gap)
+
+
 def _gap(p: Projection, e: dict[str, Any], claimed: str, destination: str) -> list[Entry]:
     """A refused move by someone who shows they hold a weapon the ledger places elsewhere: an
     unrecorded transfer. It goes to them and is UNKNOWN until inspected."""
@@ -318,16 +333,7 @@ def _gap(p: Projection, e: dict[str, Any], claimed: str, destination: str) -> li
         or weapon["location"] == f"person:{claimed}"
     ):
         return []
-    gap: CustodyGapRecorded = {
-        "type": "CustodyGapRecorded",
-        "at": e["at"],
-        "actor": None,
-        "weapon": e["weapon"],
-        "recorded_at": weapon["location"],
-        "found_with": claimed,
-        "reason": f"{claimed} had {e['weapon']} without a recorded transfer",
-    }
-    return [dict(gap)]
+    return [_custody_gap_entry(e, weapon["location"], claimed, "had")]
 
 
 def _handover_refused(
@@ -410,16 +416,7 @@ def _shooter_gap(p: Projection, e: WeaponDischarged) -> list[Entry]:
     weapon, shooter = p.weapon(e["weapon"]), e.get("shooter")
     if weapon is None or shooter is None or weapon["location"] == f"person:{shooter}":
         return []
-    gap: CustodyGapRecorded = {
-        "type": "CustodyGapRecorded",
-        "at": e["at"],
-        "actor": None,
-        "weapon": e["weapon"],
-        "recorded_at": weapon["location"],
-        "found_with": shooter,
-        "reason": f"{shooter} fired {e['weapon']} without a recorded transfer to them",
-    }
-    return [dict(gap)]
+    return [_custody_gap_entry(e, weapon["location"], shooter, "fired")]
 
 
 def _barrel_recorded(
