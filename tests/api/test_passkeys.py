@@ -47,7 +47,7 @@ def world(database: Backend) -> Iterator[World]:
     clock = FixedClock(START)
     app = build_app(database.url, keyring=MemoryKeyring(), clock=clock)
     PASSKEYS.clear()
-    yield build_world(app, clock, "Dust Creek", spares=2)
+    yield build_world(app, clock, "Dust Creek", spares=4)
     app.close()
 
 
@@ -163,6 +163,15 @@ def _propose(client: httpx.Client, world: World, weapon: str) -> dict[str, Any]:
     return proposed
 
 
+def _sign_with(
+    client: httpx.Client, world: World, pending: str, person: str, options: dict[str, Any]
+) -> httpx.Response:
+    credential = PASSKEYS[person].get(options, _origin(client))
+    return client.post(
+        world.path(f"/sign/{pending}"), json={"person": person, "credential": credential}
+    )
+
+
 def _sign(client: httpx.Client, world: World, pending: str, person: str) -> httpx.Response:
     """``person``'s phone: ask for their challenge (no sign-in), sign it, send it."""
     options = client.post(world.path(f"/sign/{pending}/options"), json={"person": person})
@@ -260,6 +269,29 @@ def test_a_signature_by_another_persons_passkey_is_refused(
     assert response.status_code == 400
     assert "dan has no part in this proposal" in response.json()["detail"]
     assert world.size() == before
+
+
+def test_other_entries_recorded_while_the_receiver_signs_do_not_void_the_signatures(
+    client: httpx.Client, world: World
+) -> None:
+    """The set goes on while a phone confirms: the entry is recorded when the last one signs."""
+    _ready(client, world, "spare-3")
+    proposed = _propose(client, world, "spare-3")
+    pending = proposed["pending"]
+    assert _sign_with(client, world, pending, "ava", proposed["publicKey"]).status_code == 200
+    world.clock.advance(minutes=2)
+    taken = client.post(
+        world.path("/weapons/spare-4/take-out"), json={"setup": "12a-1"}, headers=world.auth("ava")
+    )
+    assert taken.status_code == 200, taken.json()
+    world.clock.advance(minutes=1)
+    confirmed = _sign(client, world, pending, "pat")
+    assert confirmed.status_code == 200, confirmed.json()
+    handover = confirmed.json()["recorded"]["entries"][-1]["event"]
+    assert handover["at"] == "2026-11-25T08:03:00Z"
+    assert handover["assurance"] == {"ava": "passkey", "pat": "passkey"}
+    report = world.app.verify(world.slug)
+    assert report.ok, report.problem
 
 
 # -- tampering ----------------------------------------------------------------------------------

@@ -192,6 +192,7 @@ def test_the_proposal_leaves_out_what_is_known_only_once_signed() -> None:
     assert "signatures" not in proposal
     assert "assurance" not in proposal
     assert "receiver_confirmed" not in proposal
+    assert "at" not in proposal  # recorded when the last person signs
     assert proposal["receiver"] == "pat"
 
 
@@ -281,3 +282,11 @@ def test_a_refused_attempt_carries_the_signatures_of_its_proposal() -> None:
     broken = {**refused, "attempted": _tampered(signed, "ava", "signature", 20)}
     with pytest.raises(VerificationError, match=r"^entry 2: ava's passkey signature"):
         _run([_enrolled("ava", ava), _enrolled("pat", pat), broken])
+
+
+def test_a_signed_entry_recorded_again_is_refused() -> None:
+    ava, pat = SoftAuthenticator(), SoftAuthenticator()
+    signed = _signed_handover(ava, pat)
+    again = {**signed, "at": "2026-11-25T10:00:00Z"}
+    with pytest.raises(VerificationError, match=r"^entry 3: ava's .*entry 2 already holds"):
+        _run([_enrolled("ava", ava), _enrolled("pat", pat), signed, again])

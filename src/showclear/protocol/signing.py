@@ -1,10 +1,11 @@
 """What a person's passkey signs, and checking every passkey signature of a ledger (ID-OWN).
 
 Pure: no storage, no clock. A person signs a *proposal*: the event as it will be recorded
-without what showclear adds when it records it (``signatures``, ``assurance``, the
-fields ``decide`` assigns, and the confirmation flags, which say who confirmed and so
-cannot be known to the first person who signs). Everyone who signs one entry signs the
-same proposal. The WebAuthn challenge is::
+without what showclear adds when it records it (``at``, the time it is recorded, which
+is when the last person signs; ``signatures``, ``assurance``, the fields ``decide``
+assigns, and the confirmation flags, which say who confirmed and so cannot be known to
+the first person who signs). Everyone who signs one entry signs the same proposal. The
+WebAuthn challenge is::
 
     SHA-256( canonical_json(proposal) || root || nonce )
 
@@ -34,8 +35,10 @@ __all__ = [
     "signed_target",
 ]
 
-#: Fields showclear adds to a signed entry when it records it.
-SIGNATURE_FIELDS = frozenset({"signatures", "assurance"})
+#: Fields showclear adds to a signed entry when it records it. The time is the moment the
+#: last person signs: other entries may be recorded while a phone confirms, and the ledger
+#: keeps time order; the root at ``size`` bounds when each signature was made.
+SIGNATURE_FIELDS = frozenset({"at", "signatures", "assurance"})
 
 #: The enrolled key of (person, credential id): public_key, alg, rp_id; None if none.
 KeyOf = Callable[[str, str], Mapping[str, Any] | None]
@@ -148,7 +151,16 @@ class PasskeyLedger:
 
     def __init__(self) -> None:
         self._keys: dict[tuple[str, str], dict[str, Any]] = {}
+        #: (person, nonce) of every signature seen, and the entry holding it: a signature
+        #: counts once (a copy of a signed entry recorded again is not a second consent).
+        self._used: dict[tuple[str, str], int] = {}
         self.signatures = 0
+
+    def copy(self) -> PasskeyLedger:
+        """A ledger that knows what this one learnt, to check entries ahead of it."""
+        ahead = PasskeyLedger()
+        ahead._keys, ahead._used = dict(self._keys), dict(self._used)
+        return ahead
 
     def key_of(self, person: str, credential: str) -> Mapping[str, Any] | None:
         return self._keys.get((person, credential))
@@ -164,7 +176,16 @@ class PasskeyLedger:
         target = signed_target(event)
         if target.get("signatures") or "passkey" in (target.get("assurance") or {}).values():
             check_signatures(f"entry {index}", event, self.key_of, root_at)
-            self.signatures += len(target.get("signatures") or {})
+            signatures = target.get("signatures") or {}
+            for person, signed in sorted(signatures.items()):
+                used = (str(person), str(signed["nonce"]))
+                if used in self._used:
+                    raise VerificationError(
+                        f"entry {index}: {person}'s passkey signature is the one entry "
+                        f"{self._used[used]} already holds: a signature counts once"
+                    )
+                self._used[used] = index
+            self.signatures += len(signatures)
         if event.get("type") == "PasskeyEnrolled":
             self._keys[(str(event["person"]), str(event["credential"]))] = {
                 "public_key": event["public_key"],

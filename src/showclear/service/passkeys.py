@@ -57,6 +57,7 @@ from showclear.protocol.catalogue.credentials import (
     credential_record,
     passkeys_of,
 )
+from showclear.protocol.errors import TimeOrderError
 from showclear.protocol.signing import challenge_for, check_signatures, signed_target
 from showclear.protocol.time import format_time, parse_time
 from showclear.service.commands import Receipt, load_projection
@@ -68,6 +69,8 @@ __all__ = ["CHALLENGE_TTL", "Passkeys", "Pending", "Relying"]
 #: How long a registration challenge or a pending proposal may wait for its passkeys.
 CHALLENGE_TTL = timedelta(minutes=5)
 _NONCE_BYTES = 16
+#: Tries at recording a signed entry while other writers record theirs.
+_RECORD_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -379,8 +382,24 @@ class Passkeys:
                             f"{e}; the command changed after it was signed: propose it again"
                         ) from e
 
-        receipt: Receipt = self.app.submit_signed(pending.slug, event, inspect)
-        return receipt
+        # Recorded at the time the last person signed (not signed itself: the set went on
+        # while phones confirmed). Another writer may record in between: then a later time.
+        for attempt in range(_RECORD_ATTEMPTS):
+            event["at"] = self._recording_time(pending.slug)
+            try:
+                receipt: Receipt = self.app.submit_signed(pending.slug, event, inspect)
+            except TimeOrderError:
+                if attempt + 1 == _RECORD_ATTEMPTS:
+                    raise
+                continue
+            return receipt
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _recording_time(self, slug: str) -> str:
+        now = self.app.clock.now()
+        with self.app.store.read(slug) as session:
+            last = load_projection(session).last_at()
+        return format_time(now if last is None or parse_time(last) <= now else parse_time(last))
 
     def _expiry(self) -> datetime:
         now: datetime = self.app.clock.now()

@@ -152,8 +152,7 @@ def _verify(
 
 def _check_signatures(passkeys: PasskeyLedger, rows: list[Any], root_at: Any) -> None:
     """Check the passkey signatures of ``rows`` on a copy of what ``passkeys`` learnt."""
-    ahead = PasskeyLedger()
-    ahead._keys = dict(passkeys._keys)
+    ahead = passkeys.copy()
     for row in rows:
         try:
             event = decode_entry(row)
