@@ -294,6 +294,26 @@ def test_other_entries_recorded_while_the_receiver_signs_do_not_void_the_signatu
     assert report.ok, report.problem
 
 
+def test_a_signed_command_the_rules_refuse_is_recorded_with_its_signatures(
+    client: httpx.Client, world: World
+) -> None:
+    """spare-4 was taken out but never shown clear to Pat: the signed handover is refused."""
+    before = world.size()
+    proposed = _propose(client, world, "spare-4")
+    pending = proposed["pending"]
+    assert _sign_with(client, world, pending, "ava", proposed["publicKey"]).status_code == 200
+    refused = _sign(client, world, pending, "pat")
+    assert refused.status_code == 409, refused.json()
+    assert "CUS-SHOW-CLEAR" in refused.json()["detail"]
+    _, rows = world.app.entries(world.slug, before, 10)
+    attempt = json.loads(rows[0].data)
+    assert attempt["type"] == "AttemptRefused"
+    assert attempt["attempted"]["assurance"] == {"ava": "passkey", "pat": "passkey"}
+    assert set(attempt["attempted"]["signatures"]) == {"ava", "pat"}
+    report = world.app.verify(world.slug)
+    assert report.ok, report.problem
+
+
 # -- tampering ----------------------------------------------------------------------------------
 
 
