@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from tests.authenticator import SoftAuthenticator, b64url, unb64url
 
 from showclear.bundle import verify_bundle
@@ -51,8 +52,16 @@ def world(database: Backend) -> Iterator[World]:
     app.close()
 
 
+@pytest.fixture(scope="module")
+def client(server: str) -> Iterator[httpx.Client]:
+    """A client reaching the server by the name ``localhost``: WebAuthn needs a host name."""
+    host = "localhost:" + server.rsplit(":", 1)[1]
+    with httpx.Client(base_url=server, headers={"Host": host}, timeout=30) as c:
+        yield c
+
+
 def _origin(client: httpx.Client) -> str:
-    return str(client.base_url).rstrip("/")
+    return "http://" + client.headers["Host"]
 
 
 def _enrol(client: httpx.Client, world: World, person: str, witness: str) -> httpx.Response:
@@ -81,7 +90,7 @@ def test_a_passkey_is_enrolled_in_person_with_a_witness(client: httpx.Client, wo
     assert event["credential"] == b64url(PASSKEYS["ava"].credential_id)
     assert unb64url(event["public_key"]) == PASSKEYS["ava"].cose_key()
     assert event["alg"] == -7
-    assert event["rp_id"] == "127.0.0.1" and event["origin"] == _origin(client)
+    assert event["rp_id"] == "localhost" and event["origin"] == _origin(client)
     assert event["assurance"] == {"ava": "session", "sam": "pin"}
     response = _enrol(client, world, "pat", "ava")
     assert response.status_code == 200, response.json()
@@ -111,6 +120,44 @@ def test_an_enrolment_needs_someone_else_who_may_witness_it(
     assert response.status_code == status, response.json()
     assert message in response.json()["detail"]
     assert world.size() == before
+
+
+def test_passkeys_need_a_host_name(client: httpx.Client, world: World, server: str) -> None:
+    """A device reaching the server by its address is told to use its name."""
+    by_address = {**world.auth("dan"), "Host": server.removeprefix("http://")}
+    response = client.post(world.path("/passkeys/register/options"), headers=by_address)
+    assert response.status_code == 400
+    assert "passkeys need a host name, not the address 127.0.0.1" in response.json()["detail"]
+
+
+def test_a_page_outside_the_configured_relying_party_is_told_where_to_go(
+    client: httpx.Client, world: World, api: FastAPI
+) -> None:
+    api.state.rp_id = "showclear.local"  # serve --rp-id showclear.local
+    try:
+        response = client.post(world.path("/passkeys/register/options"), headers=world.auth("dan"))
+    finally:
+        api.state.rp_id = None
+    assert response.status_code == 400
+    assert (
+        "this page is on localhost, but passkeys here are for showclear.local"
+        in (response.json()["detail"])
+    )
+
+
+@pytest.mark.parametrize(
+    ("rp_id", "message"),
+    [
+        ("192.168.1.10", "--rp-id 192.168.1.10 is an address: passkeys need a host name"),
+        ("Show Clear", "is not a host name"),
+    ],
+)
+def test_serve_takes_a_host_name_as_rp_id(
+    showclear: Callable[..., CliRun], tmp_path: Path, rp_id: str, message: str
+) -> None:
+    run = showclear("--db", str(tmp_path / "none.db"), "serve", "--rp-id", rp_id)
+    assert run.code != 0
+    assert message in run.err_text
 
 
 def test_a_registration_made_for_another_challenge_is_refused(

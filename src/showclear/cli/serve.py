@@ -6,6 +6,7 @@ docs/api.md says what it serves; docs/tls.md how tablets and phones reach it ove
 from __future__ import annotations
 
 import ipaddress
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -74,6 +75,15 @@ def serve(
         Path | None,
         typer.Option("--key", dir_okay=False, help="The private key (PEM) of --cert."),
     ] = None,
+    rp_id: Annotated[
+        str | None,
+        typer.Option(
+            "--rp-id",
+            help="The host name passkeys are made for (default: the name each device "
+            "used to reach the server). Give it when devices use several names, or a name "
+            "under a parent domain: every passkey is then usable on all of them.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the HTTP API and the web UI: every command, view and ledger proof.
 
@@ -91,6 +101,8 @@ def serve(
     from showclear.server import create_server
     from showclear.tls import check_pair, load_authority, server_files, server_names
 
+    if rp_id is not None:
+        _check_rp_id(rp_id)
     if use_tls and (cert or key):
         raise BadRequest(
             "give either --tls (the set's own certificate) or --cert and --key, not both"
@@ -112,6 +124,7 @@ def serve(
         names, expires = server_names(cert)
         _warn_expiry(expires)
     server = create_server(st.app(), authority=authority)
+    server.state.rp_id = rp_id
     shown = names[0] if names else host
     err_console.print(
         f"Serving {escape(st.db)} on {scheme}://{escape(shown)}:{port} "
@@ -138,6 +151,23 @@ def serve(
         ssl_certfile=str(cert) if cert else None,
         ssl_keyfile=str(key) if key else None,
     )
+
+
+def _check_rp_id(rp_id: str) -> None:
+    try:
+        ipaddress.ip_address(rp_id)
+    except ValueError:
+        pass
+    else:
+        raise BadRequest(
+            f"--rp-id {rp_id} is an address: passkeys need a host name, e.g. --rp-id "
+            "showclear.local (docs/tls.md says how a set names its server)"
+        )
+    if not re.fullmatch(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9-]+", rp_id):
+        raise BadRequest(
+            f"--rp-id {rp_id!r} is not a host name: give the lower-case name devices open, "
+            "e.g. showclear.local"
+        )
 
 
 def _warn_expiry(expires: datetime) -> None:

@@ -20,12 +20,14 @@ Challenges and pending proposals live in this process's memory only, and expire.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import secrets
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from webauthn import (
     generate_authentication_options,
@@ -64,7 +66,7 @@ from showclear.service.commands import Receipt, load_projection
 from showclear.service.errors import AuthError, BadRequest, Forbidden, NotFound
 from showclear.service.sessions import Principal
 
-__all__ = ["CHALLENGE_TTL", "Passkeys", "Pending", "Relying"]
+__all__ = ["CHALLENGE_TTL", "Passkeys", "Pending", "Relying", "usable"]
 
 #: How long a registration challenge or a pending proposal may wait for its passkeys.
 CHALLENGE_TTL = timedelta(minutes=5)
@@ -126,6 +128,7 @@ class Passkeys:
         self, slug: str, principal: Principal, relying: Relying
     ) -> dict[str, Any]:
         """Options for ``navigator.credentials.create`` making the principal's own passkey."""
+        usable(relying)
         person = principal.person
         with self.app.store.read(slug) as session:
             self.app._check_login(session, principal, self.app.clock.now())
@@ -281,6 +284,7 @@ class Passkeys:
             NotFound: no such pending proposal.
             BadRequest: the proposal does not need ``person``, or they have no passkey.
         """
+        usable(relying)
         pending = self.pending(slug, pending_id)
         if person not in pending.signers:
             raise BadRequest(
@@ -409,6 +413,30 @@ class Passkeys:
         now = self.app.clock.now()
         for key in [k for k, p in self._pending.items() if p.expires < now]:
             del self._pending[key]
+
+
+def usable(relying: Relying) -> None:
+    """Refuse a relying party no browser accepts, saying how to reach showclear instead.
+
+    Raises:
+        BadRequest: an IP address as relying party (WebAuthn needs a host name), or a
+            page whose host is neither the relying party nor a name under it.
+    """
+    try:
+        ipaddress.ip_address(relying.rp_id)
+    except ValueError:
+        pass
+    else:
+        raise BadRequest(
+            f"passkeys need a host name, not the address {relying.rp_id}: open showclear by "
+            "its name (https://showclear.local, or the studio's DNS name; docs/tls.md)"
+        )
+    host = urlsplit(relying.origin).hostname or ""
+    if host != relying.rp_id and not host.endswith("." + relying.rp_id):
+        raise BadRequest(
+            f"this page is on {host}, but passkeys here are for {relying.rp_id} "
+            f"(serve --rp-id): open showclear at a name under {relying.rp_id}"
+        )
 
 
 def _json(text: str) -> dict[str, Any]:

@@ -82,7 +82,7 @@ class Signed(BaseModel):
 _ERRORS = errors(400, 401, 403, 404, 409, 422, 423, 503)
 
 
-@router.post("/passkeys/register/options", responses=errors(401, 403, 422, 503))
+@router.post("/passkeys/register/options", responses=errors(400, 401, 403, 422, 503))
 def passkey_options(slug: Slug, member: Member, app: Service, request: Request) -> dict[str, Any]:
     """Options for your phone to make your own passkey (``navigator.credentials.create``)."""
     return app.passkeys.registration_options(slug, member, relying_of(request))
