@@ -41,6 +41,8 @@ __all__ = [
     "NON_NEGATIVE",
     "POSITIVE",
     "RULE_ID",
+    "SHA256",
+    "SHA256_PATTERN",
     "TEXT",
     "TIME",
     "Assigned",
@@ -140,6 +142,13 @@ CHAMBER = Check(
     {"minimum": 1, "maximum": MAX_CHAMBERS},
 )
 ANY_JSON = Check("a JSON value without floats", is_json)
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+_SHA256 = re.compile(SHA256_PATTERN)
+SHA256 = Check(
+    "a SHA-256 as 64 lowercase hex digits",
+    lambda v: bool(_SHA256.match(v)),
+    {"pattern": SHA256_PATTERN, "minLength": 64, "maxLength": 64},
+)
 
 _NONE_TYPE = type(None)
 

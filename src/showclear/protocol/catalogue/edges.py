@@ -22,10 +22,10 @@ from typing import Annotated, Any, Final, Literal, NotRequired
 from showclear.protocol.catalogue.declare import STOCK, Command, EventType
 from showclear.protocol.catalogue.fields import Count, Event, FreeText, Id, Text
 from showclear.protocol.catalogue.folding import Fold
-from showclear.protocol.catalogue.words import Words
+from showclear.protocol.catalogue.words import Words, document
 from showclear.protocol.errors import MalformedEventError
 from showclear.protocol.projection import WeaponRecord
-from showclear.protocol.schema import ASSIGNED, Doc
+from showclear.protocol.schema import ASSIGNED, SHA256, Doc
 
 __all__ = [
     "CORRECTABLE",
@@ -74,6 +74,16 @@ class WeaponReleased(Event):
     reason: Annotated[ReleaseReason, Doc("rental_return, owner_return or repair.")]
     to: Annotated[Text, Doc("Who receives it: the rental house, the owner, the repairer.")]
     document: Annotated[Text, Doc("The document of the release: a return slip, a receipt.")]
+    document_sha256: NotRequired[
+        Annotated[
+            str,
+            SHA256,
+            Doc(
+                "The SHA-256 of a stored scan of the release document; the document must be "
+                "uploaded first."
+            ),
+        ]
+    ]
 
 
 class LotReleased(Event):
@@ -86,6 +96,16 @@ class LotReleased(Event):
     document: Annotated[Text, Doc("The document of the release, naming the count.")]
     count: Annotated[
         Count, Doc("The rounds that leave: every round of the lot in storage or quarantine.")
+    ]
+    document_sha256: NotRequired[
+        Annotated[
+            str,
+            SHA256,
+            Doc(
+                "The SHA-256 of a stored scan of the release document; the document must be "
+                "uploaded first."
+            ),
+        ]
     ]
 
 
@@ -176,7 +196,7 @@ def _release_words(e: WeaponReleased | LotReleased, w: Words) -> str:
     count = f" ({e['count']} rounds)" if "count" in e else ""  # type: ignore[typeddict-item]
     return (
         f"{w.who(e['actor'])} released {what}{count} {_REASON_WORDS[e['reason']]} to "
-        f"{e['to']} (document {e['document']}): it left the inventory"
+        f"{e['to']} (document {e['document']}){document(e)}: it left the inventory"
     )
 
 

@@ -24,10 +24,10 @@ from showclear.protocol.catalogue.fields import (
     Text,
 )
 from showclear.protocol.catalogue.folding import Fold
-from showclear.protocol.catalogue.words import Words, rounds
+from showclear.protocol.catalogue.words import Words, document, rounds
 from showclear.protocol.errors import MalformedEventError
 from showclear.protocol.projection import LotRecord, WeaponRecord
-from showclear.protocol.schema import MAX_CHAMBERS, Check, Doc
+from showclear.protocol.schema import MAX_CHAMBERS, SHA256, Check, Doc
 
 __all__ = [
     "RESERVED_CONTENT",
@@ -81,6 +81,16 @@ class WeaponReceived(Event):
             Doc("For a weapon that takes detachable magazines: the rounds a magazine holds."),
         ]
     ]
+    document_sha256: NotRequired[
+        Annotated[
+            str,
+            SHA256,
+            Doc(
+                "The SHA-256 of a stored scan of its paperwork (rental agreement, transfer "
+                "record); the document must be uploaded first."
+            ),
+        ]
+    ]
 
 
 class LotReceived(Event):
@@ -99,6 +109,16 @@ class LotReceived(Event):
     ]
     personal: NotRequired[
         Annotated[bool, Doc("Someone's own ammunition (always refused: AMMO-SOURCE).")]
+    ]
+    document_sha256: NotRequired[
+        Annotated[
+            str,
+            SHA256,
+            Doc(
+                "The SHA-256 of a stored scan of the origin document (invoice, packing slip); "
+                "the document must be uploaded first."
+            ),
+        ]
     ]
 
 
@@ -283,7 +303,7 @@ def _rounds_missing(f: Fold, e: RoundsMissingRecorded) -> None:
 def _weapon_words(e: WeaponReceived, w: Words) -> str:
     return (
         f"{w.who(e['actor'])} received {e['weapon']} ({e['make']} {e['model']}, "
-        f"serial {e['serial']}) into {e['storage']}"
+        f"serial {e['serial']}) into {e['storage']}{document(e)}"
     )
 
 
@@ -337,6 +357,7 @@ TYPES: tuple[EventType[Any], ...] = (
         _lot_received,
         lambda e, w: (
             f"{w.who(e['actor'])} received lot {e['lot']}: {e['count']} {e['kind']} rounds"
+            f"{document(e)}"
         ),
         roles=STOCK,
         actor_optional=True,

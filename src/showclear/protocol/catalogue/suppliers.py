@@ -7,14 +7,14 @@ received only from a supplier that is listed and approved.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, NotRequired
 
 from showclear.protocol.catalogue.declare import STOCK, Command, EventType
 from showclear.protocol.catalogue.fields import Event, Id, Text
 from showclear.protocol.catalogue.folding import Fold
-from showclear.protocol.catalogue.words import Words
+from showclear.protocol.catalogue.words import Words, document
 from showclear.protocol.projection import SupplierRecord
-from showclear.protocol.schema import Doc
+from showclear.protocol.schema import SHA256, Doc
 
 __all__ = ["APPROVERS", "TYPES", "SupplierApproved", "SupplierListed"]
 
@@ -32,6 +32,16 @@ class SupplierListed(Event):
     name: Annotated[Text, Doc("The supplier's name, e.g. Western Props Ltd.")]
     licence: Annotated[Text, Doc("Its licence or registration, e.g. FFL 9-12-345.")]
     contact: Annotated[Text, Doc("How to reach it: a person, a phone number, an address.")]
+    document_sha256: NotRequired[
+        Annotated[
+            str,
+            SHA256,
+            Doc(
+                "The SHA-256 of a stored scan of its licence or registration; the document "
+                "must be uploaded first."
+            ),
+        ]
+    ]
 
 
 class SupplierApproved(Event):
@@ -62,7 +72,7 @@ def _approved(f: Fold, e: SupplierApproved) -> None:
 def _listed_words(e: SupplierListed, w: Words) -> str:
     return (
         f"{w.who(e['actor'])} listed supplier {e['supplier']} ({e['name']}, "
-        f"licence {e['licence']}, contact {e['contact']})"
+        f"licence {e['licence']}, contact {e['contact']}){document(e)}"
     )
 
 

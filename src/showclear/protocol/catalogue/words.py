@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Words", "chambers", "chambers_text", "numbers_text", "rounds"]
+__all__ = ["Words", "chambers", "chambers_text", "document", "numbers_text", "rounds"]
 
 
 def numbers_text(numbers: list[int]) -> str:
@@ -45,6 +45,12 @@ def chambers(numbers: list[int]) -> str:
 def rounds(count: int) -> str:
     """``"1 round"`` or ``"6 rounds"``."""
     return f"{count} round" if count == 1 else f"{count} rounds"
+
+
+def document(event: Mapping[str, Any]) -> str:
+    """``" with document 3a7bd3e2360a"`` (the first 12 hex digits of its SHA-256), or ``""``."""
+    sha = event.get("document_sha256")
+    return f" with document {sha[:12]}" if sha else ""
 
 
 @dataclass(frozen=True)
