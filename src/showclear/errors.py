@@ -46,7 +46,13 @@ The whole tree, each class with its kind::
     │   │       └── TooManyAttempts       locked-out         a device tried to sign in too often
     │   ├── Forbidden                     forbidden          the roles do not allow it
     │   ├── NotFound (LookupError)        not-found          an unknown production, entry, ...
-    │   └── BadRequest (ValueError)       bad-request        arguments that make no sense
+    │   ├── BadRequest (ValueError)       bad-request        arguments that make no sense
+    │   └── DocumentError                 internal           (showclear.service.documents)
+    │       ├── DocumentTooLarge          bad-request        over the size limit
+    │       ├── DocumentNotStored (LookupError)  not-found   no document by that SHA-256
+    │       ├── UnknownDocument           unknown-reference  a command names one not stored
+    │       ├── DocumentChanged           verification-failed  its bytes no longer match
+    │       └── DocumentsUnavailable      unavailable        no directory for documents
     ├── VerifyFailed                      verification-failed  (showclear.service.verify)
     ├── ScenarioError                     bad-request        (showclear.scenarios) file:line
     ├── TlsError                          unavailable        (showclear.tls) certificate files

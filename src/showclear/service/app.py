@@ -40,6 +40,14 @@ from showclear.service.auth import (
 from showclear.service.authz import ACCOUNTS, authorize, authorize_account, authorize_read
 from showclear.service.clock import Clock, SystemClock
 from showclear.service.commands import Receipt, load_projection, run_decision, stored_changes
+from showclear.service.documents import (
+    DocumentProblem,
+    DocumentStore,
+    UnknownDocument,
+    check_sha256,
+    named_by,
+    named_documents,
+)
 from showclear.service.errors import AuthError, BadRequest, Forbidden, NotFound
 from showclear.service.forensics import Forensics
 from showclear.service.identity import (
@@ -112,9 +120,16 @@ class App:
     """showclear's service layer over one store."""
 
     def __init__(
-        self, store: Store, keyring: Keyring, clock: Clock, hasher: PinHasher = OWASP_ARGON2ID
+        self,
+        store: Store,
+        keyring: Keyring,
+        clock: Clock,
+        hasher: PinHasher = OWASP_ARGON2ID,
+        documents: DocumentStore | None = None,
     ) -> None:
         self.store = store
+        #: Scans of the paperwork entries name by SHA-256, beside the database.
+        self.documents = documents or DocumentStore(None)
         self.hasher = hasher
         self.keyring = keyring
         self.clock = clock
@@ -428,6 +443,7 @@ class App:
             Forbidden: the actor's roles do not allow the command (nothing is appended).
             ProtocolError: a malformed event or unknown reference (nothing is appended).
         """
+        self._require_documents(slug, proposed)  # before any PIN is checked or entry written
         if isinstance(auth, SignedIn):
             return self._submit_signed_in(slug, proposed, auth)
         event = dict(proposed)
@@ -507,6 +523,7 @@ class App:
             Forbidden: the actor's roles do not allow the command (nothing is appended).
             ProtocolError: a malformed event, or one earlier than the last entry.
         """
+        self._require_documents(slug, event)
         signer = self._signer(slug)
         with self._writer(slug) as session:
             projection = load_projection(session)
@@ -532,6 +549,63 @@ class App:
                 if session.credential(person) is not None:
                     session.set_credential(person, VOID_SECRET)
                 session.revoke_logins(person, event["at"])
+
+    # -- documents (service/documents.py) -----------------------------------
+
+    def put_document(self, slug: str, data: bytes) -> str:
+        """Keep a scan of paperwork for ``slug`` and return its SHA-256, for an entry to name.
+
+        Raises:
+            NotFound: no such production.
+            BadRequest: no bytes at all.
+            DocumentTooLarge: over the size limit.
+            DocumentsUnavailable: no directory for documents (PostgreSQL without one).
+        """
+        self.resolve(slug)
+        if not data:
+            raise BadRequest("the document is empty: send the bytes of the scan or photo")
+        return self.documents.production(slug).put(data)
+
+    def document(self, slug: str, sha256: str) -> bytes:
+        """The bytes of a document of ``slug``, checked against its SHA-256.
+
+        Raises:
+            NotFound: no such production.
+            DocumentNotStored: no such document.
+            DocumentChanged: its file no longer hashes to its name.
+            DocumentsUnavailable: no directory for documents.
+        """
+        self.resolve(slug)
+        return self.documents.production(slug).get(check_sha256(sha256))
+
+    def check_documents(self, slug: str) -> tuple[int, list[DocumentProblem]]:
+        """How many documents the ledger names, and each one missing or changed beside it.
+
+        Raises:
+            DocumentsUnavailable: the ledger names documents and there is no directory.
+        """
+        with self.store.read(slug) as session:
+            named = named_documents(session.entries(0))
+        if not named:
+            return 0, []
+        return len(named), self.documents.production(slug).check(named)
+
+    def _require_documents(self, slug: str, proposed: Mapping[str, Any]) -> None:
+        """An entry never names a document the production does not hold.
+
+        Raises:
+            UnknownDocument: the proposal names a document not stored here.
+            DocumentsUnavailable: it names one and there is no directory for documents.
+        """
+        sha = named_by(proposed)
+        if not isinstance(sha, str) or not re.fullmatch(r"[0-9a-f]{64}", sha):
+            return  # none, or malformed: validation says what is wrong with it
+        if not self.documents.production(slug).has(sha):
+            raise UnknownDocument(
+                f"no document {sha[:12]}… is stored for this production: store the scan "
+                "first (showclear document add FILE, or POST /productions/"
+                f"{slug}/documents), then name the SHA-256 it answers"
+            )
 
     # -- views -------------------------------------------------------------
 
@@ -795,12 +869,14 @@ def build_app(
     keyring: Keyring | None = None,
     create: bool = True,
     hasher: PinHasher | None = None,
+    documents: Path | None = None,
 ) -> App:
-    """Wire a store, a keyring, a clock and a PIN hasher into an :class:`App`.
+    """Wire a store, a keyring, a clock, a PIN hasher and the documents into an :class:`App`.
 
     With ``create`` False, a database that does not exist yet is an error
     (``StoreUnavailable``) rather than a new empty file. Without ``hasher``, PINs
-    are hashed with :data:`DEFAULT_PIN_HASHER`.
+    are hashed with :data:`DEFAULT_PIN_HASHER`. Documents are kept in ``documents``,
+    by default beside a SQLite file (``<file>.documents/``); PostgreSQL has no default.
     """
     store = open_store(db, create=create)
     return App(
@@ -808,4 +884,23 @@ def build_app(
         keyring or FileKeyring(key_dir),
         clock or SystemClock(),
         hasher or DEFAULT_PIN_HASHER,
+        _document_store(db, documents),
     )
+
+
+def _document_store(db: str, directory: Path | None) -> DocumentStore:
+    """Where documents are kept: ``directory``, or beside a SQLite database file."""
+    if directory is not None:
+        return DocumentStore(directory)
+    if db.startswith(("postgresql://", "postgres://")):
+        return DocumentStore(
+            None,
+            unavailable="documents of a PostgreSQL database need a directory of their own: "
+            "give --documents DIR (or set SHOWCLEAR_DOCUMENTS), or build_app(documents=...)",
+        )
+    path = db.removeprefix("sqlite:///")
+    if path == ":memory:":
+        return DocumentStore(
+            None, unavailable="an in-memory database keeps no documents: give --documents DIR"
+        )
+    return DocumentStore(Path(f"{path}.documents"))
