@@ -14,6 +14,7 @@ from showclear.cli import (
     custody,
     day,
     demo,
+    documents,
     incidents,
     inventory,
     labels,
@@ -28,7 +29,13 @@ from showclear.cli import (
     views,
     weapons,
 )
-from showclear.cli.context import CliState, ExitCode, default_db, err_console
+from showclear.cli.context import (
+    CliState,
+    ExitCode,
+    default_db,
+    default_documents,
+    err_console,
+)
 from showclear.errors import ShowclearError, presentation
 
 __all__ = ["app", "main"]
@@ -62,8 +69,22 @@ def _global(
     production: Annotated[
         str | None, typer.Option(help="Which production (slug), when the database holds several.")
     ] = None,
+    documents: Annotated[
+        Path | None,
+        typer.Option(
+            file_okay=False,
+            help="Where scans of paperwork are kept (showclear document). Default: "
+            "$SHOWCLEAR_DOCUMENTS, or <db>.documents/ beside a SQLite file; PostgreSQL "
+            "needs one.",
+        ),
+    ] = None,
 ) -> None:
-    state = CliState(db=db or default_db(), key_dir=key_dir, production=production)
+    state = CliState(
+        db=db or default_db(),
+        key_dir=key_dir,
+        production=production,
+        documents=documents or default_documents(),
+    )
     ctx.obj = state
     ctx.call_on_close(state.close)
 
@@ -80,6 +101,7 @@ for _module in (
     day,
     suppliers,
     inventory,
+    documents,
     weapons,
     setups,
     custody,

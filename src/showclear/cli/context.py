@@ -27,6 +27,12 @@ def default_db() -> str:
     return os.environ.get("SHOWCLEAR_DB") or "showclear.db"
 
 
+def default_documents() -> Path | None:
+    """$SHOWCLEAR_DOCUMENTS, where documents are kept when --documents is not given."""
+    text = os.environ.get("SHOWCLEAR_DOCUMENTS")
+    return Path(text) if text else None
+
+
 def env_clock() -> Clock | None:
     """A clock fixed at $SHOWCLEAR_NOW (an RFC 3339 time), for tests and scripts; else None.
 
@@ -51,12 +57,20 @@ class CliState:
     db: str = field(default_factory=default_db)
     key_dir: Path | None = None
     production: str | None = None
+    #: Where scans of paperwork are kept; None: beside a SQLite file (none for PostgreSQL).
+    documents: Path | None = field(default_factory=default_documents)
     _app: App | None = None
 
     def app(self, *, create: bool = False) -> App:
         """The App for --db; only ``init`` may create a database that is not there yet."""
         if self._app is None:
-            self._app = build_app(self.db, key_dir=self.key_dir, clock=env_clock(), create=create)
+            self._app = build_app(
+                self.db,
+                key_dir=self.key_dir,
+                clock=env_clock(),
+                create=create,
+                documents=self.documents,
+            )
         return self._app
 
     def slug(self) -> str:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from showclear.cli.acting import act
+from showclear.cli.documents import DocumentFile, store_document
 from showclear.cli.identity import ActAs
 from showclear.protocol.catalogue.fields import Category, DummyMethod, LotKind
 
@@ -59,6 +60,7 @@ def receive_weapon(
         int | None,
         typer.Option(min=1, help="It takes detachable magazines of this many rounds."),
     ] = None,
+    document_file: DocumentFile = None,
 ) -> None:
     """Receive a weapon into the inventory, into a locked storage location.
 
@@ -68,6 +70,7 @@ def receive_weapon(
     --model 'Single Action Army' --category blank_firing --caliber '.45 Colt' \\
     --chambers 6 --action revolver --storage safe-1 --as mo
     """
+    document = store_document(ctx, document_file)
     act(
         ctx,
         "WeaponReceived",
@@ -84,6 +87,7 @@ def receive_weapon(
         storage=storage,
         personal=personal,
         magazine_capacity=magazine_capacity,
+        document_sha256=document,
     )
 
 
@@ -115,6 +119,7 @@ def receive_lot(
     personal: Annotated[
         bool, typer.Option(help="Someone's own ammunition (always refused: AMMO-SOURCE).")
     ] = False,
+    document_file: DocumentFile = None,
 ) -> None:
     """Receive a lot of dummy or blank rounds, with its supplier, origin and count.
 
@@ -123,7 +128,8 @@ def receive_lot(
     the count (invoice, packing slip, transfer document), never "unknown", "-" or
     "loose". Anything else, and personal ammunition, is refused (AMMO-SOURCE); live
     ammunition is always refused (AMMO-NO-LIVE). Dummies must then be verified round by
-    round before any is loaded (verify-dummies).
+    round before any is loaded (verify-dummies). With --document FILE, a scan of the
+    origin document is kept beside the database and its SHA-256 is in the entry.
 
     Example: showclear receive lot B-1 --kind blank --caliber '.45 Colt' --count 30 \\
     --load quarter --supplier 'Prop House' --origin 'invoice 4472' --storage safe-1 --as mo
@@ -143,6 +149,7 @@ def receive_lot(
         load=load,
         close_range=True if close_range else None,
         personal=True if personal else None,
+        document_sha256=store_document(ctx, document_file),
     )
 
 

@@ -114,6 +114,8 @@ def verify(
     Checks every entry's leaf hash against its stored bytes, every stored tree
     node, the root and signature of every checkpoint, and the consistency of
     each checkpoint with the next. Names the first thing that is wrong.
+    Then, on a line of its own that does not change the verdict, names each
+    document the ledger names that is missing or changed beside it.
     With --bundle, checks an export bundle the same way, and every byte of it,
     using nothing but the bundle.
 
@@ -145,6 +147,21 @@ def verify(
         f"[bold green]OK[/]: {report.entries:,} entries, {report.nodes:,} tree nodes and "
         f"{report.checkpoints:,} checkpoints verified in {report.seconds:.2f} s"
     )
+    _report_documents(ctx)
+
+
+def _report_documents(ctx: typer.Context) -> None:
+    """The documents beside the ledger, on a line of their own: the verdict stays the ledger's.
+
+    The ledger proves which document was shown; the file is evidence beside it.
+    """
+    from showclear.cli.documents import report_documents
+    from showclear.service.documents import DocumentsUnavailable
+
+    try:
+        report_documents(ctx)
+    except DocumentsUnavailable as e:
+        err_console.print(f"[bold yellow]Documents not checked[/]: {escape(str(e))}")
 
 
 def _verify_bundle(path: Path) -> None:

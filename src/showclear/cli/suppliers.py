@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from showclear.cli.acting import act
+from showclear.cli.documents import DocumentFile, store_document
 from showclear.cli.identity import ActAs
 
 __all__ = ["register"]
@@ -33,10 +34,12 @@ def supplier_add(
     licence: Annotated[str, typer.Option(help="Its licence or registration number.")],
     contact: Annotated[str, typer.Option(help="How to reach it: a person, phone, address.")],
     as_: ActAs,
+    document_file: DocumentFile = None,
 ) -> None:
     """Put a supplier on the production's supplier list (armorer or property master).
 
-    Its lots can be received once a producer approves it (supplier approve).
+    Its lots can be received once a producer approves it (supplier approve). With
+    --document FILE, a scan of its licence is kept and its SHA-256 is in the entry.
 
     Example: showclear supplier add western-props --name 'Western Props Ltd' \\
     --licence 'FFL 9-12-345' --contact 'Jo Reyes, 505 555 0100' --as mo
@@ -50,6 +53,7 @@ def supplier_add(
         name=name,
         licence=licence,
         contact=contact,
+        document_sha256=store_document(ctx, document_file),
     )
 
 

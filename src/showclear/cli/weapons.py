@@ -10,6 +10,7 @@ import typer
 
 from showclear.cli import inventory
 from showclear.cli.acting import act
+from showclear.cli.documents import ReleaseDocumentFile, store_document
 from showclear.cli.identity import ActAs
 
 __all__ = ["ShownMagazine", "parse_shown_magazine", "register"]
@@ -130,6 +131,7 @@ def release_weapon(
     to: ToOpt,
     document: DocumentOpt,
     as_: ActAs,
+    document_file: ReleaseDocumentFile = None,
 ) -> None:
     """Release a weapon in storage out of the inventory, with the receiving party and document.
 
@@ -147,6 +149,7 @@ def release_weapon(
         reason=reason.value,
         to=to,
         document=document,
+        document_sha256=store_document(ctx, document_file),
     )
 
 
@@ -160,6 +163,7 @@ def release_lot(
     document: DocumentOpt,
     count: Annotated[int, typer.Option(min=0, help="Every round of the lot left in storage.")],
     as_: ActAs,
+    document_file: ReleaseDocumentFile = None,
 ) -> None:
     """Release a lot out of the inventory with every round it has left in storage.
 
@@ -176,6 +180,7 @@ def release_lot(
         to=to,
         document=document,
         count=count,
+        document_sha256=store_document(ctx, document_file),
     )
 
 
