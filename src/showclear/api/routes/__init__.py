@@ -1,11 +1,18 @@
 """The API's routers; every path is under ``/productions/{slug}``.
 
 ``commands`` holds one route per command of the event catalogue, derived from it; the
-others are signing in, passkeys, the views and the ledger.
+others are signing in, passkeys, the views, the ledger and the documents.
 """
 
-from showclear.api.routes import commands, ledger, passkeys, signin, views
+from showclear.api.routes import commands, documents, ledger, passkeys, signin, views
 
 __all__ = ["ROUTERS"]
 
-ROUTERS = [signin.router, commands.router, passkeys.router, views.router, ledger.router]
+ROUTERS = [
+    signin.router,
+    commands.router,
+    passkeys.router,
+    views.router,
+    ledger.router,
+    documents.router,
+]
