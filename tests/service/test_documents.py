@@ -99,7 +99,7 @@ def test_a_document_over_the_limit_is_refused_naming_the_limit_and_its_size(
 def test_without_a_directory_every_use_says_what_to_set() -> None:
     """A PostgreSQL database has no place beside it: using documents names the option."""
     store = _document_store("postgresql://localhost/showclear", None).production("p")
-    with pytest.raises(DocumentsUnavailable, match="--documents DIR.*SHOWCLEAR_DOCUMENTS"):
+    with pytest.raises(DocumentsUnavailable, match=r"--documents DIR.*SHOWCLEAR_DOCUMENTS"):
         store.put(SCAN)
 
 
