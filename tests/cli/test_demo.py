@@ -57,12 +57,13 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
 
 
 def test_the_demo_refuses_what_matters_and_exits_zero(demo_run: tuple[str, Path]) -> None:
-    """The AD's handoff, the stale inspection and the cease-fire handoff are each refused."""
+    """The AD's handoff, the stale inspection, the cease-fire handoff and the suspect lot's
+    dummies are each refused."""
     output, _ = demo_run
     assert "The demo expected a different outcome" not in output
-    for rule in ("CUS-HANDLER", "CUS-SHOW-CLEAR", "INC-CEASEFIRE"):
+    for rule in ("CUS-HANDLER", "CUS-SHOW-CLEAR", "INC-CEASEFIRE", "AMMO-SUSPECT"):
         assert rule in output
-    assert output.count("REFUSED") == 3
+    assert output.count("REFUSED") == 4
 
 
 def test_the_demo_tells_each_step_of_its_scenario_file_in_order(
@@ -110,7 +111,14 @@ def test_the_demo_ledger_verifies_and_its_board_matches_the_narration(
             1,
             1,
         )
-        assert (dummies["received"], dummies["in_storage"], dummies["verified"]) == (24, 24, 24)
+        # A live round was found in dum-45's box: suspect, and returned to the supplier.
+        assert (
+            dummies["received"],
+            dummies["in_storage"],
+            dummies["returned"],
+            dummies["verified"],
+        ) == (24, 0, 24, 24)
+        assert dummies["suspect"]["reason"] == "a live round was found in it"
     finally:
         demo_app.close()
 

@@ -33,9 +33,9 @@ Members = list[tuple[str, bytes]]
 
 @pytest.fixture(scope="module")
 def bundle(demo: Demo) -> bytes:
-    """The demo day's bundle: 68 entries, 66 checkpoints."""
+    """The demo day's bundle: 80 entries, 77 checkpoints."""
     data, summary = demo.app.export_bundle(demo.slug)
-    assert (summary.entries, summary.checkpoints) == (68, 66)
+    assert (summary.entries, summary.checkpoints) == (80, 77)
     return data
 
 
@@ -75,7 +75,7 @@ def test_an_intact_bundle_verifies_offline(bundle: bytes) -> None:
     """Every leaf hash, root, signature and consistency holds; the report says what it checked."""
     report = verify_bundle(bundle)
     assert report.ok, report.problem
-    assert (report.entries, report.checkpoints) == (68, 66)
+    assert (report.entries, report.checkpoints) == (80, 77)
     assert report.origin == "showclear.example/productions/dust-creek"
 
 
@@ -213,7 +213,7 @@ def test_showclear_verify_bundle_needs_no_database(
     broken.write_bytes(_flip(bundle, len(bundle) // 2, 0x01))
     ok = showclear("--db", str(db), "verify", "--bundle", str(intact))
     assert ok.code == 0, ok.err  # type: ignore[attr-defined]
-    assert "68 entries and 66 checkpoints" in ok.out  # type: ignore[attr-defined]
+    assert "80 entries and 77 checkpoints" in ok.out  # type: ignore[attr-defined]
     failed = showclear("--db", str(db), "verify", "--bundle", str(broken))
     assert failed.code == 1  # type: ignore[attr-defined]
     # The byte flipped lands in a member's data (a bad CRC-32) or in the zip's own structure.
@@ -258,14 +258,14 @@ def _block_after(readme: str, marker: str) -> str:
 def test_the_readmes_python_recomputes_every_checkpoints_root(
     bundle: bytes, tmp_path: Path
 ) -> None:
-    """The standard-library program in the README prints "ok" for each of the 66 checkpoints."""
+    """The standard-library program in the README prints "ok" for each of the 77 checkpoints."""
     readme = _unzip(bundle, tmp_path)
     program = _block_after(readme, "every line must end in")
     run = subprocess.run(
         [sys.executable, "-c", program], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     lines = run.stdout.strip().split("\n")
-    assert len(lines) == 66
+    assert len(lines) == 77
     assert all(line.endswith(" ok") for line in lines), run.stdout
 
 

@@ -80,19 +80,21 @@ def test_the_lot_chain_names_who_had_its_rounds_in_which_weapon(demo: Demo) -> N
 
 
 def test_refusals_are_listed_by_person_and_by_rule(demo: Demo) -> None:
-    """Dana's handoff, Maria's stale inspection and the cease-fire; each found by person or rule."""
+    """Dana's handoff, Maria's stale inspection, the cease-fire and the suspect lot's dummies;
+    each found by person or rule."""
     with demo.app.forensics(demo.slug) as f:
         everything = f.refusals()
         dana = f.refusals(person="dana")
         stale = f.refusals(rule="CUS-SHOW-CLEAR")
         jack = f.refusals(person="jack")
-    assert [r.index for r in everything.refusals] == [30, 43, 49]
-    assert everything.by_person == {"dana": [30], "maria": [43, 49]}
+    assert [r.index for r in everything.refusals] == [30, 43, 49, 74]
+    assert everything.by_person == {"dana": [30], "maria": [43, 49, 74]}
+    assert everything.by_rule["AMMO-SUSPECT"] == [74]
     assert everything.by_rule["INC-CEASEFIRE"] == [46, 49]  # a warning and a refusal
     assert [w.index for w in everything.warnings] == [46]
     assert [r.index for r in dana.refusals] == [30]
-    assert [r.index for r in stale.refusals] == [30, 43]
-    assert [r.index for r in jack.refusals] == [30, 43]  # named as the receiver
+    assert [r.index for r in stale.refusals] == [30, 43, 74]
+    assert [r.index for r in jack.refusals] == [30, 43, 74]  # named as the receiver
 
 
 def test_an_incident_is_cited_with_what_set_it_off_and_its_reviews(demo: Demo) -> None:
@@ -129,8 +131,8 @@ def test_unknown_things_and_bad_times_are_named(demo: Demo) -> None:
             f.custody_at("colt-1", AT("07:00"))  # received at 07:06
         with pytest.raises(NotFound, match="no lot 'blk-99'"):
             f.lot_accounting("blk-99")
-        with pytest.raises(NotFound, match="no incident 2"):
-            f.incident(2)
+        with pytest.raises(NotFound, match="no incident 3"):
+            f.incident(3)
         with pytest.raises(BadRequest, match="not a time"):
             f.weapon_chain("colt-1", "yesterday")
         with pytest.raises(BadRequest, match="is after the end"):

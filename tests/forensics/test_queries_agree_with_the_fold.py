@@ -27,7 +27,7 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 COUNTERS = (
-    "received", "verified", "in_storage", "in_weapons", "expended",
+    "received", "verified", "in_storage", "in_weapons", "quarantined", "expended",
     "returned", "destroyed", "missing", "live_found", "discrepancy",
 )  # fmt: skip
 

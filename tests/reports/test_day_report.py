@@ -54,7 +54,7 @@ def test_it_names_the_production_the_day_and_the_checkpoint(demo: Demo, pdf: byt
         note = f.checkpoint_note
         key = f.verifier_key
     body = note.split("\n\n")[0].split("\n")
-    assert f"size 68, root {body[2]}" in text
+    assert f"size 80, root {body[2]}" in text
     for line in body:  # the signed note, verbatim
         assert line in text
     assert key in text
@@ -79,18 +79,18 @@ def test_it_counts_every_round_of_each_lot(pdf: bytes) -> None:
     table = {r[0]: r for r in rows(pdf_text(pdf, layout=True))}
     expected = {
         "Received": ["12", "24"],
-        "Loaded": ["2", "6"],
+        "Loaded": ["2", "12"],
         "Fired": ["2", "0"],
         "Expended": ["1", "0"],
-        "Unloaded": ["1", "6"],
-        "Returned": ["1", "0"],
-        "Counted": ["10", "24"],
+        "Unloaded": ["1", "12"],
+        "Returned": ["1", "24"],  # dum-45 went back: a live round was found in its box
+        "Counted": ["10", "0"],
     }
     for label, (blanks, dummies) in expected.items():
         assert table[label][-2:] == [blanks, dummies], table[label]
     lines = {" ".join(r[:-2]): r[-2:] for r in rows(pdf_text(pdf, layout=True))}
     assert lines["of which misfired (round kept)"] == ["1", "0"]
-    assert lines["On hand at the end of the day"] == ["10", "24"]
+    assert lines["On hand at the end of the day"] == ["10", "0"]
     assert lines["Balances (AMMO-COUNT)"] == ["yes", "yes"]
 
 
@@ -107,9 +107,9 @@ def test_it_lists_the_refusals_the_warning_and_the_reviewed_incident(pdf: bytes)
         for label in ("Refused attempts", "Warnings", "Incidents", "Rounds expended")
     }
     assert glance == {
-        "Refused attempts": "3",
+        "Refused attempts": "4",
         "Warnings": "1",
-        "Incidents": "1 (all reviewed)",
+        "Incidents": "2 (all reviewed)",
         "Rounds expended": "blk-45: 1",
     }
 
@@ -165,3 +165,13 @@ def test_showclear_report_day_writes_the_pdf_and_the_html(
     missing = showclear("--db", str(demo.db), "report", "day", DAY)
     assert missing.code == 2  # type: ignore[attr-defined]
     assert render_html  # the renderers are public
+
+
+def test_it_shows_the_suspect_lot_with_why_and_since_when(pdf: bytes) -> None:
+    """dum-45, where a live round was found, is named SUSPECT at a glance and in the rounds."""
+    text = " ".join(pdf_text(pdf).split())
+    assert "Suspect lots SUSPECT: dum-45" in text
+    assert "SUSPECT LOT dum-45: a live round was found in it, since 2026-11-25 11:10" in text
+    assert "re-verified round by round, returned or destroyed (AMMO-SUSPECT)" in text
+    layout = [" ".join(r) for r in rows(pdf_text(pdf, layout=True))]
+    assert any(line.endswith("no SUSPECT since 11:10") for line in layout), layout

@@ -150,8 +150,8 @@ def test_the_html_gives_every_proof_verbatim(report: IncidentReport) -> None:
 
 def test_an_unknown_incident_or_a_negative_window_is_refused(demo: Demo) -> None:
     with demo.app.forensics(demo.slug) as f:
-        with pytest.raises(NotFound, match="no incident 2"):
-            incident_report(f, 2)
+        with pytest.raises(NotFound, match="no incident 3"):
+            incident_report(f, 3)
         with pytest.raises(BadRequest, match="cannot be negative"):
             incident_report(f, 1, before_minutes=-5)
 
@@ -166,3 +166,15 @@ def test_showclear_report_incident_writes_the_pdf(
     unknown = showclear("--db", str(demo.db), "report", "incident", "9", "--pdf", str(target))
     assert unknown.code == 3  # type: ignore[attr-defined]
     assert "no incident 9" in unknown.err_text  # type: ignore[attr-defined]
+
+
+def test_the_live_round_incident_names_the_suspect_lot_why_and_since_when(demo: Demo) -> None:
+    """Incident 2 (a live round in dum-45's box) shows the lot as suspect (AMMO-SUSPECT)."""
+    with demo.app.forensics(demo.slug) as f:
+        live = incident_report(f, 2)
+    [chain] = [c for c in live.lots if c.lot == "dum-45"]
+    assert chain.suspect is not None
+    text = " ".join(pdf_text(render_pdf(incident_document(live))).split())
+    assert f"SUSPECT LOT a live round was found in it, since {chain.suspect['at'][:10]}" in text
+    assert f"(#{chain.suspect['entry']}): every round of it is quarantined" in text
+    assert "quarantined 0" in text  # the counters include the quarantine

@@ -25,13 +25,16 @@ def test_the_demo_day_replays_exactly_as_it_expects() -> None:
 
 
 def test_the_demo_day_expects_the_refusals_that_matter() -> None:
-    """The AD's handoff, the stale inspection and the cease-fire, each with its rule ids."""
+    """The AD's handoff, the stale inspection, the cease-fire and the suspect lot's dummies,
+    each with its rule ids."""
     expected = [s.expect for s in western_day(DAY).steps if s.expect.outcome != "allowed"]
     assert expected == [
         Expectation("refused", frozenset({"CUS-HANDLER", "CUS-TWO-PARTY", "CUS-SHOW-CLEAR"})),
         Expectation("refused", frozenset({"CUS-SHOW-CLEAR"})),
         Expectation("warned", frozenset({"INC-CEASEFIRE"})),
         Expectation("refused", frozenset({"INC-CEASEFIRE"})),
+        Expectation("warned", frozenset({"AMMO-NO-LIVE"})),
+        Expectation("refused", frozenset({"AMMO-SUSPECT", "CUS-SHOW-CLEAR"})),
     ]
 
 

@@ -40,8 +40,9 @@ def demo(
 
     Two revolvers and a replica, dummies verified round by round, blanks, a
     safety meeting, a rehearsal, a dummy close-up, a blank take and a meal break;
-    along the way an assistant director's handoff, a stale inspection and a
-    misfire's cease-fire are refused. Then the ledger is verified. The day is the
+    along the way an assistant director's handoff, a stale inspection, a
+    misfire's cease-fire and a revolver holding dummies of a lot where a live round
+    was found (AMMO-SUSPECT) are refused. Then the ledger is verified. The day is the
     scenario file src/showclear/demo/western-day.yaml, dated today.
 
     Example: showclear demo --db dust-creek.db

@@ -194,14 +194,26 @@ def lot_account(
             f"({escape(result.caliber)}, from {escape(result.supplier)}); {balance}"
         )
         out_console.print(
-            f"in storage {result.in_storage}, in weapons {result.in_weapons}, expended "
-            f"{result.expended}, returned {result.returned}, destroyed {result.destroyed}, "
-            f"missing {result.missing}; verified inert {result.verified}"
+            f"in storage {result.in_storage}, in weapons {result.in_weapons}, quarantined "
+            f"{result.quarantined}, expended {result.expended}, returned {result.returned}, "
+            f"destroyed {result.destroyed}, missing {result.missing}; verified inert "
+            f"{result.verified}"
         )
+        if result.suspect:
+            out_console.print(
+                f"[bold white on red]■ SUSPECT LOT ■[/] {escape(result.suspect['reason'])}, "
+                f"since {result.suspect['at']} (entry {result.suspect['entry']}): no round "
+                "of it is used until it is re-verified, returned or destroyed"
+            )
         for loaded in result.loaded:
             out_console.print(
                 f"  {loaded.weapon} chambers {loaded.chambers}, held by "
                 f"{escape(_where(loaded.location, names))}"
+                + (
+                    f" [bold red]QUARANTINED: {escape(loaded.quarantine)}[/]"
+                    if loaded.quarantine
+                    else ""
+                )
             )
     table = Table(title=f"Every movement of {lot_id}", title_justify="left")
     for column in ("#", "At", "What", "Change"):

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
+from showclear.protocol.projection import lot_balance
 from showclear.protocol.time import format_time
 from showclear.reports.common import (
     Basis,
@@ -69,6 +71,10 @@ class LotDay:
     counted: int | None  # at the day's close
     balanced: bool
     entries: list[int]
+    # Misfired rounds set aside at the end of the day, never loaded again (AMMO-SUSPECT).
+    quarantined: int = 0
+    # Why the lot is suspect at the end of the day, and since when (AMMO-SUSPECT).
+    suspect: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -238,10 +244,8 @@ def _lot_day(chain: LotChain, kind: str, kinds: dict[str, list[Indexed]]) -> Lot
         if chain.lot in item.event["counts"]:
             counted = int(item.event["counts"][chain.lot])
     closing = chain.closing or {}
-    accounted = sum(
-        closing.get(k, 0)
-        for k in ("in_storage", "in_weapons", "expended", "returned", "destroyed", "missing")
-    )
+    # Misfired rounds in quarantine are accounted for too (AMMO-COUNT, AMMO-SUSPECT).
+    balanced = lot_balance({"received": 0, "discrepancy": 0, **closing})[1]
     return LotDay(
         lot=chain.lot,
         kind=kind,
@@ -256,6 +260,8 @@ def _lot_day(chain: LotChain, kind: str, kinds: dict[str, list[Indexed]]) -> Lot
         missing=total("missing"),
         on_hand_end=on_hand(chain.closing),
         counted=counted,
-        balanced=accounted == closing.get("received", 0) and closing.get("discrepancy", 0) == 0,
+        balanced=balanced,
         entries=[m.index for m in chain.movements],
+        quarantined=closing.get("quarantined", 0),
+        suspect=chain.suspect,
     )

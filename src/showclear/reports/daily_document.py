@@ -85,8 +85,14 @@ def _glance(report: DayReport) -> Section:
         ("Concerns", str(sum(1 for c in report.concerns if c.type == "ConcernRaised"))),
         ("Round count", "DOES NOT BALANCE: " + ", ".join(unbalanced) if unbalanced else "balances"),
     ]
+    suspect = [lot.lot for lot in report.lots if lot.suspect]
+    quarantined = [f"{lot.lot}: {lot.quarantined}" for lot in report.lots if lot.quarantined]
+    if suspect:
+        pairs.append(("Suspect lots", "SUSPECT: " + ", ".join(suspect)))
+    if quarantined:
+        pairs.append(("Misfired rounds quarantined", ", ".join(quarantined)))
     blocks: list[Block] = [Facts(pairs)]
-    if report.refusals or report.incidents or unbalanced:
+    if report.refusals or report.incidents or unbalanced or suspect:
         blocks.append(
             Para(
                 "Every refusal, incident and round-count difference below is a record "
@@ -196,12 +202,18 @@ _LOT_ROWS: list[tuple[str, Callable[[LotDay], str]]] = [
     ("Returned to the supplier", lambda lot: str(lot.returned)),
     ("Destroyed", lambda lot: str(lot.destroyed)),
     ("Written off as missing", lambda lot: str(lot.missing)),
+    ("Quarantined at the end (misfired, never loaded again)", lambda lot: str(lot.quarantined)),
+    (
+        "SUSPECT (AMMO-SUSPECT)",
+        lambda lot: f"SUSPECT since {hm(lot.suspect['at'])}" if lot.suspect else "no",
+    ),
     ("On hand at the end of the day", lambda lot: str(lot.on_hand_end)),
     ("Counted at the day's close", lambda lot: "—" if lot.counted is None else str(lot.counted)),
     ("Balances (AMMO-COUNT)", lambda lot: "yes" if lot.balanced else "NO"),
     ("Entries", lambda lot: f"#{lot.entries[0]} … #{lot.entries[-1]}" if lot.entries else "—"),
 ]
 _LOTS_PER_TABLE = 5
+_SUSPECT_ROW = next(i for i, (label, _) in enumerate(_LOT_ROWS) if label.startswith("SUSPECT"))
 
 
 def _lots(lots: list[LotDay]) -> list[Block]:
@@ -212,6 +224,10 @@ def _lots(lots: list[LotDay]) -> list[Block]:
         tones: list[Tone] = ["" for _ in _LOT_ROWS]
         if not all(lot.balanced for lot in group):
             tones[-2] = "alert"
+        if any(lot.suspect for lot in group):
+            tones[_SUSPECT_ROW] = "alert"
+        if any(lot.quarantined for lot in group):
+            tones[_SUSPECT_ROW - 1] = "warn"
         blocks.append(
             Table(
                 ["Rounds", *(f"{lot.lot} ({lot.kind})" for lot in group)],
@@ -224,12 +240,34 @@ def _lots(lots: list[LotDay]) -> list[Block]:
         )
     if not lots:
         blocks.append(Para("No lot of rounds in this production."))
+    for lot in lots:
+        if lot.suspect:
+            blocks.append(
+                Para(
+                    f"SUSPECT LOT {lot.lot}: {lot.suspect['reason']}, since "
+                    f"{stamp(lot.suspect['at'])} UTC (#{lot.suspect['entry']}). Every round "
+                    "of it is quarantined wherever it is: no round of it is loaded, and a "
+                    "weapon holding one goes to no performer, until the lot is re-verified "
+                    "round by round, returned or destroyed (AMMO-SUSPECT).",
+                    "alert",
+                )
+            )
+        if lot.quarantined:
+            blocks.append(
+                Para(
+                    f"QUARANTINED: {lot.quarantined} misfired "
+                    f"{'round' if lot.quarantined == 1 else 'rounds'} of lot {lot.lot} set "
+                    "aside, never loaded again; only their destruction or return to the "
+                    "supplier clears them (AMMO-SUSPECT).",
+                    "warn",
+                )
+            )
     blocks.append(
         Para(
             "On hand: in storage or in weapons. A lot balances when received = in storage + "
-            "in weapons + expended + returned + destroyed + missing and the last count found "
-            "no difference (AMMO-COUNT). `showclear lot-account LOT` lists every entry that "
-            "moved its rounds."
+            "in weapons + quarantined + expended + returned + destroyed + missing and the "
+            "last count found no difference (AMMO-COUNT). `showclear lot-account LOT` lists "
+            "every entry that moved its rounds."
         )
     )
     return blocks

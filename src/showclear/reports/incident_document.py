@@ -218,8 +218,16 @@ def _weapon(chain: WeaponChain, names: dict[str, str]) -> Section:
 def _counters(counters: dict[str, int] | None) -> str:
     if not counters:
         return "not yet received"
-    keys = ("in_storage", "in_weapons", "expended", "returned", "destroyed", "missing")
-    return ", ".join(f"{k.replace('_', ' ')} {counters[k]}" for k in keys) + (
+    keys = (
+        "in_storage",
+        "in_weapons",
+        "quarantined",
+        "expended",
+        "returned",
+        "destroyed",
+        "missing",
+    )
+    return ", ".join(f"{k.replace('_', ' ')} {counters.get(k, 0)}" for k in keys) + (
         f" (of {counters['received']} received)"
     )
 
@@ -256,10 +264,27 @@ def _lot(chain: LotChain, names: dict[str, str]) -> Section:
         [1.0, 0.6, 1.6, 2.0, 2.0],
         empty="No weapon held rounds of this lot in the period.",
     )
+    facts = [("At the start", _counters(chain.opening)), ("At the end", _counters(chain.closing))]
+    if chain.suspect:
+        facts.append(
+            (
+                "SUSPECT LOT",
+                f"{chain.suspect['reason']}, since {stamp(chain.suspect['at'])} UTC "
+                f"(#{chain.suspect['entry']}): every round of it is quarantined wherever it "
+                "is (AMMO-SUSPECT)",
+            )
+        )
+    quarantined = (chain.closing or {}).get("quarantined", 0)
+    if quarantined:
+        facts.append(
+            (
+                "QUARANTINED",
+                f"{quarantined} misfired {'round' if quarantined == 1 else 'rounds'} set "
+                "aside, never loaded again, until destroyed or returned (AMMO-SUSPECT)",
+            )
+        )
     blocks: list[Block] = [
-        Facts(
-            [("At the start", _counters(chain.opening)), ("At the end", _counters(chain.closing))]
-        ),
+        Facts(facts),
         Para("Every movement of its rounds:"),
         movements,
         Para("Who had its rounds, in which weapon:"),

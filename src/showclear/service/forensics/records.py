@@ -147,6 +147,8 @@ class LotChain(_Json):
     carriers: list[Carrier]
     closing: dict[str, int] | None  # the counters at ``end``
     cites: list[int] = field(default_factory=list)
+    # Why the lot is suspect at ``end`` (reason, at, entry), or None (AMMO-SUSPECT).
+    suspect: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,7 @@ class LoadedWeapon(_Json):
     chambers: list[int]
     location: str
     holder: str | None
+    quarantine: str | None = None  # why its rounds are quarantined (AMMO-SUSPECT), in words
 
 
 @dataclass(frozen=True)
@@ -174,8 +177,9 @@ class DayCount(_Json):
 class LotAccounting(_Json):
     """Every round of a lot: where each one is or went, with every movement that moved it.
 
-    ``received == in_storage + in_weapons + expended + returned + destroyed + missing``
-    when the lot balances (AMMO-COUNT).
+    ``received == in_storage + in_weapons + quarantined + expended + returned + destroyed
+    + missing`` when the lot balances (AMMO-COUNT); ``quarantined`` counts misfired rounds
+    set aside, and ``suspect`` says why no round of the lot is used (AMMO-SUSPECT).
     """
 
     lot: str
@@ -188,6 +192,7 @@ class LotAccounting(_Json):
     verified: int
     in_storage: int
     in_weapons: int
+    quarantined: int
     expended: int
     returned: int
     destroyed: int
@@ -200,6 +205,7 @@ class LotAccounting(_Json):
     counts: list[DayCount]
     movements: list[LotMovement]
     cites: list[int] = field(default_factory=list)
+    suspect: dict[str, Any] | None = None  # reason, at, entry (AMMO-SUSPECT)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
 """Every round of a lot: its chain of custody between two moments, and its full accounting.
 
 A lot's rounds are counted, not numbered (AMMO-COUNT): the ledger says how many are
-in storage, in weapons, expended, returned, destroyed or missing, and which weapon
-chamber holds a round of which lot. The chain follows those counters and every
-weapon that carried the lot's rounds, with who held it, through one replay of the
-ledger with the protocol's state-at-a-moment primitive
-(:func:`showclear.protocol.replay.replay`).
+in storage, in weapons, quarantined (misfired rounds set aside, AMMO-SUSPECT), expended,
+returned, destroyed or missing, and which weapon chamber holds a round of which lot.
+The chain follows those counters and every weapon that carried the lot's rounds, with
+who held it, through one replay of the ledger with the protocol's state-at-a-moment
+primitive (:func:`showclear.protocol.replay.replay`).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ COUNTERS = (
     "verified",
     "in_storage",
     "in_weapons",
+    "quarantined",
     "expended",
     "returned",
     "destroyed",
@@ -53,7 +54,7 @@ def _counters(projection: Projection, lot: str) -> dict[str, int] | None:
     if record is None:
         return None
     values = cast(dict[str, int], record)
-    return {key: values[key] for key in COUNTERS}
+    return {key: values.get(key, 0) for key in COUNTERS}
 
 
 def _loaded(projection: Projection, lot: str) -> _Loaded:
@@ -237,7 +238,15 @@ def lot_chain(
         carriers=carriers,
         closing=dict(walk.counters) if walk.counters else None,
         cites=sorted(cites),
+        suspect=_suspect(walk.projection, lot),
     )
+
+
+def _suspect(projection: Projection, lot: str) -> dict[str, object] | None:
+    """Why the lot is suspect in ``projection`` (reason, at, entry), or None (AMMO-SUSPECT)."""
+    record = projection.lot(lot)
+    suspect = record.get("suspect") if record is not None else None
+    return dict(suspect) if suspect else None
 
 
 def _replace_closed(carriers: list[Carrier], closed: list[Carrier]) -> None:
@@ -278,6 +287,7 @@ def lot_accounting(
             [n for n, content in enumerate(w["chambers"], start=1) if content == lot],
             w["location"],
             _holder(w["location"]),
+            w.get("quarantine"),
         )
         for weapon, w in walk.projection.weapons()
         if lot in w["chambers"]
@@ -296,4 +306,5 @@ def lot_accounting(
         counts=counts,
         movements=movements,
         cites=sorted({m.index for m in movements} | {c.index for c in counts}),
+        suspect=_suspect(walk.projection, lot),
     )
