@@ -107,7 +107,7 @@ def _suspect_lots(p: Projection) -> list[dict[str, Any]]:
             "lot": lot_id,
             "kind": lot["kind"],
             "caliber": lot["caliber"],
-            **dict(lot["suspect"]),
+            **dict(lot["suspect"] or {}),
             "in_storage": lot["in_storage"],
             "in_weapons": lot["in_weapons"],
             "quarantined": lot.get("quarantined", 0),
