@@ -243,9 +243,7 @@ TYPES: tuple[EventType[Any], ...] = (
         PasskeyEnrolled,
         "system",
         _passkey_enrolled,
-        lambda e, w: (
-            f"{w.who(e['person'])} enrolled a passkey, witnessed by {w.who(e['witness'])}"
-        ),
+        lambda e, w: f"{w.who(e['person'])} enrolled a passkey, witnessed by {w.who(e['witness'])}",
     ),
     EventType(
         PersonLockedOut,
