@@ -23,12 +23,14 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture(scope="module")
-def world(engine: Engine) -> Iterator[World]:
+def world(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """A fresh database (on each backend) with the demo production "Dust Creek", built once
-    per module."""
+    per module, with a document folder as a studio server configures one (``--documents``;
+    SQLite would default to one beside its file, PostgreSQL has none)."""
     clock = FixedClock(START)
     db = engine.new()
-    app = build_app(db.url, keyring=MemoryKeyring(), clock=clock)
+    documents = tmp_path_factory.mktemp("documents")
+    app = build_app(db.url, keyring=MemoryKeyring(), clock=clock, documents=documents)
     yield build_world(app, clock, "Dust Creek", spares=4)
     app.close()
     engine.drop(db)
