@@ -27,6 +27,7 @@ def test_the_default_policy_is_the_catalogs() -> None:
         "rehearsal_functional_weapon": "warn",
         "sole_duty": "warn",
         "jurisdiction": "",
+        "passkeys_for_performer_handovers": "off",
     }
 
 

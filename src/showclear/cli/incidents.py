@@ -205,7 +205,8 @@ def policy_set(
             help="blank_min_distance_cm, show_clear_validity_minutes, "
             "concern_escalation_hours (whole numbers), rehearsal_functional_weapon, "
             "sole_duty (warn or block), jurisdiction (an ISO 3166 code such as US-CA: "
-            "sets the defaults its law requires).",
+            "sets the defaults its law requires), passkeys_for_performer_handovers (off or "
+            "block: a handover to a performer needs the giver's and the performer's passkeys).",
         ),
     ],
     as_: ActAs,

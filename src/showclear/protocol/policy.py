@@ -10,6 +10,8 @@ it looser, and that change is itself a ledger entry." The file is TOML::
     rehearsal_functional_weapon = "warn" # PLAN-REHEARSAL: "warn" or "block" (replica-only)
     sole_duty = "warn"                   # CUS-SOLE-DUTY: "warn" or "block"
     jurisdiction = "US-CA"               # where the production shoots (ISO 3166-2)
+    passkeys_for_performer_handovers = "off"  # ID-OWN: "off" or "block" (giver and
+                                              # performer each confirm with a passkey)
 
 A jurisdiction sets the defaults its law requires (:data:`JURISDICTION_DEFAULTS`): setting it
 makes those keys at least that strict. Loosening one afterwards is like any other loosening:
@@ -33,10 +35,12 @@ __all__ = [
     "JURISDICTION_PATTERN",
     "Policy",
     "PolicyComparison",
+    "Requirement",
     "compare_policies",
 ]
 
 Strictness = Literal["warn", "block"]
+Requirement = Literal["off", "block"]
 
 #: For each figure, whether a larger value is stricter (True) or looser (False).
 _LARGER_IS_STRICTER: Final[dict[str, bool]] = {
@@ -45,6 +49,8 @@ _LARGER_IS_STRICTER: Final[dict[str, bool]] = {
     "concern_escalation_hours": False,
 }
 _SWITCHES: Final = ("rehearsal_functional_weapon", "sole_duty")
+#: Requirements a production may switch on ("block") or leave "off".
+_REQUIREMENTS: Final = ("passkeys_for_performer_handovers",)
 #: What a jurisdiction's law requires of a production shooting there, as policy defaults.
 JURISDICTION_DEFAULTS: Final[dict[str, dict[str, object]]] = {
     # California Labor Code §9153 (operative 2025-01-01): while a weapon is out, the armorer
@@ -70,6 +76,7 @@ class Policy:
     rehearsal_functional_weapon: Strictness = "warn"
     sole_duty: Strictness = "warn"
     jurisdiction: str = ""  # none given: the catalog's defaults
+    passkeys_for_performer_handovers: Requirement = "off"  # ID-OWN
 
     def __post_init__(self) -> None:
         for name in _LARGER_IS_STRICTER:
@@ -83,6 +90,10 @@ class Policy:
             value = getattr(self, name)
             if value not in ("warn", "block"):
                 raise PolicyError(f'policy key {name!r} must be "warn" or "block", got {value!r}')
+        for name in _REQUIREMENTS:
+            value = getattr(self, name)
+            if value not in ("off", "block"):
+                raise PolicyError(f'policy key {name!r} must be "off" or "block", got {value!r}')
         if not isinstance(self.jurisdiction, str) or (
             self.jurisdiction and not re.match(JURISDICTION_PATTERN, self.jurisdiction)
         ):
@@ -156,7 +167,7 @@ def compare_policies(old: Policy, new: Policy) -> PolicyComparison:
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             (stricter if (after > before) == larger_is_stricter else looser).append(name)
-    for name in _SWITCHES:
+    for name in (*_SWITCHES, *_REQUIREMENTS):
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             (stricter if after == "block" else looser).append(name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, NotRequired, TypedDict
+from typing import Annotated, Any, Literal, NotRequired, TypedDict
 
 from showclear.protocol.catalogue.declare import ANYONE, OVERSIGHT, Command, EventType
 from showclear.protocol.catalogue.fields import (
@@ -46,6 +46,12 @@ class PolicyChanges(TypedDict):
     rehearsal_functional_weapon: NotRequired[Annotated[Strictness, Doc("PLAN-REHEARSAL.")]]
     sole_duty: NotRequired[Annotated[Strictness, Doc("CUS-SOLE-DUTY.")]]
     jurisdiction: NotRequired[Jurisdiction]
+    passkeys_for_performer_handovers: NotRequired[
+        Annotated[
+            Literal["off", "block"],
+            Doc('ID-OWN: "block" refuses a handover to a performer not confirmed by passkeys.'),
+        ]
+    ]
 
 
 class PolicyChanged(Event):

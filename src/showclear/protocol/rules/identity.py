@@ -3,7 +3,10 @@
 ID-OWN: a confirmation that names a person is given by that person. The service sets each
 confirmation flag from a credential it checked (never from a request); what this rule
 still sees in an event is a person named as consenting whose flag says they did not: a
-handler's sign-off typed in by someone else.
+handler's sign-off typed in by someone else. Under the policy
+``passkeys_for_performer_handovers = "block"`` it also refuses a handover to a performer
+(not a handler) unless the event's ``assurance`` (set by the service from what it checked,
+before the rules run) says both the giver and the performer signed it with their passkey.
 
 ID-RESET: nobody sets, resets or removes another person's credential alone. A reset needs
 one approval by the safety coordinator and one by a producer, two different people, and
@@ -19,7 +22,7 @@ from typing import ClassVar
 from showclear.protocol.catalogue.credentials import RESET_ROLES, credential_record
 from showclear.protocol.policy import Policy
 from showclear.protocol.projection import Projection
-from showclear.protocol.rules.base import Event, Finding, Rule, Severity
+from showclear.protocol.rules.base import Event, Finding, Rule, Severity, name
 
 __all__ = ["IdOwn", "IdReset"]
 
@@ -27,6 +30,14 @@ __all__ = ["IdOwn", "IdReset"]
 _CONSENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "SetupPlanned": (("handler_signoff", "handler_signoff_confirmed"),),
     "SetupChanged": (("handler_signoff", "handler_signoff_confirmed"),),
+}
+
+
+#: How the assurance of a person's part reads, for a refusal.
+_PROVEN: dict[str, str] = {
+    "pin": "a PIN checked by the server",
+    "session": "a signed-in session",
+    "passkey": "a passkey signature",
 }
 
 
@@ -55,7 +66,38 @@ class IdOwn(Rule):
                         policy,
                     )
                 )
+        if event["type"] == "WeaponHandedOver":
+            findings += self._passkeys_for_performer(projection, event, policy)
         return findings
+
+    def _passkeys_for_performer(
+        self, projection: Projection, event: Event, policy: Policy
+    ) -> list[Finding]:
+        if policy.passkeys_for_performer_handovers != "block":
+            return []
+        receiver = event.get("receiver")
+        if not projection.is_performer(receiver) or projection.is_handler(receiver):
+            return []
+        assurance = event.get("assurance") or {}
+        people = list(dict.fromkeys([event["giver"], receiver]))
+        short = [p for p in people if assurance.get(p) != "passkey"]
+        if not short:
+            return []
+        how = "; ".join(
+            f"{name(projection, p)}: " + _PROVEN.get(str(assurance.get(p)), "no passkey signature")
+            for p in short
+        )
+        return [
+            self.finding(
+                f"The production's policy requires passkeys for handovers to performers, and "
+                f"{event['weapon']} going to {name(projection, receiver)} was not confirmed "
+                f"by passkey ({how}).",
+                "Confirm the handover with a passkey: the giver proposes it and the performer "
+                "approves it on their own phone (showclear's QR code); a performer without a "
+                "passkey enrols one in person first.",
+                policy,
+            )
+        ]
 
 
 class IdReset(Rule):
