@@ -43,7 +43,7 @@ The whole tree, each class with its kind::
     │   ├── AuthError                     unauthenticated    a wrong or missing PIN or token
     │   │   └── LockedOut                 locked-out         too many wrong PINs in a row
     │   │       ├── TriesBusy             locked-out         every try is being checked at once
-    │   │       └── TooManyAttempts       locked-out         a device tried to sign in too often
+    │   │       └── TooManyAttempts       rate-limited       a device tried to sign in too often
     │   ├── Forbidden                     forbidden          the roles do not allow it
     │   ├── NotFound (LookupError)        not-found          an unknown production, entry, ...
     │   ├── BadRequest (ValueError)       bad-request        arguments that make no sense
@@ -95,6 +95,7 @@ class ErrorKind(StrEnum):
     INVALID_REQUEST = "invalid-request"
     UNAUTHENTICATED = "unauthenticated"
     LOCKED_OUT = "locked-out"
+    RATE_LIMITED = "rate-limited"
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not-found"
     UNKNOWN_REFERENCE = "unknown-reference"
@@ -115,7 +116,8 @@ class ExitCode(IntEnum):
     NOT_FOUND = 3  # an unknown production, person, weapon, lot, entry or checkpoint
     REFUSED = 4  # a safety rule refused the command
     UNAVAILABLE = 5  # the database or the production's key cannot be used
-    AUTH = 6  # a PIN was wrong or missing, the person is locked out, or their role may not
+    AUTH = 6  # a PIN was wrong or missing, the person is locked out, the device tried too
+    # often, or their role may not
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +152,12 @@ KINDS: Final = MappingProxyType(
             "Not recorded: a PIN did not match",
         ),
         ErrorKind.LOCKED_OUT: _shown(ExitCode.AUTH, HTTPStatus.LOCKED, "Locked out"),
+        ErrorKind.RATE_LIMITED: _shown(
+            ExitCode.AUTH,
+            HTTPStatus.TOO_MANY_REQUESTS,
+            "Too many requests",
+            "Not signed in: this device tried too often, wait",
+        ),
         ErrorKind.FORBIDDEN: _shown(ExitCode.AUTH, HTTPStatus.FORBIDDEN, "Not allowed"),
         ErrorKind.NOT_FOUND: _shown(ExitCode.NOT_FOUND, HTTPStatus.NOT_FOUND, "Not found"),
         ErrorKind.UNKNOWN_REFERENCE: _shown(

@@ -4,7 +4,8 @@ Every error answer is a problem object: ``type`` (a URI naming the kind of
 problem, ``/problems/<kind>``), ``title``, ``status`` and ``detail`` (a sentence
 a person on set can act on), plus members of its own for some kinds: ``refused``
 (409) carries the ``rules`` and the recorded ``entries``, ``invalid-request`` (422)
-the ``errors`` per field, ``locked-out`` (423) the ``person`` and ``locked_until``.
+the ``errors`` per field, ``locked-out`` (423) the ``person`` and ``locked_until``;
+``locked-out`` and ``rate-limited`` (429) answer ``Retry-After`` in seconds.
 
 The kind of a showclear error decides its type, status and title, through the one
 table :data:`showclear.errors.KINDS` that the CLI and the web read too; docs/errors.md
@@ -106,6 +107,7 @@ _DESCRIPTIONS = {
     422: "The request does not match the schema (`invalid-request`), or the protocol "
     "cannot decide it (`invalid-event`, `unknown-reference`). Nothing is recorded.",
     423: "Locked out after too many wrong PINs (`locked-out`).",
+    429: "This device tried to sign in too often; wait `Retry-After` seconds (`rate-limited`).",
     503: "The database or the production's key cannot be used (`unavailable`).",
 }
 _MODELS: dict[int, Any] = {
@@ -160,6 +162,8 @@ def _known(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, LockedOut):
         now = request.app.state.showclear.clock.now()
         wait = max(1, int((parse_time(exc.until) - now).total_seconds()))
+        if kind is ErrorKind.RATE_LIMITED:  # the device waits; nobody is locked out
+            return _problem(kind, str(exc), headers={"Retry-After": str(wait)})
         return _problem(
             kind,
             str(exc),

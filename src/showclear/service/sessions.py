@@ -321,7 +321,12 @@ class TriesBusy(LockedOut):
 
 
 class TooManyAttempts(LockedOut):
-    """A device tried to sign in too often; it waits (the people it named are not locked)."""
+    """A device tried to sign in too often; it waits (the people it named are not locked).
+
+    Shown as ``rate-limited`` (429 with ``Retry-After``), not as a person's lock-out.
+    """
+
+    kind = ErrorKind.RATE_LIMITED
 
 
 class SignInLimiter:

@@ -52,7 +52,7 @@ class NewPin(BaseModel):
     current_pin: Pin | None = None
 
 
-_LOGIN_ERRORS = errors(400, 401, 404, 422, 423, 503)
+_LOGIN_ERRORS = errors(400, 401, 404, 422, 423, 429, 503)
 _MEMBER_ERRORS = errors(401, 403, 422, 503)
 _REVOKE_ERRORS = errors(401, 403, 404, 422, 503)
 _PIN_ERRORS = errors(400, 401, 403, 404, 422, 423, 503)
@@ -63,7 +63,7 @@ def login(slug: Slug, body: Login, app: Service, request: Request, response: Res
     """Log in with your PIN or password: sets an HTTP-only session cookie for 12 hours.
 
     Five wrong PINs in a row lock the person out for 15 minutes (423); a device that
-    tries more than 10 times a minute waits (423 with `Retry-After`). A wrong PIN and an
+    tries more than 10 times a minute waits (429 with `Retry-After`). A wrong PIN and an
     unknown name get the same answer.
     """
     issued = app.login(slug, body.person, body.pin, client=client_of(request))
