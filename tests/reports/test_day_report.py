@@ -175,3 +175,12 @@ def test_it_shows_the_suspect_lot_with_why_and_since_when(pdf: bytes) -> None:
     assert "re-verified round by round, returned or destroyed (AMMO-SUSPECT)" in text
     layout = [" ".join(r) for r in rows(pdf_text(pdf, layout=True))]
     assert any(line.endswith("no SUSPECT since 11:10") for line in layout), layout
+
+
+def test_the_report_says_who_confirmed_each_handover_show_clear_and_meeting_and_how(
+    pdf: bytes,
+) -> None:
+    """Issue 13: each confirmation with how it was proven (PIN, session, passkey)."""
+    text = " ".join(pdf_text(pdf).split())
+    assert "Confirmations and how each was proven" in text
+    assert "Confirmed by (how)" in text

@@ -11,7 +11,55 @@ from showclear.protocol.time import parse_time
 from showclear.reports.timeline import Band, Mark, Timeline
 from showclear.service.forensics import Forensics, Hold, WeaponChain
 
-__all__ = ["Basis", "basis_of", "custody_timeline", "hm", "person", "stamp", "weapon_label"]
+__all__ = [
+    "ASSURANCE_WORDS",
+    "Basis",
+    "basis_of",
+    "confirmed_by",
+    "custody_timeline",
+    "hm",
+    "person",
+    "stamp",
+    "weapon_label",
+]
+
+#: How each person's part of an entry was proven (the entry's ``assurance``), in words.
+ASSURANCE_WORDS: dict[str, str] = {
+    "pin": "PIN checked by the server",
+    "session": "signed-in session",
+    "passkey": "passkey signature",
+}
+#: The confirmations a report shows the assurance of, and who gives each.
+_CONFIRMING: dict[str, tuple[str, ...]] = {
+    "WeaponHandedOver": ("giver", "receiver"),
+    "ShowClearInspected": ("actor", "performer"),
+    "SafetyMeetingHeld": (),  # the attendees
+}
+
+
+def confirmed_by(event: dict[str, object], names: dict[str, str]) -> str | None:
+    """Who confirmed a handover, show-clear or meeting, and how: ``Rio Banks (passkey
+    signature); ...``; None for any other entry. A part no credential proved says so."""
+    kind = str(event.get("type"))
+    if kind not in _CONFIRMING:
+        return None
+    people: list[str] = []
+    for field in _CONFIRMING[kind]:
+        value = event.get(field)
+        if isinstance(value, str) and value not in people:
+            people.append(value)
+    for attendee in event.get("attendees") or [] if kind == "SafetyMeetingHeld" else []:
+        if isinstance(attendee, dict) and attendee.get("confirmed"):
+            people.append(str(attendee["person"]))
+    assurance = event.get("assurance")
+    how = assurance if isinstance(assurance, dict) else {}
+    return (
+        "; ".join(
+            f"{person(names, p)} ({ASSURANCE_WORDS.get(str(how.get(p)), 'how not recorded')})"
+            for p in people
+        )
+        or "nobody"
+    )
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from showclear.protocol.time import format_time
 from showclear.reports.common import (
     Basis,
     basis_of,
+    confirmed_by,
     custody_timeline,
     person,
     weapon_label,
@@ -89,6 +90,7 @@ class DayReport:
     call_sheet: list[tuple[str, list[str], int]]  # person, duties, entry
     setups: list[Indexed]
     meetings: list[Indexed]
+    confirmations: list[Indexed]  # handovers, show-clears and meetings, with their assurance
     weapons: list[WeaponDay]
     lots: list[LotDay]
     refusals: list[Refusal]
@@ -154,6 +156,7 @@ def day_report(f: Forensics, day_text: str) -> DayReport:
         call_sheet=_call_sheet(kinds),
         setups=[i for i in items if i.type in ("SetupPlanned", "SetupChanged", "SetupCompleted")],
         meetings=kinds.get("SafetyMeetingHeld", []),
+        confirmations=[i for i in items if confirmed_by(i.event, names) is not None],
         weapons=[_weapon_day(f, chain) for chain in chains],
         lots=[
             _lot_day(f.lot_chain(lot_id, start, end), lot["kind"], kinds)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from showclear.reports.common import hm, person, stamp
+from showclear.reports.common import confirmed_by, hm, person, stamp
 from showclear.reports.daily import DayReport, LotDay, WeaponDay
 from showclear.reports.document import Block, Document, Facts, Para, Pre, Section, Table, Tone
 from showclear.reports.timeline import draw
@@ -39,6 +39,11 @@ def day_document(report: DayReport) -> Document:
         Section("Weapons used", [_weapons(report.weapons, names)], "weapons"),
         Section("Setups", [_setups(report.setups, names)], "setups"),
         Section("Safety meetings", [_meetings(report.meetings, names)], "meetings"),
+        Section(
+            "Confirmations and how each was proven",
+            [_confirmations(report.confirmations, names)],
+            "confirmations",
+        ),
         Section("Rounds per lot", [*_lots(report.lots)], "rounds"),
         Section("Refused attempts", [_refusals(report)], "refusals"),
         Section("Overrides", [_overrides(report)], "overrides"),
@@ -187,6 +192,24 @@ def _meetings(meetings: list[Indexed], names: dict[str, str]) -> Table:
         [0.6, 1.2, 5.1, 0.6],
         tones,
         empty="No safety meeting was recorded.",
+    )
+
+
+def _confirmations(items: list[Indexed], names: dict[str, str]) -> Table:
+    rows = [
+        [
+            hm(i.time),
+            describe(i.event, None, names),
+            confirmed_by(i.event, names) or "—",
+            f"#{i.index}",
+        ]
+        for i in items
+    ]
+    return Table(
+        ["Time", "What", "Confirmed by (how)", "Entry"],
+        rows,
+        [0.6, 3.4, 3.2, 0.6],
+        empty="No handover, show-clear or meeting was confirmed.",
     )
 
 
