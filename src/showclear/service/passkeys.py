@@ -121,6 +121,9 @@ class Passkeys:
         self._guard = threading.Lock()
         self._registrations: dict[tuple[str, str], tuple[bytes, datetime]] = {}
         self._pending: dict[str, Pending] = {}
+        #: Proposals signed by everyone, and what they recorded: the tablet that proposed
+        #: one, waiting for a phone, learns the outcome here (kept as long as a proposal).
+        self._finished: dict[str, tuple[Pending, Receipt]] = {}
 
     # -- enrolment ---------------------------------------------------------
 
@@ -364,7 +367,17 @@ class Passkeys:
                 self._pending.pop(pending.id, None)
         if not done:
             return pending, None
-        return pending, self._record(pending)
+        receipt = self._record(pending)
+        with self._guard:
+            self._finished[pending.id] = (pending, receipt)
+        return pending, receipt
+
+    def finished(self, slug: str, pending_id: str) -> tuple[Pending, Receipt] | None:
+        """What a proposal everyone signed recorded (or had refused), while it is kept."""
+        with self._guard:
+            self._drop_expired()
+            found = self._finished.get(pending_id)
+        return found if found is not None and found[0].slug == slug else None
 
     def _record(self, pending: Pending) -> Receipt:
         event = apply_confirmations(pending.event, set(pending.signatures))
@@ -413,6 +426,8 @@ class Passkeys:
         now = self.app.clock.now()
         for key in [k for k, p in self._pending.items() if p.expires < now]:
             del self._pending[key]
+        for key in [k for k, (p, _) in self._finished.items() if p.expires < now]:
+            del self._finished[key]
 
 
 def usable(relying: Relying) -> None:

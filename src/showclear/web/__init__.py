@@ -62,6 +62,7 @@ def _assets() -> APIRouter:
 def _router() -> APIRouter:
     from showclear.web import (
         board,
+        confirm,
         custody,
         day,
         incidents,
@@ -76,7 +77,7 @@ def _router() -> APIRouter:
     combined.include_router(_assets())
     combined.include_router(signin.root)
     combined.include_router(trust.router)
-    for module in (signin, board, custody, inventory, setups, incidents, day, ledger):
+    for module in (signin, board, custody, confirm, inventory, setups, incidents, day, ledger):
         combined.include_router(module.router)
     return combined
 

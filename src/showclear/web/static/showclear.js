@@ -258,4 +258,143 @@
     var check = $("#check-proof");
     if (check) { check.addEventListener("click", function () { checkProof($("#proof"), $("#proof-result")); }); }
   });
+
+  // -- passkeys: confirm on one's own phone (ID-OWN) -------------------------------------------
+  // base64url <-> ArrayBuffer, as WebAuthn's options and answers travel in JSON.
+  function b64bytes(s) {
+    var b = atob(s.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((s.length + 3) % 4));
+    return Uint8Array.from(b, function (c) { return c.charCodeAt(0); }).buffer;
+  }
+  function b64text(buffer) {
+    return btoa(String.fromCharCode.apply(null, new Uint8Array(buffer)))
+      .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  // The person's passkey signs the options' challenge; the answer as the API takes it.
+  function assert(o) {
+    var allow = (o.allowCredentials || []).map(function (c) { return Object.assign({}, c, { id: b64bytes(c.id) }); });
+    return navigator.credentials.get({ publicKey: Object.assign({}, o, { challenge: b64bytes(o.challenge), allowCredentials: allow }) })
+      .then(function (got) {
+        if (!got) { throw new Error("no passkey answered"); }
+        return {
+          id: got.id, rawId: b64text(got.rawId), type: got.type,
+          response: {
+            authenticatorData: b64text(got.response.authenticatorData),
+            clientDataJSON: b64text(got.response.clientDataJSON),
+            signature: b64text(got.response.signature),
+            userHandle: got.response.userHandle ? b64text(got.response.userHandle) : null
+          },
+          clientExtensionResults: got.getClientExtensionResults(),
+          authenticatorAttachment: got.authenticatorAttachment
+        };
+      });
+  }
+
+  function postJSON(url, body) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body)
+    });
+  }
+
+  // The API's problem (detail), or the page's own words, as a sentence.
+  function whyNot(response) {
+    return response.text().then(function (text) {
+      try { var p = JSON.parse(text); return p.detail || p.title || text; } catch (e) { /* a page */ }
+      var doc = new DOMParser().parseFromString(text, "text/html");
+      var main = $("main", doc);
+      return (main ? main.textContent : text).replace(/\s+/g, " ").trim();
+    });
+  }
+
+  function sayProblem(el, message) {
+    if (!el) { return; }
+    el.textContent = message;
+    el.hidden = false;
+  }
+
+  // On the tablet: propose the form's command, sign it with one's own passkey, then wait.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-phone-confirm]");
+    if (!button) { return; }
+    var form = button.form;
+    var problem = $("#phone-confirm-error");
+    if (form && !choicesAnswered(form)) { return; }
+    if (button.dataset.busy) { return; }
+    button.dataset.busy = "1";
+    var body = new URLSearchParams(new FormData(form));
+    fetch(button.getAttribute("data-phone-confirm"), {
+      method: "POST", credentials: "same-origin", body: body, headers: { Accept: "application/json" }
+    }).then(function (r) {
+      if (!r.ok) { return whyNot(r).then(function (m) { throw new Error(m); }); }
+      return r.json();
+    }).then(function (o) {
+      return assert(o.publicKey).then(function (credential) {
+        return postJSON(button.getAttribute("data-sign") + o.pending, { person: o.person, credential: credential });
+      }).then(function (r) {
+        if (!r.ok && r.status !== 409) { return whyNot(r).then(function (m) { throw new Error(m); }); }
+        window.location.assign(o.wait);
+      });
+    }).catch(function (e) {
+      delete button.dataset.busy;
+      sayProblem(problem, "Not sent: " + e.message);
+    });
+  });
+
+  // The tablet waits for the phone: it polls, then shows what was recorded or refused.
+  function waitForPhone(el) {
+    var url = el.getAttribute("data-pending-status");
+    function tick() {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.json(); })
+        .then(function (s) {
+          if (s.state === "recorded" || s.state === "refused") {
+            window.location.assign(el.getAttribute("data-pending-done"));
+            return;
+          }
+          if (s.state === "gone") {
+            el.textContent = "Nothing recorded: " + s.detail;
+            return;
+          }
+          el.textContent = "Waiting for " + s.waiting.join(", ") + "…";
+          setTimeout(tick, 1500);
+        })
+        .catch(function () {
+          el.textContent = "NOT updating: check the connection";
+          setTimeout(tick, 3000);
+        });
+    }
+    setTimeout(tick, 1000);
+  }
+
+  // On the phone: the person's own challenge, their passkey, their signature.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-sign-as]");
+    if (!button || button.dataset.busy) { return; }
+    button.dataset.busy = "1";
+    var person = button.getAttribute("data-sign-as");
+    var problem = $("#passkey-error");
+    postJSON(button.getAttribute("data-options"), { person: person })
+      .then(function (r) {
+        if (!r.ok) { return whyNot(r).then(function (m) { throw new Error(m); }); }
+        return r.json();
+      })
+      .then(function (o) { return assert(o.publicKey); })
+      .then(function (credential) { return postJSON(button.getAttribute("data-sign"), { person: person, credential: credential }); })
+      .then(function (r) {
+        // Recorded, or refused by the rules (409): the page shows which, from the ledger.
+        if (!r.ok && r.status !== 409) { return whyNot(r).then(function (m) { throw new Error(m); }); }
+        window.location.reload();
+      })
+      .catch(function (e) {
+        delete button.dataset.busy;
+        sayProblem(problem, "Not confirmed: " + e.message);
+      });
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var waiting = $("[data-pending-status]");
+    if (waiting) { waitForPhone(waiting); }
+  });
 })();

@@ -1,0 +1,82 @@
+"""Confirm on your own phone, in the web UI (ID-OWN, issue 13 item 2), in a real Chromium.
+
+Maria, signed in on the tablet, chooses "Confirm on their own phone" on the handover
+page: her passkey (the tablet's virtual authenticator) signs the proposal, and the
+tablet shows a QR code of the confirmation page. Jack's phone (a second browser
+context with its own authenticator, not signed in) opens that address, sees the weapon,
+each chamber, the giver, the receiver and the time, and confirms with his passkey; the
+tablet, polling, shows the handover recorded. The ledger verifies both signatures.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .conftest import AXE, PINS, Site
+from .test_passkeys import Phone, _ready_for_handover, chromium  # noqa: F401  (a fixture)
+
+
+def test_a_handover_confirmed_on_the_receivers_own_phone(site: Site, chromium: Any) -> None:  # noqa: F811
+    slug = site.production()
+    _ready_for_handover(site, slug)
+    token = {
+        person: site.app.create_token(slug, person, PINS[person], label="web", ttl=None).secret
+        for person in ("maria", "jack")
+    }
+    origin = "http://localhost:" + site.url.rsplit(":", 1)[1]
+    tablet, phone = Phone(chromium, origin, slug), Phone(chromium, origin, slug)
+    tablet.call("enrol", token["maria"], "ruth", PINS["ruth"])
+    phone.call("enrol", token["jack"], "maria", PINS["maria"])
+    # The phone forgets any sign-in: the confirmation page needs none.
+    phone.context.clear_cookies()
+
+    page = tablet.page
+    page.fill("#person", "maria")
+    page.fill("#pin", PINS["maria"])
+    page.click("form#login-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/ui/$"))
+    page.goto(f"{origin}{tablet.base}/ui/weapons/replica-1/hand-over")
+    page.locator("#receiver-choice .opt", has_text="jack").first.click()
+    size = site.app.production(slug).size
+    page.get_by_role("button", name="Confirm on their own phone").click()
+    page.wait_for_url(re.compile(r"/ui/confirm/[0-9a-f]{16}/wait$"))
+    assert page.locator(".qr-code svg").count() == 1
+    address = page.locator("[data-confirm-url]").get_attribute("data-confirm-url")
+    assert address is not None and address.startswith(origin) and "/ui/confirm/" in address
+    assert "jack" in page.locator("#phone-wait").inner_text()
+    assert site.app.production(slug).size == size  # nothing recorded until Jack confirms
+
+    # Jack's phone: what he confirms, in words, then his passkey.
+    mobile = phone.page
+    mobile.set_viewport_size({"width": 390, "height": 844})
+    mobile.goto(address)
+    main = mobile.locator("main").inner_text()
+    assert "replica-1" in main and "maria" in main and "jack" in main, main
+    chambers = mobile.locator("ol.chambers li")
+    row = next(w for w in site.app.board(slug).weapons if w.weapon == "replica-1")
+    assert chambers.count() == len(row.chambers) > 0
+    button = mobile.get_by_role("button", name="Confirm with my passkey")
+    box = button.bounding_box()
+    assert box is not None and box["height"] >= 48
+    if AXE.exists():
+        mobile.add_script_tag(path=str(AXE))
+        found = mobile.evaluate("async () => (await axe.run(document)).violations.map(v => v.id)")
+        assert found == [], found
+    button.click()
+    mobile.locator("h1", has_text="Recorded").wait_for()
+
+    # The tablet noticed, and shows the usual flash.
+    page.wait_for_url(re.compile(r"/ui/weapons/replica-1$"))
+    flash = page.locator(".flash").inner_text()
+    assert "jack" in flash, flash
+
+    _, rows = site.app.entries(slug, size, 50)
+    handed = [e for e in (row.event() for row in rows) if e["type"] == "WeaponHandedOver"]
+    assert len(handed) == 1 and handed[0]["receiver"] == "jack"
+    assert handed[0]["assurance"] == {"jack": "passkey", "maria": "passkey"}
+    report = site.app.verify(slug)
+    assert report.ok, report.problem
+    assert "2 passkey signatures verified" in report.notes
+    for device in (tablet, phone):
+        device.context.close()
