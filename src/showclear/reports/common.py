@@ -48,7 +48,8 @@ def confirmed_by(event: dict[str, object], names: dict[str, str]) -> str | None:
         value = event.get(field)
         if isinstance(value, str) and value not in people:
             people.append(value)
-    for attendee in event.get("attendees") or [] if kind == "SafetyMeetingHeld" else []:
+    attendees = event.get("attendees") if kind == "SafetyMeetingHeld" else None
+    for attendee in attendees if isinstance(attendees, list) else []:
         if isinstance(attendee, dict) and attendee.get("confirmed"):
             people.append(str(attendee["person"]))
     assurance = event.get("assurance")
