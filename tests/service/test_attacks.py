@@ -258,7 +258,7 @@ def test_a_sign_off_the_handler_never_gave_is_refused(app: App) -> None:
     )
     assert not given.refused
     assert given.events[-1]["handler_signoff_confirmed"] is True
-    assert given.events[-1]["assurance"] == {"ava": "pin"}
+    assert given.events[-1]["assurance"] == {"ava": "pin", "dee": "pin"}  # every part: actor too
 
 
 def test_a_request_cannot_name_another_persons_custody_or_assurance() -> None:

@@ -461,8 +461,10 @@ class App:
                 elif secret is not None:
                     self.authenticate(slug, person, secret)
                     confirmed.add(person)
+            # How each person's part was proven: the actor's and each confirmer's own PIN.
+            proven = confirmed | ({auth.actor} if auth.actor is not None else set())
             event = _with_assurance(
-                apply_confirmations(event, confirmed), dict.fromkeys(confirmed, "pin")
+                apply_confirmations(event, confirmed), dict.fromkeys(proven, "pin")
             )
         info = self.production(slug)
         signer = self.keyring.signer_for(info.verifier_key)
@@ -499,7 +501,10 @@ class App:
             elif (secret := auth.confirmations.get(person)) is not None:
                 self.authenticate(slug, person, secret)
                 assurance[person] = "pin"
-        event = _with_assurance(apply_confirmations(event, set(assurance)), assurance)
+        confirmed = set(assurance)
+        if event["actor"] is not None:
+            assurance[actor] = "session"  # the actor's own part: their signed-in session
+        event = _with_assurance(apply_confirmations(event, confirmed), assurance)
         signer = self._signer(slug)
         with self._writer(slug) as session:
             now = self.clock.now()
