@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from showclear.demo import western_day
+from showclear.service import TRUSTED
+
 from .conftest import AXE, PINS, Site
 from .test_passkeys import Phone, _ready_for_handover, chromium  # noqa: F401  (a fixture)
 
@@ -78,5 +81,87 @@ def test_a_handover_confirmed_on_the_receivers_own_phone(site: Site, chromium: A
     report = site.app.verify(slug)
     assert report.ok, report.problem
     assert "2 passkey signatures verified" in report.notes
+    for device in (tablet, phone):
+        device.context.close()
+
+
+def _choose(page: Any, legend: str, option: str) -> None:
+    group = page.locator(
+        "fieldset[data-choice]",
+        has=page.locator("legend", has_text=re.compile(f"^{re.escape(legend)}$")),
+    ).first
+    group.locator(".opt", has_text=option).first.click()
+
+
+def _taken_out(site: Site, slug: str) -> None:
+    """Maria takes the replica out for 12A, as the demo day does; nobody has inspected it."""
+    steps = western_day(site.app.clock.now().date()).steps
+    meeting = next(i for i, s in enumerate(steps) if s.event["type"] == "SafetyMeetingHeld")
+    for step in steps[: meeting + 2]:
+        event = {key: value for key, value in step.event.items() if key != "at"}
+        if event["type"] == "WeaponTakenOut":
+            outcome = site.app.submit(slug, event, TRUSTED)
+            assert not outcome.refused, (event["type"], outcome.rule_ids)
+            return
+    raise AssertionError("the demo day takes no weapon out after its meeting")
+
+
+def test_a_show_clear_confirmed_on_the_performers_own_phone(site: Site, chromium: Any) -> None:  # noqa: F811
+    slug = site.production()
+    _taken_out(site, slug)
+    token = {
+        person: site.app.create_token(slug, person, PINS[person], label="web", ttl=None).secret
+        for person in ("maria", "jack")
+    }
+    origin = "http://localhost:" + site.url.rsplit(":", 1)[1]
+    tablet, phone = Phone(chromium, origin, slug), Phone(chromium, origin, slug)
+    tablet.call("enrol", token["maria"], "ruth", PINS["ruth"])
+    phone.call("enrol", token["jack"], "maria", PINS["maria"])
+    phone.context.clear_cookies()
+
+    page = tablet.page
+    page.fill("#person", "maria")
+    page.fill("#pin", PINS["maria"])
+    page.click("form#login-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/ui/$"))
+    row = next(w for w in site.app.board(slug).weapons if w.weapon == "replica-1")
+    page.goto(f"{origin}{tablet.base}/ui/weapons/replica-1/inspect")
+    for n in range(1, len(row.chambers) + 1):
+        _choose(page, f"Chamber {n}", "Empty")
+    _choose(page, "Barrel checked", "Clear")
+    _choose(page, "Shown to", "jack")
+    size = site.app.production(slug).size
+    page.get_by_role("button", name="Confirm on their own phone").click()
+    page.wait_for_url(re.compile(r"/ui/confirm/[0-9a-f]{16}/wait$"))
+    assert page.locator(".qr-code svg").count() == 1
+    address = page.locator("[data-confirm-url]").get_attribute("data-confirm-url")
+    assert address is not None and "/ui/confirm/" in address
+    assert "jack" in page.locator("#phone-wait").inner_text()
+    assert site.app.production(slug).size == size
+
+    mobile = phone.page
+    mobile.set_viewport_size({"width": 390, "height": 844})
+    mobile.goto(address)
+    assert "Confirm the show-clear" in mobile.locator("h1").inner_text()
+    main = mobile.locator("main").inner_text()
+    assert "replica-1" in main and "maria" in main and "jack" in main, main
+    assert mobile.locator("ol.chambers li").count() == len(row.chambers)
+    if AXE.exists():
+        mobile.add_script_tag(path=str(AXE))
+        found = mobile.evaluate("async () => (await axe.run(document)).violations.map(v => v.id)")
+        assert found == [], found
+    mobile.get_by_role("button", name="Confirm with my passkey").click()
+    mobile.locator("h1", has_text="Recorded").wait_for()
+
+    # The tablet goes on to the handover, as after a show-clear confirmed by PIN.
+    page.wait_for_url(re.compile(r"/ui/weapons/replica-1/hand-over$"))
+    assert "jack" in page.locator(".flash").inner_text()
+
+    _, rows = site.app.entries(slug, size, 50)
+    shown = [e for e in (row.event() for row in rows) if e["type"] == "ShowClearInspected"]
+    assert len(shown) == 1 and shown[0]["performer"] == "jack"
+    assert shown[0]["assurance"] == {"jack": "passkey", "maria": "passkey"}
+    report = site.app.verify(slug)
+    assert report.ok, report.problem
     for device in (tablet, phone):
         device.context.close()
