@@ -18,6 +18,7 @@ __all__ = [
     "confirmed_by",
     "custody_timeline",
     "hm",
+    "is_confirmation",
     "person",
     "stamp",
     "weapon_label",
@@ -29,7 +30,7 @@ ASSURANCE_WORDS: dict[str, str] = {
     "session": "signed-in session",
     "passkey": "passkey signature",
 }
-#: The confirmations a report shows the assurance of, and who gives each.
+#: The confirmations a report lists on their own, and who gives each.
 _CONFIRMING: dict[str, tuple[str, ...]] = {
     "WeaponHandedOver": ("giver", "receiver"),
     "ShowClearInspected": ("actor", "performer"),
@@ -37,29 +38,40 @@ _CONFIRMING: dict[str, tuple[str, ...]] = {
 }
 
 
+def is_confirmation(event: dict[str, object]) -> bool:
+    """A handover, show-clear or meeting: an entry other people confirm."""
+    return str(event.get("type")) in _CONFIRMING
+
+
 def confirmed_by(event: dict[str, object], names: dict[str, str]) -> str | None:
-    """Who confirmed a handover, show-clear or meeting, and how: ``Rio Banks (passkey
-    signature); ...``; None for any other entry. A part no credential proved says so."""
+    """Who did or confirmed an entry, and how each part was proven: ``Mo Reyes (signed-in
+    session); Rio Banks (passkey signature)``. The actor first, then each confirmer (a
+    handover's giver and receiver, a show-clear's performer, a meeting's confirmed
+    attendees), then anyone else the entry's ``assurance`` names. A part no credential
+    proved says so. None for an entry nobody did (a system entry)."""
     kind = str(event.get("type"))
-    if kind not in _CONFIRMING:
-        return None
     people: list[str] = []
-    for field in _CONFIRMING[kind]:
-        value = event.get(field)
-        if isinstance(value, str) and value not in people:
+
+    def add(value: object) -> None:
+        if isinstance(value, str) and value and value not in people:
             people.append(value)
+
+    add(event.get("actor"))
+    for field in _CONFIRMING.get(kind, ()):
+        add(event.get(field))
     attendees = event.get("attendees") if kind == "SafetyMeetingHeld" else None
     for attendee in attendees if isinstance(attendees, list) else []:
         if isinstance(attendee, dict) and attendee.get("confirmed"):
-            people.append(str(attendee["person"]))
+            add(attendee.get("person"))
     assurance = event.get("assurance")
     how = assurance if isinstance(assurance, dict) else {}
-    return (
-        "; ".join(
-            f"{person(names, p)} ({ASSURANCE_WORDS.get(str(how.get(p)), 'how not recorded')})"
-            for p in people
-        )
-        or "nobody"
+    for proven in how:
+        add(proven)
+    if not people:
+        return "nobody" if kind in _CONFIRMING else None
+    return "; ".join(
+        f"{person(names, p)} ({ASSURANCE_WORDS.get(str(how.get(p)), 'how not recorded')})"
+        for p in people
     )
 
 

@@ -17,8 +17,8 @@ from showclear.protocol.time import format_time
 from showclear.reports.common import (
     Basis,
     basis_of,
-    confirmed_by,
     custody_timeline,
+    is_confirmation,
     person,
     weapon_label,
 )
@@ -156,7 +156,7 @@ def day_report(f: Forensics, day_text: str) -> DayReport:
         call_sheet=_call_sheet(kinds),
         setups=[i for i in items if i.type in ("SetupPlanned", "SetupChanged", "SetupCompleted")],
         meetings=kinds.get("SafetyMeetingHeld", []),
-        confirmations=[i for i in items if confirmed_by(i.event, names) is not None],
+        confirmations=[i for i in items if is_confirmation(i.event)],
         weapons=[_weapon_day(f, chain) for chain in chains],
         lots=[
             _lot_day(f.lot_chain(lot_id, start, end), lot["kind"], kinds)

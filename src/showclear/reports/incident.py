@@ -15,7 +15,7 @@ from typing import Any
 
 from showclear.ledger import Ed25519Verifier, leaf_hash, verify_tlog_proof
 from showclear.protocol.time import format_time, parse_time
-from showclear.reports.common import Basis, basis_of, custody_timeline
+from showclear.reports.common import Basis, basis_of, confirmed_by, custody_timeline
 from showclear.reports.timeline import Timeline
 from showclear.service.errors import BadRequest
 from showclear.service.forensics import (
@@ -68,6 +68,8 @@ class TimelineRow:
     actor: str | None
     summary: str
     refused: bool
+    #: Who did or confirmed it and how each part was proven (``confirmed_by``); None: nobody.
+    proven: str | None = None
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,7 @@ def incident_report(
             i.event.get("actor"),
             describe(i.event, None, names),
             i.type == "AttemptRefused",
+            confirmed_by(i.event, names),
         )
         for i in items
     ]

@@ -26,7 +26,9 @@ def incident_document(report: IncidentReport) -> Document:
                 Para(
                     f"Every entry from {stamp(report.start)} to {stamp(report.end)} about the "
                     "weapons and lots involved, and every set-wide entry (meetings, breaks, "
-                    "incidents, reviews, overrides)."
+                    "incidents, reviews, overrides), with who did or confirmed each and how "
+                    "each person's part was proven: passkey signature, PIN checked by the "
+                    "server, or signed-in session."
                 ),
                 _timeline(report),
             ],
@@ -172,9 +174,9 @@ def _timeline(report: IncidentReport) -> Table:
     for row in report.entries:
         tones.append("alert" if row.refused or row.index == report.facts.index else "")
     return Table(
-        ["Time", "Entry", "What happened"],
-        [[hm(r.at), f"#{r.index}", r.summary] for r in report.entries],
-        [0.6, 0.6, 6.6],
+        ["Time", "Entry", "What happened", "Done or confirmed by (how)"],
+        [[hm(r.at), f"#{r.index}", r.summary, r.proven or "—"] for r in report.entries],
+        [0.6, 0.6, 4.1, 2.5],
         tones,
     )
 
