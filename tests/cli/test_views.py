@@ -116,3 +116,18 @@ def test_every_view_prints_only_json_with_json(planned: Cli) -> None:
     for args in (["board"], ["rounds"], ["history", "colt-1"], ["who", "--weapon", "colt-1"]):
         result = planned.ok(*args, "--json")
         json.loads(result.stdout)
+
+
+def test_history_says_how_each_persons_part_was_proven(planned: Cli) -> None:
+    """Issue 13 item 3: each entry's line names whoever did or confirmed it and how each
+    part was proven; --json gives the entry's assurance as recorded."""
+    ready_to_hand_over(planned)
+    planned.ok("hand-over", "colt-1", "--to", "ana", "--as", "mo")
+    rows = planned.json("history", "colt-1")
+    handover = next(r for r in rows if r["type"] == "WeaponHandedOver")
+    assert handover["assurance"] == {"ana": "pin", "mo": "pin"}
+    lines = planned.ok("history", "colt-1", env={"COLUMNS": "300"}).stdout.splitlines()
+    assert any("Who (how proven)" in line for line in lines)
+    [line] = [line for line in lines if f"│ {handover['index']} " in line]
+    assert "mo (PIN checked by the server); ana (PIN checked by the server)" in line
+    assert "assurance=" not in line

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from showclear.cli.context import out_console, state
 from showclear.cli.render import emit_json, print_board, print_rounds
+from showclear.reports.common import confirmed_by
 
 __all__ = ["register"]
 
@@ -38,7 +39,7 @@ def board(ctx: typer.Context, json: JsonOpt = False) -> None:
         print_board(result)
 
 
-_COMMON = ("index", "type", "at", "actor", "weapon")
+_COMMON = ("index", "type", "at", "actor", "weapon", "assurance")  # assurance: under Who
 
 
 def _details(event: dict[str, Any]) -> str:
@@ -64,6 +65,10 @@ def history(
 ) -> None:
     """Show every ledger entry about a weapon, refused attempts included, in order.
 
+    "Who (how proven)" names whoever did or confirmed each entry and how each person's
+    part was proven: passkey signature, PIN checked by the server, or signed-in session
+    (the entry's assurance; --json gives it as ``assurance``).
+
     Example: showclear history colt-1
     """
     st = state(ctx)
@@ -72,7 +77,7 @@ def history(
         emit_json(rows)
         return
     table = Table(title=f"History of {weapon}", title_justify="left")
-    for column in ("#", "At", "What", "Who", "Details"):
+    for column in ("#", "At", "What", "Who (how proven)", "Details"):
         table.add_column(column)
     for row in rows:
         if row.get("type") == "AttemptRefused":
@@ -80,7 +85,11 @@ def history(
         else:
             what = Text(str(row["type"]))
         table.add_row(
-            str(row["index"]), row["at"], what, row.get("actor") or "—", Text(_details(row))
+            str(row["index"]),
+            row["at"],
+            what,
+            confirmed_by(row, {}) or row.get("actor") or "—",
+            Text(_details(row)),
         )
     out_console.print(table)
 
