@@ -113,6 +113,7 @@ def plan_setup(
     n_eye: Annotated[list[int], Form()] = [],  # noqa: B006
     n_hearing: Annotated[list[int], Form()] = [],  # noqa: B006
     handler_signoff: Annotated[str, Form()] = "",
+    handler_pin: Annotated[str, Form()] = "",
     functional_reason: Annotated[str, Form()] = "",
 ) -> Response:
     weapons = []
@@ -155,6 +156,9 @@ def plan_setup(
             "direction": direction.strip(),
             "people_near": near,
             "handler_signoff": handler_signoff.strip() or None,
+            # The handler confirms their own sign-off (ID-OWN): their PIN, typed by them,
+            # unless they are the one signed in and planning.
+            "handler_pin": handler_pin or None,
             "functional_reason": functional_reason.strip() or None,
         },
     )
