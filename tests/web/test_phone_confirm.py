@@ -165,3 +165,59 @@ def test_a_show_clear_confirmed_on_the_performers_own_phone(site: Site, chromium
     assert report.ok, report.problem
     for device in (tablet, phone):
         device.context.close()
+
+
+def test_a_meeting_signed_in_by_each_attendee_on_their_own_phone(site: Site, chromium: Any) -> None:  # noqa: F811
+    slug = site.production()
+    token = {
+        person: site.app.create_token(slug, person, PINS[person], label="web", ttl=None).secret
+        for person in ("maria", "jack", "ruth")
+    }
+    origin = "http://localhost:" + site.url.rsplit(":", 1)[1]
+    tablet = Phone(chromium, origin, slug)
+    phones = {p: Phone(chromium, origin, slug) for p in ("jack", "ruth")}
+    tablet.call("enrol", token["maria"], "ruth", PINS["ruth"])
+    for person, phone in phones.items():
+        phone.call("enrol", token[person], "maria", PINS["maria"])
+        phone.context.clear_cookies()
+
+    page = tablet.page
+    page.fill("#person", "maria")
+    page.fill("#pin", PINS["maria"])
+    page.click("form#login-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/ui/$"))
+    page.goto(f"{origin}{tablet.base}/ui/setups")
+    for person in phones:
+        page.locator(f"input[name=on_phone][value='{person}']").check()
+    size = site.app.production(slug).size
+    page.get_by_role("button", name="Confirm on their own phones").click()
+    page.wait_for_url(re.compile(r"/ui/confirm/[0-9a-f]{16}/wait$"))
+    address = page.locator("[data-confirm-url]").get_attribute("data-confirm-url")
+    assert address is not None
+    assert site.app.production(slug).size == size
+
+    for person, phone in phones.items():
+        phone.page.goto(address)
+        assert "safety meeting" in phone.page.locator("h1").inner_text()
+        assert person in phone.page.locator("main").inner_text()
+        phone.page.get_by_role(
+            "button",
+            name=re.compile(f"Confirm with my passkey.*{person}|^Confirm with my passkey$"),
+        ).click()
+        phone.page.wait_for_load_state()
+    phones["ruth"].page.locator("h1", has_text="Recorded").wait_for()
+    page.wait_for_url(re.compile(r"/ui/setups$"))
+
+    _, rows = site.app.entries(slug, size, 50)
+    held = [e for e in (row.event() for row in rows) if e["type"] == "SafetyMeetingHeld"]
+    assert len(held) == 1
+    assert {a["person"] for a in held[0]["attendees"] if a["confirmed"]} == {
+        "maria",
+        "jack",
+        "ruth",
+    }
+    assert held[0]["assurance"] == {"jack": "passkey", "maria": "passkey", "ruth": "passkey"}
+    report = site.app.verify(slug)
+    assert report.ok, report.problem
+    for device in (tablet, *phones.values()):
+        device.context.close()

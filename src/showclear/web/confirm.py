@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from showclear.commands.fields import Slug, WeaponPath
 from showclear.http import Service, relying_of, service_of
-from showclear.protocol.catalogue import describe
+from showclear.protocol.catalogue import apply_confirmations, describe
 from showclear.service import BadRequest, NotFound
 from showclear.service.passkeys import Pending
 from showclear.service.sessions import Principal
@@ -99,7 +99,36 @@ def inspect_on_phone(
     return _proposed(request, slug, member, "Inspect", body)
 
 
+@router.post("/meetings/phone")
+def meeting_on_phones(
+    *,
+    request: Request,
+    slug: Slug,
+    member: Viewer,
+    setups: Annotated[list[str], Form()] = [],  # noqa: B006  (FastAPI copies defaults)
+    on_phone: Annotated[list[str], Form()] = [],  # noqa: B006
+    me_attends: Annotated[bool, Form()] = False,
+) -> Response:
+    """The meeting sign-in, each attendee confirming on their own phone (ID-OWN).
+
+    Every attendee is a signer of the proposal: it is recorded once all have signed.
+    """
+    if not setups:
+        raise BadRequest("tick the setups the meeting covered")
+    people = [p.strip() for p in on_phone if p.strip() and p.strip() != member.person]
+    attendees = ([member.person] if me_attends else []) + list(dict.fromkeys(people))
+    if not people:
+        raise BadRequest("tick who confirms on their own phone")
+    body = {"setups": setups, "attendees": [{"person": p} for p in attendees]}
+    return _proposed(request, slug, member, "HoldMeeting", body)
+
+
 # -- the tablet waits for the phone --------------------------------------------------------------
+
+
+def _words(found: Pending) -> str:
+    """The proposal in words, as it reads once everyone it needs has signed."""
+    return describe(apply_confirmations(found.event, set(found.signers)))
 
 
 def _qr_svg(text: str) -> Markup:
@@ -118,7 +147,7 @@ def wait(request: Request, slug: Slug, pending: PendingId, member: Viewer) -> Re
         "confirm_wait.html",
         title="Confirm on their own phone",
         pending=found,
-        what=describe(found.event),
+        what=_words(found),
         address=address,
         qr=_qr_svg(address),
     )
@@ -153,6 +182,8 @@ def done(request: Request, slug: Slug, pending: PendingId, member: Viewer) -> Re
         return stop_page(request, receipt)
     weapon = proposal.event.get("weapon")
     then = f"/weapons/{weapon}" if weapon else "/"
+    if proposal.event.get("type") == "SafetyMeetingHeld":
+        then = "/setups"
     if proposal.event.get("type") == "ShowClearInspected" and proposal.event.get("performer"):
         then = f"/weapons/{weapon}/hand-over"
     return recorded(slug, receipt, then)
@@ -193,7 +224,7 @@ def confirm_page(request: Request, slug: Slug, pending: PendingId, app: Service)
             title="Recorded",
             pending=found,
             event=found.event,
-            what=describe(receipt.events[0]) if receipt.events else describe(found.event),
+            what=describe(receipt.events[0]) if receipt.events else _words(found),
             done=True,
             **_facts(request, slug, found.event),
         )
@@ -204,7 +235,7 @@ def confirm_page(request: Request, slug: Slug, pending: PendingId, app: Service)
         title="Confirm with your passkey",
         pending=found,
         event=found.event,
-        what=describe(found.event),
+        what=_words(found),
         done=False,
         **_facts(request, slug, found.event),
     )
