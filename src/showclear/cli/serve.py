@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from showclear.cli import tls
 from showclear.cli.context import err_console, state
+from showclear.cli.tls import tls_files
 from showclear.service import BadRequest
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ def serve(
         st.db = db
     authority: Authority | None = None
     if use_tls:
-        files = tls.tls_files(st, tls_dir)
+        files = tls_files(st, tls_dir)
         cert, key = server_files(files)
         authority = load_authority(files)
     scheme = "https" if cert else "http"

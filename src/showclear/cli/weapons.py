@@ -8,10 +8,10 @@ from typing import Annotated
 
 import typer
 
-from showclear.cli import inventory
 from showclear.cli.acting import act
 from showclear.cli.documents import ReleaseDocumentFile, store_document
 from showclear.cli.identity import ActAs
+from showclear.cli.inventory import receive_app
 
 __all__ = ["ShownMagazine", "parse_shown_magazine", "register"]
 
@@ -333,4 +333,4 @@ def register(app: typer.Typer) -> None:
     app.add_typer(release_app, name="release")
     app.command("correct")(correct)
     app.add_typer(magazine_app, name="magazine")
-    inventory.receive_app.command("magazine")(receive_magazine)
+    receive_app.command("magazine")(receive_magazine)
