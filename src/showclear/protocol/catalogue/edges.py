@@ -20,12 +20,12 @@ from __future__ import annotations
 from typing import Annotated, Any, Final, Literal, NotRequired
 
 from showclear.protocol.catalogue.declare import STOCK, Command, EventType
-from showclear.protocol.catalogue.fields import Count, Event, FreeText, Id, Text
+from showclear.protocol.catalogue.fields import Count, DocumentHash, Event, FreeText, Id, Text
 from showclear.protocol.catalogue.folding import Fold
 from showclear.protocol.catalogue.words import Words, document
 from showclear.protocol.errors import MalformedEventError
 from showclear.protocol.projection import WeaponRecord
-from showclear.protocol.schema import ASSIGNED, SHA256, Doc
+from showclear.protocol.schema import ASSIGNED, Doc
 
 __all__ = [
     "CORRECTABLE",
@@ -76,8 +76,7 @@ class WeaponReleased(Event):
     document: Annotated[Text, Doc("The document of the release: a return slip, a receipt.")]
     document_sha256: NotRequired[
         Annotated[
-            str,
-            SHA256,
+            DocumentHash,
             Doc(
                 "The SHA-256 of a stored scan of the release document; the document must be "
                 "uploaded first."
@@ -99,8 +98,7 @@ class LotReleased(Event):
     ]
     document_sha256: NotRequired[
         Annotated[
-            str,
-            SHA256,
+            DocumentHash,
             Doc(
                 "The SHA-256 of a stored scan of the release document; the document must be "
                 "uploaded first."

@@ -26,6 +26,7 @@ from showclear.protocol.schema import (
     NON_NEGATIVE,
     POSITIVE,
     RULE_ID,
+    SHA256,
     TEXT,
     TIME,
     Check,
@@ -40,6 +41,7 @@ __all__ = [
     "Chamber",
     "Count",
     "Date",
+    "DocumentHash",
     "DummyMethod",
     "Event",
     "FreeText",
@@ -63,6 +65,9 @@ __all__ = [
 Id = Annotated[str, ID]
 RuleId = Annotated[str, RULE_ID]
 Text = Annotated[str, TEXT]
+#: A stored document's SHA-256 (64 lowercase hex): the ledger proves which paper was shown;
+#: the service refuses a command naming one it does not hold.
+DocumentHash = Annotated[str, SHA256]
 #: Text that may be empty: an empty serial, supplier or reason is a rule's to refuse.
 FreeText = Annotated[str, FREE_TEXT]
 Time = Annotated[str, TIME]

@@ -15,6 +15,7 @@ from showclear.protocol.catalogue.declare import STOCK, Command, EventType
 from showclear.protocol.catalogue.fields import (
     Category,
     Count,
+    DocumentHash,
     DummyMethod,
     Event,
     FreeText,
@@ -27,7 +28,7 @@ from showclear.protocol.catalogue.folding import Fold
 from showclear.protocol.catalogue.words import Words, document, rounds
 from showclear.protocol.errors import MalformedEventError
 from showclear.protocol.projection import LotRecord, WeaponRecord
-from showclear.protocol.schema import MAX_CHAMBERS, SHA256, Check, Doc
+from showclear.protocol.schema import MAX_CHAMBERS, Check, Doc
 
 __all__ = [
     "RESERVED_CONTENT",
@@ -83,8 +84,7 @@ class WeaponReceived(Event):
     ]
     document_sha256: NotRequired[
         Annotated[
-            str,
-            SHA256,
+            DocumentHash,
             Doc(
                 "The SHA-256 of a stored scan of its paperwork (rental agreement, transfer "
                 "record); the document must be uploaded first."
@@ -112,8 +112,7 @@ class LotReceived(Event):
     ]
     document_sha256: NotRequired[
         Annotated[
-            str,
-            SHA256,
+            DocumentHash,
             Doc(
                 "The SHA-256 of a stored scan of the origin document (invoice, packing slip); "
                 "the document must be uploaded first."

@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Annotated, Any, NotRequired
 
 from showclear.protocol.catalogue.declare import STOCK, Command, EventType
-from showclear.protocol.catalogue.fields import Event, Id, Text
+from showclear.protocol.catalogue.fields import DocumentHash, Event, Id, Text
 from showclear.protocol.catalogue.folding import Fold
 from showclear.protocol.catalogue.words import Words, document
 from showclear.protocol.projection import SupplierRecord
-from showclear.protocol.schema import SHA256, Doc
+from showclear.protocol.schema import Doc
 
 __all__ = ["APPROVERS", "TYPES", "SupplierApproved", "SupplierListed"]
 
@@ -34,8 +34,7 @@ class SupplierListed(Event):
     contact: Annotated[Text, Doc("How to reach it: a person, a phone number, an address.")]
     document_sha256: NotRequired[
         Annotated[
-            str,
-            SHA256,
+            DocumentHash,
             Doc(
                 "The SHA-256 of a stored scan of its licence or registration; the document "
                 "must be uploaded first."
