@@ -18,7 +18,8 @@ The whole tree, each class with its kind::
     │   ├── ProofError                    verification-failed  a proof that does not hold
     │   ├── CheckpointError (ValueError)  verification-failed  not a C2SP tlog-checkpoint
     │   ├── NoteError (ValueError)        verification-failed  a malformed or unknown signed note
-    │   │   └── SignatureError            verification-failed  a signature that does not verify
+    │   │   ├── SignatureError            verification-failed  a signature that does not verify
+    │   │   └── CosignatureError          verification-failed  a witness cosignature missing or bad
     │   ├── TlogProofError (ValueError)   verification-failed  a malformed tlog-proof text
     │   └── VerificationError             verification-failed  stored log data that disagrees
     ├── ProtocolError                     invalid-event      (showclear.protocol)

@@ -8,7 +8,8 @@ The tree, under :class:`showclear.errors.ShowclearError`; every class is of the 
     ├── ProofError              an inclusion or consistency proof that does not hold
     ├── CheckpointError         a checkpoint body that is not a C2SP tlog-checkpoint
     ├── NoteError               a signed note that is malformed or signed by no known key
-    │   └── SignatureError      a known key's signature that does not verify
+    │   ├── SignatureError      a known key's signature that does not verify
+    │   └── CosignatureError    a witness cosignature that is missing, malformed or invalid
     ├── TlogProofError          a tlog-proof text that is malformed
     └── VerificationError       a stored log whose entries, nodes or checkpoints disagree
 
@@ -22,6 +23,7 @@ from showclear.errors import ErrorKind, ShowclearError
 
 __all__ = [
     "CheckpointError",
+    "CosignatureError",
     "EncodingError",
     "LedgerError",
     "NoteError",
@@ -58,6 +60,10 @@ class NoteError(LedgerError, ValueError):
 
 class SignatureError(NoteError):
     """A signature by a known key does not verify."""
+
+
+class CosignatureError(NoteError):
+    """A C2SP tlog-cosignature is malformed, absent where required, or does not verify."""
 
 
 class TlogProofError(LedgerError, ValueError):
