@@ -17,6 +17,8 @@ from typing import Any
 import typer
 import yaml
 
+from showclear.protocol.schema import MAX_CHAMBERS
+
 __all__ = [
     "Chambers",
     "Contents",
@@ -188,6 +190,11 @@ _RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
 
 
 def parse_chambers(text: str) -> Chambers:
+    """Chamber numbers, each range checked against the largest weapon before it is expanded.
+
+    Raises:
+        typer.BadParameter: not numbers and ranges, or a chamber past ``MAX_CHAMBERS``.
+    """
     numbers: list[int] = []
     for part in text.split(","):
         match = _RANGE.match(part)
@@ -197,6 +204,12 @@ def parse_chambers(text: str) -> Chambers:
         last = int(match.group(2) or first)
         if first < 1 or last < first:
             raise typer.BadParameter(f"{text!r}: chambers are numbered from 1, ranges go upward")
+        if last > MAX_CHAMBERS or len(numbers) + last - first >= MAX_CHAMBERS:
+            # Checked before expanding: 1-99999999 would build a list of 10^8 numbers.
+            raise typer.BadParameter(
+                f"{text!r}: a weapon has at most {MAX_CHAMBERS} chambers, numbered "
+                f"1 to {MAX_CHAMBERS}"
+            )
         numbers += range(first, last + 1)
     return Chambers(tuple(numbers))
 

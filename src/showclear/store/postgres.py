@@ -42,7 +42,13 @@ from showclear.store.errors import (
     StoreError,
     StoreUnavailable,
 )
-from showclear.store.sql import SqlSession, check_schema, migration_files, split_statements
+from showclear.store.sql import (
+    LATEST_SCHEMA,
+    SqlSession,
+    check_schema,
+    migration_files,
+    split_statements,
+)
 
 __all__ = ["LOCK_TIMEOUT", "PostgresStore", "redact"]
 
@@ -306,9 +312,16 @@ class PostgresStore:
     def migrate(self) -> list[int]:
         """Apply every shipped migration newer than the database; return their versions.
 
+        An up-to-date schema is read in a read-only transaction: every CLI start calls
+        this, and only a due migration takes the migration lock.
+
         Raises:
             SchemaError: the database's schema is newer than this program.
         """
+        current = self.schema_version()
+        check_schema(current)
+        if current >= LATEST_SCHEMA:
+            return []
         applied: list[int] = []
         with self._translated(), self._transaction(_WRITE) as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
@@ -426,6 +439,7 @@ class PostgresStore:
             with self._translated(slug), self._transaction(begin) as cur:
                 session = _PgSession(cur, slug, start(cur))
                 yield session
+            session.committed()
         finally:
             if session is not None:
                 # After the transaction: the server closed its cursors already.

@@ -27,7 +27,13 @@ from showclear.store.errors import (
     StoreError,
     StoreUnavailable,
 )
-from showclear.store.sql import SqlSession, check_schema, migration_files, split_statements
+from showclear.store.sql import (
+    LATEST_SCHEMA,
+    SqlSession,
+    check_schema,
+    migration_files,
+    split_statements,
+)
 
 __all__ = ["SQLiteStore"]
 
@@ -98,7 +104,15 @@ class SQLiteStore:
         return int(row[0] or 0)
 
     def migrate(self) -> list[int]:
-        """Apply every shipped migration newer than the database; return their versions."""
+        """Apply every shipped migration newer than the database; return their versions.
+
+        Every CLI start calls this: an up-to-date schema is read without the write lock,
+        so a read-only command never waits for a writer (or makes one wait).
+        """
+        current = self.schema_version()
+        check_schema(current)
+        if current >= LATEST_SCHEMA:
+            return []
         applied: list[int] = []
         with self._transaction(immediate=True) as cur:
             cur.execute(
@@ -170,7 +184,9 @@ class SQLiteStore:
                     f"a production with slug {info.slug!r} or origin {info.origin!r} "
                     "already exists in this database"
                 ) from e
-            yield SqlSession(cur, info.slug)
+            session = SqlSession(cur, info.slug)
+            yield session
+        session.committed()
 
     def productions(self) -> list[ProductionInfo]:
         rows = self._conn.execute(
@@ -196,6 +212,7 @@ class SQLiteStore:
                 session = SqlSession(cur, slug)
                 session.production()  # raises ProductionNotFound early
                 yield session
+            session.committed()
         except ProductionNotFound:
             raise
         except sqlite3.IntegrityError as e:
