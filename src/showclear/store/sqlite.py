@@ -184,9 +184,7 @@ class SQLiteStore:
                     f"a production with slug {info.slug!r} or origin {info.origin!r} "
                     "already exists in this database"
                 ) from e
-            session = SqlSession(cur, info.slug)
-            yield session
-        session.committed()
+            yield SqlSession(cur, info.slug)
 
     def productions(self) -> list[ProductionInfo]:
         rows = self._conn.execute(
@@ -212,7 +210,6 @@ class SQLiteStore:
                 session = SqlSession(cur, slug)
                 session.production()  # raises ProductionNotFound early
                 yield session
-            session.committed()
         except ProductionNotFound:
             raise
         except sqlite3.IntegrityError as e:
