@@ -38,7 +38,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("reports", "scenarios", "demo"),  # reads and replays over the service
     ("http",),  # request plumbing the API and the web share
     ("api", "web"),  # JSON and pages: never each other
-    ("server",),  # the one ASGI application: the API and the web together
+    ("server", "witness"),  # the one ASGI application; a C2SP witness beside it
     ("cli",),  # the command line, serving included
 )
 

@@ -61,6 +61,14 @@ The whole tree, each class with its kind::
     │   ├── AuthorityExists               conflict           a set authority is already there
     │   └── BadName (ValueError)          bad-request        a name a certificate cannot hold
     ├── ApiError                          internal           (showclear.api)
+    ├── WitnessError                      internal           (showclear.witness) a C2SP witness
+    │   ├── WitnessConfigError            unavailable        its directory, key or config is bad
+    │   ├── MalformedSubmission (ValueError)  bad-request    add-checkpoint not in the spec's shape
+    │   ├── UnknownLog (LookupError)      not-found          an origin the witness does not follow
+    │   ├── LogSignatureInvalid           forbidden          no valid signature by a followed key
+    │   ├── SizeConflict                  conflict           old is not the size the witness holds
+    │   ├── InconsistentCheckpoint        verification-failed  does not extend what it holds
+    │   └── WitnessUnreachable            unavailable        (the monitor) no usable answer
     └── Refused                           refused            (the HTTP edge) a safety rule
                                                              refused; the attempt is recorded
 

@@ -28,6 +28,7 @@ from showclear.cli import (
     tls,
     views,
     weapons,
+    witness,
 )
 from showclear.cli.context import (
     CliState,
@@ -96,6 +97,7 @@ serve.register(app)
 tls.register(app)
 labels.register(app)
 admin.register(app)
+witness.register(app)
 for _module in (
     people,
     day,
