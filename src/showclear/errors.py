@@ -41,6 +41,8 @@ The whole tree, each class with its kind::
     │   └── StoreUnavailable              unavailable        cannot open, or locked too long
     ├── ServiceError                      internal           (showclear.service)
     │   ├── KeyFileError                  unavailable        the private key is missing or unsafe
+    │   ├── RolledBack                    damaged            (service.ledger) the database lost
+    │   │                                                    entries the key signed
     │   ├── AuthError                     unauthenticated    a wrong or missing PIN or token
     │   │   └── LockedOut                 locked-out         too many wrong PINs in a row
     │   │       ├── TriesBusy             locked-out         every try is being checked at once
@@ -113,6 +115,7 @@ class ErrorKind(StrEnum):
     REFUSED = "refused"
     VERIFICATION_FAILED = "verification-failed"
     UNAVAILABLE = "unavailable"
+    DAMAGED = "damaged"
     INTERNAL = "internal"
 
 
@@ -198,6 +201,12 @@ KINDS: Final = MappingProxyType(
             HTTPStatus.SERVICE_UNAVAILABLE,
             "Unavailable",
             "showclear cannot do this now",
+        ),
+        ErrorKind.DAMAGED: _shown(
+            ExitCode.UNAVAILABLE,
+            HTTPStatus.SERVICE_UNAVAILABLE,
+            "Damaged: repair needed",
+            "Not recorded: the database needs repair",
         ),
         ErrorKind.INTERNAL: _shown(
             ExitCode.FAILED,

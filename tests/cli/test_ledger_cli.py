@@ -105,7 +105,7 @@ def test_init_creates_a_production_and_a_private_key_only_its_owner_can_read(
     out = invoke(paths, "init", "--production", "Dust Creek")
     assert "Created production Dust Creek (dust-creek)" in out
     assert "Origin: showclear.example/productions/dust-creek" in out
-    (key_file,) = (tmp_path / "keys").iterdir()
+    (key_file,) = (tmp_path / "keys").glob("*.key")
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert key_file.read_text().startswith("PRIVATE+KEY+showclear.example/productions/dust-creek+")
 

@@ -214,7 +214,7 @@ def test_showclear_copy_never_reads_or_writes_a_private_key(
     source, target = databases("sqlite"), databases("postgresql")
     keys = tmp_path / "keys"
     assert showclear("--db", source, "--key-dir", str(keys), "init", "--production", "X").code == 0
-    (key_file,) = keys.iterdir()
+    (key_file,) = keys.glob("*.key")
     secret = key_file.read_text().strip().rsplit("+", 1)[1]
     copied = showclear(
         "--key-dir", str(tmp_path / "empty"), "copy", "--from", source, "--to", target

@@ -63,7 +63,7 @@ def test_appending_without_the_private_key_names_the_file_it_looked_for(
 def test_a_private_key_readable_by_others_is_refused(file_app: App, key_dir: Path) -> None:
     """A key file that other users can read is not used (chmod 600 is the fix named)."""
     info = file_app.init_production("Dust Creek")
-    (key_file,) = key_dir.iterdir()
+    (key_file,) = key_dir.glob("*.key")
     os.chmod(key_file, 0o644)
     with pytest.raises(KeyFileError, match="chmod 600"):
         file_app.append_unchecked(info.slug, [person(1)])

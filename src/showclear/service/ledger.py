@@ -2,14 +2,23 @@
 
 Every append runs inside a store write session: the entries, the tree nodes
 they complete, and one new signed checkpoint are written in one transaction.
+
+Before it signs, the key's memory of what it signed last (``<keyfile>.signed``,
+:mod:`showclear.service.keys`) must be a prefix of the ledger in the database: a
+database that lost acknowledged entries (a damaged WAL, an older copy restored) is
+refused with :class:`RolledBack` instead of being signed into a second, different
+checkpoint at a size already signed. The new checkpoint is remembered before the
+transaction commits, and confirmed right after.
 """
 
 from __future__ import annotations
 
 import base64
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from showclear.errors import ErrorKind
 from showclear.ledger import (
     Checkpoint,
     CompactRange,
@@ -21,16 +30,29 @@ from showclear.ledger import (
     sign_checkpoint,
     tree_root,
 )
-from showclear.service.errors import BadRequest
+from showclear.service.errors import BadRequest, ServiceError
+from showclear.service.keys import CheckpointSigner, SignedState
 from showclear.store import EntryRow, LedgerSession, StoreError
 
 __all__ = [
     "AppendResult",
     "ConsistencyProofText",
+    "RolledBack",
     "append_entries",
+    "check_extends",
     "prove_consistency",
     "prove_inclusion",
 ]
+
+
+class RolledBack(ServiceError):
+    """The database holds less than the production's key signed: acknowledged entries
+    were lost, and signing again would fork the production."""
+
+    kind = ErrorKind.DAMAGED
+
+
+_log = logging.getLogger("showclear.ledger")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +83,80 @@ def append_entries(
     session.add_entries(rows)
     if nodes:
         session.add_nodes(nodes)
-    note = sign_checkpoint(Checkpoint(info.origin, edge.size, edge.root()), [signer])
+    root = edge.root()
+    if isinstance(signer, CheckpointSigner):
+        _remember(session, signer, size, edge.size, root)
+    note = sign_checkpoint(Checkpoint(info.origin, edge.size, root), [signer])
     session.add_checkpoint(edge.size, note)
     session.set_size(edge.size)
     return AppendResult(size, edge.size, note)
+
+
+def _remember(
+    session: LedgerSession, signer: CheckpointSigner, size: int, new_size: int, root: bytes
+) -> None:
+    """Refuse a database behind what the key signed; remember the new checkpoint durably."""
+    current = (size, tree_root(size, session)) if size else None
+    check_extends(session, size, signer.memory.load(), signer.name)
+    signer.memory.will_sign(SignedState(current, (new_size, root)))
+    session.after_commit(lambda: _confirm(signer, new_size, root))
+
+
+def _confirm(signer: CheckpointSigner, size: int, root: bytes) -> None:
+    try:
+        signer.memory.committed(size, root)
+    except ServiceError as e:
+        # The entries are committed: saying "not recorded" now would be false. The
+        # pending state left behind still protects every checkpoint but this one.
+        _log.warning("checkpoint %d of %s is committed, but %s", size, signer.name, e)
+
+
+def _holds(session: LedgerSession, size: int, point: tuple[int, bytes]) -> bool:
+    """Whether the ledger of ``size`` entries has the tree ``point`` as a prefix."""
+    old_size, old_root = point
+    if old_size > size:
+        return False
+    try:
+        return old_size == 0 or tree_root(old_size, session) == old_root
+    except StoreError:
+        return False  # a node is missing: the database is damaged, not a prefix
+
+
+def check_extends(
+    session: LedgerSession, size: int, state: SignedState | None, origin: str
+) -> None:
+    """Raise unless the ledger of ``size`` entries extends what the key signed (``state``).
+
+    A pending checkpoint (signed, its commit not confirmed) may be missing only if the
+    database is exactly at the confirmed one: that transaction did not commit, and
+    nobody was told it had.
+
+    Raises:
+        RolledBack: the database lost entries the key signed, or holds other ones.
+    """
+    if state is None:
+        return
+    confirmed, pending = state.confirmed, state.pending
+    if confirmed is not None and not _holds(session, size, confirmed):
+        lost = confirmed
+    elif (
+        pending is None
+        or _holds(session, size, pending)
+        # the pending one did not commit: the database is exactly at the confirmed one
+        or (size, tree_root(size, session) if size else b"") == (confirmed or (0, b""))
+    ):
+        return
+    else:
+        lost = pending
+    raise RolledBack(
+        f"the database holds {size} entries of production {origin}, but its key signed a "
+        f"checkpoint of {lost[0]} entries that this database does not hold "
+        f"(root {base64.b64encode(lost[1]).decode()}): acknowledged entries were lost "
+        "(a damaged file, or an older copy of the database restored). Nothing was "
+        "recorded, and nothing will be until the database holds them again: restore the "
+        "newest backup of the database (docs/operations.md, 'Restore'), then run "
+        "`showclear verify` and `showclear check`"
+    )
 
 
 def _checked_size(session: LedgerSession, size: int | None) -> int:

@@ -14,7 +14,7 @@ what it uses: :class:`LedgerSession` (entries, tree nodes, checkpoints),
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -143,6 +143,10 @@ class LedgerSession(Protocol):
 
     def set_size(self, size: int) -> None:
         """Record the ledger's new size (after its entries were added)."""
+        ...
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once this transaction has committed (never if it rolls back)."""
         ...
 
 

@@ -439,6 +439,7 @@ class PostgresStore:
             with self._translated(slug), self._transaction(begin) as cur:
                 session = _PgSession(cur, slug, start(cur))
                 yield session
+            session.committed()
         finally:
             if session is not None:
                 # After the transaction: the server closed its cursors already.

@@ -7,7 +7,7 @@ spell a parameter; the queries here are written once with ``?`` placeholders.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from importlib import resources
 from typing import Any
@@ -65,6 +65,18 @@ class SqlSession:
         self.slug = slug
         self._param = param
         self._info: ProductionInfo | None = None
+        self._after_commit: list[Callable[[], None]] = []
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once this transaction has committed (the backend calls
+        :meth:`committed`)."""
+        self._after_commit.append(action)
+
+    def committed(self) -> None:
+        """The backend committed this session's transaction: run the waiting actions."""
+        actions, self._after_commit = self._after_commit, []
+        for action in actions:
+            action()
 
     def _q(self, sql: str, args: Sequence[Any] = ()) -> Any:
         if self._param != "?":

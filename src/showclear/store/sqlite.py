@@ -184,7 +184,9 @@ class SQLiteStore:
                     f"a production with slug {info.slug!r} or origin {info.origin!r} "
                     "already exists in this database"
                 ) from e
-            yield SqlSession(cur, info.slug)
+            session = SqlSession(cur, info.slug)
+            yield session
+        session.committed()
 
     def productions(self) -> list[ProductionInfo]:
         rows = self._conn.execute(
@@ -210,6 +212,7 @@ class SQLiteStore:
                 session = SqlSession(cur, slug)
                 session.production()  # raises ProductionNotFound early
                 yield session
+            session.committed()
         except ProductionNotFound:
             raise
         except sqlite3.IntegrityError as e:
