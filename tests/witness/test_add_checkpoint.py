@@ -162,6 +162,16 @@ def test_a_failing_consistency_proof_is_422_and_kept_as_evidence(
     assert served.witness.state.held(ORIGIN).size == 4  # type: ignore[union-attr]
 
 
+def test_a_proof_line_at_the_held_size_and_root_is_422_but_no_fork(
+    served: Served, log: TestLog
+) -> None:
+    """Equal trees need an empty proof; a stray line is refused, and is no evidence of a fork."""
+    assert served.add(log.request(0)).status_code == 200
+    stray = request_body(10, [hashlib.sha256(b"stray").digest()], log.note())
+    assert served.add(stray).status_code == 422
+    assert served.witness.state.forks() == []
+
+
 def test_another_root_at_the_held_size_is_422_and_a_fork_on_record(
     served: Served, log: TestLog
 ) -> None:

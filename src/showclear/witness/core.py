@@ -229,7 +229,11 @@ class Witness:
                 refused = SizeConflict(held_size)
             elif refused is None:
                 refused = self._check_proof(submission, checkpoint, held)
-                if held is not None and isinstance(refused, InconsistentCheckpoint):
+                # Only a larger tree left unproven is evidence: at the held size the roots
+                # matched (step 6), and a stray proof line there is a client's mistake.
+                unproven = held is not None and checkpoint.size > held.size
+                if unproven and isinstance(refused, InconsistentCheckpoint):
+                    assert held is not None
                     tx.record_fork(
                         held,
                         kind=FORK_INCONSISTENT,
