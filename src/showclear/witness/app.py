@@ -2,7 +2,7 @@
 
 - ``POST /add-checkpoint``: the spec's call; 200 with the cosignature line, or the spec's
   status with a one-line reason: 400, 403, 404, 409 (body: the held size and a newline,
-  ``Content-Type: text/x.tlog.size``), 422.
+  ``Content-Type: text/x.tlog.size``), 422; 503 if its state cannot be written.
 - ``GET /<hex SHA-256 of the origin>/checkpoint``: the spec's monitor retrieval: the latest
   checkpoint this witness cosigned, with the log's signatures and its cosignature; 404 if
   it never cosigned one for that origin.
@@ -25,6 +25,7 @@ from showclear.witness.errors import (
     MalformedSubmission,
     SizeConflict,
     UnknownLog,
+    WitnessConfigError,
     WitnessError,
 )
 
@@ -39,6 +40,7 @@ STATUS: dict[type[WitnessError], int] = {
     UnknownLog: 404,
     SizeConflict: 409,
     InconsistentCheckpoint: 422,
+    WitnessConfigError: 503,  # not in the spec: its state cannot be written; try again later
 }
 
 

@@ -113,11 +113,16 @@ class WitnessState:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            with self._connect() as db:
-                db.execute("PRAGMA journal_mode = WAL")
-                db.executescript(_SCHEMA)
+            db = self._connect()
         except sqlite3.Error as e:
             raise WitnessConfigError(f"cannot open the witness state {path}: {e}") from e
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            db.executescript(_SCHEMA)
+        except sqlite3.Error as e:
+            raise WitnessConfigError(f"cannot open the witness state {path}: {e}") from e
+        finally:
+            db.close()
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -127,8 +132,16 @@ class WitnessState:
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        """A ``BEGIN IMMEDIATE`` transaction: committed if the block ends normally."""
-        db = self._connect()
+        """A ``BEGIN IMMEDIATE`` transaction: committed if the block ends normally.
+
+        Raises:
+            WitnessConfigError: the database cannot be written (disk full, locked too long);
+                nothing of the block is kept, and nothing was cosigned.
+        """
+        try:
+            db = self._connect()
+        except sqlite3.Error as e:
+            raise WitnessConfigError(f"cannot open the witness state {self.path}: {e}") from e
         try:
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -137,6 +150,8 @@ class WitnessState:
                 db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
+        except sqlite3.Error as e:
+            raise WitnessConfigError(f"the witness state {self.path} cannot be written: {e}") from e
         finally:
             db.close()
 
