@@ -9,15 +9,9 @@ acknowledged with a cosignature or the one that was in flight: never less.
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,48 +22,10 @@ from showclear.ledger.checkpoint import open_checkpoint
 from showclear.ledger.cosignature import CosignatureVerifier, add_cosignatures
 from showclear.witness import add_log, init_witness, origin_hash
 
+from .process import free_port, witness_process
 from .testlog import TestLog
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def witness_process(directory: Path, port: int) -> Iterator[subprocess.Popen[str]]:
-    """``showclear witness serve --dir DIR --port PORT`` in a process of its own, listening."""
-    command = [
-        *(sys.executable, "-c", "from showclear.cli import main; main()"),
-        *("witness", "serve", "--dir", str(directory), "--port", str(port)),
-    ]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOWCLEAR_")}
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    process.kill()
-                    raise AssertionError(
-                        f"witness serve did not start: {process.communicate()[1]}"
-                    ) from None
-                time.sleep(0.05)
-        yield process
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(10)
-        if process.stderr:
-            process.stderr.close()
 
 
 @dataclass
@@ -117,7 +73,7 @@ def test_a_witness_killed_mid_load_keeps_every_checkpoint_it_cosigned(tmp_path: 
         add_log(directory, log.vkey)
         log.grow(2000)
     verifier = CosignatureVerifier(cosigner.verifier_key)
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     pushers = [Pusher(log, url) for log in logs]
     for round_ in range(3):
