@@ -182,7 +182,7 @@ def test_another_key_is_refused_by_the_first_entry(bundle: bytes) -> None:
 
 
 def test_an_edited_readme_and_an_extra_file_are_named(bundle: bytes) -> None:
-    edited = _replace("README.md", lambda d: d.replace(b"Compare it", b"Ignore it"))
+    edited = _replace("README.md", lambda d: d.replace(b"only a key you", b"any key you"))
     assert _problem(bundle, edited) == "README.md differs from the README of this bundle's format"
     extra = lambda ms: [*ms, ("notes.txt", b"trust me")]  # noqa: E731
     assert "holds 'notes.txt'" in _problem(bundle, extra)

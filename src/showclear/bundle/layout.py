@@ -8,8 +8,13 @@ same ledger always gives the same bytes::
     checkpoints/<size>.txt       every signed checkpoint (C2SP tlog-checkpoint), verbatim
     entries/<index>.json         every entry: the exact bytes that were hashed
 
-Numbers in names are zero-padded to 8 digits so the names sort in ledger order.
-Everything here is pure: no database, no clock.
+Numbers in names are zero-padded to 8 digits so the names sort in ledger order; a
+name is exactly the one :func:`entry_name` or :func:`checkpoint_name` writes (no other
+padding), so no two members can stand for the same entry. Each member has a size
+limit (:func:`size_limit`), which a reader checks from the zip's directory before it
+reads the member, and again while it reads. A checkpoint is the signed note as signed,
+with the production's signature first and then any witness cosignatures (C2SP
+tlog-cosignature). Everything here is pure: no database, no clock.
 """
 
 from __future__ import annotations
@@ -20,14 +25,20 @@ import zipfile
 from collections.abc import Iterable
 from typing import Final
 
+from showclear.ledger import MAX_ENTRY_BYTES
+
 __all__ = [
     "FORMAT",
     "KEY_NAME",
+    "MAX_CHECKPOINT_BYTES",
+    "MAX_KEY_BYTES",
+    "MAX_README_BYTES",
     "README_NAME",
     "checkpoint_name",
     "entry_name",
     "parse_name",
     "readme",
+    "size_limit",
     "zip_members",
 ]
 
@@ -36,6 +47,13 @@ README_NAME: Final = "README.md"
 KEY_NAME: Final = "verifier-key.txt"
 _ENTRY = re.compile(r"entries/(\d{8,})\.json")
 _CHECKPOINT = re.compile(r"checkpoints/(\d{8,})\.txt")
+#: A signed checkpoint with its cosignatures: each line is under 200 bytes, so this
+#: leaves room for some 300 witnesses.
+MAX_CHECKPOINT_BYTES: Final = 64 * 1024
+#: The verifier key file: one line.
+MAX_KEY_BYTES: Final = 1024
+#: The README this format writes is about 5 KiB.
+MAX_README_BYTES: Final = 64 * 1024
 #: Zip timestamps start in 1980; every member carries this one, so exports are reproducible.
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -49,11 +67,29 @@ def checkpoint_name(size: int) -> str:
 
 
 def parse_name(name: str) -> tuple[str, int] | None:
-    """``("entry", index)`` or ``("checkpoint", size)`` for a numbered member, else None."""
-    for kind, pattern in (("entry", _ENTRY), ("checkpoint", _CHECKPOINT)):
-        if found := pattern.fullmatch(name):
+    """``("entry", index)`` or ``("checkpoint", size)`` for a numbered member, else None.
+
+    Only the canonical name counts: ``entries/000000001.json`` is not entry 1.
+    """
+    for kind, pattern, canonical in (
+        ("entry", _ENTRY, entry_name),
+        ("checkpoint", _CHECKPOINT, checkpoint_name),
+    ):
+        if (found := pattern.fullmatch(name)) and canonical(int(found[1])) == name:
             return kind, int(found[1])
     return None
+
+
+def size_limit(name: str) -> int | None:
+    """The most bytes the member ``name`` may hold; None if no bundle holds such a member."""
+    if name == README_NAME:
+        return MAX_README_BYTES
+    if name == KEY_NAME:
+        return MAX_KEY_BYTES
+    parsed = parse_name(name)
+    if parsed is None:
+        return None
+    return MAX_ENTRY_BYTES if parsed[0] == "entry" else MAX_CHECKPOINT_BYTES
 
 
 def zip_members(members: Iterable[tuple[str, bytes]]) -> bytes:
@@ -102,23 +138,39 @@ attempt, override, incident and review) is one entry.
     entries/NNNNNNNN.json      entry N (0 to {last_index}): the exact bytes that were hashed
     checkpoints/NNNNNNNN.txt   the signed checkpoint of the first N entries
 
+A checkpoint is a signed note: the production's signature line first, then any
+cosignatures by the production's witnesses (independent parties, such as a studio's
+safety office or an insurer, who cosign a checkpoint only if it extends the last one
+they saw). From the second checkpoint on, the body's fourth line `previous M` names
+the checkpoint signed just before it, so that none can be removed unnoticed.
+
 The verifier key is:
 
     {key}
 
-Compare it with the key the production published (its first entry names it too,
-but only a key you obtained independently proves who signed). Everything below
-shows that the bundle is exactly what that key signed, and that no entry was
-changed, removed or reordered after any checkpoint was signed.
+This file names it, and so does entry 0, but whoever wrote a bundle can write any
+key into both: only a key you obtained independently (from the production, on paper,
+from its website) proves who signed. Everything below shows that the bundle is
+exactly what that key signed, and that no entry was changed, removed or reordered
+after any checkpoint was signed.
 
 ## With showclear
 
-    showclear verify --bundle this-file.zip
+    showclear verify --bundle this-file.zip --key VERIFIER-KEY
+
+where VERIFIER-KEY is the production's key as you obtained it. With witnesses, add
+each witness's key as its operator published it, and how many must agree:
+
+    showclear verify --bundle this-file.zip --key VERIFIER-KEY \\
+        --witness WITNESS-KEY-1 --witness WITNESS-KEY-2 --quorum 2
 
 It needs no database and no network. It recomputes every leaf hash and the root
 at every checkpoint, checks every signature and the consistency of each
-checkpoint with the next, and checks that no byte of this archive was altered.
-It exits 0 if all of it holds, or 1 naming the first problem.
+checkpoint with the next, that no checkpoint is missing, that the latest checkpoint
+carries the cosignatures of the quorum of witnesses (C2SP tlog-cosignature), and
+that no byte of this archive was altered. It exits 0 if all of it holds, or 1
+naming the first problem. Without --key it checks only that the bundle is
+consistent, and says that its authenticity was not checked.
 
 ## With standard tools
 
@@ -165,12 +217,15 @@ The formats are public standards:
        printf '\\060\\052\\060\\005\\006\\003\\053\\145\\160\\003\\041\\000' > key.der
        cut -d+ -f3- verifier-key.txt | base64 -d | tail -c 32 >> key.der
        sed '/^$/,$d' {last} > signed.txt
-       tail -n 1 {last} | cut -d' ' -f3 | base64 -d | tail -c 64 > signature.bin
+       grep -m 1 '^\u2014 {origin} ' {last} | cut -d' ' -f3 | base64 -d | tail -c 64 \\
+           > signature.bin
        openssl pkeyutl -verify -pubin -inkey key.der -keyform DER -rawin \\
            -in signed.txt -sigfile signature.bin
 
    It prints "Signature Verified Successfully". Repeat for every file in
-   checkpoints/.
+   checkpoints/. The production's signature line is the one that starts with an
+   em dash and the origin; the lines after it are witnesses' cosignatures (C2SP
+   tlog-cosignature: Ed25519 over "cosignature/v1", a "time" line and the body).
 
 Independent verifiers of these formats exist too (for example Go's
 golang.org/x/mod/sumdb/note and /tlog packages).

@@ -3,8 +3,15 @@
 The steps, in order; the first that fails is named in the report:
 
 1. the file is a zip archive holding README.md, verifier-key.txt, entries 0 to
-   n - 1 and at least one checkpoint, and nothing else;
-2. the verifier key is an Ed25519 key in C2SP signed-note form, written canonically;
+   n - 1 and at least one checkpoint, and nothing else, each under its one canonical
+   name (:func:`~showclear.bundle.layout.parse_name`), stored uncompressed as this
+   format writes it, and within its size limit
+   (:func:`~showclear.bundle.layout.size_limit`); all of this is read from the zip's
+   central directory before any member is read, and each member is then read with
+   its limit as a cap, so a crafted archive (a zip bomb, overlapping members) is
+   refused after reading no more than the file's own size;
+2. the verifier key is an Ed25519 key in C2SP signed-note form, written canonically,
+   and it is the key the caller pinned, if any (:class:`~showclear.ledger.pins.Pins`);
 3. every entry is canonical JSON (DESIGN, "Entry bytes") and entry 0 is the
    production's first entry, naming this key and its origin;
 4. every leaf hash is recomputed from the entry's exact bytes (RFC 9162 §2.1.1), and
@@ -12,11 +19,14 @@ The steps, in order; the first that fails is named in the report:
    the bundle, over the challenge recomputed from the entry and the root it names
    (:mod:`showclear.protocol.signing`);
 5. every checkpoint's signed note verifies with the key (C2SP signed-note), carries
-   exactly one signature line in canonical base64, names its own size, and states
-   the root recomputed from the first ``size`` entries (C2SP tlog-checkpoint);
+   the production's signature line first in canonical base64, then only
+   well-formed cosignature lines (C2SP tlog-cosignature), names its own size, and
+   states the root recomputed from the first ``size`` entries (C2SP
+   tlog-checkpoint); every cosignature by a pinned witness verifies;
 6. each checkpoint is consistent with the next (an RFC 9162 §2.1.4 proof, made
    from the entries and verified);
-7. the latest checkpoint covers every entry;
+7. the latest checkpoint covers every entry, and carries cosignatures by the
+   quorum of pinned witnesses;
 8. the README is the one this format writes for this bundle;
 9. the zip container is byte for byte the canonical archive of its members, so
    that not one byte of the file, headers included, was altered.
@@ -28,10 +38,17 @@ import base64
 import binascii
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from showclear.bundle.layout import KEY_NAME, README_NAME, parse_name, readme, zip_members
+from showclear.bundle.layout import (
+    KEY_NAME,
+    README_NAME,
+    parse_name,
+    readme,
+    size_limit,
+    zip_members,
+)
 from showclear.errors import ErrorKind, ShowclearError
 from showclear.ledger import (
     Checkpoint,
@@ -45,9 +62,17 @@ from showclear.ledger import (
     parse_entry,
     verify_consistency,
 )
+from showclear.ledger.cosignature import cosignatures_in
+from showclear.ledger.pins import Pins, check_quorum, cosigners_of
 from showclear.protocol.signing import PasskeyLedger
 
 __all__ = ["BundleReport", "verify_bundle"]
+
+#: The production's signature in a checkpoint: a 4-byte key id and a 64-byte Ed25519
+#: signature (C2SP signed-note); a cosignature adds an 8-byte timestamp.
+_SIGNATURE_LINE_BYTES = 4 + 64
+#: The fixed part of a zip member's local header (APPNOTE.TXT 4.3.7), before its name.
+_LOCAL_HEADER = 30
 
 
 class _Failed(ShowclearError):
@@ -66,42 +91,102 @@ class BundleReport:
     checkpoints: int = 0
     root: str | None = None
     problem: str | None = None
+    #: Whether the verifier key was the one the caller pinned (authenticity checked).
+    pinned: bool = False
+    #: The pinned witnesses that cosigned the latest checkpoint, with their timestamps.
+    witnessed: dict[str, int] = field(default_factory=dict)
+    #: Names on cosignatures by keys that were not pinned: present, but not checked.
+    unchecked_cosigners: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.problem is None
 
 
-def verify_bundle(data: bytes) -> BundleReport:
-    """Check every byte of an export bundle against its signed checkpoints."""
+def verify_bundle(data: bytes, pins: Pins | None = None) -> BundleReport:
+    """Check every byte of an export bundle against its signed checkpoints and ``pins``.
+
+    Without a pinned key only the bundle's consistency is checked (``report.pinned``
+    is False): anyone can write a consistent bundle with a key of their own.
+    """
     report = BundleReport()
     try:
-        _verify(data, report)
+        _verify(data, report, pins or Pins())
     except _Failed as e:
         report.problem = str(e)
     return report
 
 
 def _read(data: bytes) -> list[tuple[str, bytes]]:
-    # 1. A zip archive; zipfile checks each member's CRC-32 as it reads it.
+    """1. The members, read strictly: the directory is checked before any member is read."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return [(info.filename, archive.read(info)) for info in archive.infolist()]
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except Exception as e:  # a damaged container raises many kinds; each is "damaged"
         raise _Failed(f"the bundle is not an intact zip archive: {e}") from e
+    with archive:
+        infos = archive.infolist()
+        seen: set[str] = set()
+        for info in infos:
+            name = info.filename
+            limit = size_limit(name)
+            if limit is None:
+                raise _Failed(
+                    f"the bundle holds {name!r}, which is not part of a ledger bundle "
+                    "(names are exactly README.md, verifier-key.txt, "
+                    "entries/NNNNNNNN.json and checkpoints/NNNNNNNN.txt)"
+                )
+            if name in seen:
+                raise _Failed(f"the bundle holds {name!r} twice")
+            seen.add(name)
+            if info.compress_type != zipfile.ZIP_STORED or info.compress_size != info.file_size:
+                raise _Failed(
+                    f"{name} is compressed in the zip; a ledger bundle stores every member "
+                    "as it is (the file was not written by showclear export)"
+                )
+            if info.file_size > limit:
+                raise _Failed(
+                    f"{name} declares {info.file_size:,} bytes; a bundle's member of this "
+                    f"kind holds at most {limit:,}"
+                )
+        # Stored members lie side by side in the file, each after its local header: two
+        # directory records pointing at the same bytes would make a small file read big.
+        end = 0
+        for info in sorted(infos, key=lambda i: i.header_offset):
+            if info.header_offset < end:
+                raise _Failed(
+                    f"{info.filename} starts inside the member before it in the file: the "
+                    "zip's members overlap"
+                )
+            end = info.header_offset + _LOCAL_HEADER + len(info.orig_filename) + info.file_size
+        if end > len(data):
+            raise _Failed("the zip's directory declares members beyond the end of the file")
+        try:
+            return [(info.filename, _member(archive, info)) for info in infos]
+        except _Failed:
+            raise
+        except Exception as e:  # zipfile checks each member's CRC-32 as it reads it
+            raise _Failed(f"the bundle is not an intact zip archive: {e}") from e
 
 
-def _verify(data: bytes, report: BundleReport) -> None:
+def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A member's bytes, never reading more than its size as the directory declares it."""
+    with archive.open(info) as stream:
+        content = stream.read(info.file_size + 1)
+    if len(content) != info.file_size:
+        raise _Failed(
+            f"{info.filename} holds {len(content):,} bytes, not the {info.file_size:,} "
+            "its directory entry declares"
+        )
+    return content
+
+
+def _verify(data: bytes, report: BundleReport, pins: Pins) -> None:
     members = _read(data)
     files = dict(members)
-    if len(files) != len(members):
-        raise _Failed("the bundle holds two members with the same name")
     entries: dict[int, bytes] = {}
     notes: dict[int, bytes] = {}
     for name, content in members:
         parsed = parse_name(name)
-        if parsed is None and name not in (README_NAME, KEY_NAME):
-            raise _Failed(f"the bundle holds {name!r}, which is not part of a ledger bundle")
         if parsed is not None:
             kind, number = parsed
             (entries if kind == "entry" else notes)[number] = content
@@ -116,9 +201,17 @@ def _verify(data: bytes, report: BundleReport) -> None:
     if 0 in notes:
         raise _Failed("the bundle holds a checkpoint of the empty tree; showclear never signs one")
 
-    # 2. The verifier key.
+    # 2. The verifier key, and the key the caller pinned.
     verifier = _verifier(files[KEY_NAME])
     report.verifier_key, report.origin = verifier.verifier_key(), verifier.name
+    if pins.key is not None:
+        if pins.key.verifier_key() != report.verifier_key:
+            raise _Failed(
+                f"the bundle is signed with the key {report.verifier_key}, not with the key "
+                f"you pinned ({pins.key.verifier_key()}): it is not that production's ledger, "
+                "or not signed by it"
+            )
+        report.pinned = True
 
     # 3. Canonical entries; entry 0 names this key and origin.
     first = _entry(0, entries[0])
@@ -146,10 +239,14 @@ def _verify(data: bytes, report: BundleReport) -> None:
         tree.append(leaf_hash(entries[index]))
     report.entries = len(entries)
 
-    # 5. Every checkpoint: signature, size, root; 6. consistency with the previous one.
+    # 5. Every checkpoint: signature, size, root, cosignatures; 6. consistency with the
+    #    previous one.
     previous: Checkpoint | None = None
+    cosigners: dict[str, int] = {}
+    unchecked: set[str] = set()
     for size in sorted(notes):
         checkpoint = _checkpoint(size, notes[size], verifier, tree)
+        cosigners = _cosigners(size, notes[size].decode(), pins, unchecked)
         if previous is not None:
             proof = consistency_proof(previous.size, size, tree)
             try:
@@ -169,6 +266,13 @@ def _verify(data: bytes, report: BundleReport) -> None:
             f"{len(entries)}"
         )
     report.root = base64.b64encode(previous.root).decode()
+    if pins.witnesses:
+        try:
+            check_quorum(previous.size, cosigners, pins)
+        except LedgerError as e:
+            raise _Failed(str(e)) from e
+    report.witnessed = cosigners
+    report.unchecked_cosigners = sorted(unchecked)
 
     # 8. The README this format writes.
     expected = readme(verifier.name, report.verifier_key, len(entries), len(notes))
@@ -185,6 +289,17 @@ def _verify(data: bytes, report: BundleReport) -> None:
         raise _Failed(
             f"the zip container was altered (it differs from its canonical form at byte {at})"
         )
+
+
+def _cosigners(size: int, note: str, pins: Pins, unchecked: set[str]) -> dict[str, int]:
+    """The pinned witnesses that cosigned the checkpoint (each must verify); others noted."""
+    try:
+        cosigners = cosigners_of(note, pins.witnesses)
+    except LedgerError as e:
+        raise _Failed(f"checkpoint {size}: {e}") from e
+    pinned = {(w.name, w.key_id) for w in pins.witnesses}
+    unchecked.update(c.name for c in cosignatures_in(note) if (c.name, c.key_id) not in pinned)
+    return cosigners
 
 
 def _verifier(content: bytes) -> Ed25519Verifier:
@@ -215,16 +330,29 @@ def _checkpoint(
     except (UnicodeDecodeError, LedgerError) as e:
         raise _Failed(f"{where} does not verify: {e}") from e
     signatures = note.rpartition("\n\n")[2]
-    lines = signatures.removesuffix("\n").split("\n")
+    first, *others = signatures.removesuffix("\n").split("\n")
     prefix = f"\u2014 {verifier.name} "
-    if len(lines) != 1 or not lines[0].startswith(prefix):
-        raise _Failed(f"{where} carries other signature lines than the production's one")
     try:
-        blob = base64.b64decode(lines[0][len(prefix) :], validate=True)
+        blob = base64.b64decode(first.removeprefix(prefix), validate=True)
     except (ValueError, binascii.Error) as e:
         raise _Failed(f"{where} has an unreadable signature: {e}") from e
-    if base64.b64encode(blob).decode() != lines[0][len(prefix) :]:
+    if (
+        not first.startswith(prefix)
+        or len(blob) != _SIGNATURE_LINE_BYTES
+        or blob[:4] != verifier.key_id
+    ):
+        raise _Failed(f"{where} does not carry the production's signature line first")
+    if base64.b64encode(blob).decode() != first[len(prefix) :]:
         raise _Failed(f"{where} writes its signature in non-canonical base64")
+    try:
+        cosignatures = cosignatures_in(note)
+    except LedgerError as e:
+        raise _Failed(f"{where} carries a malformed signature line: {e}") from e
+    if len(cosignatures) != len(others):
+        raise _Failed(
+            f"{where} carries other signature lines than the production's one and "
+            "witnesses' cosignatures"
+        )
     if checkpoint.size != size:
         raise _Failed(f"{where} is signed for size {checkpoint.size}, not {size}")
     if size > tree.size:
