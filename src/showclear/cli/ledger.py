@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from showclear.cli.context import ExitCode, err_console, out_console, state
+
+if TYPE_CHECKING:
+    from showclear.ledger.pins import Pins
 
 __all__ = ["register"]
 
@@ -108,21 +112,54 @@ def verify(
             dir_okay=False,
         ),
     ] = None,
+    key: Annotated[
+        str | None,
+        typer.Option(
+            "--key",
+            metavar="VKEY",
+            help="The production's verifier key as you obtained it from the production "
+            "(not from the ledger or the bundle): the ledger must be signed with it. "
+            "Without it, only consistency is checked, not who signed.",
+        ),
+    ] = None,
+    witness: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--witness",
+            metavar="WKEY",
+            help="A witness's verifier key (C2SP tlog-cosignature, as its operator published "
+            "it); repeat for each. The latest checkpoint must carry their cosignatures.",
+        ),
+    ] = None,
+    quorum: Annotated[
+        int | None,
+        typer.Option(
+            metavar="K",
+            help="How many of the --witness keys must have cosigned the latest checkpoint "
+            "(default: all of them).",
+        ),
+    ] = None,
 ) -> None:
     """Recompute every hash, root and signature of the ledger; exit 0 only if all hold.
 
     Checks every entry's leaf hash against its stored bytes, every stored tree
-    node, the root and signature of every checkpoint, and the consistency of
-    each checkpoint with the next. Names the first thing that is wrong.
+    node, the root and signature of every checkpoint, the consistency of each
+    checkpoint with the next and that none was deleted, the productions row against
+    the first entry, and that the database holds everything the production's key
+    remembers signing. Names the first thing that is wrong.
+    With --key, checks that the ledger is signed with the key you trust; with
+    --witness (and --quorum), that witnesses you trust cosigned the latest checkpoint.
     Then, on a line of its own that does not change the verdict, names each
     document the ledger names that is missing or changed beside it.
     With --bundle, checks an export bundle the same way, and every byte of it,
     using nothing but the bundle.
 
-    Examples: showclear verify ; showclear verify --bundle dust-creek.zip
+    Examples: showclear verify --key "$(cat dust-creek.vkey)" ;
+    showclear verify --bundle dust.zip --key "$(cat dust.vkey)" --witness "$(cat insurer.vkey)"
     """
+    pins = _pins(key, witness or [], quorum)
     if bundle is not None:
-        _verify_bundle(bundle)
+        _verify_bundle(bundle, pins)
         return
     st = state(ctx)
     app, slug = st.app(), st.slug()
@@ -137,9 +174,11 @@ def verify(
             transient=True,
         ) as bar:
             task = bar.add_task("verify", total=total)
-            report = app.verify(slug, progress=lambda done, _t: bar.update(task, completed=done))
+            report = app.verify(
+                slug, progress=lambda done, _t: bar.update(task, completed=done), pins=pins
+            )
     else:
-        report = app.verify(slug)
+        report = app.verify(slug, pins=pins)
     if not report.ok:
         err_console.print(f"[bold red]FAILED[/]: {escape(str(report.problem))}")
         raise typer.Exit(ExitCode.FAILED)
@@ -147,7 +186,43 @@ def verify(
         f"[bold green]OK[/]: {report.entries:,} entries, {report.nodes:,} tree nodes and "
         f"{report.checkpoints:,} checkpoints verified in {report.seconds:.2f} s"
     )
+    _print_trust(pins, report.pinned, report.witnessed, report.unchecked_cosignatures)
     _report_documents(ctx)
+
+
+def _pins(key: str | None, witnesses: list[str], quorum: int | None) -> Pins:
+    from showclear.ledger import LedgerError
+    from showclear.ledger.pins import Pins
+
+    try:
+        return Pins.parse(key, witnesses, quorum)
+    except LedgerError as e:
+        err_console.print(f"[bold red]Cannot use the keys given[/]: {escape(str(e))}")
+        raise typer.Exit(ExitCode.USAGE) from e
+
+
+def _print_trust(pins: Pins, pinned: bool, witnessed: dict[str, int], unchecked: int) -> None:
+    """Say in words what was and was not checked of who signed."""
+    from showclear.ledger.pins import NOT_PINNED
+
+    if pinned:
+        out_console.print("Authentic: signed with the production key you pinned.")
+    else:
+        out_console.print(f"[bold yellow]Not authenticated[/]: {escape(NOT_PINNED)}")
+    if pins.witnesses:
+        names = ", ".join(
+            f"{name} (cosigned {datetime.fromtimestamp(at, UTC):%Y-%m-%d %H:%M} UTC)"
+            for name, at in sorted(witnessed.items())
+        )
+        out_console.print(
+            f"Witnessed: the latest checkpoint is cosigned by {len(witnessed)} of the "
+            f"{len(pins.witnesses)} witnesses you pinned (quorum {pins.quorum}): {names}."
+        )
+    if unchecked:
+        out_console.print(
+            f"{unchecked:,} cosignature{'s' if unchecked != 1 else ''} by witnesses you did "
+            "not pin were not checked (pass --witness with their keys)."
+        )
 
 
 def _report_documents(ctx: typer.Context) -> None:
@@ -164,10 +239,10 @@ def _report_documents(ctx: typer.Context) -> None:
         err_console.print(f"[bold yellow]Documents not checked[/]: {escape(str(e))}")
 
 
-def _verify_bundle(path: Path) -> None:
+def _verify_bundle(path: Path, pins: Pins) -> None:
     from showclear.bundle import verify_bundle
 
-    report = verify_bundle(path.read_bytes())
+    report = verify_bundle(path.read_bytes(), pins)
     if not report.ok:
         err_console.print(f"[bold red]FAILED[/]: {path}: {escape(str(report.problem))}")
         raise typer.Exit(ExitCode.FAILED)
@@ -176,6 +251,7 @@ def _verify_bundle(path: Path) -> None:
         f"of {report.origin} verified offline; every byte of {path} checked"
     )
     out_console.print(f"Verifier key: {report.verifier_key}", soft_wrap=True)
+    _print_trust(pins, report.pinned, report.witnessed, len(report.unchecked_cosigners))
 
 
 def register(app: typer.Typer) -> None:

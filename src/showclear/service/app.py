@@ -18,6 +18,8 @@ from typing import Any
 
 from showclear.bundle import BundleSummary, build_bundle
 from showclear.ledger import canonical_json
+from showclear.ledger.errors import LedgerError
+from showclear.ledger.pins import Pins
 from showclear.protocol import (
     Decision,
     Finding,
@@ -275,9 +277,19 @@ class App:
         with self.store.read(slug) as session:
             return prove_consistency(session, old_size, new_size)
 
-    def verify(self, slug: str, progress: Progress | None = None) -> VerifyReport:
-        """Recompute and check everything stored, and rebuild the projection from the ledger."""
+    def verify(
+        self, slug: str, progress: Progress | None = None, pins: Pins | None = None
+    ) -> VerifyReport:
+        """Recompute and check everything stored, and rebuild the projection from the ledger.
+
+        ``pins`` are the keys the caller trusts; the key's memory of what it signed
+        last (``Keyring.last_signed``) must be in the database.
+        """
         rebuilt = Projection.empty()
+        try:
+            signed = self.keyring.last_signed(self.production(slug).verifier_key)
+        except LedgerError:  # an unreadable key in the productions row: verify names it
+            signed = None
 
         def replay(index: int, event: Any) -> None:
             try:
@@ -286,7 +298,9 @@ class App:
                 raise VerifyFailed(f"entry {index} cannot be replayed: {e}") from e
 
         with self.store.read(slug) as session:
-            report = verify_ledger(session, progress=progress, on_entry=replay)
+            report = verify_ledger(
+                session, progress=progress, on_entry=replay, pins=pins, signed=signed
+            )
             if report.ok:
                 try:
                     _compare_projection(rebuilt.records(), session.projection())

@@ -2,8 +2,27 @@
 
 The checks are the pure ledger core's (:mod:`showclear.ledger.verify`, steps 1 to 7
 there); this module reads the entries, nodes and checkpoints from the store, adds
-what only a production has (entry 0 names the production's key; the production's
-recorded size agrees), shows progress and writes the report.
+what only a production has, shows progress and writes the report. What only a
+production has, and is checked too:
+
+- the ``productions`` row: its key, origin, name, slug and creation time are the ones
+  entry 0 (signed in every checkpoint) records, and its size is the ledger's;
+- the key the caller pinned (:class:`~showclear.ledger.pins.Pins`): without one, the
+  report says that authenticity was not checked;
+- every stored cosignature by a pinned witness verifies, and the latest checkpoint
+  has the quorum (C2SP tlog-cosignature);
+- the database is not behind what the production's key remembers signing (the
+  signed-state file beside the key, :meth:`Keyring.last_signed`): acknowledged
+  entries lost to a damaged file or an older copy restored are named, with the size
+  and count missing, and so is the latest signed checkpoint if it was deleted.
+
+A deleted checkpoint between two others leaves no trace in what is stored: the
+entries do not record where commits ended (their bytes are fixed), and the
+checkpoint bodies are the three lines of C2SP tlog-checkpoint, with no extension
+line naming the previous checkpoint, so that independent verifiers (tlog-scales)
+read them. What remains evidence of it is checked: a passkey signature names the
+checkpoint its person was shown (:class:`~showclear.protocol.signing.PasskeyLedger`),
+and a cosignature a witness returned is stored for the checkpoint it cosigned.
 
 The first failure, in entry order, stops the check and is named in the report.
 Entries, and the stored nodes they complete, are read in chunks; each chunk is
@@ -16,7 +35,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,13 +48,18 @@ from showclear.ledger import (
     decode_entry,
     open_checkpoint,
 )
+from showclear.ledger.checkpoint import Checkpoint
+from showclear.ledger.cosignature import cosignatures_in
+from showclear.ledger.pins import Pins, check_quorum, cosigners_of
 from showclear.protocol.signing import PasskeyLedger
-from showclear.store import LedgerSession, StoreError
+from showclear.store import LedgerSession, ProductionInfo, StoreError
 
 __all__ = ["VerifyFailed", "VerifyReport", "verify_ledger"]
 
 Progress = Callable[[int, int], None]
 EntryHook = Callable[[int, Any], None]
+#: The signed note stored at a size, with the cosignature lines stored for it added.
+Cosigned = Callable[[int, str], str]
 
 #: Entries read, hashed and then decoded together.
 _CHUNK = 2048
@@ -60,6 +84,12 @@ class VerifyReport:
     hashing_seconds: float = 0.0
     problem: str | None = None
     notes: list[str] = field(default_factory=list)
+    #: Whether the production's key was the one the caller pinned (authenticity checked).
+    pinned: bool = False
+    #: The pinned witnesses that cosigned the latest checkpoint, with their timestamps.
+    witnessed: dict[str, int] = field(default_factory=dict)
+    #: Cosignatures stored by keys that were not pinned: present, not checked.
+    unchecked_cosignatures: int = 0
 
     @property
     def ok(self) -> bool:
@@ -71,17 +101,23 @@ def verify_ledger(
     *,
     progress: Progress | None = None,
     on_entry: EntryHook | None = None,
+    pins: Pins | None = None,
+    signed: tuple[int, bytes] | None = None,
+    cosigned: Cosigned | None = None,
 ) -> VerifyReport:
     """Recompute and check everything stored for one production.
 
     ``on_entry(index, event)`` sees every decoded entry in order (the projection
-    rebuild uses it). The report's ``problem`` names the first failure; a
-    ``VerifyFailed`` raised by ``on_entry`` is reported the same way.
+    rebuild uses it). ``pins`` are the keys the caller trusts; ``signed`` the size and
+    root the production's key remembers signing last; ``cosigned`` adds the stored
+    cosignatures to a checkpoint's note. The report's ``problem`` names the first
+    failure; a ``VerifyFailed`` raised by ``on_entry`` is reported the same way.
     """
     report = VerifyReport()
     started = time.perf_counter()
     try:
         _verify(session, report, progress, on_entry)
+        _verify_trust(session, report, pins or Pins(), signed, cosigned)
     except (VerifyFailed, VerificationError) as e:
         report.problem = str(e)
     except (LedgerError, StoreError) as e:
@@ -125,11 +161,8 @@ def _verify(
             _check_signatures(passkeys, chunk[: done + 1], root_at)
         for row in itertools.islice(chunk, done):
             event = decode_entry(row)
-            # Entry 0 names this production's key: the key the checkpoints are held to.
-            if row.index == 0 and (
-                not isinstance(event, dict) or event.get("public_key") != info.verifier_key
-            ):
-                raise VerifyFailed("entry 0 does not name this production's public key")
+            if row.index == 0:
+                _check_production(info, event)
             passkeys.check(row.index, event, root_at)
             if on_entry is not None:
                 on_entry(row.index, event)
@@ -148,6 +181,103 @@ def _verify(
         )
     if progress is not None:
         progress(log.size, info.size)
+
+
+#: What the ``productions`` row states, and the field of entry 0 that records it.
+_PRODUCTION_FIELDS = (
+    ("verifier_key", "public_key", "public key"),
+    ("origin", "origin", "origin"),
+    ("name", "production", "name"),
+    ("slug", "slug", "slug"),
+    ("created_at", "at", "creation time"),
+)
+
+
+def _check_production(info: ProductionInfo, event: Any) -> None:
+    """The ``productions`` row states what entry 0, signed in every checkpoint, records.
+
+    Entry 0 names the production's key: the key the checkpoints are held to. Entries
+    written before the slug was recorded lack it; every other field is always there.
+    """
+    if not isinstance(event, dict) or event.get("type") != "ProductionCreated":
+        raise VerifyFailed("entry 0 is not the production's first entry (ProductionCreated)")
+    for column, key, what in _PRODUCTION_FIELDS:
+        if key == "slug" and key not in event:
+            continue
+        stated, recorded = getattr(info, column), event.get(key)
+        if stated != recorded:
+            raise VerifyFailed(
+                f"the productions row gives the production's {what} as {stated!r}, but entry "
+                f"0, which every checkpoint signs, records {recorded!r}: the row was changed "
+                "after the production was created; restore it from a backup or from entry 0"
+            )
+
+
+def _verify_trust(
+    session: LedgerSession,
+    report: VerifyReport,
+    pins: Pins,
+    signed: tuple[int, bytes] | None,
+    cosigned: Cosigned | None,
+) -> None:
+    """After the ledger itself: the pinned key, the witnesses, the key's memory."""
+    info = session.production()
+    # The key the caller pinned, if any.
+    if pins.key is not None:
+        if pins.key.verifier_key() != info.verifier_key:
+            raise VerifyFailed(
+                f"this production's ledger is signed with the key {info.verifier_key}, not "
+                f"with the key you pinned ({pins.key.verifier_key()})"
+            )
+        report.pinned = True
+    notes = dict(session.checkpoints())
+    # Every stored cosignature by a pinned witness verifies; the latest has the quorum.
+    latest = max(notes)
+    for size in sorted(notes):
+        note = cosigned(size, notes[size]) if cosigned is not None else notes[size]
+        try:
+            cosigners = cosigners_of(note, pins.witnesses)
+            found = len(cosignatures_in(note))
+        except LedgerError as e:
+            raise VerifyFailed(f"checkpoint {size}: {e}") from e
+        report.unchecked_cosignatures += found - len(cosigners)
+        if size == latest:
+            report.witnessed = cosigners
+            try:
+                if pins.witnesses:
+                    check_quorum(size, cosigners, pins)
+            except LedgerError as e:
+                raise VerifyFailed(str(e)) from e
+    # The database holds everything the production's key remembers signing.
+    if signed is not None:
+        _check_signed(signed, info.size, notes)
+
+
+def _check_signed(signed: tuple[int, bytes], size: int, notes: Mapping[int, str]) -> None:
+    """The database holds the checkpoint the production's key remembers signing last."""
+    remembered, root = signed
+    if remembered > size:
+        missing = remembered - size
+        raise VerifyFailed(
+            f"the database holds {size:,} entr{'y' if size == 1 else 'ies'} but checkpoint "
+            f"{remembered:,} was signed: "
+            f"{missing:,} acknowledged entr{'y is' if missing == 1 else 'ies are'} missing "
+            "(a damaged database file, or an older copy restored); restore the newest "
+            "backup of the database"
+        )
+    if remembered not in notes:
+        raise VerifyFailed(
+            f"checkpoint {remembered:,}, the latest the production's key signed, is not in "
+            "the database: it was deleted; restore the newest backup of the database"
+        )
+    stored = Checkpoint.parse(notes[remembered][: notes[remembered].rfind("\n\n") + 1])
+    if stored.root != root:
+        raise VerifyFailed(
+            f"the production's key remembers signing another root at size {remembered:,} "
+            "than the checkpoint stored there: this database is not the ledger the key "
+            "signed (a rewritten history); keep both as evidence and restore the newest "
+            "backup"
+        )
 
 
 def _check_signatures(passkeys: PasskeyLedger, rows: list[Any], root_at: Any) -> None:

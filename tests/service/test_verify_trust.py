@@ -1,0 +1,173 @@
+"""``verify`` checks everything the database states, and who signed it when a key is pinned.
+
+The ``productions`` row against entry 0, the key the caller pinned, the witnesses'
+cosignatures, and the database against what the production's key remembers signing
+(``Keyring.last_signed``): each is damaged here the way someone holding the file, or
+restoring an old copy of it, could.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from showclear.ledger import Ed25519Signer
+from showclear.ledger.cosignature import Cosigner
+from showclear.ledger.pins import Pins
+from showclear.service import App, FileKeyring, FixedClock, MemoryKeyring, build_app
+
+SLUG = "dust-creek"
+CREATED = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
+
+
+def event(n: int) -> dict[str, object]:
+    return {
+        "type": "PersonRegistered",
+        "at": f"2026-11-25T08:{n:02d}:00Z",
+        "actor": None,
+        "person": f"crew-{n:03d}",
+        "name": f"Crew member {n}",
+        "roles": ["crew"],
+    }
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A closed ledger of 6 entries under 3 checkpoints, and its verifier key."""
+    path = tmp_path / "showclear.db"
+    app = build_app(str(path), keyring=MemoryKeyring(), clock=FixedClock(CREATED))
+    key = app.init_production("Dust Creek").verifier_key
+    app.append_unchecked(SLUG, [event(1), event(2)])
+    app.append_unchecked(SLUG, [event(3), event(4), event(5)])
+    app.close()
+    yield path, key
+
+
+def verify(path: Path, pins: Pins | None = None) -> str | None:
+    app = build_app(str(path), keyring=MemoryKeyring())
+    try:
+        return app.verify(SLUG, pins=pins).problem
+    finally:
+        app.close()
+
+
+def change_row(path: Path, column: str, value: str) -> None:
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute(f"UPDATE productions SET {column} = ?", (value,))
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "what"),
+    [
+        ("name", "Dust Creek II", "name"),
+        ("origin", "showclear.example/productions/other", "origin"),
+        ("created_at", "2026-11-24T06:00:00Z", "creation time"),
+    ],
+)
+def test_a_changed_productions_row_is_named(
+    ledger: tuple[Path, str], column: str, value: str, what: str
+) -> None:
+    """The row states what entry 0 records; an edited name, origin or creation time fails."""
+    path, _ = ledger
+    assert verify(path) is None
+    change_row(path, column, value)
+    problem = verify(path)
+    assert problem is not None
+    assert problem.startswith(f"the productions row gives the production's {what} as {value!r}")
+    assert "entry 0" in problem
+
+
+def test_a_pinned_key_is_checked_and_said(ledger: tuple[Path, str]) -> None:
+    """With the production's own key the report says so; without one it does not claim it."""
+    path, key = ledger
+    app = build_app(str(path), keyring=MemoryKeyring())
+    try:
+        assert app.verify(SLUG).pinned is False
+        report = app.verify(SLUG, pins=Pins.parse(key))
+    finally:
+        app.close()
+    assert report.ok, report.problem
+    assert report.pinned is True
+
+
+def test_a_ledger_signed_with_another_key_than_the_pinned_one_fails(
+    ledger: tuple[Path, str],
+) -> None:
+    """A consistent ledger under the same origin, by another key, is not the production's."""
+    path, key = ledger
+    other = Ed25519Signer.generate("showclear.example/productions/dust-creek").verifier()
+    problem = verify(path, Pins.parse(other.verifier_key()))
+    assert problem is not None
+    assert problem.startswith(f"this production's ledger is signed with the key {key}, not")
+
+
+def test_pinned_witnesses_must_have_cosigned_the_latest_checkpoint(
+    ledger: tuple[Path, str],
+) -> None:
+    """No cosignature stored: a quorum of pinned witnesses is missing, and named."""
+    path, key = ledger
+    insurer = Cosigner.generate("insurer.example/witness")
+    problem = verify(path, Pins.parse(key, [insurer.verifier_key]))
+    assert problem is not None
+    assert "checkpoint 6 is cosigned by 0 of the witnesses you pinned" in problem
+    assert "insurer.example/witness" in problem
+
+
+@pytest.fixture
+def keyed(tmp_path: Path) -> Path:
+    """A closed production of 3 entries whose key directory remembers what it signed."""
+    path = tmp_path / "showclear.db"
+    app = open_app(path)
+    app.init_production("Dust Creek")
+    app.append_unchecked(SLUG, [event(1), event(2)])
+    app.close()
+    return path
+
+
+def open_app(path: Path) -> App:
+    return build_app(
+        str(path), keyring=FileKeyring(path.parent / "keys"), clock=FixedClock(CREATED)
+    )
+
+
+def test_a_restored_older_copy_is_named_with_the_entries_it_lacks(keyed: Path) -> None:
+    """The key signed checkpoint 6; the database copied at 3 is restored: 3 entries missing."""
+    backup = keyed.parent / "backup.db"
+    shutil.copyfile(keyed, backup)
+    app = open_app(keyed)
+    app.append_unchecked(SLUG, [event(3), event(4), event(5)])
+    assert app.verify(SLUG).ok
+    app.close()
+    shutil.copyfile(backup, keyed)
+    app = open_app(keyed)
+    try:
+        report = app.verify(SLUG)
+    finally:
+        app.close()
+    assert report.problem == (
+        "the database holds 3 entries but checkpoint 6 was signed: 3 acknowledged entries "
+        "are missing (a damaged database file, or an older copy restored); restore the "
+        "newest backup of the database"
+    )
+
+
+def test_the_latest_signed_checkpoint_deleted_with_its_entries_is_named(keyed: Path) -> None:
+    """Truncating the ledger to an earlier checkpoint (rows deleted) is seen by the key."""
+    with closing(sqlite3.connect(keyed, isolation_level=None)) as conn:
+        conn.execute("DELETE FROM checkpoints WHERE size = 3")
+        conn.execute("DELETE FROM entries WHERE idx >= 1")
+        conn.execute("DELETE FROM nodes")
+        conn.execute("UPDATE productions SET size = 1")
+    app = open_app(keyed)
+    try:
+        problem = app.verify(SLUG).problem
+    finally:
+        app.close()
+    assert problem is not None
+    assert problem.startswith("the database holds 1 entry but checkpoint 3 was signed")
