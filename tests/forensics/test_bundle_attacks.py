@@ -355,3 +355,23 @@ def test_a_stray_signature_line_is_refused(
         "checkpoint 2 carries other signature lines than the production's one and "
         "witnesses' cosignatures"
     )
+
+
+def test_the_cli_names_the_witnesses_that_cosigned(
+    showclear: Callable[..., object],
+    witnessed: tuple[bytes, str, Cosigner, Cosigner],
+    tmp_path: Path,
+) -> None:
+    """--witness twice: the output names both, with the time each cosigned."""
+    data, key, insurer, union = witnessed
+    path = tmp_path / "witnessed.zip"
+    path.write_bytes(data)
+    args = ["--key", key, "--witness", insurer.verifier_key, "--witness", union.verifier_key]
+    run = showclear("verify", "--bundle", str(path), *args)
+    assert run.code == 0, run.err  # type: ignore[attr-defined]
+    words = " ".join(run.out.split())  # type: ignore[attr-defined]
+    assert (
+        "Witnessed: the latest checkpoint is cosigned by 2 of the 2 witnesses you pinned "
+        "(quorum 2): insurer.example/w (cosigned 2025-11-30 05:20 UTC), union.example/w "
+        "(cosigned 2025-11-30 05:20 UTC)."
+    ) in words
