@@ -141,8 +141,7 @@ attempt, override, incident and review) is one entry.
 A checkpoint is a signed note: the production's signature line first, then any
 cosignatures by the production's witnesses (independent parties, such as a studio's
 safety office or an insurer, who cosign a checkpoint only if it extends the last one
-they saw). From the second checkpoint on, the body's fourth line `previous M` names
-the checkpoint signed just before it, so that none can be removed unnoticed.
+they saw).
 
 The verifier key is:
 
@@ -166,9 +165,9 @@ each witness's key as its operator published it, and how many must agree:
 
 It needs no database and no network. It recomputes every leaf hash and the root
 at every checkpoint, checks every signature and the consistency of each
-checkpoint with the next, that no checkpoint is missing, that the latest checkpoint
-carries the cosignatures of the quorum of witnesses (C2SP tlog-cosignature), and
-that no byte of this archive was altered. It exits 0 if all of it holds, or 1
+checkpoint with the next, that the latest checkpoint carries the cosignatures of
+the quorum of witnesses (C2SP tlog-cosignature), and that no byte of this archive
+was altered. It exits 0 if all of it holds, or 1
 naming the first problem. Without --key it checks only that the bundle is
 consistent, and says that its authenticity was not checked.
 
