@@ -38,7 +38,10 @@ The whole tree, each class with its kind::
     │   ├── ProductionNotFound (LookupError)   not-found     no production with that slug
     │   ├── ProductionExists              unavailable        the slug or origin is taken
     │   ├── SchemaError                   unavailable        a schema unknown or too new
+    │   ├── DatabaseDamaged               damaged            a damaged page or record; no more
+    │   │                                                    writes until it is repaired
     │   └── StoreUnavailable              unavailable        cannot open, or locked too long
+    │       └── DiskFull                  unavailable        the disk is full; nothing recorded
     ├── ServiceError                      internal           (showclear.service)
     │   ├── KeyFileError                  unavailable        the private key is missing or unsafe
     │   ├── RolledBack                    damaged            (service.ledger) the database lost

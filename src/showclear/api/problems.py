@@ -28,6 +28,7 @@ from showclear.errors import KINDS, ErrorKind, ShowclearError
 from showclear.protocol.catalogue import follow_ups
 from showclear.protocol.time import parse_time
 from showclear.service.sessions import LockedOut
+from showclear.store import DiskFull
 
 __all__ = [
     "MEDIA_TYPE",
@@ -173,7 +174,22 @@ def _known(request: Request, exc: Exception) -> JSONResponse:
         )
     headers = {"WWW-Authenticate": 'Bearer realm="showclear"'} if status == 401 else None
     detail = str(exc) if status < 500 else "showclear could not do this; the error was logged."
+    if isinstance(exc, DiskFull):
+        detail = _DISK_FULL
+    elif kind is ErrorKind.DAMAGED:
+        detail = _DAMAGED
     return _problem(kind, detail, headers=headers)
+
+
+_DISK_FULL = (
+    "the server's disk is full; nothing was recorded; tell whoever runs the showclear server "
+    "to free space on it (docs/operations.md, 'A full disk'), then try again."
+)
+_DAMAGED = (
+    "the database is damaged; nothing was recorded, and no write is taken until it is "
+    "repaired; tell whoever runs the showclear server to run `showclear check` and the repair "
+    "it names (docs/operations.md); the server's log says what is damaged."
+)
 
 
 def _invalid_request(_: Request, exc: Exception) -> JSONResponse:

@@ -20,6 +20,7 @@ from showclear.cli import (
     labels,
     ledger,
     people,
+    repair,
     reports,
     scenario,
     serve,
@@ -98,6 +99,7 @@ tls.register(app)
 labels.register(app)
 admin.register(app)
 witness.register(app)
+repair.register(app)
 for _module in (
     people,
     day,

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from showclear.cli.context import out_console, state
+from showclear.cli.files import write_output
 
 __all__ = ["register"]
 
@@ -42,7 +43,7 @@ def labels(
     slug = st.slug()
     found = labels_of(app, slug)
     data = labels_pdf(found, production=app.production(slug).name, page_size=page_size.value)
-    pdf.write_bytes(data)
+    write_output(pdf, data)
     out_console.print(f"Wrote {len(found)} labels to {pdf}.")
 
 

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from showclear.cli.context import ExitCode, err_console, out_console, state
+from showclear.cli.files import write_output
 from showclear.cli.render import emit_json, inspection_text, state_label, where_text
 from showclear.protocol.catalogue import chambers_text
 from showclear.protocol.time import format_time
@@ -282,10 +283,10 @@ def refusals(
 
 def _write(rendered: Any, pdf: Path | None, html: Path | None) -> None:
     if pdf is not None:
-        pdf.write_bytes(rendered.pdf)
+        write_output(pdf, rendered.pdf)
         out_console.print(f"Wrote {escape(str(pdf))} ({len(rendered.pdf):,} bytes)")
     if html is not None:
-        html.write_text(rendered.html, encoding="utf-8")
+        write_output(html, rendered.html)
         out_console.print(f"Wrote {escape(str(html))}")
 
 
@@ -366,7 +367,7 @@ def export(
     """
     st = state(ctx)
     data, summary = st.app().export_bundle(st.slug())
-    bundle.write_bytes(data)
+    write_output(bundle, data)
     out_console.print(
         f"Wrote {escape(str(bundle))}: {summary.entries:,} entries, {summary.checkpoints:,} "
         f"checkpoints ({summary.size_bytes:,} bytes)"

@@ -219,9 +219,13 @@ class App:
         # The production, its first entry and its projection are one transaction.
         projection = Projection.empty()
         apply(projection, first)
-        with self.store.create_production(info) as session:
-            session.replace_projection(projection.records())
-            append_entries(session, signer, [canonical_json(first)])
+        try:
+            with self.store.create_production(info) as session:
+                session.replace_projection(projection.records())
+                append_entries(session, signer, [canonical_json(first)])
+        except BaseException:
+            self.keyring.discard(info.verifier_key)  # no production: no key left behind
+            raise
         return self.production(slug)
 
     def production(self, slug: str) -> ProductionInfo:

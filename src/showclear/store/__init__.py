@@ -18,7 +18,9 @@ from showclear.store.base import (
     Store,
 )
 from showclear.store.errors import (
+    DatabaseDamaged,
     DatabaseNotFound,
+    DiskFull,
     ProductionExists,
     ProductionNotFound,
     SchemaError,
@@ -28,7 +30,9 @@ from showclear.store.errors import (
 
 __all__ = [
     "CredentialSession",
+    "DatabaseDamaged",
     "DatabaseNotFound",
+    "DiskFull",
     "EntryRow",
     "LedgerSession",
     "ProductionExists",

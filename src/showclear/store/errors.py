@@ -8,7 +8,9 @@ The tree, under :class:`showclear.errors.ShowclearError`, with each class's kind
     ├── ProductionNotFound  no production with that slug                   not-found
     ├── ProductionExists    a production with that slug or origin exists   unavailable
     ├── SchemaError         the schema is unknown or newer than this code  unavailable
+    ├── DatabaseDamaged     a damaged page or record; writes stop          damaged
     └── StoreUnavailable    cannot be opened, or locked too long           unavailable
+        └── DiskFull        the disk is full; nothing was recorded         unavailable
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from __future__ import annotations
 from showclear.errors import ErrorKind, ShowclearError
 
 __all__ = [
+    "DatabaseDamaged",
     "DatabaseNotFound",
+    "DiskFull",
     "ProductionExists",
     "ProductionNotFound",
     "SchemaError",
@@ -47,6 +51,16 @@ class SchemaError(StoreError):
 
 class StoreUnavailable(StoreError):
     """The database cannot be opened, or stayed locked too long."""
+
+
+class DatabaseDamaged(StoreError):
+    """A page or a record of the database is damaged: nothing was recorded, writes stop."""
+
+    kind = ErrorKind.DAMAGED
+
+
+class DiskFull(StoreUnavailable):
+    """The disk holding the database is full: nothing was recorded."""
 
 
 class DatabaseNotFound(StoreError, LookupError):

@@ -37,6 +37,8 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from showclear.store.base import EntryRow, ProductionInfo
 from showclear.store.errors import (
+    DatabaseDamaged,
+    DiskFull,
     ProductionExists,
     ProductionNotFound,
     StoreError,
@@ -65,6 +67,21 @@ _stream_names = itertools.count()
 
 #: Batches of this many rows or more are written with COPY.
 _COPY_FROM = 64
+
+
+def _classified(e: psycopg.Error, where: str) -> StoreError | None:
+    """A full disk or damaged data as the store error that says so, else None."""
+    if isinstance(e, pg_errors.DiskFull):
+        return DiskFull(
+            f"the disk of the PostgreSQL server {where} is full ({e}): nothing was recorded. "
+            "Free space there, then try again (docs/operations.md, 'A full disk')"
+        )
+    if isinstance(e, pg_errors.DataCorrupted | pg_errors.IndexCorrupted):
+        return DatabaseDamaged(
+            f"the database {where} is damaged ({e}): nothing was recorded. Run "
+            "`showclear check` (docs/operations.md, 'A damaged database')"
+        )
+    return None
 
 
 def redact(url: str) -> str:
@@ -262,7 +279,9 @@ class PostgresStore:
             ) from e
         except psycopg.Error as e:
             self._rollback(conn)
-            raise StoreError(f"could not commit to {self._where}: {e}") from e
+            raise _classified(e, self._where) or StoreError(
+                f"could not commit to {self._where}: {e}"
+            ) from e
 
     def _rollback(self, conn: psycopg.Connection[Any]) -> None:
         try:
@@ -285,6 +304,8 @@ class PostgresStore:
             yield
         except pg_errors.IntegrityError as e:
             raise StoreError(f"the database refused a write{what}: {e}") from e
+        except (pg_errors.DiskFull, pg_errors.DataCorrupted, pg_errors.IndexCorrupted) as e:
+            raise _classified(e, self._where) or StoreError(str(e)) from e
         except pg_errors.LockNotAvailable as e:
             raise StoreUnavailable(
                 f"another writer held production {slug!r} for more than "

@@ -13,7 +13,7 @@ from importlib import resources
 from typing import Any
 
 from showclear.store.base import JSON, EntryRow, LoginRow, ProductionInfo
-from showclear.store.errors import ProductionNotFound, SchemaError, StoreError
+from showclear.store.errors import DatabaseDamaged, ProductionNotFound, SchemaError, StoreError
 
 __all__ = ["SqlSession", "migration_files"]
 
@@ -49,6 +49,18 @@ def _as_index(value: Any, what: str) -> int:
     if type(value) is int:
         return value
     raise StoreError(f"{what} has the non-integer index {value!r} (the database was altered)")
+
+
+def _record(key: str, value: Any) -> JSON:
+    """A stored state record decoded; one that is not JSON is a damaged database."""
+    try:
+        return json.loads(value)
+    except (ValueError, TypeError) as e:
+        raise DatabaseDamaged(
+            f"the stored state record {key!r} cannot be read ({e}): the database is "
+            "damaged; nothing was recorded. The ledger is the record: run `showclear repair "
+            "projection` to rebuild the state from it (the ledger is verified first)"
+        ) from e
 
 
 def split_statements(sql: str) -> list[str]:
@@ -205,13 +217,13 @@ class SqlSession:
         rows = self._q(
             "SELECT key, value FROM projection WHERE production = ?", (self.slug,)
         ).fetchall()
-        return {key: json.loads(value) for key, value in rows}
+        return {key: _record(key, value) for key, value in rows}
 
     def record(self, key: str) -> JSON | None:
         row = self._q(
             "SELECT value FROM projection WHERE production = ? AND key = ?", (self.slug, key)
         ).fetchone()
-        return None if row is None else json.loads(row[0])
+        return None if row is None else _record(key, row[0])
 
     def records(self, prefix: str) -> dict[str, JSON]:
         # substr, not LIKE: LIKE ignores case in SQLite and treats "_" and "%" as wildcards.
@@ -219,7 +231,7 @@ class SqlSession:
             "SELECT key, value FROM projection WHERE production = ? AND substr(key, 1, ?) = ?",
             (self.slug, len(prefix), prefix),
         ).fetchall()
-        return {key: json.loads(value) for key, value in rows}
+        return {key: _record(key, value) for key, value in rows}
 
     # -- writes ------------------------------------------------------------
 

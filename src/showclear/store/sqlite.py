@@ -16,12 +16,14 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
 from showclear.store.base import ProductionInfo
 from showclear.store.errors import (
+    DatabaseDamaged,
+    DiskFull,
     ProductionExists,
     ProductionNotFound,
     StoreError,
@@ -45,6 +47,27 @@ def _decode_text(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
+# SQLite's primary result codes (https://sqlite.org/rescode.html) that are not the caller's.
+_SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 11, 13, 26
+
+
+def classify(e: sqlite3.Error, path: Path) -> StoreError | None:
+    """A full disk or a damaged file as the store error that says so, else None."""
+    code = (getattr(e, "sqlite_errorcode", None) or 0) & 0xFF
+    if code == _SQLITE_FULL or "disk is full" in str(e):
+        return DiskFull(
+            f"the disk holding the database {path} is full ({e}): nothing was recorded. "
+            "Free space on that disk, then try again (docs/operations.md, 'A full disk')"
+        )
+    if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB) or "malformed" in str(e):
+        return DatabaseDamaged(
+            f"the database {path} is damaged ({e}): nothing was recorded, and no write is "
+            "taken until it is repaired. Run `showclear check` to see what is damaged and "
+            "how to repair it (docs/operations.md, 'A damaged database')"
+        )
+    return None
+
+
 class SQLiteStore:
     """A showclear database in one SQLite file."""
 
@@ -55,6 +78,7 @@ class SQLiteStore:
         self._opened: list[sqlite3.Connection] = []
         self._opened_lock = threading.Lock()
         self._write_lock = threading.Lock()
+        self._damaged: DatabaseDamaged | None = None  # once seen, no more writes (issue 15)
         check_schema(self.schema_version())  # opens this thread's connection first
         if migrate:
             self.migrate()
@@ -86,8 +110,36 @@ class SQLiteStore:
             # altered into invalid UTF-8 must fail verification, not the read.
             conn.text_factory = _decode_text
         except sqlite3.Error as e:
-            raise StoreUnavailable(f"cannot open the database {self.path}: {e}") from e
+            known = classify(e, self.path)
+            if known is None and self.path.is_file():
+                read_only = self._connect_read_only()
+                if read_only is not None:
+                    return read_only
+            raise known or StoreUnavailable(f"cannot open the database {self.path}: {e}") from e
         return conn
+
+    def _connect_read_only(self) -> sqlite3.Connection | None:
+        """A connection that only reads, for a copy on a read-only disk or folder (verify).
+
+        A WAL database whose folder cannot take its ``-shm`` file opens only as
+        immutable: fine for a copy nobody writes; any write is refused by SQLite.
+        """
+        uri = self.path.resolve().as_uri()
+        for options in ("mode=ro", "mode=ro&immutable=1"):
+            try:
+                conn = sqlite3.connect(
+                    f"{uri}?{options}",
+                    uri=True,
+                    isolation_level=None,
+                    timeout=_BUSY_TIMEOUT_MS / 1000,
+                    check_same_thread=False,
+                )
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.Error:
+                continue
+            conn.text_factory = _decode_text
+            return conn
+        return None
 
     def close(self) -> None:
         with self._opened_lock:
@@ -101,7 +153,19 @@ class SQLiteStore:
             row = self._conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
         except sqlite3.OperationalError:
             return 0
+        except sqlite3.DatabaseError as e:
+            raise self._classified(e) or StoreUnavailable(f"{self.path}: {e}") from e
         return int(row[0] or 0)
+
+    def _classified(self, e: sqlite3.Error) -> StoreError | None:
+        known = classify(e, self.path)
+        if isinstance(known, DatabaseDamaged):
+            self._damaged = known
+        return known
+
+    def _writable(self) -> None:
+        if self._damaged is not None:
+            raise DatabaseDamaged(f"no write is taken: {self._damaged}")
 
     def migrate(self) -> list[int]:
         """Apply every shipped migration newer than the database; return their versions.
@@ -151,6 +215,13 @@ class SQLiteStore:
             raise StoreUnavailable(f"the database {self.path} is busy: {e}") from e
         try:
             yield cur
+        except sqlite3.Error as e:
+            with suppress(sqlite3.Error):
+                self._conn.rollback()
+            known = self._classified(e)
+            if known is None:
+                raise
+            raise known from e
         except BaseException:
             self._conn.rollback()
             raise
@@ -158,12 +229,15 @@ class SQLiteStore:
             try:
                 self._conn.commit()
             except sqlite3.Error as e:
-                self._conn.rollback()
-                raise StoreError(f"could not commit to {self.path}: {e}") from e
+                with suppress(sqlite3.Error):
+                    self._conn.rollback()
+                known = self._classified(e)
+                raise known or StoreError(f"could not commit to {self.path}: {e}") from e
 
     @contextmanager
     def create_production(self, info: ProductionInfo) -> Iterator[SqlSession]:
         """Insert a production and yield a write session on it, in one transaction."""
+        self._writable()
         with self._transaction(immediate=True) as cur:
             try:
                 cur.execute(
@@ -189,10 +263,13 @@ class SQLiteStore:
         session.committed()
 
     def productions(self) -> list[ProductionInfo]:
-        rows = self._conn.execute(
-            "SELECT slug, name, origin, verifier_key, size, created_at "
-            "FROM productions ORDER BY slug"
-        ).fetchall()
+        try:
+            rows = self._conn.execute(
+                "SELECT slug, name, origin, verifier_key, size, created_at "
+                "FROM productions ORDER BY slug"
+            ).fetchall()
+        except sqlite3.Error as e:
+            raise self._classified(e) or StoreUnavailable(f"{self.path}: {e}") from e
         return [ProductionInfo(*row) for row in rows]
 
     @contextmanager
@@ -202,6 +279,7 @@ class SQLiteStore:
 
     @contextmanager
     def write(self, slug: str) -> Iterator[SqlSession]:
+        self._writable()
         with self._session(slug, immediate=True) as session:
             yield session
 
