@@ -13,8 +13,10 @@ hashes of a proof in one query, big batches with COPY).
 * **Readers** run at REPEATABLE READ, READ ONLY: one snapshot for the whole
   session, so a verification never sees entries without their checkpoint.
 * **Threads**: each thread gets its own connection (a connection carries one
-  transaction at a time); a connection the server dropped is replaced on the
-  next use, so a server restart costs the transactions in flight, nothing more.
+  transaction at a time), closed when its thread ends (``store/threads.py``), so
+  the server's retired worker threads leave no backend behind; a connection the
+  server dropped is replaced on the next use, so a server restart costs the
+  transactions in flight, nothing more.
 * **Streams** (entries, tree levels, checkpoints) read through server-side
   cursors, so verifying a ledger of millions of entries holds one page in memory.
 * **Migrations** are applied in one transaction under an advisory lock, so two
@@ -24,7 +26,6 @@ hashes of a proof in one query, big batches with COPY).
 from __future__ import annotations
 
 import itertools
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -51,6 +52,7 @@ from showclear.store.sql import (
     migration_files,
     split_statements,
 )
+from showclear.store.threads import ThreadConnections
 
 __all__ = ["LOCK_TIMEOUT", "PostgresStore", "redact"]
 
@@ -67,6 +69,10 @@ _stream_names = itertools.count()
 
 #: Batches of this many rows or more are written with COPY.
 _COPY_FROM = 64
+
+
+def _close_connection(conn: psycopg.Connection[Any]) -> None:
+    conn.close()
 
 
 def _classified(e: psycopg.Error, where: str) -> StoreError | None:
@@ -188,9 +194,7 @@ class PostgresStore:
         self.url = url
         self._lock_timeout_ms = max(1, round(lock_timeout * 1000))
         self._where = redact(url)
-        self._local = threading.local()
-        self._opened: list[psycopg.Connection[Any]] = []
-        self._opened_lock = threading.Lock()
+        self._connections = ThreadConnections[psycopg.Connection[Any]](_close_connection)
         try:
             if migrate:
                 self.migrate()  # refuses a newer schema, like check_schema below
@@ -205,15 +209,13 @@ class PostgresStore:
     @property
     def _conn(self) -> psycopg.Connection[Any]:
         """This thread's connection, opened on first use and again after the server dropped it."""
-        conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
+        conn = self._connections.get()
         if conn is not None and not conn.closed:
             return conn
         if conn is not None:
-            self._forget(conn)
+            self._connections.forget(conn)
         conn = self._connect()
-        self._local.conn = conn
-        with self._opened_lock:
-            self._opened.append(conn)
+        self._connections.put(conn)
         return conn
 
     def _connect(self) -> psycopg.Connection[Any]:
@@ -229,18 +231,8 @@ class PostgresStore:
         except psycopg.Error as e:
             raise StoreUnavailable(f"cannot open the database {self._where}: {e}") from e
 
-    def _forget(self, conn: psycopg.Connection[Any]) -> None:
-        conn.close()
-        with self._opened_lock:
-            if conn in self._opened:
-                self._opened.remove(conn)
-
     def close(self) -> None:
-        with self._opened_lock:
-            opened, self._opened = self._opened, []
-            self._local = threading.local()
-        for conn in opened:
-            conn.close()
+        self._connections.close_all()
 
     # -- transactions --------------------------------------------------------
 
@@ -292,9 +284,7 @@ class PostgresStore:
 
     def _drop_if_broken(self, conn: psycopg.Connection[Any], *, force: bool = False) -> None:
         if force or conn.closed or conn.broken:
-            if getattr(self._local, "conn", None) is conn:
-                self._local.conn = None
-            self._forget(conn)
+            self._connections.forget(conn)
 
     @contextmanager
     def _translated(self, slug: str | None = None) -> Iterator[None]:
@@ -324,7 +314,13 @@ class PostgresStore:
 
     @staticmethod
     def _version(cur: psycopg.Cursor[Any]) -> int:
-        row = cur.execute("SELECT to_regclass('schema_migrations') IS NOT NULL").fetchone()
+        # A catalog query, not to_regclass(): its answer is cached in the backend, and a
+        # migrate() waiting on the migration lock must see the table another one committed.
+        row = cur.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class AS c "
+            "JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
+            "WHERE c.relname = 'schema_migrations' AND n.nspname = ANY(current_schemas(false)))"
+        ).fetchone()
         if not (row and row[0]):
             return 0
         row = cur.execute("SELECT MAX(version) FROM schema_migrations").fetchone()

@@ -6,9 +6,10 @@ in WAL mode while a writer works.
 
 The store is safe to share between threads (the API serves requests on a pool
 of them): each thread gets its own connection, since a SQLite connection holds
-one transaction at a time, and writers of this process queue on a lock before
-asking SQLite for its write lock, so they wake as soon as the previous writer
-commits instead of polling SQLite's busy handler (which sleeps up to 100 ms).
+one transaction at a time, closed when its thread ends (``store/threads.py``).
+Writers of this process queue on a lock before asking SQLite for its write lock,
+so they wake as soon as the previous writer commits instead of polling SQLite's
+busy handler (which sleeps up to 100 ms).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from showclear.store.sql import (
     split_statements,
 )
 
+from showclear.store.threads import ThreadConnections
 __all__ = ["SQLiteStore"]
 
 _BUSY_TIMEOUT_MS = 30_000
@@ -74,9 +76,7 @@ class SQLiteStore:
     def __init__(self, path: str | Path, *, migrate: bool = True) -> None:
         self.path = Path(path)
         self.url = str(self.path)
-        self._local = threading.local()
-        self._opened: list[sqlite3.Connection] = []
-        self._opened_lock = threading.Lock()
+        self._connections = ThreadConnections[sqlite3.Connection](sqlite3.Connection.close)
         self._write_lock = threading.Lock()
         self._damaged: DatabaseDamaged | None = None  # once seen, no more writes (issue 15)
         check_schema(self.schema_version())  # opens this thread's connection first
@@ -85,13 +85,11 @@ class SQLiteStore:
 
     @property
     def _conn(self) -> sqlite3.Connection:
-        """This thread's connection, opened on first use."""
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        """This thread's connection, opened on first use, closed when the thread ends."""
+        conn = self._connections.get()
         if conn is None:
             conn = self._connect()
-            self._local.conn = conn
-            with self._opened_lock:
-                self._opened.append(conn)
+            self._connections.put(conn)
         return conn
 
     def _connect(self) -> sqlite3.Connection:
@@ -142,11 +140,7 @@ class SQLiteStore:
         return None
 
     def close(self) -> None:
-        with self._opened_lock:
-            opened, self._opened = self._opened, []
-            self._local = threading.local()
-        for conn in opened:
-            conn.close()
+        self._connections.close_all()
 
     def schema_version(self) -> int:
         try:
