@@ -14,6 +14,7 @@ busy handler (which sleeps up to 100 ms).
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -70,6 +71,21 @@ def classify(e: sqlite3.Error, path: Path) -> StoreError | None:
     return None
 
 
+def _full_disk(e: sqlite3.Error, path: Path) -> StoreError | None:
+    """An I/O error opening a database on a disk with no room left is a full disk."""
+    try:
+        free = shutil.disk_usage(path.parent).free
+    except OSError:
+        return None
+    if free >= 256 * 1024:
+        return None
+    return DiskFull(
+        f"the disk holding the database {path} is full ({free:,} bytes free; {e}): nothing "
+        "was recorded. Free space on that disk, then try again (docs/operations.md, "
+        "'A full disk')"
+    )
+
+
 class SQLiteStore:
     """A showclear database in one SQLite file."""
 
@@ -79,6 +95,7 @@ class SQLiteStore:
         self._connections = ThreadConnections[sqlite3.Connection](sqlite3.Connection.close)
         self._write_lock = threading.Lock()
         self._damaged: DatabaseDamaged | None = None  # once seen, no more writes (issue 15)
+        self._read_only: str | None = None  # why it was opened read-only, if it was
         check_schema(self.schema_version())  # opens this thread's connection first
         if migrate:
             self.migrate()
@@ -108,10 +125,11 @@ class SQLiteStore:
             # altered into invalid UTF-8 must fail verification, not the read.
             conn.text_factory = _decode_text
         except sqlite3.Error as e:
-            known = classify(e, self.path)
+            known = classify(e, self.path) or _full_disk(e, self.path)
             if known is None and self.path.is_file():
                 read_only = self._connect_read_only()
                 if read_only is not None:
+                    self._read_only = f"{e}"
                     return read_only
             raise known or StoreUnavailable(f"cannot open the database {self.path}: {e}") from e
         return conn
@@ -160,6 +178,12 @@ class SQLiteStore:
     def _writable(self) -> None:
         if self._damaged is not None:
             raise DatabaseDamaged(f"no write is taken: {self._damaged}")
+        if self._read_only is not None:
+            raise StoreUnavailable(
+                f"the database {self.path} could be opened only to read "
+                f"({self._read_only}): it can be verified and viewed, not written. "
+                "Check that its disk is not read-only and that this user may write its folder"
+            )
 
     def migrate(self) -> list[int]:
         """Apply every shipped migration newer than the database; return their versions.
