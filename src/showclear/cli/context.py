@@ -16,6 +16,7 @@ from rich.console import Console
 from showclear.errors import ExitCode
 from showclear.protocol.time import read_time
 from showclear.service import App, BadRequest, Clock, FixedClock, build_app
+from showclear.service.clock import check_not_ahead
 
 __all__ = ["CliState", "ExitCode", "err_console", "out_console", "state"]
 
@@ -37,17 +38,18 @@ def env_clock() -> Clock | None:
     """A clock fixed at $SHOWCLEAR_NOW (an RFC 3339 time), for tests and scripts; else None.
 
     Raises:
-        BadRequest: SHOWCLEAR_NOW is set but is not a time.
+        BadRequest: SHOWCLEAR_NOW is set but is not a time with a zone, or is more than
+            ``FUTURE_TOLERANCE`` ahead of this computer's clock.
     """
     text = os.environ.get("SHOWCLEAR_NOW")
     if not text:
         return None
     try:
-        return FixedClock(read_time(text))
-    except ValueError:
-        raise BadRequest(
-            f"SHOWCLEAR_NOW={text!r} is not a time like 2026-11-25T08:00:00Z"
-        ) from None
+        moment = read_time(text)
+    except ValueError as e:
+        detail = str(e) if "time zone" in str(e) else "it is not a time like 2026-11-25T08:00:00Z"
+        raise BadRequest(f"SHOWCLEAR_NOW={text!r}: {detail}") from None
+    return FixedClock(check_not_ahead(moment))
 
 
 @dataclass

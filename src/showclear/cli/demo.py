@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 
 from showclear.cli.context import ExitCode, err_console, out_console, state
-from showclear.demo import PINS, play, western_day
+from showclear.demo import PINS, demo_day, play, western_day
 from showclear.protocol.time import parse_time
 from showclear.scenarios import StepResult
 from showclear.service import FileKeyring, FixedClock, build_app
@@ -43,7 +43,8 @@ def demo(
     along the way an assistant director's handoff, a stale inspection, a
     misfire's cease-fire and a revolver holding dummies of a lot where a live round
     was found (AMMO-SUSPECT) are refused. Then the ledger is verified. The day is the
-    scenario file src/showclear/demo/western-day.yaml, dated today.
+    scenario file src/showclear/demo/western-day.yaml, played on the latest day already over
+    (today after 17:10, else yesterday), so the database takes commands at once.
 
     Example: showclear demo --db dust-creek.db
     """
@@ -59,7 +60,7 @@ def demo(
             err_console.print(f"{db} already exists; give a new path to --db.")
             raise typer.Exit(ExitCode.USAGE)
     keyring = FileKeyring(key_dir)
-    scenario = western_day(datetime.now(UTC).date())
+    scenario = western_day(demo_day(datetime.now(UTC)))
     clock = FixedClock(parse_time(scenario.created_at))
     app = build_app(str(db), keyring=keyring, clock=clock)
     try:

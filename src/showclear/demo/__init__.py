@@ -4,6 +4,6 @@ The day is the scenario file ``western-day.yaml`` in this package, replayed by t
 scenario runner like any file of scenarios/.
 """
 
-from showclear.demo.day import DAY_FILE, PINS, play, western_day
+from showclear.demo.day import DAY_FILE, PINS, demo_day, play, western_day
 
-__all__ = ["DAY_FILE", "PINS", "play", "western_day"]
+__all__ = ["DAY_FILE", "PINS", "demo_day", "play", "western_day"]

@@ -1,7 +1,8 @@
 """The demo's western shoot day: a scenario file, played through the service as a crew would.
 
 The day itself is ``western-day.yaml`` beside this module, an ordinary scenario file
-(docs/scenarios.md) dated ``today``: its people, inventory and timed steps, each with
+(docs/scenarios.md) dated ``today``, played on the latest day already over
+(:func:`demo_day`): its people, inventory and timed steps, each with
 the note the demo prints and the outcome it expects, the refusals with their rule ids.
 This module only adds what a scenario run does not have: a PIN for each person, typed
 by the actor and by everyone whose confirmation a step records.
@@ -10,7 +11,7 @@ by the actor and by everyone whose confirmation a step records.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from importlib.resources import files
 from typing import Any, Final
 
@@ -25,7 +26,7 @@ from showclear.scenarios.runner import Decided
 from showclear.service import App, Credentials, FixedClock
 from showclear.service.identity import confirmers
 
-__all__ = ["DAY_FILE", "PINS", "play", "western_day"]
+__all__ = ["DAY_FILE", "PINS", "demo_day", "play", "western_day"]
 
 #: The scenario file of the demo day, shipped in this package.
 DAY_FILE: Final = "western-day.yaml"
@@ -40,6 +41,18 @@ PINS: Final[dict[str, str]] = {
     "jack": "6555",
     "ken": "7666",
 }
+
+
+def demo_day(now: datetime) -> date:
+    """The day the demo plays: the latest whose last step is already past at ``now``.
+
+    Today once its last step (17:10) is over, else yesterday: a day still to come would
+    leave entries in the future, and every command before then would be refused as
+    earlier than the last entry (DESIGN: Time).
+    """
+    today = now.astimezone(UTC).date()
+    last = max(parse_time(step.event["at"]) for step in western_day(today).steps)
+    return today if last <= now else today - timedelta(days=1)
 
 
 def western_day(day: date) -> Scenario:

@@ -9,9 +9,10 @@ second. One reading rule for each direction:
 - :func:`parse_time` reads only that form, and says which form it expected: what
   the ledger and the store hold is never guessed at;
 - :func:`read_time` reads what a person or an HTTP client gives (``--at``,
-  ``SHOWCLEAR_NOW``, a query bound): any RFC 3339 / ISO 8601 time, with any
-  offset, and a time without one is taken as UTC. Its result goes through
-  :func:`format_time` before it meets the ledger.
+  ``SHOWCLEAR_NOW``, a query bound): any RFC 3339 / ISO 8601 time with ``Z`` or
+  an offset; a time without one is refused, never guessed to be UTC (it could be
+  any of 24 moments). Its result goes through :func:`format_time` before it meets
+  the ledger.
 
 Pure: imports nothing from showclear.
 """
@@ -57,13 +58,18 @@ def parse_time(text: str) -> datetime:
 
 
 def read_time(text: str) -> datetime:
-    """The aware datetime of a time someone gave; a time without an offset is taken as UTC.
+    """The aware datetime of a time someone gave, with ``Z`` or an offset such as ``+01:00``.
 
     Raises:
-        ValueError: ``text`` is not an RFC 3339 / ISO 8601 time.
+        ValueError: ``text`` is not an RFC 3339 / ISO 8601 time, or has no time zone.
     """
     value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if value.tzinfo is None:
+        raise ValueError(
+            f"{text!r} has no time zone: add Z for UTC or an offset, like {TIME_EXAMPLE} "
+            "or 2026-11-25T09:00:00+01:00"
+        )
+    return value
 
 
 def add_minutes(text: str, minutes: int) -> str:

@@ -40,7 +40,7 @@ from showclear.service.auth import (
     check_new_secret,
 )
 from showclear.service.authz import ACCOUNTS, authorize, authorize_account, authorize_read
-from showclear.service.clock import Clock, SystemClock
+from showclear.service.clock import Clock, SystemClock, stamp
 from showclear.service.commands import Receipt, load_projection, run_decision, stored_changes
 from showclear.service.documents import (
     DocumentProblem,
@@ -487,10 +487,12 @@ class App:
         info = self.production(slug)
         signer = self.keyring.signer_for(info.verifier_key)
         with self._writer(slug) as session:
-            # The time is taken under the write lock, so that concurrent commands
-            # are recorded in the order they are decided (DESIGN: Time).
-            event.setdefault("at", format_time(self.clock.now()))
             projection = load_projection(session)
+            # The time is taken under the write lock, so that concurrent commands
+            # are recorded in the order they are decided (DESIGN: Time); a concern or
+            # an incident is never refused for the clock (service/clock.py: stamp).
+            kind = str(event.get("type"))
+            event.setdefault("at", stamp(self.clock.now(), projection.last_at(), kind))
             if isinstance(auth, Credentials):
                 actor = auth.actor
                 roles = _roles(projection.person(actor)) if actor is not None else None
@@ -529,7 +531,7 @@ class App:
             self._check_login(session, principal, now)
             projection = load_projection(session)
             authorize(_roles(projection.person(actor)), actor, kind)
-            event.setdefault("at", format_time(now))
+            event.setdefault("at", stamp(now, projection.last_at(), kind))
             receipt = run_decision(session, signer, event, projection)
             self._after(session, receipt, projection)
             return receipt
