@@ -17,6 +17,7 @@ import pytest
 from api.world import START, Server, build_world
 from showclear.server import create_server
 from showclear.service import FileKeyring, FixedClock, build_app
+from showclear.service.documents import DocumentsUnavailable
 from showclear.store import DiskFull
 
 if TYPE_CHECKING:
@@ -124,5 +125,21 @@ def test_the_api_answers_a_full_disk_with_503_and_the_ledger_goes_on_after(
             again = client.post(world.path("/concerns"), json=body, headers=world.auth("cree"))
             assert again.status_code == 200, again.text
         assert app.verify(world.slug).ok
+    finally:
+        app.close()
+
+
+def test_a_document_on_a_full_disk_is_refused_saying_so(small_disk: Path, tmp_path: Path) -> None:
+    """A scan that cannot be kept is `unavailable` naming the full disk, not a 500."""
+    app = build_app(
+        str(tmp_path / "showclear.db"),
+        keyring=FileKeyring(tmp_path / "keys"),
+        documents=small_disk / "documents",
+    )
+    try:
+        info = app.init_production("Dust Creek")
+        _fill(small_disk)
+        with pytest.raises(DocumentsUnavailable, match=r"the disk is full; .*nothing was recorded"):
+            app.put_document(info.slug, b"%PDF-1.4 an invoice " * 500)
     finally:
         app.close()

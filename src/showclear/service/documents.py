@@ -20,6 +20,7 @@ The tree, under :class:`showclear.service.errors.ServiceError`, with each class'
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -199,16 +200,21 @@ class DocumentStore:
         target = self.path(sha)
         if self._intact(target, sha):
             return sha
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        try:
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        except OSError as e:
+            raise _unwritable(target.parent, e) from e
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(temporary, target)
-        except BaseException:
+        except BaseException as e:
             Path(temporary).unlink(missing_ok=True)
+            if isinstance(e, OSError):
+                raise _unwritable(target.parent, e) from e
             raise
         _fsync_directory(target.parent)
         return sha
@@ -272,6 +278,17 @@ class DocumentStore:
         except FileNotFoundError:
             return False
         return digest.hexdigest() == sha
+
+
+def _unwritable(folder: Path, e: OSError) -> DocumentsUnavailable:
+    """A document that cannot be kept, saying why: a full disk says so (issue 15)."""
+    if e.errno in (errno.ENOSPC, errno.EDQUOT):
+        why = "the disk is full; free space on it, then try again"
+    else:
+        why = f"{e.strerror}"
+    return DocumentsUnavailable(
+        f"cannot keep the document in {folder}: {why}; nothing was recorded"
+    )
 
 
 def _fsync_directory(directory: Path) -> None:
