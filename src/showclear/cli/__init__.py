@@ -19,6 +19,7 @@ from showclear.cli import (
     inventory,
     labels,
     ledger,
+    passkeys,
     people,
     repair,
     reports,
@@ -102,6 +103,7 @@ witness.register(app)
 repair.register(app)
 for _module in (
     people,
+    passkeys,
     day,
     suppliers,
     inventory,

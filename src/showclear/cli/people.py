@@ -21,6 +21,7 @@ class CredentialKind(StrEnum):
     """The kinds of credential a reset can concern."""
 
     pin = "pin"
+    passkey = "passkey"
 
 
 __all__ = ["register"]
@@ -240,7 +241,9 @@ def pin_approve_reset(
 
     With the second approval (by the other role, another person) the old PIN stops
     working and every session and token of the person ends; then one of the two sets
-    the new PIN with showclear pin set PERSON --as APPROVER (ID-RESET).
+    the new PIN with showclear pin set PERSON --as APPROVER (ID-RESET). With --kind
+    passkey, the two approve revoking the person's passkey; then one of them revokes it
+    with showclear passkey revoke PERSON CREDENTIAL --as APPROVER.
 
     Example: showclear pin approve-reset ana --reason 'forgot their PIN' --as sam
     """

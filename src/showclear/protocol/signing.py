@@ -14,6 +14,10 @@ checkpoint the person's device was shown) and ``nonce`` 16 random bytes from the
 both stored with the signature. The check of one assertion is
 :func:`showclear.ledger.webauthn.check_assertion`; docs/security.md ("Passkey
 signatures") gives the same construction for a verifier without showclear.
+
+A passkey revoked by a PasskeyRevoked entry (ID-RESET) signs nothing recorded after that
+entry: :class:`PasskeyLedger` learns revocations in ledger order, so the signatures it
+made on earlier entries stay valid and any on a later entry fail, naming both entries.
 """
 
 from __future__ import annotations
@@ -40,7 +44,8 @@ __all__ = [
 #: keeps time order; the root at ``size`` bounds when each signature was made.
 SIGNATURE_FIELDS = frozenset({"at", "signatures", "assurance"})
 
-#: The enrolled key of (person, credential id): public_key, alg, rp_id; None if none.
+#: The enrolled key of (person, credential id): public_key, alg, rp_id, and ``revoked`` (a
+#: phrase saying when, e.g. "at entry 12") once revoked; None if never enrolled.
 KeyOf = Callable[[str, str], Mapping[str, Any] | None]
 #: The Merkle root of the ledger at ``size`` entries, None if it never had that root.
 RootAt = Callable[[int], bytes | None]
@@ -117,6 +122,11 @@ def _check_one(  # noqa: PLR0917 -- private; every argument is needed and named 
         key = key_of(person, credential)
         if key is None:
             raise VerificationError(f"{what} is by a passkey not enrolled before it")
+        if key.get("revoked"):
+            raise VerificationError(
+                f"{what} is by a passkey revoked {key['revoked']}, before this entry: a "
+                "revoked passkey signs nothing after its revocation (ID-RESET)"
+            )
         size = signed["size"]
         root = from_b64url(signed["root"])
         if not isinstance(size, int) or root_at(size) != root:
@@ -146,7 +156,8 @@ class PasskeyLedger:
     """Every passkey signature of a ledger, checked entry by entry in order, offline.
 
     A signature is checked against the key a PasskeyEnrolled entry *earlier in the same
-    ledger* holds; the roots are the caller's (the ledger's own Merkle roots).
+    ledger* holds, unless a PasskeyRevoked entry earlier still revoked it; the roots are the
+    caller's (the ledger's own Merkle roots).
     """
 
     def __init__(self) -> None:
@@ -159,14 +170,15 @@ class PasskeyLedger:
     def copy(self) -> PasskeyLedger:
         """A ledger that knows what this one learnt, to check entries ahead of it."""
         ahead = PasskeyLedger()
-        ahead._keys, ahead._used = dict(self._keys), dict(self._used)
+        ahead._keys = {k: dict(v) for k, v in self._keys.items()}
+        ahead._used = dict(self._used)
         return ahead
 
     def key_of(self, person: str, credential: str) -> Mapping[str, Any] | None:
         return self._keys.get((person, credential))
 
     def check(self, index: int, event: object, root_at: RootAt) -> None:
-        """Check entry ``index``'s signatures, then learn the key it enrols, if any.
+        """Check entry ``index``'s signatures, then learn the key it enrols or revokes, if any.
 
         Raises:
             VerificationError: ``entry <index>: ...`` naming the signature that fails.
@@ -192,3 +204,7 @@ class PasskeyLedger:
                 "alg": event["alg"],
                 "rp_id": event["rp_id"],
             }
+        if event.get("type") == "PasskeyRevoked":
+            key = self._keys.get((str(event["person"]), str(event["credential"])))
+            if key is not None:
+                key["revoked"] = f"at entry {index}"

@@ -566,7 +566,9 @@ class App:
     def _after(self, session: Session, receipt: Receipt, projection: Projection) -> None:
         """What the store must do once an entry is recorded: a completed reset (ID-RESET)."""
         for event in receipt.events:
-            if event["type"] != "CredentialResetApproved":
+            if event["type"] == "PasskeyRevoked":  # a revoked passkey ends every sign-in
+                session.revoke_logins(event["person"], event["at"])
+            if event["type"] != "CredentialResetApproved" or event["kind"] != "pin":
                 continue
             person = event["person"]
             if credential_record(projection.record(f"credential:{person}"))["reset_approved"]:

@@ -3,8 +3,15 @@
 Enrolment: the person, signed in with their own credential, asks for registration
 options, their phone makes a passkey (``navigator.credentials.create``), and a handler or
 the safety coordinator standing beside them gives their own PIN as witness; showclear
-checks the registration (py_webauthn) and records a PasskeyEnrolled entry holding the
-credential id and the public key.
+checks the registration (py_webauthn), asks ID-RESET whether that witness may witness it
+(:class:`~showclear.protocol.rules.identity.IdReset`, the rule a replay applies too),
+checks the witness's PIN and records a PasskeyEnrolled entry holding the credential id and
+the public key. The registration challenge is used up only by an enrolment recorded: a
+witness's mistyped PIN (which still counts toward their lock-out) is typed again, without
+a new passkey ceremony.
+
+Revocation is a command (PasskeyRevoked, ID-RESET) like any other; here a revoked
+passkey is refused: it gets no challenge, and its signature is never recorded.
 
 Signing: a signed-in person proposes a command (:meth:`Passkeys.propose`); showclear
 fixes its proposal (actor, time) and keeps it pending for a few minutes. Each person the
@@ -55,24 +62,29 @@ from showclear.ledger.webauthn import b64url, from_b64url
 from showclear.protocol import Decision, Projection
 from showclear.protocol.catalogue import CATALOGUE, apply_confirmations, confirmers
 from showclear.protocol.catalogue.credentials import (
-    WITNESS_ROLES,
     credential_record,
+    passkey_key,
     passkeys_of,
+    revoked_passkeys_of,
 )
 from showclear.protocol.errors import TimeOrderError
+from showclear.protocol.rules.identity import IdReset
 from showclear.protocol.signing import challenge_for, check_signatures, signed_target
 from showclear.protocol.time import format_time, parse_time
 from showclear.service.commands import Receipt, load_projection
 from showclear.service.errors import AuthError, BadRequest, Forbidden, NotFound
 from showclear.service.sessions import Principal
+from showclear.store.base import ProjectionSession
 
-__all__ = ["CHALLENGE_TTL", "Passkeys", "Pending", "Relying", "usable"]
+__all__ = ["CHALLENGE_TTL", "Passkeys", "Pending", "Relying", "revoked_error", "usable"]
 
 #: How long a registration challenge or a pending proposal may wait for its passkeys.
 CHALLENGE_TTL = timedelta(minutes=5)
 _NONCE_BYTES = 16
 #: Tries at recording a signed entry while other writers record theirs.
 _RECORD_ATTEMPTS = 3
+#: Who may witness an enrolment is ID-RESET's to say (protocol/rules/identity.py).
+_ID_RESET = IdReset()
 
 
 @dataclass(frozen=True)
@@ -164,24 +176,23 @@ class Passkeys:
         witness: str,
         witness_pin: str,
     ) -> Receipt:
-        """Check the new passkey and the witness's PIN, and record PasskeyEnrolled.
+        """Check the new passkey, the witness (ID-RESET) and their PIN; record PasskeyEnrolled.
+
+        The registration challenge stays usable until the enrolment is recorded: after a
+        refusal (a mistyped witness PIN, the wrong witness) the same passkey is sent again.
 
         Raises:
-            BadRequest: no registration under way, or it expired; a response that does
-                not verify; the person as their own witness.
-            Forbidden: the witness is neither a handler nor the safety coordinator.
-            AuthError: the witness's PIN is wrong.
+            BadRequest: no registration under way, or it expired, or it was just used; a
+                response that does not verify; the person as their own witness.
+            Forbidden: the witness is neither a handler nor the safety coordinator, or the
+                passkey is one that was revoked (ID-RESET).
+            AuthError: the witness's PIN is wrong (it counts toward their lock-out).
         """
         person = principal.person
         with self._guard:
-            challenge, expires = self._registrations.pop((slug, person), (None, None))
+            challenge, expires = self._registrations.get((slug, person), (None, None))
         if challenge is None or expires is None or expires < self.app.clock.now():
             raise BadRequest("no passkey registration is under way for you: ask for options again")
-        if witness == person:
-            raise BadRequest(
-                "a passkey is enrolled in person with someone else as witness: a handler or "
-                "the safety coordinator gives their own PIN"
-            )
         try:
             verified = verify_registration_response(
                 credential=credential,
@@ -192,16 +203,6 @@ class Passkeys:
             )
         except (InvalidRegistrationResponse, InvalidJSONStructure) as e:
             raise BadRequest(f"the passkey registration does not verify: {e}") from e
-        with self.app.store.read(slug) as session:
-            self.app._check_login(session, principal, self.app.clock.now())
-            witnessed = session.record(f"person:{witness}")
-        roles = set(witnessed["roles"]) if isinstance(witnessed, dict) else set()
-        if not roles & WITNESS_ROLES:
-            raise Forbidden(
-                f"{witness} cannot witness a passkey enrolment: ask an armorer, the property "
-                "master or the safety coordinator"
-            )
-        self.app.authenticate(slug, witness, witness_pin)
         event = {
             "type": "PasskeyEnrolled",
             "actor": person,
@@ -215,8 +216,53 @@ class Passkeys:
             "witness_confirmed": True,
             "assurance": {person: "session", witness: "pin"},
         }
-        receipt: Receipt = self.app.append_own(slug, [event])
+        with self.app.store.read(slug) as session:
+            self.app._check_login(session, principal, self.app.clock.now())
+            _witness_allowed(session, event)  # before the witness's PIN is tried
+        self.app.authenticate(slug, witness, witness_pin)
+        with self.app._writer(slug) as session:
+            now = self.app.clock.now()
+            self.app._check_login(session, principal, now)
+            _witness_allowed(session, event)  # their roles, as recorded when it is written
+            with self._guard:
+                # Used up now, once: a second enrolment sent with the same challenge fails.
+                current = self._registrations.get((slug, person))
+                if current is None or current[0] != challenge:
+                    raise BadRequest(
+                        "this passkey registration was just used or replaced: ask for options again"
+                    )
+                del self._registrations[(slug, person)]
+            receipt: Receipt = self.app._append_own(session, [event], now)
         return receipt
+
+    def passkeys(
+        self, slug: str, person: str, principal: Principal | None = None
+    ) -> list[dict[str, Any]]:
+        """``person``'s passkeys, enrolled and revoked: credential id, when, witness, revoked.
+
+        ``principal`` is who asks over the network (None: the CLI, on the database itself).
+
+        Raises:
+            NotFound: no such person here.
+            AuthError: the principal's session or token is no longer valid.
+        """
+        with self.app.store.read(slug) as session:
+            if principal is not None:
+                self.app._check_login(session, principal, self.app.clock.now())
+            if session.record(f"person:{person}") is None:
+                raise NotFound(f"there is no person {person!r} on this production")
+            record = credential_record(session.record(f"credential:{person}"))
+        listed = {**passkeys_of(record), **revoked_passkeys_of(record)}
+        return [
+            {
+                "credential": credential,
+                "enrolled_at": key["at"],
+                "witness": key["witness"],
+                "rp_id": key["rp_id"],
+                "revoked": key.get("revoked"),
+            }
+            for credential, key in sorted(listed.items(), key=lambda item: str(item[1]["at"]))
+        ]
 
     # -- signing -------------------------------------------------------------
 
@@ -336,6 +382,8 @@ class Passkeys:
         with self.app.store.read(slug) as session:
             record = credential_record(session.record(f"credential:{person}"))
         key = passkeys_of(record).get(credential_id)
+        if key is None and credential_id in revoked_passkeys_of(record):
+            raise revoked_error(person, credential_id, revoked_passkeys_of(record)[credential_id])
         if key is None:
             raise BadRequest(f"that passkey is not one of {person}'s enrolled passkeys")
         try:
@@ -388,7 +436,11 @@ class Passkeys:
         def inspect(projection: Projection, decision: Decision) -> None:
             def key_of(person: str, credential: str) -> dict[str, Any] | None:
                 record = credential_record(projection.record(f"credential:{person}"))
-                return passkeys_of(record).get(credential)
+                key = passkey_key(record, credential)
+                if key is not None and key.get("revoked"):
+                    # Revoked while the others signed: nothing signed with it is recorded.
+                    raise revoked_error(person, credential, key)
+                return key
 
             for recorded in decision.events:
                 if signed_target(recorded).get("signatures"):
@@ -428,6 +480,35 @@ class Passkeys:
             del self._pending[key]
         for key in [k for k, (p, _) in self._finished.items() if p.expires < now]:
             del self._finished[key]
+
+
+def revoked_error(person: str, credential: str, key: dict[str, Any]) -> AuthError:
+    """The answer to a signature by a revoked passkey (ID-RESET): it signs nothing now."""
+    revoked = key["revoked"]
+    return AuthError(
+        f"{person}'s passkey {credential} was revoked at {revoked['at']} by {revoked['by']}: "
+        "it signs nothing any more (ID-RESET); sign with another of their passkeys, enrol a "
+        "new one in person, or confirm with a PIN"
+    )
+
+
+def _witness_allowed(session: ProjectionSession, event: dict[str, Any]) -> None:
+    """Refuse an enrolment ID-RESET refuses: the person as witness, a witness who may not be.
+
+    Raises:
+        BadRequest: the person as their own witness.
+        Forbidden: a witness who is neither a handler nor the safety coordinator, or a
+            passkey revoked before.
+    """
+    person, witness = event["person"], event["witness"]
+    keys = ("production", "meta", "policy", f"person:{witness}", f"credential:{person}")
+    found = {key: session.record(key) for key in keys}
+    projection = Projection.adopt({k: v for k, v in found.items() if v is not None})
+    findings = _ID_RESET.check(projection, event, projection.policy())
+    if findings:
+        first = findings[0]
+        error = BadRequest if witness == person else Forbidden
+        raise error(f"{first.message} {first.remedy} ({first.rule_id})")
 
 
 def usable(relying: Relying) -> None:

@@ -6,6 +6,9 @@ beside them witnesses it with their own PIN. A signed command is proposed once b
 signed-in actor; each person it needs (the actor, the receiver, the performer...) asks
 for their own challenge and answers with their passkey, on their own device, without
 signing in: the passkey is the proof. The last signature records the command.
+
+A person's passkeys (enrolled, and any revoked) are listed here; revoking one is a
+command like any other (``POST /people/{person}/passkey-revocations``, ID-RESET).
 """
 
 from typing import Annotated, Any
@@ -15,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from showclear.api.problems import errors
 from showclear.api.responses import CommandResult
-from showclear.commands.fields import Id, Pin, Slug
+from showclear.commands.fields import Id, PersonPath, Pin, Slug
 from showclear.http import Member, Refused, Service, relying_of
 from showclear.service.passkeys import Pending
 
@@ -36,6 +39,23 @@ class NewPasskey(BaseModel):
     )
     witness: Id
     witness_pin: Pin
+
+
+class Revocation(BaseModel):
+    """When a passkey was revoked, and by whom."""
+
+    at: str
+    by: str
+
+
+class PasskeyInfo(BaseModel):
+    """One of a person's passkeys as the ledger holds it: never a secret."""
+
+    credential: str = Field(description="The credential id (base64url): name it to revoke it.")
+    enrolled_at: str
+    witness: str
+    rp_id: str = Field(description="The host name it was made for.")
+    revoked: Revocation | None = None
 
 
 class Proposal(BaseModel):
@@ -105,6 +125,15 @@ def register_passkey(
         witness_pin=body.witness_pin,
     )
     return CommandResult.of(receipt)
+
+
+@router.get("/people/{person}/passkeys", responses=errors(401, 403, 404, 422))
+def list_passkeys(
+    slug: Slug, person: PersonPath, member: Member, app: Service
+) -> list[PasskeyInfo]:
+    """A person's passkeys: credential id, when enrolled, the witness, and any revocation."""
+    found = app.passkeys.passkeys(slug, person, member)
+    return [PasskeyInfo.model_validate(key) for key in found]
 
 
 @router.post("/sign/options", responses=_ERRORS)

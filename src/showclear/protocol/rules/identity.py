@@ -12,14 +12,28 @@ ID-RESET: nobody sets, resets or removes another person's credential alone. A re
 one approval by the safety coordinator and one by a producer, two different people, and
 neither may be the person themselves (they change their own with their current
 credential). A credential set for someone else is allowed only once such a reset is
-approved, or as the person's very first one (their registration).
+approved, or as the person's very first one (their registration). The same holds for
+removing one: a person revokes their own passkey alone; someone else's is revoked only by
+one of the two who approved revoking it (``CredentialResetApproved`` of kind passkey).
+Enrolling a passkey is an entry witnessed in person by someone else, a handler or the
+safety coordinator, who gives their own PIN; a revoked passkey is never enrolled again.
+
+PasskeyEnrolled is written by showclear, never proposed: the service asks this rule about
+it (as about CredentialEnrolled) before anything is recorded.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from showclear.protocol.catalogue.credentials import RESET_ROLES, credential_record
+from showclear.protocol.catalogue.credentials import (
+    RESET_ROLES,
+    WITNESS_ROLES,
+    approvals_of,
+    credential_record,
+    passkeys_of,
+    revoked_passkeys_of,
+)
 from showclear.protocol.policy import Policy
 from showclear.protocol.projection import Projection
 from showclear.protocol.rules.base import Event, Finding, Rule, Severity, name
@@ -100,12 +114,21 @@ class IdOwn(Rule):
         ]
 
 
+#: What an approval of each kind of reset concerns, in a sentence.
+_RESET_OF: dict[str, str] = {
+    "pin": "reset of {person}'s PIN",
+    "passkey": "revoking {person}'s passkey",
+}
+
+
 class IdReset(Rule):
-    """Nobody sets or resets another person's credential alone (two people, ledger entries)."""
+    """Nobody sets, resets or removes another person's credential alone (two people, entries)."""
 
     id: ClassVar[str] = "ID-RESET"
     severity: ClassVar[Severity] = Severity.BLOCK
-    summary: ClassVar[str] = "A credential reset needs the safety coordinator and a producer."
+    summary: ClassVar[str] = (
+        "A credential reset or revocation needs the safety coordinator and a producer."
+    )
 
     def check(self, projection: Projection, event: Event, policy: Policy) -> list[Finding]:
         kind = event["type"]
@@ -113,27 +136,37 @@ class IdReset(Rule):
             return self._approval(projection, event, policy)
         if kind == "CredentialEnrolled":
             return self._enrolment(projection, event, policy)
+        if kind == "PasskeyEnrolled":
+            return self._witnessed(projection, event, policy)
+        if kind == "PasskeyRevoked":
+            return self._revocation(projection, event, policy)
         return []
 
     def _approval(self, projection: Projection, event: Event, policy: Policy) -> list[Finding]:
-        actor, person = event["actor"], event["person"]
+        actor, person, kind = event["actor"], event["person"], str(event["kind"])
+        what = _RESET_OF[kind].format(person=person)
         if actor == person:
+            remedy = (
+                "Change your own PIN with your current one (showclear pin set); if you "
+                "forgot it, the safety coordinator and a producer approve the reset."
+                if kind == "pin"
+                else "Revoke your own passkey yourself (showclear passkey revoke)."
+            )
             return [
                 self.finding(
-                    f"{actor} cannot approve a reset of their own {event['kind'].upper()}.",
-                    "Change your own PIN with your current one (showclear pin set); if you "
-                    "forgot it, the safety coordinator and a producer approve the reset.",
+                    f"{actor} cannot approve a reset of their own {kind.upper()}.",
+                    remedy,
                     policy,
                 )
             ]
         record = credential_record(projection.record(f"credential:{person}"))
-        pending = [] if record["reset_approved"] else record["approvals"]
+        approvals, complete = approvals_of(record, kind)
+        pending = [] if complete else approvals
         roles = set((projection.person(actor) or {"roles": []})["roles"]) & set(RESET_ROLES)
         if any(a["by"] == actor for a in pending):
             return [
                 self.finding(
-                    f"{actor} already approved this reset of {person}'s PIN; one person "
-                    "cannot give both approvals.",
+                    f"{actor} already approved this {what}; one person cannot give both approvals.",
                     "The other approval must come from a "
                     + " or a ".join(r.replace("_", " ") for r in RESET_ROLES)
                     + " who has not approved it yet.",
@@ -145,7 +178,7 @@ class IdReset(Rule):
             if not any(a in other and b in roles for a, b in (RESET_ROLES, RESET_ROLES[::-1])):
                 return [
                     self.finding(
-                        f"{pending[-1]['by']} already approved the reset of {person}'s PIN; "
+                        f"{pending[-1]['by']} already approved the {what}; "
                         f"with {actor}'s approval it would not be one safety coordinator's "
                         "and one producer's.",
                         "Ask the safety coordinator and a producer, one each, to approve it.",
@@ -177,3 +210,86 @@ class IdReset(Rule):
             f"(showclear pin approve-reset {person}), then the new PIN is set.",
             policy,
         )
+
+    def _witnessed(self, projection: Projection, event: Event, policy: Policy) -> list[Finding]:
+        person, witness = event["person"], event["witness"]
+        if witness == person:
+            return [
+                self.finding(
+                    "A passkey is enrolled in person with someone else as witness: "
+                    f"{person} cannot witness their own.",
+                    "Ask a handler (an armorer or the property master) or the safety "
+                    "coordinator standing beside you to give their own PIN as witness.",
+                    policy,
+                )
+            ]
+        witnessed = projection.person(witness)
+        if witnessed is None or not set(witnessed["roles"]) & WITNESS_ROLES:
+            return [
+                self.finding(
+                    f"{witness} cannot witness a passkey enrolment: only a handler or the "
+                    "safety coordinator may.",
+                    "Ask an armorer, the property master or the safety coordinator to witness "
+                    "it with their own PIN.",
+                    policy,
+                )
+            ]
+        if event.get("witness_confirmed") is not True:
+            return [
+                self.finding(
+                    f"{witness} did not confirm {person}'s passkey enrolment with their own PIN.",
+                    f"{witness} gives their own PIN as witness, in person.",
+                    policy,
+                )
+            ]
+        record = credential_record(projection.record(f"credential:{person}"))
+        revoked = revoked_passkeys_of(record).get(event["credential"])
+        if revoked is not None:
+            return [
+                self.finding(
+                    f"{person}'s passkey {event['credential']} was revoked at "
+                    f"{revoked['revoked']['at']}; a revoked passkey is never enrolled again.",
+                    "Make a new passkey on the phone (delete the old one there first) and "
+                    "enrol that one.",
+                    policy,
+                )
+            ]
+        return []
+
+    def _revocation(self, projection: Projection, event: Event, policy: Policy) -> list[Finding]:
+        actor, person, credential = event["actor"], event["person"], event["credential"]
+        record = credential_record(projection.record(f"credential:{person}"))
+        if credential not in passkeys_of(record):
+            revoked = revoked_passkeys_of(record).get(credential)
+            why = (
+                f"it was revoked already at {revoked['revoked']['at']}"
+                if revoked is not None
+                else "no such passkey is enrolled"
+            )
+            return [
+                self.finding(
+                    f"{person} has no passkey {credential} to revoke: {why}.",
+                    f"Name one of {person}'s enrolled passkeys by its credential id "
+                    "(showclear passkey list).",
+                    policy,
+                )
+            ]
+        if actor == person:
+            return []  # one's own, with one's own credential: alone (ID-RESET)
+        approvals, complete = approvals_of(record, "passkey")
+        if complete and any(a["by"] == actor for a in approvals):
+            return []
+        why = (
+            f"{actor} is not one of the two who approved revoking it"
+            if complete
+            else "revoking it was not approved by the safety coordinator and a producer"
+        )
+        return [
+            self.finding(
+                f"Nobody revokes another person's passkey alone: {why}.",
+                f"{person} revokes their own passkey (showclear passkey revoke); otherwise the "
+                "safety coordinator and a producer each approve it (showclear pin "
+                f"approve-reset {person} --kind passkey), then one of them revokes it.",
+                policy,
+            )
+        ]
