@@ -9,10 +9,11 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from showclear.cli.acting import act
+from showclear.cli.acting import act, propose
 from showclear.cli.context import ExitCode, err_console, out_console, state
-from showclear.cli.identity import AS_HELP, ActAs, actor_pin, new_pin
+from showclear.cli.identity import AS_HELP, ActAs, actor_pin, credentials, new_pin
 from showclear.cli.parse import Permit, Role, parse_permit
+from showclear.cli.render import outcome
 from showclear.service.auth import MIN_SECRET_LENGTH
 from showclear.service.commands import Receipt
 
@@ -117,22 +118,23 @@ def person_add(
     --permit ca-armorer:A-1:2027-06-30 --as sam
     """
     st = state(ctx)
-    slug = st.slug()
+    app, slug = st.app(), st.slug()
     pin = new_pin(person)
     _check_pin(person, pin)
-    act(
-        ctx,
+    event = propose(
         "PersonRegistered",
-        f"{person} ({name}) registered",
-        actor=as_,
+        as_,
         person=person,
         name=name,
         roles=[str(r) for r in role],
         trainings=list(dict.fromkeys(training or [])),
         permits=[p.to_event() for p in permit or []],
     )
-    receipt = st.app().enrol_pin(slug, person, pin, actor=as_ or person)
-    _enrolled(receipt, person, f"PIN set for {escape(person)}")
+    # One transaction: a person is never left registered without the PIN to act with.
+    registered, enrolled = app.register_person(slug, event, credentials(as_), pin)
+    outcome(registered, f"{person} ({name}) registered")
+    if enrolled is not None:
+        _enrolled(enrolled, person, f"PIN set for {escape(person)}")
 
 
 @person_app.command("training")

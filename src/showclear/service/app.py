@@ -447,8 +447,13 @@ class App:
         slug: str,
         proposed: dict[str, Any],
         auth: Credentials | Trusted | SignedIn,
+        *,
+        then: Callable[[Session], None] | None = None,
     ) -> Receipt:
         """Decide a proposed event against the rules and record the outcome.
+
+        ``then`` runs in the same transaction once the event is recorded and not refused
+        (a new person's first PIN); not with :class:`SignedIn`.
 
         With :class:`Credentials`, the actor and every confirming person are
         authenticated first and confirmation fields are set from who was checked.
@@ -500,6 +505,8 @@ class App:
                 authorize(roles, actor, str(event.get("type")), first=first)
             receipt = run_decision(session, signer, event, projection)
             self._after(session, receipt, projection)
+            if then is not None and not receipt.refused:
+                then(session)
             return receipt
 
     def _submit_signed_in(self, slug: str, proposed: dict[str, Any], auth: SignedIn) -> Receipt:
@@ -807,33 +814,59 @@ class App:
         check_new_secret(secret)
         hashed = self.hasher.hash(secret)  # slow: before taking the write lock
         with self._writer(slug) as session:
-            now = self.clock.now()
-            if _person(session, person) is None:
-                raise NotFound(f"there is no person {person!r} on this production")
-            proposed: dict[str, Any] = {
-                "type": "CredentialEnrolled",
+            return self._enrol(session, person, hashed, actor)
+
+    def register_person(
+        self, slug: str, proposed: dict[str, Any], auth: Credentials, secret: str
+    ) -> tuple[Receipt, Receipt | None]:
+        """Register a person and set their first PIN in one transaction: both, or neither.
+
+        Returns the registration's receipt and, unless a rule refused it, the PIN's.
+
+        Raises:
+            BadRequest: a PIN with fewer than 4 characters that are not spaces (nothing
+                is recorded), as well as what :meth:`submit` raises.
+        """
+        check_new_secret(secret)
+        hashed = self.hasher.hash(secret)  # slow, and may fail: before anything is recorded
+        person = str(proposed["person"])
+        enrolled: list[Receipt] = []
+
+        def enrol(session: Session) -> None:
+            enrolled.append(self._enrol(session, person, hashed, auth.actor or person))
+
+        receipt = self.submit(slug, proposed, auth, then=enrol)
+        return receipt, (enrolled[0] if enrolled else None)
+
+    def _enrol(self, session: Session, person: str, hashed: str, actor: str | None) -> Receipt:
+        """Record a PIN set in ``session`` and store its hash, if ID-RESET allows."""
+        now = self.clock.now()
+        if _person(session, person) is None:
+            raise NotFound(f"there is no person {person!r} on this production")
+        proposed: dict[str, Any] = {
+            "type": "CredentialEnrolled",
+            "actor": actor,
+            "person": person,
+            "kind": "pin",
+            "reset": False,
+        }
+        projection = _credential_records(session, [proposed])
+        record = credential_record(projection.record(f"credential:{person}"))
+        proposed["reset"] = record["reset_approved"]
+        findings = _ID_RESET.check(projection, {**proposed, "at": ""}, projection.policy())
+        if findings:
+            refusal = {
+                "type": "AttemptRefused",
                 "actor": actor,
-                "person": person,
-                "kind": "pin",
-                "reset": False,
+                "attempted": {**proposed, "at": format_time(now)},
+                "rules": [_ID_RESET.id],
+                "reasons": [f.message for f in findings],
             }
-            projection = _credential_records(session, [proposed])
-            record = credential_record(projection.record(f"credential:{person}"))
-            proposed["reset"] = record["reset_approved"]
-            findings = _ID_RESET.check(projection, {**proposed, "at": ""}, projection.policy())
-            if findings:
-                refusal = {
-                    "type": "AttemptRefused",
-                    "actor": actor,
-                    "attempted": {**proposed, "at": format_time(now)},
-                    "rules": [_ID_RESET.id],
-                    "reasons": [f.message for f in findings],
-                }
-                return self._append_own(session, [refusal], now, findings)
-            receipt = self._append_own(session, [proposed], now)
-            session.set_credential(person, hashed)
-            session.revoke_logins(person, format_time(now))
-            return receipt
+            return self._append_own(session, [refusal], now, findings)
+        receipt = self._append_own(session, [proposed], now)
+        session.set_credential(person, hashed)
+        session.revoke_logins(person, format_time(now))
+        return receipt
 
     def _check_login(self, session: CredentialSession, principal: Principal, now: datetime) -> None:
         # A session or token revoked (or expired) after the request was authenticated
