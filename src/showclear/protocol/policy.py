@@ -12,6 +12,14 @@ it looser, and that change is itself a ledger entry." The file is TOML::
     jurisdiction = "US-CA"               # where the production shoots (ISO 3166-2)
     passkeys_for_performer_handovers = "off"  # ID-OWN: "off" or "block" (giver and
                                               # performer each confirm with a passkey)
+    witness_quorum = 1                   # how many witnesses must cosign (0: none listed)
+    unwitnessed_day_close = "warn"       # closing a day the quorum has not cosigned:
+                                         # "warn" or "block"
+
+    [[witnesses]]                        # C2SP tlog-witness servers that cosign checkpoints
+    name = "insurer"
+    url = "https://witness.insurer.example"
+    key = "witness.insurer.example+1a2b3c4d+BP..."   # its C2SP tlog-cosignature verifier key
 
 A jurisdiction sets the defaults its law requires (:data:`JURISDICTION_DEFAULTS`): setting it
 makes those keys at least that strict. Loosening one afterwards is like any other loosening:
@@ -26,6 +34,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Final, Literal
 
+from showclear.ledger.cosignature import CosignatureVerifier
+from showclear.ledger.errors import CosignatureError
 from showclear.protocol.errors import PolicyError
 from showclear.protocol.jsontypes import JSONObject
 
@@ -36,6 +46,7 @@ __all__ = [
     "Policy",
     "PolicyComparison",
     "Requirement",
+    "WitnessEntry",
     "compare_policies",
 ]
 
@@ -48,7 +59,7 @@ _LARGER_IS_STRICTER: Final[dict[str, bool]] = {
     "show_clear_validity_minutes": False,
     "concern_escalation_hours": False,
 }
-_SWITCHES: Final = ("rehearsal_functional_weapon", "sole_duty")
+_SWITCHES: Final = ("rehearsal_functional_weapon", "sole_duty", "unwitnessed_day_close")
 #: Requirements a production may switch on ("block") or leave "off".
 _REQUIREMENTS: Final = ("passkeys_for_performer_handovers",)
 #: What a jurisdiction's law requires of a production shooting there, as policy defaults.
@@ -67,6 +78,45 @@ _UNITS: Final = {
 
 
 @dataclass(frozen=True)
+class WitnessEntry:
+    """A witness the production asks to cosign its checkpoints (C2SP tlog-witness)."""
+
+    name: str
+    url: str
+    key: str  # its verifier key, NAME+KEYID+base64(0x04 || Ed25519 public key)
+
+    def __post_init__(self) -> None:
+        for attr in ("name", "url", "key"):
+            if not isinstance(getattr(self, attr), str) or not getattr(self, attr).strip():
+                raise PolicyError(f"every witness needs a {attr} (text), got {self!r}")
+        if not re.match(r"^https?://[^\s/]+", self.url):
+            raise PolicyError(
+                f"witness {self.name!r}: url {self.url!r} must start with http:// or https://"
+            )
+        _check_witness_key(self.name, self.key)
+
+    @classmethod
+    def from_json(cls, value: object) -> WitnessEntry:
+        """One witness from ``{"name", "url", "key"}``. Raises PolicyError if malformed."""
+        if isinstance(value, WitnessEntry):
+            return value
+        if not isinstance(value, Mapping) or set(value) != {"name", "url", "key"}:
+            raise PolicyError(f"a witness is a table with exactly name, url and key; got {value!r}")
+        return cls(value["name"], value["url"], value["key"])
+
+
+def _check_witness_key(witness: str, vkey: str) -> None:
+    """Refuse a witness key that is not a C2SP tlog-cosignature (Ed25519) verifier key."""
+    try:
+        CosignatureVerifier(vkey)
+    except CosignatureError as e:
+        raise PolicyError(
+            f"witness {witness!r}: the key {vkey!r} is not a witness verifier key: {e}; "
+            "copy the key the witness printed (showclear witness init)"
+        ) from e
+
+
+@dataclass(frozen=True)
 class Policy:
     """The figures and switches the rules read; defaults are the catalog's."""
 
@@ -77,8 +127,13 @@ class Policy:
     sole_duty: Strictness = "warn"
     jurisdiction: str = ""  # none given: the catalog's defaults
     passkeys_for_performer_handovers: Requirement = "off"  # ID-OWN
+    #: The witnesses asked to cosign every checkpoint, and how many of them must.
+    witnesses: tuple[WitnessEntry, ...] = ()
+    witness_quorum: int = 0
+    unwitnessed_day_close: Strictness = "warn"
 
     def __post_init__(self) -> None:
+        self._check_witnesses()
         for name in _LARGER_IS_STRICTER:
             value = getattr(self, name)
             if type(value) is not int or value < 1:
@@ -102,6 +157,35 @@ class Policy:
                 f"{self.jurisdiction!r}"
             )
 
+    def _check_witnesses(self) -> None:
+        if not isinstance(self.witnesses, list | tuple):
+            raise PolicyError(
+                f"policy key 'witnesses' must be a list of witnesses, got {self.witnesses!r}"
+            )
+        listed = tuple(WitnessEntry.from_json(w) for w in self.witnesses)
+        object.__setattr__(self, "witnesses", listed)  # a list read from TOML or JSON
+        seen: set[str] = set()
+        for witness in listed:
+            if witness.name in seen:
+                raise PolicyError(
+                    f"two witnesses are named {witness.name!r}: give each its own name"
+                )
+            seen.add(witness.name)
+        quorum = self.witness_quorum
+        if type(quorum) is not int or quorum < 0:
+            raise PolicyError(
+                f"policy key 'witness_quorum' must be a whole number, 0 or more, got {quorum!r}"
+            )
+        if quorum > len(listed):
+            raise PolicyError(
+                f"witness_quorum is {quorum} but only {len(listed)} witness(es) are listed: "
+                "list more witnesses or lower the quorum"
+            )
+        if listed and quorum == 0:
+            raise PolicyError(
+                "witnesses are listed but witness_quorum is 0: set how many must cosign (1 or more)"
+            )
+
     @classmethod
     def from_toml(cls, text: str) -> Policy:
         """Read a policy file; keys not given keep the catalog's defaults.
@@ -121,7 +205,9 @@ class Policy:
 
     def to_json(self) -> JSONObject:
         """This policy as a JSON object with every key."""
-        return dict(asdict(self))
+        data = dict(asdict(self))
+        data["witnesses"] = [asdict(w) for w in self.witnesses]
+        return data
 
     def with_changes(self, changes: Mapping[str, object]) -> Policy:
         """This policy with ``changes`` applied. Raises PolicyError naming an unknown key.
@@ -171,6 +257,12 @@ def compare_policies(old: Policy, new: Policy) -> PolicyComparison:
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             (stricter if after == "block" else looser).append(name)
+    if old.witness_quorum != new.witness_quorum:
+        (stricter if new.witness_quorum > old.witness_quorum else looser).append("witness_quorum")
+    if old.witnesses != new.witnesses:
+        # A witness dropped (or its key changed) is one fewer party holding the history.
+        kept = set(new.witnesses)
+        (looser if any(w not in kept for w in old.witnesses) else stricter).append("witnesses")
     return PolicyComparison(tuple(stricter), tuple(looser))
 
 

@@ -16,6 +16,9 @@ from showclear.store.base import (
     ProjectionSession,
     Session,
     Store,
+    WitnessRefusalRow,
+    WitnessSession,
+    WitnessStateRow,
 )
 from showclear.store.errors import (
     DatabaseDamaged,
@@ -44,6 +47,9 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreUnavailable",
+    "WitnessRefusalRow",
+    "WitnessSession",
+    "WitnessStateRow",
     "open_store",
 ]
 

@@ -28,6 +28,9 @@ __all__ = [
     "ProjectionSession",
     "Session",
     "Store",
+    "WitnessRefusalRow",
+    "WitnessSession",
+    "WitnessStateRow",
 ]
 
 JSON = Any
@@ -70,6 +73,32 @@ class LoginRow:
     created_at: str
     expires_at: str
     revoked_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessStateRow:
+    """What the production knows of one witness (schema 4): sizes, last answer, next try."""
+
+    witness: str
+    known_size: int = 0  # the size the witness says it holds: the next request's old size
+    cosigned_size: int = 0  # the largest checkpoint size it cosigned for this ledger
+    cosigned_at: str | None = None
+    failures: int = 0  # unanswered requests in a row (the backoff's exponent)
+    last_attempt: str | None = None
+    next_attempt: str | None = None
+    last_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessRefusalRow:
+    """A witness refused a checkpoint as inconsistent with its own: evidence of a fork."""
+
+    witness: str
+    at: str
+    status: int
+    size: int
+    request: str
+    response: str
 
 
 class LedgerSession(Protocol):
@@ -217,7 +246,39 @@ class CredentialSession(Protocol):
         ...
 
 
-class Session(LedgerSession, ProjectionSession, CredentialSession, Protocol):
+class WitnessSession(Protocol):
+    """The witnesses part of a session: cosignatures, each witness's state, its refusals."""
+
+    slug: str
+
+    def add_cosignature(
+        self, size: int, witness: str, line: str, signed_at: int, received_at: str
+    ) -> None:
+        """Store a verified cosignature line of the checkpoint at ``size`` (once per witness)."""
+        ...
+
+    def cosignatures(self, size: int) -> list[tuple[str, str, int]]:
+        """The cosignatures of the checkpoint at ``size`` as ``(witness, line, signed_at)``."""
+        ...
+
+    def witness_states(self) -> list[WitnessStateRow]:
+        """What is known of every witness that was ever asked, by name."""
+        ...
+
+    def put_witness_state(self, row: WitnessStateRow) -> None:
+        """Record what is now known of one witness."""
+        ...
+
+    def add_witness_refusal(self, row: WitnessRefusalRow) -> None:
+        """Keep a witness's refusal of a checkpoint as evidence."""
+        ...
+
+    def witness_refusals(self) -> list[WitnessRefusalRow]:
+        """Every refusal kept, oldest first."""
+        ...
+
+
+class Session(LedgerSession, ProjectionSession, CredentialSession, WitnessSession, Protocol):
     """One transaction on one production: its ledger, projection and credentials together.
 
     Code that needs one part takes that part (:class:`LedgerSession`,

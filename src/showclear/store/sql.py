@@ -12,7 +12,14 @@ from dataclasses import replace
 from importlib import resources
 from typing import Any
 
-from showclear.store.base import JSON, EntryRow, LoginRow, ProductionInfo
+from showclear.store.base import (
+    JSON,
+    EntryRow,
+    LoginRow,
+    ProductionInfo,
+    WitnessRefusalRow,
+    WitnessStateRow,
+)
 from showclear.store.errors import DatabaseDamaged, ProductionNotFound, SchemaError, StoreError
 
 __all__ = ["SqlSession", "migration_files"]
@@ -360,6 +367,77 @@ class SqlSession:
             (revoked_at, self.slug, person),
         )
         return int(cur.rowcount)
+
+    # -- witnesses: cosignatures, each witness's state, refusals (schema 4) ---
+
+    def add_cosignature(
+        self, size: int, witness: str, line: str, signed_at: int, received_at: str
+    ) -> None:
+        """Store a verified cosignature line; a witness's later one for that size replaces it."""
+        self._q(
+            "INSERT INTO cosignatures (production, size, witness, line, signed_at, received_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (production, size, witness) DO UPDATE SET "
+            "line = excluded.line, signed_at = excluded.signed_at, "
+            "received_at = excluded.received_at",
+            (self.slug, size, witness, line, signed_at, received_at),
+        )
+
+    def cosignatures(self, size: int) -> list[tuple[str, str, int]]:
+        rows = self._q(
+            "SELECT witness, line, signed_at FROM cosignatures "
+            "WHERE production = ? AND size = ? ORDER BY witness",
+            (self.slug, size),
+        ).fetchall()
+        return [(str(w), str(line), int(at)) for w, line, at in rows]
+
+    _WITNESS_COLUMNS = (
+        "witness, known_size, cosigned_size, cosigned_at, failures, last_attempt, "
+        "next_attempt, last_error"
+    )
+
+    def witness_states(self) -> list[WitnessStateRow]:
+        rows = self._q(
+            f"SELECT {self._WITNESS_COLUMNS} FROM witness_state WHERE production = ? "
+            "ORDER BY witness",
+            (self.slug,),
+        ).fetchall()
+        return [WitnessStateRow(*row) for row in rows]
+
+    def put_witness_state(self, row: WitnessStateRow) -> None:
+        self._q(
+            f"INSERT INTO witness_state (production, {self._WITNESS_COLUMNS}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (production, witness) DO UPDATE SET "
+            "known_size = excluded.known_size, cosigned_size = excluded.cosigned_size, "
+            "cosigned_at = excluded.cosigned_at, failures = excluded.failures, "
+            "last_attempt = excluded.last_attempt, next_attempt = excluded.next_attempt, "
+            "last_error = excluded.last_error",
+            (
+                self.slug,
+                row.witness,
+                row.known_size,
+                row.cosigned_size,
+                row.cosigned_at,
+                row.failures,
+                row.last_attempt,
+                row.next_attempt,
+                row.last_error,
+            ),
+        )
+
+    def add_witness_refusal(self, row: WitnessRefusalRow) -> None:
+        self._q(
+            "INSERT INTO witness_refusals (production, witness, at, status, size, request, "
+            "response) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (self.slug, row.witness, row.at, row.status, row.size, row.request, row.response),
+        )
+
+    def witness_refusals(self) -> list[WitnessRefusalRow]:
+        rows = self._q(
+            "SELECT witness, at, status, size, request, response FROM witness_refusals "
+            "WHERE production = ? ORDER BY at, witness",
+            (self.slug,),
+        ).fetchall()
+        return [WitnessRefusalRow(*row) for row in rows]
 
 
 def check_schema(version: int) -> None:

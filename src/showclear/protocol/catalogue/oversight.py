@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal, NotRequired, TypedDict
 
 from showclear.protocol.catalogue.declare import ANYONE, OVERSIGHT, Command, EventType
 from showclear.protocol.catalogue.fields import (
+    Count,
     Event,
     FreeText,
     Id,
@@ -37,6 +38,14 @@ class OverrideGranted(Event):
     override: NotRequired[Annotated[Positive, ASSIGNED]]
 
 
+class ListedWitness(TypedDict):
+    """A witness the production asks to cosign its checkpoints (C2SP tlog-witness)."""
+
+    name: Text
+    url: Annotated[Text, Doc("Where it serves add-checkpoint, http:// or https://.")]
+    key: Annotated[Text, Doc("Its C2SP tlog-cosignature verifier key (type 0x04).")]
+
+
 class PolicyChanges(TypedDict):
     """The policy keys a change sets (showclear.protocol.policy.Policy)."""
 
@@ -51,6 +60,11 @@ class PolicyChanges(TypedDict):
             Literal["off", "block"],
             Doc('ID-OWN: "block" refuses a handover to a performer not confirmed by passkeys.'),
         ]
+    ]
+    witnesses: NotRequired[Annotated[list[ListedWitness], Doc("The whole list of witnesses.")]]
+    witness_quorum: NotRequired[Annotated[Count, Doc("How many witnesses must cosign.")]]
+    unwitnessed_day_close: NotRequired[
+        Annotated[Strictness, Doc("Closing a day its witnesses have not cosigned.")]
     ]
 
 
