@@ -1,13 +1,16 @@
-"""Confirm on your own phone (ID-OWN): a handover or a show-clear signed with passkeys.
+"""Confirm on your own phone (ID-OWN): handovers, show-clears, meetings and setups signed
+with passkeys.
 
 The tablet's handover and show-clear pages offer, beside the receiver's or performer's
-PIN, "Confirm on their own phone": the signed-in handler proposes the command
-(:meth:`showclear.service.passkeys.Passkeys.propose`) and signs it with their own
+PIN, "Confirm on their own phone" (the meeting form likewise for each attendee, and the
+setup form for the handler's sign-off, PLAN-POINTING): the signed-in person proposes the
+command (:meth:`showclear.service.passkeys.Passkeys.propose`) and signs it with their own
 passkey on the tablet; the tablet then shows a QR code of the confirmation page and
-waits. The receiver or performer scans it, sees on their phone exactly what they
-confirm (the weapon, each chamber, the giver, the receiver, the time) and approves with
-their own passkey; no sign-in: the passkey is the proof. The last signature records the
-command; the tablet, polling, shows what was recorded (the usual flash) or the stop
+waits. The receiver, performer, attendee or handler scans it, sees on their phone
+exactly what they confirm (the weapon, each chamber, the giver, the receiver, the time;
+a setup's weapons, loads, lots, distances and who is in the line of fire) and approves
+with their own passkey; no sign-in: the passkey is the proof. The last signature records
+the command; the tablet, polling, shows what was recorded (the usual flash) or the stop
 page naming every rule a refusal broke.
 
 The pages call the passkey ceremonies of the API (``/sign/...``) from the browser, and
@@ -34,6 +37,7 @@ from showclear.web.board import weapon_of
 from showclear.web.custody import NOBODY
 from showclear.web.render import page, stop_page, ui_path
 from showclear.web.routing import Viewer, page_router, recorded
+from showclear.web.setups import PlanForm
 
 __all__ = ["router"]
 
@@ -41,6 +45,8 @@ router = page_router()
 
 PendingId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")]
 _WEAPON = "/weapons/{weapon}"
+#: Proposals the setups page made, and goes back to once they are recorded.
+_SETUP_PAGES = frozenset({"SafetyMeetingHeld", "SetupPlanned", "SetupChanged"})
 
 
 def _proposed(
@@ -123,6 +129,23 @@ def meeting_on_phones(
     return _proposed(request, slug, member, "HoldMeeting", body)
 
 
+@router.post("/setups/phone")
+def setup_on_phone(request: Request, slug: Slug, member: Viewer, plan: PlanForm) -> Response:
+    """The setup, its handler signing it off on their own phone (PLAN-POINTING, ID-OWN).
+
+    The planner signs the proposal with their passkey here; the handler named in the
+    sign-off is its second signer, so nothing is recorded until they sign it themselves.
+    """
+    handler = plan["handler_signoff"]
+    if not handler:
+        raise BadRequest("name the handler who signs the setup off on their own phone")
+    if handler == member.person:
+        raise BadRequest(
+            f"you are {handler}, the handler: your own sign-in signs it off; use Plan setup"
+        )
+    return _proposed(request, slug, member, "PlanSetup", plan)
+
+
 # -- the tablet waits for the phone --------------------------------------------------------------
 
 
@@ -182,7 +205,7 @@ def done(request: Request, slug: Slug, pending: PendingId, member: Viewer) -> Re
         return stop_page(request, receipt)
     weapon = proposal.event.get("weapon")
     then = f"/weapons/{weapon}" if weapon else "/"
-    if proposal.event.get("type") == "SafetyMeetingHeld":
+    if proposal.event.get("type") in _SETUP_PAGES:
         then = "/setups"
     if proposal.event.get("type") == "ShowClearInspected" and proposal.event.get("performer"):
         then = f"/weapons/{weapon}/hand-over"
@@ -193,16 +216,21 @@ def done(request: Request, slug: Slug, pending: PendingId, member: Viewer) -> Re
 
 
 def _facts(request: Request, slug: str, event: dict[str, Any]) -> dict[str, Any]:
-    """The weapon as the board shows it now (its chambers), for the phone to show."""
+    """What the phone shows beside the proposal: the weapon as the board has it now (its
+    chambers), a setup's weapons described, and each lot's kind."""
+    app = service_of(request)
+    kinds = {row["lot"]: str(row.get("kind", "unknown")) for row in app.rounds(slug)}
+    if isinstance(event.get("weapons"), list):  # a setup: each weapon's use
+        board = app.board(slug)
+        described = {row.weapon: row.description for row in board.weapons}
+        return {"kinds": kinds, "described": described}
     weapon = event.get("weapon")
     if not weapon:
         return {}
-    app = service_of(request)
     try:
         row = weapon_of(app.board(slug), str(weapon))
     except NotFound:
         return {}
-    kinds = {row["lot"]: str(row.get("kind", "unknown")) for row in app.rounds(slug)}
     return {"w": row, "kinds": kinds}
 
 

@@ -1,5 +1,8 @@
 """Setups and the safety meeting: plan a setup, then everyone signs in with their own PIN.
 
+The handler's sign-off of a plan is theirs to give (ID-OWN): their PIN on the tablet, their
+own sign-in when they plan it, or their passkey on their own phone (``web/confirm.py``).
+
 The API has no list of setups; the page shows the plans recorded since the day
 opened, read from the ledger's entries as ``GET /productions/{slug}/ledger/entries``
 answers them (newest first, back to the day's ``DayOpened``). Whether a plan is
@@ -11,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from fastapi import Form, Request, Response
+from fastapi import Depends, Form, Request, Response
 
 from showclear.commands.fields import Slug
 from showclear.http import Service
@@ -21,7 +24,7 @@ from showclear.web.ledger import entries
 from showclear.web.render import board_of, page
 from showclear.web.routing import Doer, Viewer, command, page_router, recorded
 
-__all__ = ["day_setups", "router"]
+__all__ = ["PlanForm", "day_setups", "router"]
 
 router = page_router()
 
@@ -91,11 +94,8 @@ def _centimetres(metres: str, who: str) -> int:
     return int(value * 100)
 
 
-@router.post("/setups")
-def plan_setup(
+def _plan_form(
     *,
-    slug: Slug,
-    actor: Doer,
     setup: Annotated[str, Form()],
     scene: Annotated[str, Form()],
     kind: Annotated[str, Form()],
@@ -113,9 +113,9 @@ def plan_setup(
     n_eye: Annotated[list[int], Form()] = [],  # noqa: B006
     n_hearing: Annotated[list[int], Form()] = [],  # noqa: B006
     handler_signoff: Annotated[str, Form()] = "",
-    handler_pin: Annotated[str, Form()] = "",
     functional_reason: Annotated[str, Form()] = "",
-) -> Response:
+) -> dict[str, Any]:
+    """The PlanSetup body the setup form describes, without anyone's PIN."""
     weapons = []
     for i, weapon in enumerate(w_weapon):
         if not weapon:
@@ -146,22 +146,34 @@ def plan_setup(
                 "hearing_protection": i in n_hearing,
             }
         )
-    body = command(
-        "PlanSetup",
-        {
-            "setup": setup.strip(),
-            "scene": scene.strip(),
-            "kind": kind,
-            "weapons": weapons,
-            "direction": direction.strip(),
-            "people_near": near,
-            "handler_signoff": handler_signoff.strip() or None,
-            # The handler confirms their own sign-off (ID-OWN): their PIN, typed by them,
-            # unless they are the one signed in and planning.
-            "handler_pin": handler_pin or None,
-            "functional_reason": functional_reason.strip() or None,
-        },
-    )
+    return {
+        "setup": setup.strip(),
+        "scene": scene.strip(),
+        "kind": kind,
+        "weapons": weapons,
+        "direction": direction.strip(),
+        "people_near": near,
+        "handler_signoff": handler_signoff.strip() or None,
+        "functional_reason": functional_reason.strip() or None,
+    }
+
+
+#: The setup form's plan, as a PlanSetup body without PINs (shared with the phone's route).
+PlanForm = Annotated[dict[str, Any], Depends(_plan_form)]
+
+
+@router.post("/setups")
+def plan_setup(
+    *,
+    slug: Slug,
+    actor: Doer,
+    plan: PlanForm,
+    handler_pin: Annotated[str, Form()] = "",
+) -> Response:
+    """Plan a setup; the handler's sign-off given by their PIN or by being the planner."""
+    # The handler confirms their own sign-off (ID-OWN): their PIN, typed by them, unless
+    # they are the one signed in and planning. On their own phone: confirm.setup_on_phone.
+    body = command("PlanSetup", {**plan, "handler_pin": handler_pin or None})
     return recorded(slug, actor.submit(body), "/setups")
 
 

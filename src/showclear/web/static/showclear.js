@@ -319,8 +319,11 @@
     var button = event.target.closest("[data-phone-confirm]");
     if (!button) { return; }
     var form = button.form;
-    var problem = $("#phone-confirm-error");
+    var near = button.closest(".phone-confirm");
+    var problem = (near && $(".problem", near)) || $("#phone-confirm-error");
     if (form && !choicesAnswered(form)) { return; }
+    // A form whose own fields must be filled (the setup's) says which one is missing.
+    if (form && button.hasAttribute("data-check-fields") && !form.reportValidity()) { return; }
     if (button.dataset.busy) { return; }
     button.dataset.busy = "1";
     var body = new URLSearchParams(new FormData(form));
