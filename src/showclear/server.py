@@ -9,11 +9,16 @@ answered as pages) and its static files.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
 from fastapi import FastAPI
 
 from showclear import web
 from showclear.api import create_api
 from showclear.service import App
+from showclear.service.witnessing import WitnessSubmitter
 from showclear.tls import Authority
 
 __all__ = ["create_server"]
@@ -30,4 +35,25 @@ def create_server(
     server = create_api(app, secure_cookies=secure_cookies)
     server.state.authority = authority
     server.include_router(web.router)  # the pages and their static files, out of the schema
+    _submit_to_witnesses(server, app)
     return server
+
+
+def _submit_to_witnesses(server: FastAPI, app: App) -> None:
+    """While the server runs, a thread sends each new checkpoint to the witnesses (issue 14)."""
+    submitter = WitnessSubmitter(app)
+    server.state.witness_submitter = submitter
+    inner = server.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(asgi: Any) -> AsyncIterator[Mapping[str, Any]]:
+        app.commit_listeners.append(submitter.notify)
+        submitter.start()
+        try:
+            async with inner(asgi) as state:
+                yield state or {}
+        finally:
+            submitter.stop()
+            app.commit_listeners.remove(submitter.notify)
+
+    server.router.lifespan_context = lifespan

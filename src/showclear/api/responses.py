@@ -75,6 +75,11 @@ class CommandResult(BaseModel):
         description="What showclear recorded on top of the command, in words a person on set "
         "acts on: an incident and its cease-fire, a concern escalated, a custody gap."
     )
+    notices: list[str] = Field(
+        default_factory=list,
+        description="What the server adds that no rule decides: a day closed before the "
+        "policy's quorum of witnesses cosigned it, and what to do.",
+    )
 
     @classmethod
     def of(cls, outcome: Receipt) -> "CommandResult":
@@ -85,6 +90,7 @@ class CommandResult(BaseModel):
             size=outcome.size,
             checkpoint=outcome.checkpoint_note,
             follow_ups=follow_ups(outcome.events),
+            notices=list(outcome.notices),
         )
 
 
@@ -284,3 +290,42 @@ class ConsistencyProof(BaseModel):
             hashes=[_b64(h) for h in proof.hashes],
             checkpoint=proof.new_checkpoint_note,
         )
+
+
+class WitnessLagView(BaseModel):
+    """How far behind the ledger one witness is (C2SP tlog-witness, issue 14)."""
+
+    witness: str
+    url: str
+    cosigned_size: int = Field(description="The largest checkpoint size it cosigned.")
+    ledger_size: int
+    behind_entries: int
+    behind_minutes: int = Field(description="Since its first uncosigned entry was recorded.")
+    cosigned_at: str | None
+    failures: int = Field(description="Unanswered or failed requests in a row.")
+    next_attempt: str | None
+    last_error: str | None
+    refusals: int = Field(description="How often it refused this ledger as not its history.")
+
+
+class WitnessRefusalView(BaseModel):
+    """A witness's refusal of a checkpoint, kept as evidence of a rewritten history."""
+
+    witness: str
+    at: str
+    status: int = Field(description="409 (it holds a larger tree) or 422 (inconsistent).")
+    size: int
+    request: str
+    response: str
+
+
+class WitnessesView(BaseModel):
+    """The production's witnesses: how far behind each is, the day, the refusals kept."""
+
+    quorum: int
+    unwitnessed_day_close: Literal["warn", "block"]
+    witnesses: list[WitnessLagView]
+    witnessed_size: int = Field(description="The largest size the quorum cosigned.")
+    day_witnessed: bool
+    unwitnessed_close: int | None = Field(description="A day close not yet cosigned.")
+    refusals: list[WitnessRefusalView]

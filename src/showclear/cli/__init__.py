@@ -31,6 +31,7 @@ from showclear.cli import (
     views,
     weapons,
     witness,
+    witnessing,
 )
 from showclear.cli.context import (
     CliState,
@@ -100,6 +101,7 @@ tls.register(app)
 labels.register(app)
 admin.register(app)
 witness.register(app)
+witnessing.register(app)
 repair.register(app)
 for _module in (
     people,

@@ -120,6 +120,8 @@ def outcome(result: Receipt, what: str) -> None:
     out_console.print(f"{head}: {escape(what)}{_number(result)}, {entries}.")
     _findings(out_console, result)
     _follow_ups(out_console, result)
+    for notice in result.notices:
+        out_console.print(f"  [bold yellow]⚠[/] {escape(notice)}")
 
 
 # -- the board ------------------------------------------------------------------------

@@ -34,6 +34,9 @@ class Receipt:
     first_index: int
     size: int
     checkpoint_note: str = field(repr=False)
+    #: What the service adds that no rule decides: a day closed before its witnesses
+    #: cosigned (service/witnessing.py), and what to do about it.
+    notices: tuple[str, ...] = ()
 
     @property
     def refused(self) -> bool:

@@ -18,6 +18,7 @@ from showclear.http import Service, service_of
 from showclear.reports.labels import QR_SCHEME
 from showclear.service import App, NotFound
 from showclear.service.views import Board, BoardWeapon
+from showclear.service.witnessing import witness_status
 from showclear.web.render import board_of, fragment, page, ui_path
 from showclear.web.routing import Viewer, page_router
 
@@ -79,7 +80,14 @@ def history_of(app: App, slug: str, weapon: str) -> list[Entry]:
 
 
 def _live(request: Request, board: Board, slug: str) -> str:
-    return fragment("board_live.html", board=board, ui=lambda rest="/": ui_path(slug, rest))
+    # How far behind each witness is (as ``GET .../ledger/witnesses`` answers it).
+    witnesses = witness_status(service_of(request), slug)
+    return fragment(
+        "board_live.html",
+        board=board,
+        witnesses=witnesses,
+        ui=lambda rest="/": ui_path(slug, rest),
+    )
 
 
 @router.get("/")

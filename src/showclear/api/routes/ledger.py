@@ -9,11 +9,17 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import PlainTextResponse
 
-from showclear.api.responses import ConsistencyProof, InclusionProof, LedgerEntries
+from showclear.api.responses import (
+    ConsistencyProof,
+    InclusionProof,
+    LedgerEntries,
+    WitnessesView,
+)
 from showclear.api.routing import READ_ERRORS
 from showclear.commands.fields import Slug
 from showclear.http import Member, Service
 from showclear.ledger import MAX_SAFE_INTEGER
+from showclear.service.witnessing import witness_status
 
 __all__ = ["router"]
 
@@ -33,6 +39,13 @@ MAX_PAGE = 1000
 def checkpoint(slug: Slug, _: Member, app: Service, size: Size = None) -> PlainTextResponse:
     """The latest signed checkpoint (or the one at `size`), as a C2SP signed note."""
     return PlainTextResponse(app.checkpoint(slug, size))
+
+
+@router.get("/witnesses")
+def witnesses(slug: Slug, _: Member, app: Service) -> WitnessesView:
+    """How far behind each witness is (entries, minutes), whether the closed days are
+    witnessed, and every refusal kept as evidence of a rewritten history."""
+    return WitnessesView.model_validate(witness_status(app, slug).to_json())
 
 
 @router.get("/verifier-key", response_class=PlainTextResponse, responses=_TEXT)

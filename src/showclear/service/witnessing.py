@@ -1,0 +1,770 @@
+"""Asking the production's witnesses to cosign its checkpoints (C2SP tlog-witness, client side).
+
+After each commit the production's latest checkpoint goes to every witness its policy lists
+(:class:`showclear.protocol.policy.WitnessEntry`), off the command path: a background
+thread (:class:`WitnessSubmitter`, started by the server) or one round now
+(:meth:`WitnessSubmitter.push`, ``showclear witnesses push``). C2SP tlog-witness,
+"add-checkpoint":
+
+1. The request body is ``old <size>``, the RFC 6962 consistency proof from that size to the
+   checkpoint's (no line when the old size is 0 or equal), a blank line, then the signed
+   checkpoint note. The old size is the size the witness last said it holds.
+2. ``200``: the body is cosignature lines; each is checked against the witness key the
+   policy pins (C2SP tlog-cosignature) before it is stored with the checkpoint.
+3. ``409``: the body is the size the witness holds (``text/x.tlog.size``); the request is
+   made again from there. A witness holding more than the ledger has, or answering ``422``
+   (the proof does not verify), refuses a history other than the one it saw: the request
+   and the answer are kept as evidence (:meth:`WitnessSession.add_witness_refusal`).
+4. No answer (a witness offline on a set is normal, never an error to anyone): the
+   witness is asked again after an exponential backoff.
+
+No witness is asked more than once a second; a witness that is behind is sent only the
+latest checkpoint, so a burst of commits costs each witness one request.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final, Literal, Protocol
+from urllib.parse import urlsplit
+
+from showclear.errors import ErrorKind
+from showclear.ledger import LedgerError, consistency_proof
+from showclear.ledger.cosignature import CosignatureVerifier, add_cosignatures, cosignatures_in
+from showclear.protocol import Policy
+from showclear.protocol.time import format_time, parse_time
+from showclear.service.clock import Clock
+from showclear.service.errors import ServiceError
+from showclear.store import (
+    LedgerSession,
+    ProductionInfo,
+    ProjectionSession,
+    Store,
+    StoreError,
+    WitnessRefusalRow,
+    WitnessSession,
+    WitnessStateRow,
+)
+
+__all__ = [
+    "MIN_INTERVAL_SECONDS",
+    "DayWitnessing",
+    "Host",
+    "HttpWitnessClient",
+    "WitnessAnswer",
+    "WitnessClient",
+    "WitnessLag",
+    "WitnessOffline",
+    "WitnessOutcome",
+    "WitnessStatus",
+    "WitnessSubmitter",
+    "WitnessesBehind",
+    "check_day_close",
+    "day_witnessing",
+    "policy_of",
+    "with_cosignatures",
+    "witness_lags",
+    "witness_status",
+]
+
+_log = logging.getLogger("showclear.witnessing")
+
+#: No witness is sent more than one request a second (issue 14).
+MIN_INTERVAL_SECONDS: Final = 1.0
+#: The first wait after an unanswered request, doubled after each one up to the maximum.
+BACKOFF_FIRST_SECONDS: Final = 2.0
+BACKOFF_MAX_SECONDS: Final = 300.0
+#: How often every production is looked at, for commits another process made (the CLI
+#: writing to the database the server serves).
+SWEEP_SECONDS: Final = 5.0
+#: How many of the latest entries are read for an unwitnessed day close, at most.
+DAY_SCAN_ENTRIES: Final = 5000
+#: How long to wait for a witness to answer: loopback or a set's network.
+REQUEST_TIMEOUT_SECONDS: Final = 5.0
+
+
+class Host(Protocol):
+    """What witnessing needs of the application (:class:`showclear.service.App`)."""
+
+    store: Store
+    clock: Clock
+
+    def productions(self) -> list[ProductionInfo]: ...
+
+
+class WitnessesBehind(ServiceError):
+    """The day cannot close witnessed: the quorum has not cosigned the day's last checkpoint."""
+
+    kind = ErrorKind.CONFLICT
+
+
+class WitnessOffline(ServiceError):
+    """A witness did not answer (offline, refused the connection, timed out)."""
+
+    kind = ErrorKind.UNAVAILABLE
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessAnswer:
+    """A witness's HTTP answer to add-checkpoint."""
+
+    status: int
+    body: str
+
+
+class WitnessClient(Protocol):
+    """The transport to witnesses: one ``POST <url>/add-checkpoint``."""
+
+    def add_checkpoint(self, url: str, body: str) -> WitnessAnswer:
+        """Send ``body``; raise :class:`WitnessOffline` when no answer comes."""
+        ...
+
+    def close(self) -> None:
+        """Let go of any connection kept open."""
+        ...
+
+
+class HttpWitnessClient:
+    """add-checkpoint over HTTP(S); connections are kept alive between requests (the spec's
+    SHOULD), one at a time per request, until :meth:`close`."""
+
+    def __init__(self, timeout: float = REQUEST_TIMEOUT_SECONDS) -> None:
+        self.timeout = timeout
+        self._idle: dict[str, list[http.client.HTTPConnection]] = {}
+        self._guard = threading.Lock()
+
+    def _take(self, base: str, netloc: str, https: bool) -> http.client.HTTPConnection:
+        with self._guard:
+            idle = self._idle.get(base)
+            if idle:
+                return idle.pop()
+        cls = http.client.HTTPSConnection if https else http.client.HTTPConnection
+        return cls(netloc, timeout=self.timeout)
+
+    def _give_back(self, base: str, conn: http.client.HTTPConnection) -> None:
+        with self._guard:
+            self._idle.setdefault(base, []).append(conn)
+
+    def add_checkpoint(self, url: str, body: str) -> WitnessAnswer:
+        parts = urlsplit(url)
+        base = f"{parts.scheme}://{parts.netloc}"
+        path = parts.path.rstrip("/") + "/add-checkpoint"
+        for attempt in (1, 2):  # a kept-alive connection the witness closed: reconnect once
+            conn = self._take(base, parts.netloc, parts.scheme == "https")
+            try:
+                conn.request("POST", path, body.encode(), {"Content-Type": "text/plain"})
+                response = conn.getresponse()
+                text = response.read().decode("utf-8", "replace")
+            except (OSError, http.client.HTTPException) as e:
+                conn.close()
+                stale = isinstance(
+                    e, http.client.RemoteDisconnected | BrokenPipeError | ConnectionResetError
+                )
+                if attempt == 2 or not stale:
+                    raise WitnessOffline(f"{url} did not answer: {e}") from e
+                continue
+            self._give_back(base, conn)
+            return WitnessAnswer(response.status, text)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def close(self) -> None:
+        """Close every kept-alive connection."""
+        with self._guard:
+            idle, self._idle = self._idle, {}
+        for conns in idle.values():
+            for conn in conns:
+                conn.close()
+
+
+Status = Literal["cosigned", "up-to-date", "waiting", "unreachable", "refused", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessOutcome:
+    """What one witness made of one round."""
+
+    witness: str
+    status: Status
+    size: int  # the checkpoint size it now cosigned, holds or was asked about
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessLag:
+    """How far behind the ledger one witness is, for the board and ``witnesses status``."""
+
+    witness: str
+    url: str
+    cosigned_size: int
+    ledger_size: int
+    behind_entries: int
+    behind_minutes: int  # since the first entry it has not cosigned was recorded
+    cosigned_at: str | None
+    failures: int
+    next_attempt: str | None
+    last_error: str | None
+    refusals: int
+
+    def to_json(self) -> dict[str, Any]:
+        """This lag as JSON for the API."""
+        return {
+            "witness": self.witness,
+            "url": self.url,
+            "cosigned_size": self.cosigned_size,
+            "ledger_size": self.ledger_size,
+            "behind_entries": self.behind_entries,
+            "behind_minutes": self.behind_minutes,
+            "cosigned_at": self.cosigned_at,
+            "failures": self.failures,
+            "next_attempt": self.next_attempt,
+            "last_error": self.last_error,
+            "refusals": self.refusals,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DayWitnessing:
+    """Whether the quorum cosigned the ledger up to its last day close."""
+
+    quorum: int
+    witnessed_size: int  # the largest size at least ``quorum`` witnesses cosigned
+    unwitnessed_close: int | None  # the index of a DayClosed not yet covered, if any
+
+    @property
+    def witnessed(self) -> bool:
+        """Every closed day is covered by a checkpoint the quorum cosigned."""
+        return self.unwitnessed_close is None
+
+
+def policy_of(session: ProjectionSession) -> Policy:
+    """The production's policy as its projection holds it."""
+    stored = session.record("policy")
+    return Policy.from_json(stored) if stored is not None else Policy()
+
+
+def _body(note: str) -> str:
+    return note[: note.rfind("\n\n") + 1]
+
+
+def with_cosignatures(session: WitnessSession, size: int, note: str) -> str:
+    """The signed checkpoint note at ``size`` with the cosignature lines stored for it."""
+    lines = [line for _, line, _ in session.cosignatures(size)]
+    return add_cosignatures(note, lines) if lines else note
+
+
+def _quorum_size(policy: Policy, states: Sequence[WitnessStateRow]) -> int:
+    """The largest size at least ``quorum`` of the listed witnesses cosigned."""
+    listed = {w.name for w in policy.witnesses}
+    sizes = sorted((s.cosigned_size for s in states if s.witness in listed), reverse=True)
+    if policy.witness_quorum == 0 or len(sizes) < policy.witness_quorum:
+        return 0
+    return sizes[policy.witness_quorum - 1]
+
+
+def _minutes_since(session: LedgerSession, index: int, now: datetime) -> int:
+    try:
+        at = parse_time(session.entry(index).event()["at"])
+    except (StoreError, KeyError, ValueError, TypeError):
+        return 0
+    return max(0, math.floor((now - at).total_seconds() / 60))
+
+
+class _WitnessingSession(LedgerSession, ProjectionSession, WitnessSession, Protocol):
+    """The parts of a session the witnessing views read."""
+
+
+def witness_lags(session: _WitnessingSession, now: datetime) -> list[WitnessLag]:
+    """How far behind the ledger each witness the policy lists is, in entries and minutes."""
+    policy = policy_of(session)
+    states = {s.witness: s for s in session.witness_states()}
+    refusals: dict[str, int] = {}
+    for refusal in session.witness_refusals():
+        refusals[refusal.witness] = refusals.get(refusal.witness, 0) + 1
+    size = session.size()
+    lags = []
+    for witness in policy.witnesses:
+        state = states.get(witness.name, WitnessStateRow(witness.name))
+        behind = max(0, size - state.cosigned_size)
+        lags.append(
+            WitnessLag(
+                witness=witness.name,
+                url=witness.url,
+                cosigned_size=state.cosigned_size,
+                ledger_size=size,
+                behind_entries=behind,
+                behind_minutes=_minutes_since(session, state.cosigned_size, now) if behind else 0,
+                cosigned_at=state.cosigned_at,
+                failures=state.failures,
+                next_attempt=state.next_attempt,
+                last_error=state.last_error,
+                refusals=refusals.get(witness.name, 0),
+            )
+        )
+    return lags
+
+
+def day_witnessing(session: _WitnessingSession) -> DayWitnessing:
+    """Whether every day close in the ledger is covered by a checkpoint the quorum cosigned.
+
+    Only the entries the quorum has not cosigned are read, and at most the last
+    :data:`DAY_SCAN_ENTRIES` of them (a day holds far fewer): the board asks every 10 s.
+    """
+    policy = policy_of(session)
+    size = session.size()
+    if not policy.witnesses:
+        return DayWitnessing(0, size, None)
+    covered = _quorum_size(policy, session.witness_states())
+    unwitnessed = None
+    for row in session.entries(max(covered, size - DAY_SCAN_ENTRIES)):
+        if row.event().get("type") == "DayClosed":
+            unwitnessed = row.index
+    return DayWitnessing(policy.witness_quorum, covered, unwitnessed)
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessStatus:
+    """Everything a production knows of its witnesses: lags, the day, refusals kept."""
+
+    quorum: int
+    unwitnessed_day_close: str
+    lags: list[WitnessLag]
+    day: DayWitnessing
+    refusals: list[WitnessRefusalRow]
+
+    def to_json(self) -> dict[str, Any]:
+        """This status as JSON for the API and ``witnesses status --json``."""
+        return {
+            "quorum": self.quorum,
+            "unwitnessed_day_close": self.unwitnessed_day_close,
+            "witnesses": [lag.to_json() for lag in self.lags],
+            "witnessed_size": self.day.witnessed_size,
+            "day_witnessed": self.day.witnessed,
+            "unwitnessed_close": self.day.unwitnessed_close,
+            "refusals": [
+                {
+                    "witness": r.witness,
+                    "at": r.at,
+                    "status": r.status,
+                    "size": r.size,
+                    "request": r.request,
+                    "response": r.response,
+                }
+                for r in self.refusals
+            ],
+        }
+
+
+def witness_status(app: Host, slug: str) -> WitnessStatus:
+    """How far behind each witness is, whether the days are witnessed, and any refusals."""
+    with app.store.read(slug) as session:
+        policy = policy_of(session)
+        return WitnessStatus(
+            policy.witness_quorum,
+            policy.unwitnessed_day_close,
+            witness_lags(session, app.clock.now()),
+            day_witnessing(session),
+            session.witness_refusals(),
+        )
+
+
+def check_day_close(session: _WitnessingSession, event: dict[str, Any]) -> str | None:
+    """Whether closing the day now would close it unwitnessed: a notice, or a refusal.
+
+    The quorum must have cosigned a checkpoint covering every entry before the close (the
+    close itself is cosigned once it is recorded, and the day then shows as witnessed).
+
+    Raises:
+        WitnessesBehind: the policy's ``unwitnessed_day_close`` is "block" and the quorum
+            has not cosigned the ledger as it stands (nothing is recorded).
+    """
+    if event.get("type") != "DayClosed":
+        return None
+    policy = policy_of(session)
+    if not policy.witnesses:
+        return None
+    size = session.size()
+    covered = _quorum_size(policy, session.witness_states())
+    if covered >= size:
+        return None
+    behind = ", ".join(
+        f"{lag.witness} {lag.behind_entries} entries and {lag.behind_minutes} min behind"
+        for lag in witness_lags(session, _event_time(event))
+        if lag.behind_entries
+    )
+    message = (
+        f"the day closes unwitnessed: {policy.witness_quorum} witness(es) must first cosign "
+        f"the ledger's {size} entries, and that many cosigned only {covered} ({behind})"
+    )
+    remedy = (
+        "start the witnesses (or reconnect the set to them) and wait a few seconds for the "
+        "server to send them the checkpoint, or run: showclear witnesses push"
+    )
+    if policy.unwitnessed_day_close == "block":
+        raise WitnessesBehind(
+            f"{message}. Nothing was recorded. To close the day: {remedy}; then close it again"
+        )
+    return f"{message}. It shows as witnessed once they cosign it: {remedy}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One witness to ask about one checkpoint of one production."""
+
+    slug: str
+    name: str
+    url: str
+    key: str
+    size: int
+    note: str
+
+
+def _event_time(event: dict[str, Any]) -> datetime:
+    at = event.get("at")
+    try:
+        return parse_time(at) if isinstance(at, str) else _utcnow()
+    except ValueError:
+        return _utcnow()
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class WitnessSubmitter:
+    """Sends each production's latest checkpoint to its witnesses, off the command path.
+
+    ``notify(slug)`` (after every commit) only marks the production and wakes the thread;
+    the thread sends, at most once a second per witness, and retries unanswered requests
+    with exponential backoff.
+    """
+
+    def __init__(
+        self,
+        app: Host,
+        *,
+        client: WitnessClient | None = None,
+        interval: float = MIN_INTERVAL_SECONDS,
+        backoff_first: float = BACKOFF_FIRST_SECONDS,
+        backoff_max: float = BACKOFF_MAX_SECONDS,
+        sweep: float = SWEEP_SECONDS,
+        wall: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self.app = app
+        self.client: WitnessClient = client or HttpWitnessClient()
+        self.interval = interval
+        self.backoff_first = backoff_first
+        self.backoff_max = backoff_max
+        self.sweep = sweep
+        self.wall = wall
+        self._swept = 0.0
+        self._guard = threading.Lock()
+        self._pending: set[str] = set()
+        self._due: dict[str, float] = {}  # slug -> monotonic time another round is due
+        self._sent: dict[tuple[str, str], float] = {}  # (slug, witness) -> last request
+        self._rounds: dict[str, threading.Lock] = {}
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- the background thread ---------------------------------------------
+
+    def notify(self, slug: str) -> None:
+        """A commit on ``slug``: its witnesses are due the new checkpoint. Never blocks."""
+        with self._guard:
+            self._pending.add(slug)
+        self._wake.set()
+
+    def start(self) -> None:
+        """Start the thread; every production is looked at once (to catch up after a restart)."""
+        if self._thread is not None:
+            return
+        self._swept = 0.0  # every production is looked at first
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._run, name="witness-submitter", daemon=True)
+        self._thread.start()
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the thread after its current round."""
+        thread, self._thread = self._thread, None
+        if thread is None:
+            return
+        self._stopping.set()
+        self._wake.set()
+        thread.join(timeout)
+        self.client.close()
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            now = time.monotonic()
+            with self._guard:
+                wait = min((due - now for due in self._due.values()), default=3600.0)
+            self._wake.wait(timeout=max(0.0, min(wait, self._swept + self.sweep - now)))
+            self._wake.clear()
+            if self._stopping.is_set():
+                return
+            now = time.monotonic()
+            if now - self._swept >= self.sweep:
+                self._swept = now
+                try:
+                    slugs_now = [info.slug for info in self.app.productions()]
+                except StoreError:
+                    _log.warning("cannot list the productions to witness", exc_info=True)
+                    slugs_now = []
+                with self._guard:
+                    self._pending.update(slugs_now)
+            with self._guard:
+                slugs = set(self._pending) | {s for s, due in self._due.items() if due <= now}
+                self._pending.clear()
+                for slug in slugs:
+                    self._due.pop(slug, None)
+            for slug in sorted(slugs):
+                try:
+                    outcomes = self.round(slug)
+                    self._schedule_after(slug, outcomes)
+                except Exception:  # the thread must outlive a bad round: try again later
+                    _log.exception("witnessing %s failed; trying again", slug)
+                    self._schedule(slug, self.backoff_first)
+
+    def _schedule(self, slug: str, seconds: float) -> None:
+        with self._guard:
+            due = time.monotonic() + seconds
+            self._due[slug] = min(self._due.get(slug, due), due)
+
+    def _schedule_after(self, slug: str, outcomes: Sequence[WitnessOutcome]) -> None:
+        """Come back for witnesses still owed the latest checkpoint."""
+        if any(o.status == "waiting" for o in outcomes):
+            self._schedule(slug, self.interval)
+        if any(o.status in ("unreachable", "failed") for o in outcomes):
+            with self.app.store.read(slug) as session:
+                states = session.witness_states()
+            nexts = [
+                (parse_time(s.next_attempt) - self.wall()).total_seconds()
+                for s in states
+                if s.next_attempt
+            ]
+            self._schedule(slug, max(self.interval, min(nexts, default=self.backoff_first)))
+
+    # -- one round -----------------------------------------------------------
+
+    def push(self, slug: str) -> list[WitnessOutcome]:
+        """Send the latest checkpoint to every witness now, backoff or not (a CLI push)."""
+        try:
+            return self.round(slug, force=True)
+        finally:
+            if self._thread is None:
+                self.client.close()
+
+    def round(self, slug: str, *, force: bool = False) -> list[WitnessOutcome]:
+        """Ask each witness of ``slug`` that is behind to cosign the latest checkpoint."""
+        with self._guard:
+            lock = self._rounds.setdefault(slug, threading.Lock())
+        with lock:
+            with self.app.store.read(slug) as session:
+                policy = policy_of(session)
+                if not policy.witnesses:
+                    return []
+                size, note = session.checkpoint()
+                states = {s.witness: s for s in session.witness_states()}
+            jobs = [_Job(slug, w.name, w.url, w.key, size, note) for w in policy.witnesses]
+            with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+                futures = [
+                    pool.submit(
+                        self._ask, job, states.get(job.name, WitnessStateRow(job.name)), force
+                    )
+                    for job in jobs
+                ]
+                return [f.result() for f in futures]
+
+    def _ask(self, job: _Job, state: WitnessStateRow, force: bool) -> WitnessOutcome:
+        slug, name, size = job.slug, job.name, job.size
+        if state.cosigned_size == size and state.known_size == size:
+            return WitnessOutcome(name, "up-to-date", size)
+        if (
+            not force
+            and state.next_attempt is not None
+            and parse_time(state.next_attempt) > self.wall()
+        ):
+            return WitnessOutcome(name, "waiting", size, f"next try at {state.next_attempt}")
+        old = state.known_size
+        for _ in range(3):  # a 409 names the size to start from: at most two of them
+            if old > size:
+                return self._refused(
+                    job,
+                    state,
+                    409,
+                    f"old {old}",
+                    f"{old}\n",
+                    message=f"witness {name} holds a checkpoint of {old} entries but this "
+                    f"ledger has only {size}: the ledger was rolled back or rewritten",
+                )
+            waited = self._pace(slug, name, force)
+            if waited is not None:
+                return WitnessOutcome(name, "waiting", size, f"asked {waited:.1f} s ago")
+            request = self._request(slug, old, size, job.note)
+            try:
+                answer = self.client.add_checkpoint(job.url, request)
+            except WitnessOffline as e:
+                return self._unanswered(slug, state, size, str(e))
+            if answer.status == 200:
+                return self._cosigned(job, state, answer.body)
+            if answer.status == 409:
+                held = _held_size(answer.body)
+                if held is None or held == old:
+                    return self._failed(
+                        slug, state, size, f"409 without a usable size: {answer.body!r}"
+                    )
+                state = replace(state, known_size=held)
+                self._save(slug, state)
+                old = held
+                continue
+            if answer.status == 422:
+                return self._refused(
+                    job,
+                    state,
+                    422,
+                    request,
+                    answer.body,
+                    message=f"witness {name} refused the checkpoint of {size} entries as "
+                    f"inconsistent with the one of {old} it holds: this ledger is not the "
+                    "history it saw",
+                )
+            return self._failed(slug, state, size, _explain(answer))
+        return self._failed(slug, state, size, "the witness kept naming other sizes (409)")
+
+    def _pace(self, slug: str, name: str, force: bool) -> float | None:
+        """Wait out the one-request-a-second limit (a push), or say how recent the last was.
+
+        Only this witness's worker waits, never under the guard ``notify`` takes.
+        """
+        with self._guard:
+            last = self._sent.get((slug, name))
+            since = time.monotonic() - last if last is not None else math.inf
+        if since < self.interval:
+            if not force:
+                return since
+            time.sleep(self.interval - since)
+        with self._guard:
+            self._sent[(slug, name)] = time.monotonic()
+        return None
+
+    def _request(self, slug: str, old: int, size: int, note: str) -> str:
+        lines = [f"old {old}\n"]
+        if 0 < old < size:
+            with self.app.store.read(slug) as session:
+                proof = consistency_proof(old, size, session)
+            lines += [base64.b64encode(h).decode() + "\n" for h in proof]
+        return "".join(lines) + "\n" + note
+
+    # -- recording answers -----------------------------------------------------
+
+    def _save(self, slug: str, state: WitnessStateRow) -> None:
+        with self.app.store.write(slug) as session:
+            session.put_witness_state(state)
+
+    def _cosigned(self, job: _Job, state: WitnessStateRow, body: str) -> WitnessOutcome:
+        slug, name, size, note = job.slug, job.name, job.size, job.note
+        try:
+            verifier = CosignatureVerifier(job.key)
+            cosigned = add_cosignatures(note, body)
+            verifier.verify(cosigned)
+            checkpoint_body = _body(note)
+            mine = [
+                c
+                for c in cosignatures_in(cosigned)
+                if c.line in body and verifier.check(checkpoint_body, c)
+            ]
+        except LedgerError as e:
+            return self._failed(
+                slug, state, size, f"its answer is not a valid cosignature by its key: {e}"
+            )
+        now = format_time(self.wall())
+        best = max(mine, key=lambda c: c.timestamp)
+        with self.app.store.write(slug) as session:
+            session.add_cosignature(size, name, best.line.rstrip("\n"), best.timestamp, now)
+            session.put_witness_state(
+                replace(
+                    state,
+                    known_size=size,
+                    cosigned_size=max(size, state.cosigned_size),
+                    cosigned_at=now,
+                    failures=0,
+                    last_attempt=now,
+                    next_attempt=None,
+                    last_error=None,
+                )
+            )
+        return WitnessOutcome(name, "cosigned", size)
+
+    def _backoff(self, state: WitnessStateRow, error: str) -> WitnessStateRow:
+        failures = state.failures + 1
+        delay = min(self.backoff_max, self.backoff_first * 2 ** (failures - 1))
+        now = self.wall()
+        return replace(
+            state,
+            failures=failures,
+            last_attempt=format_time(now),
+            next_attempt=format_time(now + timedelta(seconds=delay)),
+            last_error=error,
+        )
+
+    def _unanswered(
+        self, slug: str, state: WitnessStateRow, size: int, error: str
+    ) -> WitnessOutcome:
+        self._save(slug, self._backoff(state, f"unreachable: {error}"))
+        return WitnessOutcome(state.witness, "unreachable", size, error)
+
+    def _failed(self, slug: str, state: WitnessStateRow, size: int, error: str) -> WitnessOutcome:
+        self._save(slug, self._backoff(state, error))
+        return WitnessOutcome(state.witness, "failed", size, error)
+
+    def _refused(
+        self,
+        job: _Job,
+        state: WitnessStateRow,
+        status: int,
+        request: str,
+        response: str,
+        *,
+        message: str,
+    ) -> WitnessOutcome:
+        size = job.size
+        refused = self._backoff(state, f"refused: {message}")
+        with self.app.store.write(job.slug) as session:
+            session.add_witness_refusal(
+                WitnessRefusalRow(
+                    state.witness, refused.last_attempt or "", status, size, request, response
+                )
+            )
+            session.put_witness_state(refused)
+        return WitnessOutcome(state.witness, "refused", size, message)
+
+
+def _held_size(body: str) -> int | None:
+    text = body.strip()
+    return int(text) if text.isdigit() and text.isascii() else None
+
+
+def _explain(answer: WitnessAnswer) -> str:
+    """What a witness's error status means, and what to do (C2SP tlog-witness)."""
+    detail = answer.body.strip()[:200]
+    if answer.status == 404:
+        return (
+            f"404: the witness does not follow this production's log ({detail}); on the "
+            "witness, run: showclear witness add-log <the production's verifier key>"
+        )
+    if answer.status == 403:
+        return (
+            f"403: the witness does not accept this production's key ({detail}); give it "
+            "the production's verifier key (showclear witness add-log)"
+        )
+    return f"{answer.status}: {detail or 'no detail'}"
