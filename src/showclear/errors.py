@@ -41,12 +41,10 @@ The whole tree, each class with its kind::
     │   ├── DatabaseDamaged               damaged            a damaged page or record; no more
     │   │                                                    writes until it is repaired
     │   └── StoreUnavailable              unavailable        cannot open, or locked too long
+    │       └── WritersBusy               unavailable        writers queued too long to wait
     │       └── DiskFull                  unavailable        the disk is full; nothing recorded
     ├── ServiceError                      internal           (showclear.service)
     │   ├── KeyFileError                  unavailable        the private key is missing or unsafe
-    │   ├── WitnessesBehind               conflict           (service.witnessing) a day closing
-    │   │                                                    before its witnesses cosigned it
-    │   ├── WitnessOffline                unavailable        a witness did not answer
     │   ├── RolledBack                    damaged            (service.ledger) the database lost
     │   │                                                    entries the key signed
     │   ├── AuthError                     unauthenticated    a wrong or missing PIN or token

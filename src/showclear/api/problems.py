@@ -29,6 +29,7 @@ from showclear.protocol.catalogue import follow_ups
 from showclear.protocol.time import parse_time
 from showclear.service.sessions import LockedOut
 from showclear.store import DiskFull
+from showclear.store.errors import WritersBusy
 
 __all__ = [
     "MEDIA_TYPE",
@@ -160,6 +161,8 @@ def _known(request: Request, exc: Exception) -> JSONResponse:
         return _internal(request, exc)
     if status >= 500:
         _log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
+    if isinstance(exc, WritersBusy):  # nothing recorded: the client may retry as it says
+        return _problem(kind, str(exc), headers={"Retry-After": str(exc.retry_after)})
     if isinstance(exc, LockedOut):
         now = request.app.state.showclear.clock.now()
         wait = max(1, int((parse_time(exc.until) - now).total_seconds()))

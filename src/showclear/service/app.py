@@ -12,7 +12,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -87,7 +86,6 @@ from showclear.service.sessions import (
 )
 from showclear.service.verify import Progress, VerifyFailed, VerifyReport, verify_ledger
 from showclear.service.views import Board, board, rounds, weapon_history
-from showclear.service.witnessing import check_day_close, with_cosignatures
 from showclear.store import (
     CredentialSession,
     EntryRow,
@@ -98,6 +96,7 @@ from showclear.store import (
     StoreError,
     open_store,
 )
+from showclear.store.errors import WritersBusy
 
 __all__ = ["App", "build_app", "slugify"]
 
@@ -107,6 +106,11 @@ DEFAULT_ORIGIN_BASE = "showclear.example/productions"
 #: web alike. Only the test suite raises it (tests/conftest.py), where every request comes
 #: from one address; tests of the limit set their own.
 SIGN_INS_PER_MINUTE = 10
+
+#: How long a command waits for this process's earlier writers of its production before
+#: it is turned away (503 with Retry-After; nothing recorded) instead of queueing without
+#: a limit (issue 15). The database's own wait for other processes is bounded apart.
+WRITE_WAIT_SECONDS = 10.0
 
 #: How long a PIN check waits while every try of the person is being checked at once.
 RESERVE_WAIT_SECONDS = 10.0
@@ -141,14 +145,13 @@ class App:
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
         self._signers: dict[str, Any] = {}  # a production's checkpoint signer, once loaded
+        #: Seconds a command waits for earlier writers of its production (WRITE_WAIT_SECONDS).
+        self.write_wait = WRITE_WAIT_SECONDS
         #: Sign-in attempts per client address (API and web), so nobody locks people out at will.
         self.sign_in_limiter = SignInLimiter(limit=SIGN_INS_PER_MINUTE)
         self._dummy_hash: str | None = None
         #: Passkey ceremonies: enrolment and signed commands (ID-OWN).
         self.passkeys = Passkeys(self)
-        #: Called with a production's slug after each commit to its ledger (the witness
-        #: submitter's ``notify``): must return at once, the command is waiting.
-        self.commit_listeners: list[Callable[[str], None]] = []
 
     def close(self) -> None:
         self.store.close()
@@ -260,18 +263,15 @@ class App:
                 validate_event(event)
                 changed |= apply(projection, event)
             session.put_projection(stored_changes(projection, changed))
-            result = append_entries(session, signer, data)
-        self._committed(slug)
-        return result
+            return append_entries(session, signer, data)
 
     def checkpoint(self, slug: str, size: int | None = None) -> str:
         """The signed checkpoint note at ``size`` (the latest by default)."""
         with self.store.read(slug) as session:
             try:
-                found, note = session.checkpoint(size)
+                return session.checkpoint(size)[1]
             except StoreError as e:
                 raise NotFound(str(e)) from e
-            return with_cosignatures(session, found, note)  # C2SP: extra signature lines
 
     def verifier_key(self, slug: str) -> str:
         """The production's verifier key string ``name+keyid+base64``."""
@@ -447,14 +447,17 @@ class App:
         """A write session on ``slug``, taken only after this process's lock on that production."""
         with self._locks_guard:
             lock = self._locks.setdefault(slug, threading.Lock())
-        with lock, self.store.write(slug) as session:
-            yield session
-        self._committed(slug)
-
-    def _committed(self, slug: str) -> None:
-        """Tell the listeners (the witness submitter) that ``slug``'s ledger grew."""
-        for listener in self.commit_listeners:
-            listener(slug)
+        if not lock.acquire(timeout=self.write_wait):
+            raise WritersBusy(
+                f"too many commands for {slug!r} are being recorded at once: this one waited "
+                f"{self.write_wait:g} s and was not recorded; send it again in a few seconds",
+                retry_after=max(1, round(self.write_wait / 2)),
+            )
+        try:
+            with self.store.write(slug) as session:
+                yield session
+        finally:
+            lock.release()
 
     def submit(
         self,
@@ -517,10 +520,8 @@ class App:
                 roles = _roles(projection.person(actor)) if actor is not None else None
                 first = actor is None and not projection.people()
                 authorize(roles, actor, str(event.get("type")), first=first)
-            unwitnessed = check_day_close(session, event)  # raises where the policy blocks
             receipt = run_decision(session, signer, event, projection)
             self._after(session, receipt, projection)
-            receipt = _noting(receipt, unwitnessed)
             if then is not None and not receipt.refused:
                 then(session)
             return receipt
@@ -555,10 +556,8 @@ class App:
             projection = load_projection(session)
             authorize(_roles(projection.person(actor)), actor, kind)
             event.setdefault("at", stamp(now, projection.last_at(), kind))
-            unwitnessed = check_day_close(session, event)  # raises where the policy blocks
             receipt = run_decision(session, signer, event, projection)
             self._after(session, receipt, projection)
-            receipt = _noting(receipt, unwitnessed)
             return receipt
 
     def submit_signed(
@@ -579,10 +578,8 @@ class App:
             projection = load_projection(session)
             actor = event["actor"]
             authorize(_roles(projection.person(actor)), actor, str(event.get("type")))
-            unwitnessed = check_day_close(session, event)  # raises where the policy blocks
             receipt = run_decision(session, signer, event, projection, inspect)
             self._after(session, receipt, projection)
-            receipt = _noting(receipt, unwitnessed)
             return receipt
 
     def append_own(self, slug: str, events: list[dict[str, Any]]) -> Receipt:
@@ -895,13 +892,6 @@ class App:
 
 
 _ID_RESET = IdReset()
-
-
-def _noting(receipt: Receipt, notice: str | None) -> Receipt:
-    """The receipt with a service notice (a day closed unwitnessed), unless it was refused."""
-    if notice is None or receipt.refused:
-        return receipt
-    return replace(receipt, notices=(*receipt.notices, notice))
 
 
 def _credential_records(session: ProjectionSession, events: list[dict[str, Any]]) -> Projection:

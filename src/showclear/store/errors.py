@@ -10,6 +10,7 @@ The tree, under :class:`showclear.errors.ShowclearError`, with each class's kind
     ├── SchemaError         the schema is unknown or newer than this code  unavailable
     ├── DatabaseDamaged     a damaged page or record; writes stop          damaged
     └── StoreUnavailable    cannot be opened, or locked too long           unavailable
+        └── WritersBusy     too many writers queued ahead to wait          unavailable
         └── DiskFull        the disk is full; nothing was recorded         unavailable
 """
 
@@ -26,6 +27,7 @@ __all__ = [
     "SchemaError",
     "StoreError",
     "StoreUnavailable",
+    "WritersBusy",
 ]
 
 
@@ -61,6 +63,17 @@ class DatabaseDamaged(StoreError):
 
 class DiskFull(StoreUnavailable):
     """The disk holding the database is full: nothing was recorded."""
+
+
+class WritersBusy(StoreUnavailable):
+    """Writers queued ahead for longer than a write may wait; nothing was recorded.
+
+    ``retry_after`` is how many seconds to wait before trying again (HTTP ``Retry-After``).
+    """
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class DatabaseNotFound(StoreError, LookupError):
