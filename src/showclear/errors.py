@@ -45,6 +45,9 @@ The whole tree, each class with its kind::
     │       └── DiskFull                  unavailable        the disk is full; nothing recorded
     ├── ServiceError                      internal           (showclear.service)
     │   ├── KeyFileError                  unavailable        the private key is missing or unsafe
+    │   ├── WitnessesBehind               conflict           (service.witnessing) a day closing
+    │   │                                                    before its witnesses cosigned it
+    │   ├── WitnessOffline                unavailable        a witness did not answer
     │   ├── RolledBack                    damaged            (service.ledger) the database lost
     │   │                                                    entries the key signed
     │   ├── AuthError                     unauthenticated    a wrong or missing PIN or token

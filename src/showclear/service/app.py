@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,7 @@ from showclear.service.sessions import (
 )
 from showclear.service.verify import Progress, VerifyFailed, VerifyReport, verify_ledger
 from showclear.service.views import Board, board, rounds, weapon_history
+from showclear.service.witnessing import check_day_close, with_cosignatures
 from showclear.store import (
     CredentialSession,
     EntryRow,
@@ -152,6 +154,9 @@ class App:
         self._dummy_hash: str | None = None
         #: Passkey ceremonies: enrolment and signed commands (ID-OWN).
         self.passkeys = Passkeys(self)
+        #: Called with a production's slug after each commit to its ledger (the witness
+        #: submitter's ``notify``): must return at once, the command is waiting.
+        self.commit_listeners: list[Callable[[str], None]] = []
 
     def close(self) -> None:
         self.store.close()
@@ -263,15 +268,18 @@ class App:
                 validate_event(event)
                 changed |= apply(projection, event)
             session.put_projection(stored_changes(projection, changed))
-            return append_entries(session, signer, data)
+            result = append_entries(session, signer, data)
+        self._committed(slug)
+        return result
 
     def checkpoint(self, slug: str, size: int | None = None) -> str:
         """The signed checkpoint note at ``size`` (the latest by default)."""
         with self.store.read(slug) as session:
             try:
-                return session.checkpoint(size)[1]
+                found, note = session.checkpoint(size)
             except StoreError as e:
                 raise NotFound(str(e)) from e
+            return with_cosignatures(session, found, note)  # C2SP: extra signature lines
 
     def verifier_key(self, slug: str) -> str:
         """The production's verifier key string ``name+keyid+base64``."""
@@ -458,6 +466,12 @@ class App:
                 yield session
         finally:
             lock.release()
+        self._committed(slug)
+
+    def _committed(self, slug: str) -> None:
+        """Tell the listeners (the witness submitter) that ``slug``'s ledger grew."""
+        for listener in self.commit_listeners:
+            listener(slug)
 
     def submit(
         self,
@@ -520,8 +534,10 @@ class App:
                 roles = _roles(projection.person(actor)) if actor is not None else None
                 first = actor is None and not projection.people()
                 authorize(roles, actor, str(event.get("type")), first=first)
+            unwitnessed = check_day_close(session, event)  # raises where the policy blocks
             receipt = run_decision(session, signer, event, projection)
             self._after(session, receipt, projection)
+            receipt = _noting(receipt, unwitnessed)
             if then is not None and not receipt.refused:
                 then(session)
             return receipt
@@ -556,8 +572,10 @@ class App:
             projection = load_projection(session)
             authorize(_roles(projection.person(actor)), actor, kind)
             event.setdefault("at", stamp(now, projection.last_at(), kind))
+            unwitnessed = check_day_close(session, event)  # raises where the policy blocks
             receipt = run_decision(session, signer, event, projection)
             self._after(session, receipt, projection)
+            receipt = _noting(receipt, unwitnessed)
             return receipt
 
     def submit_signed(
@@ -578,8 +596,10 @@ class App:
             projection = load_projection(session)
             actor = event["actor"]
             authorize(_roles(projection.person(actor)), actor, str(event.get("type")))
+            unwitnessed = check_day_close(session, event)  # raises where the policy blocks
             receipt = run_decision(session, signer, event, projection, inspect)
             self._after(session, receipt, projection)
+            receipt = _noting(receipt, unwitnessed)
             return receipt
 
     def append_own(self, slug: str, events: list[dict[str, Any]]) -> Receipt:
@@ -892,6 +912,13 @@ class App:
 
 
 _ID_RESET = IdReset()
+
+
+def _noting(receipt: Receipt, notice: str | None) -> Receipt:
+    """The receipt with a service notice (a day closed unwitnessed), unless it was refused."""
+    if notice is None or receipt.refused:
+        return receipt
+    return replace(receipt, notices=(*receipt.notices, notice))
 
 
 def _credential_records(session: ProjectionSession, events: list[dict[str, Any]]) -> Projection:
