@@ -328,3 +328,43 @@ def test_verify_refuses_a_signature_by_the_revoked_passkey_on_a_later_entry(
     assert bundle.problem is not None
     assert bundle.problem.startswith(f"entry {forged}: ava's passkey signature"), bundle.problem
     assert f"revoked at entry {revoked_at}" in bundle.problem
+
+
+@pytest.mark.parametrize(
+    ("witness", "message"),
+    [("ava", "someone else as witness"), ("cree", "cree cannot witness a passkey enrolment")],
+    ids=["herself", "crew"],
+)
+def test_verify_refuses_an_enrolment_written_with_a_witness_the_rule_refuses(
+    app: App, witness: str, message: str
+) -> None:
+    """An enrolment written straight into the ledger is held to ID-RESET's witness rule
+    on replay: both verifications name the entry, in the rule's words."""
+    passkey = SoftAuthenticator()
+    forged = app.append_unchecked(
+        SLUG,
+        [
+            {
+                "type": "PasskeyEnrolled",
+                "at": format_time(app.clock.now()),
+                "actor": "ava",
+                "person": "ava",
+                "credential": b64url(passkey.credential_id),
+                "public_key": b64url(passkey.cose_key()),
+                "alg": -7,
+                "rp_id": RELYING.rp_id,
+                "origin": RELYING.origin,
+                "witness": witness,
+                "witness_confirmed": True,
+                "assurance": {"ava": "session", witness: "pin"},
+            }
+        ],
+    ).first_index
+    report = app.verify(SLUG)
+    assert report.problem is not None
+    assert report.problem.startswith(f"entry {forged}: "), report.problem
+    assert message in report.problem and "(ID-RESET)" in report.problem
+    data, _ = app.export_bundle(SLUG)
+    bundle = verify_bundle(data)
+    assert bundle.problem is not None and bundle.problem.startswith(f"entry {forged}: ")
+    assert message in bundle.problem

@@ -18,6 +18,9 @@ signatures") gives the same construction for a verifier without showclear.
 A passkey revoked by a PasskeyRevoked entry (ID-RESET) signs nothing recorded after that
 entry: :class:`PasskeyLedger` learns revocations in ledger order, so the signatures it
 made on earlier entries stay valid and any on a later entry fail, naming both entries.
+Reading a whole ledger from its first entry, it also holds every PasskeyEnrolled entry to
+ID-RESET's rule on who may witness it (the rule the service applies before writing one):
+a key whose enrolment breaks it is never trusted.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ from urllib.parse import urlsplit
 from showclear.ledger import LedgerError, VerificationError, canonical_json
 from showclear.ledger.webauthn import check_assertion, from_b64url
 from showclear.protocol.catalogue import ASSIGNED_FIELDS, CATALOGUE
+from showclear.protocol.catalogue.credentials import credential_record
+from showclear.protocol.projection import Projection
+from showclear.protocol.rules.identity import IdReset
 
 __all__ = [
     "PasskeyLedger",
@@ -162,6 +168,9 @@ class PasskeyLedger:
 
     def __init__(self) -> None:
         self._keys: dict[tuple[str, str], dict[str, Any]] = {}
+        #: Each registered person's record, once the ledger's first entry was read: who may
+        #: witness an enrolment is then known (roles are set when a person is registered).
+        self._people: dict[str, dict[str, Any]] | None = None
         #: (person, nonce) of every signature seen, and the entry holding it: a signature
         #: counts once (a copy of a signed entry recorded again is not a second consent).
         self._used: dict[tuple[str, str], int] = {}
@@ -172,6 +181,7 @@ class PasskeyLedger:
         ahead = PasskeyLedger()
         ahead._keys = {k: dict(v) for k, v in self._keys.items()}
         ahead._used = dict(self._used)
+        ahead._people = None if self._people is None else dict(self._people)
         return ahead
 
     def key_of(self, person: str, credential: str) -> Mapping[str, Any] | None:
@@ -198,7 +208,16 @@ class PasskeyLedger:
                     )
                 self._used[used] = index
             self.signatures += len(signatures)
-        if event.get("type") == "PasskeyEnrolled":
+        kind = event.get("type")
+        if kind == "ProductionCreated":
+            self._people = {}
+        if kind == "PersonRegistered" and self._people is not None:
+            self._people[str(event["person"])] = {
+                "name": event.get("name"),
+                "roles": list(event.get("roles") or []),
+            }
+        if kind == "PasskeyEnrolled":
+            self._witnessed(index, event)
             self._keys[(str(event["person"]), str(event["credential"]))] = {
                 "public_key": event["public_key"],
                 "alg": event["alg"],
@@ -208,3 +227,29 @@ class PasskeyLedger:
             key = self._keys.get((str(event["person"]), str(event["credential"])))
             if key is not None:
                 key["revoked"] = f"at entry {index}"
+
+    def _witnessed(self, index: int, event: Mapping[str, Any]) -> None:
+        """Refuse an enrolment ID-RESET refuses (a witness who may not witness it).
+
+        Raises:
+            VerificationError: ``entry <index>: ...`` with the rule's words.
+        """
+        if self._people is None:
+            return  # entries without the ledger's start: roles unknown
+        person, witness = str(event["person"]), str(event["witness"])
+        revoked = {
+            credential: {"revoked": {"at": str(key["revoked"]).removeprefix("at "), "by": None}}
+            for (owner, credential), key in self._keys.items()
+            if owner == person and key.get("revoked")
+        }
+        records: dict[str, Any] = {f"credential:{person}": {**credential_record(None)}}
+        records[f"credential:{person}"]["passkeys"] = revoked
+        if witness in self._people:
+            records[f"person:{witness}"] = dict(self._people[witness])
+        projection = Projection.adopt(records)
+        findings = _ID_RESET.check(projection, dict(event), projection.policy())
+        if findings:
+            raise VerificationError(f"entry {index}: {findings[0].message} ({findings[0].rule_id})")
+
+
+_ID_RESET = IdReset()
