@@ -71,7 +71,9 @@ class BaseWorld:
         for file in self.folder.glob("base.db*"):
             shutil.copy(file, target / file.name)
         clock = FixedClock(self.end)
-        return build_app(str(target / "base.db"), keyring=self.keyring, clock=clock), clock
+        # Its own copy of the keys, as a copied key directory: the copies grow apart.
+        keys = self.keyring.copy()
+        return build_app(str(target / "base.db"), keyring=keys, clock=clock), clock
 
 
 @dataclass(frozen=True)

@@ -198,3 +198,32 @@ def test_a_damaged_signed_state_file_is_named_with_the_way_out(
     fresh = FileKeyring(key_dir)
     with pytest.raises(KeyFileError, match=r"signed-state file .* is damaged; restore it"):
         fresh.last_signed(info.verifier_key)
+
+
+def test_a_copy_of_a_memory_keyring_remembers_on_its_own(
+    engine: Engine, backend: Backend, clock: FixedClock
+) -> None:
+    """Two copies of one database, each with its own copy of the keys (as a copied key
+    directory), grow apart unrefused; one keyring used on both refuses the fork."""
+    keys = MemoryKeyring()
+    app = build_app(backend.url, keyring=keys, clock=clock)
+    info = app.init_production("Dust Creek")
+    app.close()
+    other = engine.clone(backend)
+    try:
+        for url, events in ((backend.url, [person(1)]), (other.url, [person(7), person(8)])):
+            copy = build_app(url, keyring=keys.copy(), clock=clock)
+            assert copy.append_unchecked(info.slug, events).size == 1 + len(events)
+            copy.close()
+        for url, refused in ((backend.url, False), (other.url, True)):
+            shared = build_app(url, keyring=keys, clock=clock)
+            try:
+                if refused:
+                    with pytest.raises(RolledBack):
+                        shared.append_unchecked(info.slug, [person(3)])
+                else:
+                    shared.append_unchecked(info.slug, [person(3)])  # size 3 here
+            finally:
+                shared.close()
+    finally:
+        engine.drop(other)

@@ -377,3 +377,13 @@ class MemoryKeyring:
 
     def discard(self, verifier_key: str) -> None:
         self._keys.pop(verifier_key, None)
+
+    def copy(self) -> MemoryKeyring:
+        """The same keys, each with a memory of its own: what copying a key directory does
+        (for tests that grow several copies of one database)."""
+        copied = MemoryKeyring()
+        for verifier_key, signer in self._keys.items():
+            memory = _InMemory()
+            memory.state = signer.memory.load()
+            copied._keys[verifier_key] = CheckpointSigner.with_memory(signer, memory)
+        return copied
