@@ -105,7 +105,7 @@ def _remember(
 def _confirm(signer: CheckpointSigner, size: int, root: bytes) -> None:
     try:
         signer.memory.committed(size, root)
-    except ServiceError as e:
+    except (ServiceError, OSError) as e:
         # The entries are committed: saying "not recorded" now would be false. The
         # pending state left behind still protects every checkpoint but this one.
         _log.warning("checkpoint %d of %s is committed, but %s", size, signer.name, e)
