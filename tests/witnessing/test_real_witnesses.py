@@ -7,6 +7,7 @@ server's application (its lifespan starts the submitter thread) or the command l
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import shutil
 import threading
@@ -28,7 +29,12 @@ from showclear.server import create_server
 from showclear.service import App, FixedClock, build_app
 from showclear.service.identity import Credentials
 from showclear.service.keys import CheckpointSigner, FileKeyring
-from showclear.service.witnessing import WitnessSubmitter, witness_status
+from showclear.service.witnessing import (
+    HttpWitnessClient,
+    WitnessAnswer,
+    WitnessSubmitter,
+    witness_status,
+)
 
 Factory = Callable[[str], WitnessProcess]
 
@@ -147,6 +153,49 @@ def test_commands_do_not_wait_for_an_offline_witness_which_catches_up_later(
     finally:
         submitter.stop()
         app.close()
+
+
+class _Timed:
+    """The real HTTP transport, noting when each witness was asked."""
+
+    def __init__(self) -> None:
+        self.inner = HttpWitnessClient()
+        self.sent: dict[str, list[float]] = {}
+
+    def add_checkpoint(self, url: str, body: str) -> WitnessAnswer:
+        self.sent.setdefault(url, []).append(time.monotonic())
+        return self.inner.add_checkpoint(url, body)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_a_burst_of_commits_costs_each_witness_at_most_one_request_a_second(
+    stocked: Cli, witness_factory: Factory
+) -> None:
+    """Twenty commits in a row: the witness is sent the latest checkpoint, never twice within
+    a second, and ends up cosigning the last one."""
+    insurer = witness_factory("insurer")
+    _listed(stocked, insurer)
+    app = build_app(stocked.db, key_dir=stocked.keys, clock=FixedClock(stocked.now))
+    client = _Timed()
+    submitter = WitnessSubmitter(app, client=client)
+    app.commit_listeners.append(submitter.notify)
+    submitter.start()
+    try:
+        started = time.monotonic()
+        for n in range(20):
+            _add_storage(app, n)
+        wait_for(lambda: _up_to_date(app), what="the witness cosigning the last commit")
+        elapsed = time.monotonic() - started
+    finally:
+        submitter.stop()
+        app.close()
+    sent = client.sent[insurer.url]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(sent)]
+    assert all(gap >= 0.99 for gap in gaps), gaps
+    assert len(sent) < 20, sent  # batched: a witness behind gets only the latest
+    assert len(sent) <= elapsed + 2, (len(sent), elapsed)
 
 
 class _SameKey(FileKeyring):
