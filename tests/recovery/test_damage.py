@@ -164,3 +164,14 @@ def test_the_api_answers_a_corrupted_state_record_with_503_damaged(tmp_path: Pat
             assert "damaged" in problem["detail"] and "showclear check" in problem["detail"]
     finally:
         app.close()
+
+
+def test_check_on_a_file_that_is_no_database_says_to_restore(db: str, showclear: Run) -> None:
+    """Even a file that cannot be opened at all gets check's advice, not a loop back to it."""
+    Path(db).write_bytes(b"not a database at all " * 1000)
+    for suffix in ("-wal", "-shm"):
+        Path(db + suffix).unlink(missing_ok=True)
+    checked = showclear("check")
+    assert checked.code == 5, checked.out
+    assert "cannot be opened as a database" in checked.err_text
+    assert "restore the newest backup" in checked.err_text

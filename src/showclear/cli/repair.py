@@ -8,7 +8,7 @@ from rich.markup import escape
 
 from showclear.cli.context import ExitCode, err_console, out_console, state
 from showclear.service.repair import check_database, rebuild_index, rebuild_projection
-from showclear.store import open_store
+from showclear.store import DatabaseDamaged, open_store
 from showclear.store.postgres import redact
 
 __all__ = ["register"]
@@ -27,7 +27,15 @@ def check(ctx: typer.Context) -> None:
     Example: showclear check
     """
     st = state(ctx)
-    store = open_store(st.db, migrate=False, create=False)
+    try:
+        store = open_store(st.db, migrate=False, create=False)
+    except DatabaseDamaged as e:
+        err_console.print(
+            f"[bold red]{escape(redact(st.db))} cannot be opened as a database:[/] "
+            f"{escape(str(e.__cause__ or e))}. Keep the file aside and restore the newest "
+            "backup (docs/operations.md, 'Restore')."
+        )
+        raise typer.Exit(ExitCode.UNAVAILABLE) from e
     try:
         report, advice = check_database(store)
     finally:
