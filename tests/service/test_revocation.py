@@ -210,6 +210,24 @@ def test_the_revoked_passkey_cannot_sign_and_the_other_still_can(
     assert app.verify(SLUG).ok
 
 
+def test_a_person_revokes_a_lost_passkey_by_signing_with_another(
+    app: App, clock: FixedClock
+) -> None:
+    """Her own credential may be another passkey: the revocation is signed with it."""
+    kept, lost = _enrol(app, "ava", "sam"), _enrol(app, "ava", "sam")
+    clock.advance(minutes=1)
+    body = {"person": "ava", "credential": b64url(lost.credential_id), "reason": "phone lost"}
+    pending = app.passkeys.propose(SLUG, _principal(app, "ava"), "RevokePasskey", body)
+    options = app.passkeys.options(SLUG, pending.id, "ava", RELYING)
+    signed = kept.get(options["publicKey"], RELYING.origin)
+    _, receipt = app.passkeys.sign(SLUG, pending.id, "ava", signed, relying=RELYING)
+    assert receipt is not None and not receipt.refused, receipt
+    (event,) = receipt.events
+    assert event["type"] == "PasskeyRevoked" and event["assurance"] == {"ava": "passkey"}
+    assert event["signatures"]["ava"]["credential"] == b64url(kept.credential_id)
+    assert app.verify(SLUG).ok
+
+
 def _as(app: App, person: str, event: dict[str, Any]) -> Any:
     """``person`` gives the command with their own PIN."""
     return app.submit(SLUG, {**event, "actor": person}, Credentials(person, PEOPLE[person][1]))
