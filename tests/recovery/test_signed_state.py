@@ -227,3 +227,35 @@ def test_a_copy_of_a_memory_keyring_remembers_on_its_own(
                 shared.close()
     finally:
         engine.drop(other)
+
+
+def test_a_damaged_wal_that_loses_the_last_acknowledged_write_is_refused(
+    tmp_path: Path, key_dir: Path, clock: FixedClock
+) -> None:
+    """The issue's case: the WAL's last frame is damaged, SQLite drops the last transaction
+    and the ledger still verifies; the next append is refused instead of signing a second
+    checkpoint at that size."""
+    live = tmp_path / "live"
+    live.mkdir()
+    app = build_app(str(live / "showclear.db"), keyring=FileKeyring(key_dir), clock=clock)
+    info = app.init_production("Dust Creek")
+    app.append_unchecked(info.slug, [person(1)])
+    app.append_unchecked(info.slug, [person(2)])  # acknowledged, in the WAL
+    # What the disk holds at a crash: the database and its WAL, the WAL's end damaged.
+    crashed = tmp_path / "crashed"
+    crashed.mkdir()
+    for suffix in ("", "-wal"):
+        (crashed / f"showclear.db{suffix}").write_bytes(
+            (live / f"showclear.db{suffix}").read_bytes()
+        )
+    app.close()
+    wal = bytearray((crashed / "showclear.db-wal").read_bytes())
+    wal[-10] ^= 0xFF
+    (crashed / "showclear.db-wal").write_bytes(bytes(wal))
+    after = build_app(str(crashed / "showclear.db"), keyring=FileKeyring(key_dir), clock=clock)
+    try:
+        assert after.production(info.slug).size == 2  # the last write is gone
+        with pytest.raises(RolledBack, match=r"holds 2 entries .* checkpoint of 3 entries"):
+            after.append_unchecked(info.slug, [person(9)])
+    finally:
+        after.close()
