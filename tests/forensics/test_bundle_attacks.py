@@ -316,8 +316,8 @@ def test_a_cosignature_by_an_impostor_under_a_pinned_name_fails(
 
     def replace(note: str) -> str:
         body = note[: note.rfind("\n\n") + 1]
-        production, _, union_line = note[note.rfind("\n\n") + 2 :].rstrip("\n").split("\n")
-        return f"{body}\n{production}\n{impostor.cosign(body, 1_764_480_000)}{union_line}\n"
+        line = next(x for x in note.split("\n") if x.startswith(f"\u2014 {insurer.name} "))
+        return note.replace(line + "\n", impostor.cosign(body, 1_764_480_000))
 
     pins = Pins.parse(key, [insurer.verifier_key, union.verifier_key])
     problem = verify_bundle(_with_latest_note(data, replace), pins).problem
@@ -352,7 +352,7 @@ def test_a_stray_signature_line_is_refused(
     changed = [(n, d + extra if n == "checkpoints/00000002.txt" else d) for n, d in members]
     problem = verify_bundle(zip_members(changed)).problem
     assert problem == (
-        "checkpoint 2 carries other signature lines than the production's one and "
+        "checkpoint 2 carries other signature lines than the production's own and "
         "witnesses' cosignatures"
     )
 
@@ -375,3 +375,16 @@ def test_the_cli_names_the_witnesses_that_cosigned(
         "(quorum 2): insurer.example/w (cosigned 2025-11-30 05:20 UTC), union.example/w "
         "(cosigned 2025-11-30 05:20 UTC)."
     ) in words
+
+
+# -- the chain of checkpoints ---------------------------------------------------------------------
+
+
+def test_a_checkpoint_removed_from_the_bundle_is_named(bundle: bytes) -> None:
+    """Checkpoint 32 taken out (the one over Dana's refused handoff): 33 names it."""
+    removed = [(n, d) for n, d in _members(bundle) if n != "checkpoints/00000032.txt"]
+    problem = verify_bundle(zip_members(removed)).problem
+    assert problem == (
+        "checkpoint 32 is missing: the checkpoint at size 33 names it as the one signed just "
+        "before it (it was deleted)"
+    )

@@ -140,8 +140,11 @@ def test_a_history_rewritten_with_the_same_key_fails_a_verifier_pinning_the_witn
     assert problem is not None
     assert problem.startswith("checkpoint 6 is cosigned by 0 of the witnesses you pinned")
     # 4. The witnesses' cosignatures of the real checkpoint 6, pasted onto the rewritten one.
-    real_lines = production.witnessed[6].rpartition("\n\n")[2].split("\n")[1:]
-    pasted = add_cosignatures(forger.checkpoint(SLUG), [x for x in real_lines if x])
+    witness_names = tuple(f"\u2014 {w.cosigner.name} " for w in witnesses)
+    real_lines = production.witnessed[6].rpartition("\n\n")[2].split("\n")
+    pasted = add_cosignatures(
+        forger.checkpoint(SLUG), [x for x in real_lines if x.startswith(witness_names)]
+    )
     report = verify_bundle(bundle_of(forger, {6: pasted}), Pins.parse(production.key, vkeys))
     assert report.problem is not None
     assert report.problem.startswith(

@@ -171,3 +171,62 @@ def test_the_latest_signed_checkpoint_deleted_with_its_entries_is_named(keyed: P
         app.close()
     assert problem is not None
     assert problem.startswith("the database holds 1 entry but checkpoint 3 was signed")
+
+
+def delete_checkpoint(path: Path, size: int) -> None:
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute("DELETE FROM checkpoints WHERE size = ?", (size,))
+
+
+def test_a_checkpoint_deleted_from_between_two_others_is_named(
+    ledger: tuple[Path, str],
+) -> None:
+    """Checkpoints 1, 3, 6: deleting 3 leaves a consistent ledger, but 6 names 3."""
+    path, _ = ledger
+    delete_checkpoint(path, 3)
+    assert verify(path) == (
+        "checkpoint 3 is missing: the checkpoint at size 6 names it as the one signed just "
+        "before it (it was deleted)"
+    )
+
+
+def test_the_first_checkpoint_deleted_is_named(ledger: tuple[Path, str]) -> None:
+    path, _ = ledger
+    delete_checkpoint(path, 1)
+    problem = verify(path)
+    assert problem is not None
+    assert problem.startswith("checkpoint at size 3 says the chain of checkpoints starts at size 1")
+
+
+def test_a_stored_checkpoint_may_carry_only_the_productions_own_lines(
+    ledger: tuple[Path, str],
+) -> None:
+    """Cosignatures are stored apart: a line added to a stored note is named."""
+    path, _ = ledger
+    body = "x\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"
+    line = Cosigner.generate("insurer.example/w").cosign(body, 1)
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute("UPDATE checkpoints SET note = note || ? WHERE size = 3", (line,))
+    assert verify(path) == (
+        "checkpoint at size 3: it carries a signature line that is neither the production's "
+        "signature nor its link to the checkpoint before it"
+    )
+
+
+def test_removing_the_links_of_the_first_checkpoints_does_not_hide_a_deletion(
+    ledger: tuple[Path, str],
+) -> None:
+    """Strip checkpoint 1's and 3's links to pass them off as older than the chain: 6 says
+    the chain starts at 1."""
+    path, _ = ledger
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        for size, note in conn.execute("SELECT size, note FROM checkpoints WHERE size < 6"):
+            head, _, lines = note.rpartition("\n\n")
+            stripped = f"{head}\n\n{lines.split(chr(10))[0]}\n"
+            conn.execute("UPDATE checkpoints SET note = ? WHERE size = ?", (stripped, size))
+    problem = verify(path)
+    assert problem is not None
+    assert problem.startswith(
+        "checkpoint at size 6 says the chain of checkpoints starts at size 1, but the "
+        "checkpoints from there to 3 lost the lines naming"
+    )

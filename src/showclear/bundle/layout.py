@@ -13,8 +13,9 @@ name is exactly the one :func:`entry_name` or :func:`checkpoint_name` writes (no
 padding), so no two members can stand for the same entry. Each member has a size
 limit (:func:`size_limit`), which a reader checks from the zip's directory before it
 reads the member, and again while it reads. A checkpoint is the signed note as signed,
-with the production's signature first and then any witness cosignatures (C2SP
-tlog-cosignature). Everything here is pure: no database, no clock.
+with the production's signature first, its link to the checkpoint before it
+(:mod:`showclear.ledger.chain`), then any witness cosignatures (C2SP tlog-cosignature).
+Everything here is pure: no database, no clock.
 """
 
 from __future__ import annotations
@@ -138,10 +139,12 @@ attempt, override, incident and review) is one entry.
     entries/NNNNNNNN.json      entry N (0 to {last_index}): the exact bytes that were hashed
     checkpoints/NNNNNNNN.txt   the signed checkpoint of the first N entries
 
-A checkpoint is a signed note: the production's signature line first, then any
-cosignatures by the production's witnesses (independent parties, such as a studio's
-safety office or an insurer, who cosign a checkpoint only if it extends the last one
-they saw).
+A checkpoint is a signed note: the production's signature line first; then a second
+line by the same key that names, signed, the checkpoint signed just before it, so that
+none can be removed unnoticed (a signature type of showclear's own, which other tools
+ignore); then any cosignatures by the production's witnesses (independent parties, such
+as a studio's safety office or an insurer, who cosign a checkpoint only if it extends
+the last one they saw).
 
 The verifier key is:
 
@@ -165,9 +168,9 @@ each witness's key as its operator published it, and how many must agree:
 
 It needs no database and no network. It recomputes every leaf hash and the root
 at every checkpoint, checks every signature and the consistency of each
-checkpoint with the next, that the latest checkpoint carries the cosignatures of
-the quorum of witnesses (C2SP tlog-cosignature), and that no byte of this archive
-was altered. It exits 0 if all of it holds, or 1
+checkpoint with the next, that no checkpoint is missing, that the latest checkpoint
+carries the cosignatures of the quorum of witnesses (C2SP tlog-cosignature), and
+that no byte of this archive was altered. It exits 0 if all of it holds, or 1
 naming the first problem. Without --key it checks only that the bundle is
 consistent, and says that its authenticity was not checked.
 

@@ -24,7 +24,8 @@ The steps, in order; the first that fails is named in the report:
    states the root recomputed from the first ``size`` entries (C2SP
    tlog-checkpoint); every cosignature by a pinned witness verifies;
 6. each checkpoint is consistent with the next (an RFC 9162 §2.1.4 proof, made
-   from the entries and verified);
+   from the entries and verified), and none is missing from the chain in which each
+   names, signed, the one before it (:mod:`showclear.ledger.chain`);
 7. the latest checkpoint covers every entry, and carries cosignatures by the
    quorum of pinned witnesses;
 8. the README is the one this format writes for this bundle;
@@ -62,6 +63,7 @@ from showclear.ledger import (
     parse_entry,
     verify_consistency,
 )
+from showclear.ledger.chain import Link, check_chain, link_of
 from showclear.ledger.cosignature import cosignatures_in
 from showclear.ledger.pins import Pins, check_quorum, cosigners_of
 from showclear.protocol.signing import PasskeyLedger
@@ -242,10 +244,11 @@ def _verify(data: bytes, report: BundleReport, pins: Pins) -> None:
     # 5. Every checkpoint: signature, size, root, cosignatures; 6. consistency with the
     #    previous one.
     previous: Checkpoint | None = None
+    links: dict[int, Link | None] = {}
     cosigners: dict[str, int] = {}
     unchecked: set[str] = set()
     for size in sorted(notes):
-        checkpoint = _checkpoint(size, notes[size], verifier, tree)
+        checkpoint = _checkpoint(size, notes[size], verifier, tree, links)
         cosigners = _cosigners(size, notes[size].decode(), pins, unchecked)
         if previous is not None:
             proof = consistency_proof(previous.size, size, tree)
@@ -256,6 +259,10 @@ def _verify(data: bytes, report: BundleReport, pins: Pins) -> None:
                     f"checkpoint {size} is not consistent with checkpoint {previous.size}: {e}"
                 ) from e
         previous = checkpoint
+    try:
+        check_chain(links)
+    except LedgerError as e:
+        raise _Failed(str(e)) from e
     report.checkpoints = len(notes)
     assert previous is not None
 
@@ -321,7 +328,11 @@ def _entry(index: int, content: bytes) -> Any:
 
 
 def _checkpoint(
-    size: int, content: bytes, verifier: Ed25519Verifier, tree: MemoryTree
+    size: int,
+    content: bytes,
+    verifier: Ed25519Verifier,
+    tree: MemoryTree,
+    links: dict[int, Link | None],
 ) -> Checkpoint:
     where = f"checkpoint {size}"
     try:
@@ -348,9 +359,13 @@ def _checkpoint(
         cosignatures = cosignatures_in(note)
     except LedgerError as e:
         raise _Failed(f"{where} carries a malformed signature line: {e}") from e
-    if len(cosignatures) != len(others):
+    try:
+        links[size] = link_of(note, verifier)  # its link to the one before (ledger.chain)
+    except LedgerError as e:
+        raise _Failed(str(e)) from e
+    if len(cosignatures) + (links[size] is not None) != len(others):
         raise _Failed(
-            f"{where} carries other signature lines than the production's one and "
+            f"{where} carries other signature lines than the production's own and "
             "witnesses' cosignatures"
         )
     if checkpoint.size != size:

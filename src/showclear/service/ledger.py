@@ -30,6 +30,7 @@ from showclear.ledger import (
     sign_checkpoint,
     tree_root,
 )
+from showclear.ledger.chain import chain_line, next_link, stated_link
 from showclear.service.errors import BadRequest, ServiceError
 from showclear.service.keys import CheckpointSigner, SignedState
 from showclear.store import EntryRow, LedgerSession, StoreError
@@ -86,7 +87,11 @@ def append_entries(
     root = edge.root()
     if isinstance(signer, CheckpointSigner):
         _remember(session, signer, size, edge.size, root)
-    note = sign_checkpoint(Checkpoint(info.origin, edge.size, root), [signer])
+    checkpoint = Checkpoint(info.origin, edge.size, root)
+    # It names, signed, the checkpoint before it, so none is deleted unseen (ledger.chain).
+    before = stated_link(session.checkpoint(size)[1], signer) if size else None
+    link = next_link(size, before, edge.size)
+    note = sign_checkpoint(checkpoint, [signer]) + chain_line(signer, checkpoint.body(), link)
     session.add_checkpoint(edge.size, note)
     session.set_size(edge.size)
     return AppendResult(size, edge.size, note)

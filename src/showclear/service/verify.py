@@ -9,6 +9,8 @@ production has, and is checked too:
   entry 0 (signed in every checkpoint) records, and its size is the ledger's;
 - the key the caller pinned (:class:`~showclear.ledger.pins.Pins`): without one, the
   report says that authenticity was not checked;
+- no checkpoint was deleted from between two others: each names, signed, the one
+  signed before it (:mod:`showclear.ledger.chain`);
 - every stored cosignature by a pinned witness verifies, and the latest checkpoint
   has the quorum (C2SP tlog-cosignature);
 - the database is not behind what the production's key remembers signing (the
@@ -16,19 +18,8 @@ production has, and is checked too:
   entries lost to a damaged file or an older copy restored are named, with the size
   and count missing, and so is the latest signed checkpoint if it was deleted.
 
-A deleted checkpoint between two others leaves no trace in what is stored: the
-entries do not record where commits ended (their bytes are fixed), and the
-checkpoint bodies are the three lines of C2SP tlog-checkpoint, with no extension
-line naming the previous checkpoint, so that independent verifiers (tlog-scales)
-read them. What remains evidence of it is checked: a passkey signature names the
-checkpoint its person was shown (:class:`~showclear.protocol.signing.PasskeyLedger`),
-and a cosignature a witness returned is stored for the checkpoint it cosigned.
-
-The first failure, in entry order, stops the check and is named in the report.
-Entries, and the stored nodes they complete, are read in chunks; each chunk is
-hashed first (steps 1, 2, 4: the ``hashing_seconds`` of the report, reading
-excluded) and then decoded and checked (steps 3, 5) up to the first hashing
-failure, so the failure reported is the same as if every step ran entry by entry.
+Checkpoints signed before the chain existed name no previous checkpoint: a deletion
+among those cannot be detected, and the report says up to which size.
 """
 
 from __future__ import annotations
@@ -48,6 +39,7 @@ from showclear.ledger import (
     decode_entry,
     open_checkpoint,
 )
+from showclear.ledger.chain import check_chain, link_of
 from showclear.ledger.checkpoint import Checkpoint
 from showclear.ledger.cosignature import cosignatures_in
 from showclear.ledger.pins import Pins, check_quorum, cosigners_of
@@ -225,7 +217,7 @@ def _verify_trust(
     signed: tuple[int, bytes] | None,
     cosigned: Cosigned | None,
 ) -> None:
-    """After the ledger itself: the pinned key, the witnesses, the key's memory."""
+    """After the ledger itself: the pinned key, the chain, the witnesses, the key's memory."""
     info = session.production()
     # The key the caller pinned, if any.
     if pins.key is not None:
@@ -235,12 +227,31 @@ def _verify_trust(
                 f"with the key you pinned ({pins.key.verifier_key()})"
             )
         report.pinned = True
+    # No checkpoint was deleted: each names, signed, the one before it; and a stored note
+    # holds the production's lines only (cosignatures are stored apart, and added below).
+    key = Ed25519Verifier.from_verifier_key(info.verifier_key)
+    links = {size: link_of(note, key) for size, note in notes.items()}
+    for size, note in notes.items():
+        if note.count(_SIGNATURE_LINE) != (1 if links[size] is None else 2):
+            raise VerifyFailed(
+                f"checkpoint at size {size}: it carries a signature line that is neither the "
+                "production's signature nor its link to the checkpoint before it"
+            )
+    start = check_chain(links)
+    if len(notes) > 1 and (start is None or start > min(notes)):
+        report.notes.append(
+            "no checkpoint names the one signed before it: a deleted checkpoint cannot be seen"
+            if start is None
+            else f"the checkpoints before size {start} were signed before each checkpoint "
+            "named the one before it: a deletion among them cannot be seen"
+        )
     # Every stored cosignature by a pinned witness verifies; the latest has the quorum.
     latest = max(notes)
     for size in sorted(notes):
         note = cosigned(size, notes[size]) if cosigned is not None else notes[size]
-        if note.count(_SIGNATURE_LINE) == 1 and not (size == latest and pins.witnesses):
-            continue  # the production's signature alone: nothing more to check here
+        own = 1 if links[size] is None else 2  # the checkpoint's signature, and its link
+        if note.count(_SIGNATURE_LINE) == own and not (size == latest and pins.witnesses):
+            continue  # the production's own lines alone: nothing more to check here
         try:
             cosigners = cosigners_of(note, pins.witnesses)
             found = len(cosignatures_in(note))
