@@ -101,9 +101,11 @@ Member = Annotated[Principal, Depends(_member)]
 class Acting:
     """A signed-in member about to record a command."""
 
-    def __init__(self, app: App, principal: Principal) -> None:
+    def __init__(self, app: App, principal: Principal, idempotency_key: str | None = None) -> None:
         self.app = app
         self.principal = principal
+        #: The request's ``Idempotency-Key``: a retry under it records nothing new.
+        self.idempotency_key = idempotency_key
 
     @property
     def person(self) -> str:
@@ -122,6 +124,7 @@ class Acting:
             self.principal.production,
             command.event(**from_path),
             SignedIn(self.principal, command.confirmations()),
+            idempotency_key=self.idempotency_key,
         )
         if outcome.refused:
             raise Refused(outcome)

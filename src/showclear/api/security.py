@@ -6,7 +6,7 @@ with the web UI; this module only turns what a command recorded into its respons
 
 from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, Header
 
 from showclear.api.responses import CommandResult
 from showclear.commands import Command
@@ -34,8 +34,22 @@ class ApiActing:
         return CommandResult.of(self._acting.submit(command, **from_path))
 
 
-def _actor(app: Service, principal: Member) -> ApiActing:
-    return ApiActing(Acting(app, principal))
+def _actor(
+    app: Service,
+    principal: Member,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=200,
+            pattern=r"^[\x21-\x7e]+$",
+            description="Any unique string (a UUID) per write: a retry with the same key "
+            "returns the first answer and records nothing new (docs/api.md, Retrying safely).",
+        ),
+    ] = None,
+) -> ApiActing:
+    return ApiActing(Acting(app, principal, idempotency_key))
 
 
 #: The signed-in member of the production in the path, about to record a command.

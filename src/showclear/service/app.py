@@ -53,6 +53,7 @@ from showclear.service.documents import (
 )
 from showclear.service.errors import AuthError, BadRequest, Forbidden, NotFound
 from showclear.service.forensics import Forensics
+from showclear.service.idempotency import remember, replay, request_digest
 from showclear.service.identity import (
     Credentials,
     Trusted,
@@ -480,11 +481,16 @@ class App:
         auth: Credentials | Trusted | SignedIn,
         *,
         then: Callable[[Session], None] | None = None,
+        idempotency_key: str | None = None,
     ) -> Receipt:
         """Decide a proposed event against the rules and record the outcome.
 
         ``then`` runs in the same transaction once the event is recorded and not refused
         (a new person's first PIN); not with :class:`SignedIn`.
+
+        ``idempotency_key`` (the API's ``Idempotency-Key``, with :class:`SignedIn`): a
+        retry of a write already recorded under it returns that write's receipt and
+        records nothing (service/idempotency.py).
 
         With :class:`Credentials`, the actor and every confirming person are
         authenticated first and confirmation fields are set from who was checked.
@@ -499,7 +505,7 @@ class App:
         """
         self._require_documents(slug, proposed)  # before any PIN is checked or entry written
         if isinstance(auth, SignedIn):
-            return self._submit_signed_in(slug, proposed, auth)
+            return self._submit_signed_in(slug, proposed, auth, idempotency_key)
         event = dict(proposed)
         if isinstance(auth, Credentials):
             event["actor"] = auth.actor
@@ -542,7 +548,10 @@ class App:
                 then(session)
             return receipt
 
-    def _submit_signed_in(self, slug: str, proposed: dict[str, Any], auth: SignedIn) -> Receipt:
+    def _submit_signed_in(
+        self, slug: str, proposed: dict[str, Any], auth: SignedIn, key: str | None = None
+    ) -> Receipt:
+        digest = request_digest(proposed)
         principal = auth.principal
         actor = principal.person
         kind = str(proposed.get("type"))
@@ -569,6 +578,8 @@ class App:
         with self._writer(slug) as session:
             now = self.clock.now()
             self._check_login(session, principal, now)
+            if key is not None and (done := replay(session, actor, key, digest)) is not None:
+                return done  # recorded already: a retry records nothing new
             projection = load_projection(session)
             authorize(_roles(projection.person(actor)), actor, kind)
             event.setdefault("at", stamp(now, projection.last_at(), kind))
@@ -576,6 +587,8 @@ class App:
             receipt = run_decision(session, signer, event, projection)
             self._after(session, receipt, projection)
             receipt = _noting(receipt, unwitnessed)
+            if key is not None:
+                remember(session, actor, key, digest, receipt, now=now)
             return receipt
 
     def submit_signed(

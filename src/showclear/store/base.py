@@ -22,6 +22,7 @@ from typing import Any, Protocol
 __all__ = [
     "CredentialSession",
     "EntryRow",
+    "IdempotencySession",
     "LedgerSession",
     "LoginRow",
     "ProductionInfo",
@@ -278,7 +279,35 @@ class WitnessSession(Protocol):
         ...
 
 
-class Session(LedgerSession, ProjectionSession, CredentialSession, WitnessSession, Protocol):
+class IdempotencySession(Protocol):
+    """The retries part of a session: writes remembered by their Idempotency-Key (schema 5)."""
+
+    slug: str
+
+    def idempotent(self, person: str, key: str) -> tuple[str, int, int, str] | None:
+        """``(request_hash, first_index, size, answer)`` of ``person``'s write under ``key``."""
+        ...
+
+    def remember_idempotent(
+        self,
+        person: str,
+        key: str,
+        recorded: tuple[str, int, int, str],
+        created_at: str,
+        forget_before: str,
+    ) -> None:
+        """Store a write under ``key`` as ``recorded``; forget keys created before the bound."""
+        ...
+
+
+class Session(
+    LedgerSession,
+    ProjectionSession,
+    CredentialSession,
+    WitnessSession,
+    IdempotencySession,
+    Protocol,
+):
     """One transaction on one production: its ledger, projection and credentials together.
 
     Code that needs one part takes that part (:class:`LedgerSession`,

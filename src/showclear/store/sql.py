@@ -312,6 +312,37 @@ class SqlSession:
             (failures, locked_until, self.slug, person),
         )
 
+    # -- idempotency keys of writes (schema 5; never in the ledger) ----------
+
+    def idempotent(self, person: str, key: str) -> tuple[str, int, int, str] | None:
+        """``(request_hash, first_index, size, answer)`` of ``person``'s write under ``key``."""
+        row = self._q(
+            "SELECT request_hash, first_index, size, answer FROM idempotency "
+            "WHERE production = ? AND person = ? AND key = ?",
+            (self.slug, person, key),
+        ).fetchone()
+        return None if row is None else (str(row[0]), int(row[1]), int(row[2]), str(row[3]))
+
+    def remember_idempotent(
+        self,
+        person: str,
+        key: str,
+        recorded: tuple[str, int, int, str],
+        created_at: str,
+        forget_before: str,
+    ) -> None:
+        """Store a write under ``key``; keys created before ``forget_before`` are forgotten."""
+        self._q(
+            "DELETE FROM idempotency WHERE production = ? AND created_at < ?",
+            (self.slug, forget_before),
+        )
+        request_hash, first_index, size, answer = recorded
+        self._q(
+            "INSERT INTO idempotency (production, person, key, request_hash, first_index, "
+            "size, answer, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (self.slug, person, key, request_hash, first_index, size, answer, created_at),
+        )
+
     # -- sign-in sessions and API tokens (SHA-256 of the secret only) --------
 
     _LOGIN_COLUMNS = "id, kind, person, token_hash, label, created_at, expires_at, revoked_at"
