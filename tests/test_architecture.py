@@ -36,6 +36,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("commands",),  # typed commands, for the CLI, the API and the web alike
     ("service",),  # commands and queries, one transaction each
     ("reports", "scenarios", "demo"),  # reads and replays over the service
+    ("limits",),  # what a client may send: body sizes, JSON shape, commands a minute
     ("http",),  # request plumbing the API and the web share
     ("api", "web"),  # JSON and pages: never each other
     ("server", "witness"),  # the one ASGI application; a C2SP witness beside it

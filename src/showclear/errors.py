@@ -70,6 +70,10 @@ The whole tree, each class with its kind::
     │   ├── AuthorityExists               conflict           a set authority is already there
     │   └── BadName (ValueError)          bad-request        a name a certificate cannot hold
     ├── ApiError                          internal           (showclear.api)
+    ├── RequestTooLarge                   too-large          (showclear.limits) a request
+    │                                                        body over its limit, unread
+    ├── TooManyCommands                   rate-limited       (showclear.limits) a person's
+    │                                                        commands over the minute's limit
     ├── WitnessError                      internal           (showclear.witness) a C2SP witness
     │   ├── WitnessConfigError            unavailable        its directory, key or config is bad
     │   ├── MalformedSubmission (ValueError)  bad-request    add-checkpoint not in the spec's shape
@@ -111,6 +115,7 @@ class ErrorKind(StrEnum):
 
     BAD_REQUEST = "bad-request"
     INVALID_REQUEST = "invalid-request"
+    TOO_LARGE = "too-large"
     UNAUTHENTICATED = "unauthenticated"
     LOCKED_OUT = "locked-out"
     RATE_LIMITED = "rate-limited"
@@ -163,6 +168,12 @@ KINDS: Final = MappingProxyType(
         ),
         ErrorKind.INVALID_REQUEST: _shown(
             ExitCode.USAGE, HTTPStatus.UNPROCESSABLE_ENTITY, "Invalid request", _CHECK_FORM
+        ),
+        ErrorKind.TOO_LARGE: _shown(
+            ExitCode.USAGE,
+            HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+            "Request too large",
+            "Not recorded: the form was too large",
         ),
         ErrorKind.UNAUTHENTICATED: _shown(
             ExitCode.AUTH,

@@ -7,6 +7,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
 from showclear import __version__
+from showclear.api.guard import RequestGuard
 from showclear.api.problems import MEDIA_TYPE, install
 from showclear.api.routes import ROUTERS
 from showclear.api.routes_forensics import router as forensics_router
@@ -48,6 +49,7 @@ def create_api(app: App, *, secure_cookies: bool = True) -> FastAPI:
     api.state.showclear = app
     api.state.secure_cookies = secure_cookies
     install(api)
+    api.add_middleware(RequestGuard, state=api.state)  # Host, body size, JSON shape
     for router in ROUTERS:
         api.include_router(router)
     api.include_router(forensics_router)

@@ -6,6 +6,15 @@ a person on set can act on), plus members of its own for some kinds: ``refused``
 (409) carries the ``rules`` and the recorded ``entries``, ``invalid-request`` (422)
 the ``errors`` per field, ``locked-out`` (423) the ``person`` and ``locked_until``;
 ``locked-out`` and ``rate-limited`` (429) answer ``Retry-After`` in seconds.
+``too-large`` (413) and the limits behind ``bad-request`` and ``rate-limited`` name the
+limit and its value (docs/limits.md).
+
+Every operation documents 400, 413, 500 and 503 besides its own statuses: any request
+can be refused by the guard in front of the routes (:mod:`showclear.api.guard`: the
+``Host``, the body's size and JSON shape), and any can fail inside showclear or find the
+database or key unusable. A status without a
+kind of its own (405 for a method a path does not have) is ``about:blank`` with the
+status's phrase as title (RFC 9457 section 4.2.1).
 
 The kind of a showclear error decides its type, status and title, through the one
 table :data:`showclear.errors.KINDS` that the CLI and the web read too; docs/errors.md
@@ -25,6 +34,7 @@ from starlette.exceptions import HTTPException
 from showclear.api.errors import Refused
 from showclear.api.responses import RecordedEntry, RuleFinding, recorded
 from showclear.errors import KINDS, ErrorKind, ShowclearError
+from showclear.limits import TooManyCommands
 from showclear.protocol.catalogue import follow_ups
 from showclear.protocol.time import parse_time
 from showclear.service.sessions import LockedOut
@@ -40,6 +50,7 @@ __all__ = [
     "ValidationProblem",
     "errors",
     "install",
+    "problem_response",
 ]
 
 MEDIA_TYPE = "application/problem+json"
@@ -100,7 +111,9 @@ _KIND_OF_STATUS: dict[int, ErrorKind] = {
 }
 
 _DESCRIPTIONS = {
-    400: "Bad request (`bad-request`).",
+    400: "Bad request (`bad-request`): arguments that make no sense, a `Host` this server "
+    "does not answer to, or a JSON body nested too deep or with a number too long "
+    "(docs/limits.md).",
     401: "No valid session or token, or a wrong PIN (`unauthenticated`).",
     403: "The role x command matrix does not allow it, or another production (`forbidden`).",
     404: "Not found (`not-found`).",
@@ -108,9 +121,22 @@ _DESCRIPTIONS = {
     "in the recorded state and not recorded (`conflict`).",
     422: "The request does not match the schema (`invalid-request`), or the protocol "
     "cannot decide it (`invalid-event`, `unknown-reference`). Nothing is recorded.",
+    413: "The request body is over its limit, and was not read (`too-large`; docs/limits.md).",
     423: "Locked out after too many wrong PINs (`locked-out`).",
-    429: "This device tried to sign in too often; wait `Retry-After` seconds (`rate-limited`).",
+    429: "This device tried to sign in too often, or this person recorded more commands in a "
+    "minute than the limit; wait `Retry-After` seconds (`rate-limited`).",
+    500: "Stored data or a proof does not verify (`verification-failed`), or showclear "
+    "itself went wrong (`internal`); the server logged it. Nothing was recorded.",
     503: "The database or the production's key cannot be used (`unavailable`).",
+}
+#: Statuses every operation can answer: the guard's (Host, body size and shape), a
+#: failure inside showclear, and a database or key that cannot be used.
+_ALWAYS = (400, 413, 500, 503)
+#: The kind a bare HTTPException of a status that several kinds share is answered as.
+_KIND_OF_SHARED_STATUS = {
+    409: ErrorKind.CONFLICT,
+    422: ErrorKind.INVALID_REQUEST,
+    500: ErrorKind.INTERNAL,
 }
 _MODELS: dict[int, Any] = {
     409: RefusalProblem | Problem,
@@ -123,8 +149,17 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` for these error statuses, as problem+json."""
     return {
         status: {"model": _MODELS.get(status, Problem), "description": _DESCRIPTIONS[status]}
-        for status in statuses
+        for status in sorted({*statuses, *_ALWAYS})
     }
+
+
+def problem_response(error: ShowclearError) -> JSONResponse:
+    """The problem answering ``error`` by its kind, its message as the detail.
+
+    For the guard in front of the routes (:mod:`showclear.api.guard`), which answers
+    before any route or exception handler runs.
+    """
+    return _problem(error.kind, str(error))
 
 
 def _problem(kind: ErrorKind, detail: str, **extra: Any) -> JSONResponse:
@@ -161,6 +196,8 @@ def _known(request: Request, exc: Exception) -> JSONResponse:
         return _internal(request, exc)
     if status >= 500:
         _log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
+    if isinstance(exc, TooManyCommands):
+        return _problem(kind, str(exc), headers={"Retry-After": str(exc.retry_after)})
     if isinstance(exc, WritersBusy):  # nothing recorded: the client may retry as it says
         return _problem(kind, str(exc), headers={"Retry-After": str(exc.retry_after)})
     if isinstance(exc, LockedOut):
@@ -176,7 +213,8 @@ def _known(request: Request, exc: Exception) -> JSONResponse:
             headers={"Retry-After": str(wait)},
         )
     headers = {"WWW-Authenticate": 'Bearer realm="showclear"'} if status == 401 else None
-    detail = str(exc) if status < 500 else "showclear could not do this; the error was logged."
+    # A server-side message may name a key file or a database: the log has it.
+    detail = str(exc) if status < 500 else _SERVER_SIDE.get(kind, _LOGGED)
     if isinstance(exc, DiskFull):
         detail = _DISK_FULL
     elif kind is ErrorKind.DAMAGED:
@@ -193,6 +231,16 @@ _DAMAGED = (
     "repaired; tell whoever runs the showclear server to run `showclear check` and the repair "
     "it names (docs/operations.md); the server's log says what is damaged."
 )
+
+
+_LOGGED = "showclear could not do this; nothing was recorded; the error was logged."
+_SERVER_SIDE = {
+    ErrorKind.UNAVAILABLE: "the database or this production's signing key cannot be used "
+    "right now; nothing was recorded; try again in a minute, and if it goes on, tell whoever "
+    "runs the showclear server: its log says which file or database, and why.",
+    ErrorKind.VERIFICATION_FAILED: "the ledger or a proof did not verify; nothing was "
+    "recorded; tell the safety coordinator and whoever runs the server: its log has details.",
+}
 
 
 def _invalid_request(_: Request, exc: Exception) -> JSONResponse:
@@ -216,7 +264,7 @@ def _invalid_request(_: Request, exc: Exception) -> JSONResponse:
 def _http(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     status = exc.status_code
-    kind = _KIND_OF_STATUS.get(status)
+    kind = _KIND_OF_STATUS.get(status) or _KIND_OF_SHARED_STATUS.get(status)
     if kind is not None:
         return _problem(kind, str(exc.detail), headers=exc.headers)
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"

@@ -14,7 +14,7 @@ from showclear.service.authz import ANYONE, MATRIX
 __all__ = ["COMMAND_ERRORS", "READ_ERRORS", "command"]
 
 #: Every error a command can answer with.
-COMMAND_ERRORS = errors(400, 401, 403, 404, 409, 422, 423, 503)
+COMMAND_ERRORS = errors(400, 401, 403, 404, 409, 422, 423, 429, 503)
 #: Every error a read can answer with.
 READ_ERRORS = errors(400, 401, 403, 404, 422, 503)
 

@@ -44,7 +44,7 @@ from pydantic import (
 )
 from pydantic import ValidationError as PydanticValidationError
 
-from showclear.commands.fields import Pin, RuleId
+from showclear.commands.fields import Pin, RuleId, checked, distinct
 from showclear.ledger import MAX_SAFE_INTEGER
 from showclear.protocol.catalogue import ASSIGNED_FIELDS, CATALOGUE, Confirmation, EventType
 from showclear.protocol.errors import MalformedEventError, UnknownReferenceError
@@ -194,15 +194,18 @@ def _string(checks: list[Check]) -> Any:
     if RULE_ID in checks:
         return RuleId
     constraints: dict[str, Any] = {}
+    patterns: list[Check] = []
     for check in checks:
         schema = check.schema
         if "pattern" in schema:
-            constraints["pattern"] = schema["pattern"]
+            patterns.append(check)
         if "minLength" in schema:
             constraints["min_length"] = schema["minLength"]
         if "maxLength" in schema:
             constraints["max_length"] = schema["maxLength"]
-    return Annotated[str, StringConstraints(**constraints)] if constraints else str
+    if not constraints and not patterns:
+        return str
+    return Annotated[str, StringConstraints(**constraints), *(checked(c) for c in patterns)]
 
 
 def _integer(checks: list[Check]) -> Any:
@@ -244,7 +247,10 @@ class _Builder:
         if origin is Literal:
             return base, field
         if origin is list:
-            return list[self.annotation(get_args(base)[0], where)[0]], field  # type: ignore[misc]
+            item = self.annotation(get_args(base)[0], where)[0]
+            listed: Any = list[item]  # type: ignore[valid-type]
+            once = [c for c in checks if {"uniqueItems", "x-unique-by"} & set(c.schema)]
+            return (Annotated[listed, distinct(once[0])] if once else listed), field
         if origin is dict:
             key, value = (self.annotation(a, where)[0] for a in get_args(base))
             return dict[key, value], field  # type: ignore[valid-type]

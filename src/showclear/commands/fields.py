@@ -3,20 +3,37 @@
 A command's body is built from its event type's declaration (:mod:`showclear.commands`);
 these types say the same constraints for the rest, taken from the protocol's own checks
 (:mod:`showclear.protocol.schema`), so that a client learns them from the schema. Every
-string is checked as Unicode without NUL (a lone surrogate cannot be written as UTF-8;
-PostgreSQL text cannot hold NUL).
+string is checked as Unicode without NUL or other control characters but tab and line
+breaks (a lone surrogate cannot be written as UTF-8; PostgreSQL text cannot hold NUL), and
+a value that does not fit a check is answered with the check's own words
+(:func:`checked`), not a regular expression.
 """
 
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, Field, GetCoreSchemaHandler, StringConstraints
+from pydantic import GetJsonSchemaHandler as JsonHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
 
 from showclear.ledger import MAX_SAFE_INTEGER
 from showclear.protocol import ALL_RULES, CATALOG_IDS
-from showclear.protocol.schema import FREE_TEXT, ID, ID_PATTERN, TEXT, Check, Doc, hints, metadata
+from showclear.protocol.schema import (
+    ID,
+    ID_PATTERN,
+    TEXT,
+    TEXT_REFUSED,
+    Check,
+    Doc,
+    hints,
+    metadata,
+)
 
 __all__ = [
     "ID_PATTERN",
@@ -33,25 +50,92 @@ __all__ = [
     "Slug",
     "Text",
     "WeaponPath",
+    "checked",
+    "distinct",
     "path_parameter",
 ]
 
 
-def _constraints(check: Check) -> StringConstraints:
-    """The protocol's own check in pydantic's words (one pattern, one length, never two)."""
+@dataclass(frozen=True)
+class _Checked:
+    """Pydantic metadata: the value passes ``check``, or fails with the check's words.
+
+    The JSON schema still shows the check's ``pattern``, so a client learns it.
+    """
+
+    check: Check
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self._test, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: JsonHandler
+    ) -> JsonSchemaValue:
+        found = handler(schema)
+        pattern = self.check.schema.get("pattern")
+        if pattern is not None:
+            found["pattern"] = pattern
+        return found
+
+    def _test(self, value: Any) -> Any:
+        if not self.check.test(value):
+            raise ValueError(f"must be {self.check.explain}")
+        return value
+
+
+def checked(check: Check) -> _Checked:
+    """Pydantic metadata that holds a value to the protocol's ``check``, in its words."""
+    return _Checked(check)
+
+
+def distinct(check: Check) -> AfterValidator:
+    """Pydantic metadata refusing a list that names one thing twice, naming it.
+
+    ``check`` is the protocol's :func:`showclear.protocol.schema.unique` check: each item
+    differs, or each item's field ``x-unique-by`` does.
+    """
+    key = check.schema.get("x-unique-by")
+    item_of: Callable[[Any], Any] = (lambda i: i) if key is None else (lambda i: getattr(i, key))
+    noun = "item" if key is None else key
+
+    def test(value: list[Any]) -> list[Any]:
+        seen: set[Any] = set()
+        for item in value:
+            named = item_of(item)
+            if named is not None and named in seen:
+                shown = named.value if isinstance(named, StrEnum) else named
+                raise ValueError(f"names the {noun} {shown!r} twice; name each {noun} once")
+            seen.add(named)
+        return value
+
+    return AfterValidator(test)
+
+
+def _constraints(check: Check) -> tuple[StringConstraints, _Checked]:
+    """The protocol's own check in pydantic's words: its lengths, and the check itself."""
     schema = check.schema
-    return StringConstraints(
-        pattern=schema.get("pattern"),
-        min_length=schema.get("minLength"),
-        max_length=schema.get("maxLength"),
+    lengths = StringConstraints(
+        min_length=schema.get("minLength"), max_length=schema.get("maxLength")
     )
+    return lengths, _Checked(check)
 
 
-Id = Annotated[str, _constraints(ID)]
-Text = Annotated[str, _constraints(TEXT)]
+_PIN_PATTERN = rf"^[^{TEXT_REFUSED}]*[^\s{TEXT_REFUSED}][^{TEXT_REFUSED}]*$"
+_PIN = re.compile(_PIN_PATTERN)
+PIN = Check(
+    "a PIN or password that is not only spaces, without control characters",
+    lambda v: bool(_PIN.match(v)),
+    {"pattern": _PIN_PATTERN},
+)
+
+Id = Annotated[str, *_constraints(ID)]
+Text = Annotated[str, *_constraints(TEXT)]
 Pin = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=256, pattern=FREE_TEXT.schema["pattern"]),
+    StringConstraints(min_length=1, max_length=256),
+    _Checked(PIN),
     Field(description="A PIN or password; checked with argon2, never stored or logged."),
 ]
 Date = Annotated[date, Field(description="A date, YYYY-MM-DD.")]

@@ -26,6 +26,7 @@ from showclear.protocol.errors import RuleSetError
 from showclear.protocol.jsontypes import copy_object
 from showclear.protocol.policy import Policy
 from showclear.protocol.projection import Projection
+from showclear.protocol.refusal import bounded
 from showclear.protocol.rules import ALL_RULES, Finding, Rule, Severity
 from showclear.protocol.time import add_minutes, parse_time
 from showclear.protocol.validity import check_validity
@@ -106,16 +107,16 @@ def decide(
     events = _escalations(projection, event, policy)
     is_report = event["type"] in REPORT_TYPES
     if blocking and not is_report:
-        events.append(
-            {
-                "type": "AttemptRefused",
-                "at": event["at"],
-                "actor": event["actor"],
-                "attempted": copy_object(proposed),
-                "rules": list(dict.fromkeys(f.rule_id for f in blocking)),
-                "reasons": [f.message for f in blocking],
-            }
-        )
+        refusal = {
+            "type": "AttemptRefused",
+            "at": event["at"],
+            "actor": event["actor"],
+            "attempted": copy_object(proposed),
+            "rules": list(dict.fromkeys(f.rule_id for f in blocking)),
+            "reasons": [f.message for f in blocking],
+        }
+        # Always recorded: an attempt padded past the entry limit is cut, its hash kept.
+        events.append(bounded(refusal))
         spec = CATALOGUE[event["type"]]
         if spec.refused is not None:
             ids = frozenset(f.rule_id for f in blocking)

@@ -44,6 +44,7 @@ __all__ = [
     "SHA256",
     "SHA256_PATTERN",
     "TEXT",
+    "TEXT_REFUSED",
     "TIME",
     "Assigned",
     "Check",
@@ -52,6 +53,7 @@ __all__ = [
     "hints",
     "items",
     "metadata",
+    "unique",
 ]
 
 #: Free text in an entry stays short: an entry as a whole stays under 64 KiB (DESIGN).
@@ -95,6 +97,19 @@ def items(low: int, high: int) -> Check:
     return Check(explain, lambda v: low <= len(v) <= high, {"minItems": low, "maxItems": high})
 
 
+def unique(key: str | None = None) -> Check:
+    """A list naming each thing once: each item, or each item's field ``key``, differs."""
+
+    def test(value: Any) -> bool:
+        seen = [item.get(key) if isinstance(item, dict) else item for item in value]
+        seen = seen if key is None else [v for v in seen if v is not None]
+        return len({repr(v) for v in seen}) == len(seen)
+
+    noun = "item" if key is None else key
+    schema = {"uniqueItems": True} if key is None else {"x-unique-by": key}
+    return Check(f"naming each {noun} once", test, schema)
+
+
 def _parses(parse: Callable[[str], object]) -> Callable[[Any], bool]:
     def test(value: Any) -> bool:
         try:
@@ -120,15 +135,27 @@ RULE_ID = Check(
     lambda v: bool(_RULE_PATTERN.match(v)),
     {"pattern": _RULE_PATTERN.pattern},
 )
+#: The control characters no text may hold (C0, as a regex class body): NUL (PostgreSQL
+#: text cannot hold it) and the rest, which no person types and which would garble a page,
+#: a report or a terminal. Tab and line breaks stay: notes are written on several lines,
+#: and a browser sends a text area's line breaks as CR LF.
+TEXT_REFUSED = r"\x00-\x08\x0b\x0c\x0e-\x1f"
+_REFUSED = re.compile(f"[{TEXT_REFUSED}]")
 TEXT = Check(
-    f"non-empty text of at most {MAX_TEXT} characters, without NUL",
-    lambda v: bool(v.strip()) and len(v) <= MAX_TEXT and "\x00" not in v,
-    {"minLength": 1, "maxLength": MAX_TEXT, "pattern": r"^[^\x00]*[^\s\x00][^\x00]*$"},
+    f"non-empty text of at most {MAX_TEXT} characters, without control characters "
+    "(tab and line breaks are fine)",
+    lambda v: bool(v.strip()) and len(v) <= MAX_TEXT and not _REFUSED.search(v),
+    {
+        "minLength": 1,
+        "maxLength": MAX_TEXT,
+        "pattern": rf"^[^{TEXT_REFUSED}]*[^\s{TEXT_REFUSED}][^{TEXT_REFUSED}]*$",
+    },
 )
 FREE_TEXT = Check(
-    f"text of at most {MAX_TEXT} characters, without NUL",
-    lambda v: len(v) <= MAX_TEXT and "\x00" not in v,
-    {"maxLength": MAX_TEXT, "pattern": r"^[^\x00]*$"},
+    f"text of at most {MAX_TEXT} characters, without control characters "
+    "(tab and line breaks are fine)",
+    lambda v: len(v) <= MAX_TEXT and not _REFUSED.search(v),
+    {"maxLength": MAX_TEXT, "pattern": rf"^[^{TEXT_REFUSED}]*$"},
 )
 TIME = Check(
     "an RFC 3339 UTC time like 2026-11-25T08:00:00Z", _parses(parse_time), {"format": "date-time"}

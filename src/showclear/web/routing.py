@@ -12,8 +12,18 @@ What differs is the answer: HTML instead of JSON, and every error a page.
   is a page saying what was not recorded and why.
 
 A form may only be posted from a page of this server: the session cookie is
-``SameSite=Strict`` and, as a second guard, a POST whose ``Origin`` or
-``Sec-Fetch-Site`` names another site is refused before it is read.
+``SameSite=Strict`` and, as a second guard, a request that changes anything (any method
+but GET and HEAD) must say it comes from this server: ``Sec-Fetch-Site: same-origin``,
+or an ``Origin`` naming this server. ``Origin: null`` (a sandboxed frame, a page from a
+file, a redirect across sites) and a request saying neither (no browser sends such a
+form) are refused before the form is read.
+
+Every page says what it may load (:data:`CONTENT_SECURITY_POLICY`: its own scripts,
+styles and images, no inline script, never inside another site's frame); the guard in
+front of every route adds ``nosniff``, ``X-Frame-Options`` and ``Referrer-Policy``
+(:mod:`showclear.api.guard`). An error page never shows what only the server's operator
+should see (a file's path, a database's address): a 5xx page says what was not done and
+that the log has the details.
 """
 
 from __future__ import annotations
@@ -39,7 +49,7 @@ from showclear.service.commands import Receipt
 from showclear.service.sessions import LockedOut, Principal
 from showclear.web.render import FLASH_COOKIE, UI, ui_path
 
-__all__ = ["Doer", "Viewer", "command", "page_router", "recorded"]
+__all__ = ["CONTENT_SECURITY_POLICY", "Doer", "Viewer", "command", "page_router", "recorded"]
 
 _log = logging.getLogger("showclear.web")
 
@@ -66,15 +76,23 @@ def _doer(request: Request, member: Viewer) -> Acting:
 Doer = Annotated[Acting, Depends(_doer)]
 
 
+_ANOTHER_SITE = "this form was sent from another site; showclear did not read it"
+
+
 def _same_origin(request: Request) -> None:
     if request.method in ("GET", "HEAD"):
         return
     site = request.headers.get("sec-fetch-site")
-    if site is not None and site not in ("same-origin", "none"):
-        raise Forbidden("this form was sent from another site; showclear did not read it")
     origin = request.headers.get("origin")
-    if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
-        raise Forbidden("this form was sent from another site; showclear did not read it")
+    if site is not None and site != "same-origin":
+        raise Forbidden(_ANOTHER_SITE)
+    if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
+        raise Forbidden(_ANOTHER_SITE)  # Origin: null included: it is no site of this server
+    if site is None and origin is None:
+        raise Forbidden(
+            "this form did not say where it was sent from (no Origin or Sec-Fetch-Site); "
+            "showclear did not read it: send it from showclear's own page in a browser"
+        )
 
 
 # -- a form's command and its answer ---------------------------------------------------------
@@ -159,8 +177,34 @@ async def _answer_error(request: Request, exc: Exception) -> Response:
         detail = "The error was logged. Nothing was recorded."
         return error_page(request, shown.status, shown.page_title, detail)
     if shown.status >= 500:
+        # The message may name a key file or a database: the server's log has it, the
+        # page says what a person on set can do.
         _log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
+        return error_page(request, shown.status, shown.page_title, server_side(exc.kind))
     return error_page(request, shown.status, shown.page_title, str(exc))
+
+
+def server_side(kind: ErrorKind) -> str:
+    """What a person is told of a server-side failure of ``kind``, naming no file or address."""
+    if kind is ErrorKind.UNAVAILABLE:
+        return (
+            "The database or this production's signing key cannot be used right now. "
+            "Nothing was recorded. Try again in a minute; if it goes on, tell whoever runs "
+            "the showclear server: its log says which file or database, and why."
+        )
+    return (
+        "The ledger or a proof did not verify. Nothing was recorded. Tell the safety "
+        "coordinator and whoever runs the showclear server: its log has the details."
+    )
+
+
+#: What a page may load: its own scripts, styles and images (no inline script or style),
+#: its own server to fetch from and post to, and no frame around it (clickjacking).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 
 
 class PageRoute(APIRoute):
@@ -171,9 +215,11 @@ class PageRoute(APIRoute):
 
         async def page(request: Request) -> Response:
             try:
-                return await handler(request)
+                response = await handler(request)
             except Exception as exc:  # every error becomes a page a person can act on
-                return await _answer_error(request, exc)
+                response = await _answer_error(request, exc)
+            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            return response
 
         return page
 

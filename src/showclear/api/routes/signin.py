@@ -4,7 +4,7 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from showclear.api.problems import errors
 from showclear.api.responses import IssuedToken, Me, Token
@@ -37,7 +37,7 @@ class NewToken(Login):
         },
     )
     label: Text | None = Field(default=None, max_length=200)
-    expires_in_days: int = Field(default=TOKEN_TTL.days, ge=1, le=MAX_TOKEN_TTL.days)
+    expires_in_days: StrictInt = Field(default=TOKEN_TTL.days, ge=1, le=MAX_TOKEN_TTL.days)
 
 
 class NewPin(BaseModel):

@@ -10,7 +10,7 @@ from showclear.protocol.catalogue.folding import Fold
 from showclear.protocol.errors import InconsistentEventError
 from showclear.protocol.policy import Policy
 from showclear.protocol.projection import MetaRecord
-from showclear.protocol.schema import Doc, items
+from showclear.protocol.schema import Doc, items, unique
 
 __all__ = [
     "TYPES",
@@ -46,7 +46,7 @@ class PersonRegistered(Event):
 
     person: Id
     name: Text
-    roles: Annotated[list[Role], items(0, 7)]
+    roles: Annotated[list[Role], items(0, 7), unique()]
     trainings: NotRequired[
         Annotated[list[Id], items(0, 50), Doc("Weapon actions the person is trained for.")]
     ]

@@ -17,7 +17,7 @@ from showclear.protocol.catalogue.fields import (
 from showclear.protocol.catalogue.folding import Fold
 from showclear.protocol.catalogue.words import Words
 from showclear.protocol.errors import MalformedEventError
-from showclear.protocol.schema import Doc, items
+from showclear.protocol.schema import Doc, items, unique
 
 __all__ = [
     "MATERIAL_PLAN_FIELDS",
@@ -97,8 +97,8 @@ class Attendee(TypedDict):
 class SafetyMeetingHeld(Event):
     """A safety meeting for setups, each attendee confirming with their own credential."""
 
-    setups: Annotated[list[Id], items(1, 50)]
-    attendees: Annotated[list[Attendee], items(1, 200)]
+    setups: Annotated[list[Id], items(1, 50), unique()]
+    attendees: Annotated[list[Attendee], items(1, 200), unique("person")]
 
 
 def normalize_plan(event: SetupPlanned | dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,97 @@
+"""The pages' own guards, without a browser: where a form comes from, what a page may load,
+and what an error page may say (issue 15)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from tests.api.world import Server
+
+from showclear.service import KeyFileError
+from showclear.web.routing import CONTENT_SECURITY_POLICY, page_router
+
+from .conftest import Site
+from .seed import PINS
+
+
+@pytest.fixture
+def client(site: Site) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=site.url, timeout=30) as c:
+        yield c
+
+
+def _login(slug: str) -> str:
+    return f"/productions/{slug}/ui/login"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Origin": "null"}, {}, {"Sec-Fetch-Site": "none"}, {"Sec-Fetch-Site": "cross-site"}],
+    ids=["origin-null", "neither", "fetch-site-none", "cross-site"],
+)
+def test_a_form_that_does_not_say_it_comes_from_this_server_is_refused(
+    site: Site, client: httpx.Client, headers: dict[str, str]
+) -> None:
+    """Origin: null, or no Origin and no Sec-Fetch-Site: 403, and no session is made."""
+    slug = site.production()
+    answer = client.post(
+        _login(slug), data={"person": "maria", "pin": PINS["maria"]}, headers=headers
+    )
+    assert answer.status_code == 403
+    assert "showclear did not read it" in answer.text
+    assert "showclear_session" not in answer.cookies
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Sec-Fetch-Site": "same-origin"}, {"Origin": "{url}"}],
+    ids=["same-origin", "own-origin"],
+)
+def test_a_form_from_this_server_is_read(
+    site: Site, client: httpx.Client, headers: dict[str, str]
+) -> None:
+    """A browser's form from a page of this server signs in."""
+    slug = site.production()
+    sent = {k: v.format(url=site.url) for k, v in headers.items()}
+    answer = client.post(_login(slug), data={"person": "maria", "pin": PINS["maria"]}, headers=sent)
+    assert answer.status_code == 303, answer.text
+
+
+def test_every_page_says_what_it_may_load_and_that_it_is_never_framed(
+    site: Site, client: httpx.Client
+) -> None:
+    """A page, an error page and a redirect carry the CSP; the guard's headers too."""
+    slug = site.production()
+    for answer in (
+        client.get(_login(slug)),
+        client.get(f"/productions/{slug}/ui/"),
+        client.get("/productions/no-such-production/ui/login"),
+    ):
+        assert answer.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+        assert answer.headers["x-frame-options"] == "DENY"
+        assert answer.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in CONTENT_SECURITY_POLICY
+    assert "'unsafe-inline'" not in CONTENT_SECURITY_POLICY
+
+
+def test_an_unusable_key_is_a_clear_page_that_names_no_path(tmp_path: Path) -> None:
+    """The page says what to do; the key's path stays in the server's log."""
+    secret = tmp_path / "keys" / "dust-creek.key"
+    pages = page_router(prefix="")
+
+    @pages.get("/broken")
+    def broken() -> None:
+        raise KeyFileError(f"the private key {secret} is readable by others")
+
+    app = FastAPI()
+    app.include_router(pages)
+    with Server(app) as url, httpx.Client(base_url=url, timeout=30) as c:
+        answer = c.get("/broken")
+    assert answer.status_code == 503
+    assert str(secret) not in answer.text and "keys" not in answer.text
+    assert "signing key cannot be used" in answer.text
+    assert "Nothing was recorded" in answer.text
