@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict
 from showclear.commands import Command
 from showclear.commands.fields import Id, Pin, Slug
 from showclear.errors import ErrorKind, ShowclearError
+from showclear.limits import command_rate
 from showclear.protocol.time import parse_time
 from showclear.service import App
 from showclear.service.commands import Receipt
@@ -119,10 +120,14 @@ class Acting:
 
         Raises:
             Refused: a safety rule refused the command (the refusal is recorded).
+            TooManyCommands: the member recorded too many commands this minute
+                (docs/limits.md); nothing is recorded.
         """
+        event = command.event(**from_path)
+        command_rate(self.app).take(self.principal.production, self.person, event["type"])
         outcome = self.app.submit(
             self.principal.production,
-            command.event(**from_path),
+            event,
             SignedIn(self.principal, command.confirmations()),
             idempotency_key=self.idempotency_key,
         )
