@@ -12,14 +12,18 @@ import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
+import uvicorn
 from fastapi import FastAPI
+from typer.testing import CliRunner
 
+from showclear.api.guard import LOOPBACK_NAMES, host_name, served_names
 from showclear.api.problems import PROBLEM_BASE, install
+from showclear.cli import app as cli
 from showclear.limits import (
     COMMANDS_PER_MINUTE,
     MAX_FORM_BODY,
@@ -31,6 +35,9 @@ from showclear.limits import (
 from showclear.service import KeyFileError
 
 from .world import PIN, Server, World
+
+if TYPE_CHECKING:
+    from tests.conftest import Backend
 
 
 def _problem(response: httpx.Response, status: int, kind: str) -> dict[str, Any]:
@@ -345,3 +352,33 @@ def test_an_unusable_key_is_a_clear_503_that_names_no_path(tmp_path: Path) -> No
         problem = _problem(c.get("/broken"), 503, "unavailable")
     assert str(secret) not in problem["detail"] and "keys" not in problem["detail"]
     assert "signing key cannot be used" in problem["detail"]
+
+
+def test_serve_answers_to_its_address_and_certificate_names_only() -> None:
+    """On one address: it and the loopback names; with a certificate: its names; on every
+    address without one: any name (the server cannot know them)."""
+    assert served_names("192.168.1.20") == {"192.168.1.20", *LOOPBACK_NAMES}
+    assert served_names("0.0.0.0", ["showclear.local", "10.0.0.2"], "showclear.local") == {
+        "showclear.local",
+        "10.0.0.2",
+        *LOOPBACK_NAMES,
+    }
+    assert served_names("0.0.0.0") is None
+    assert (
+        host_name("[::1]:8443") == "::1" and host_name("Showclear.Local:8443") == "showclear.local"
+    )
+
+
+def test_showclear_serve_sets_the_names_it_answers_to(
+    backend: Backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`showclear serve` on loopback refuses every other Host (DNS rebinding)."""
+    keys = tmp_path / "keys"
+    runner = CliRunner()
+    init = ["--db", backend.url, "--key-dir", str(keys), "init", "--production", "Dust Creek"]
+    assert runner.invoke(cli, init).exit_code == 0
+    served: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda api, **options: served.update(api=api))
+    result = runner.invoke(cli, ["--key-dir", str(keys), "serve", "--db", backend.url])
+    assert result.exit_code == 0, result.output
+    assert served["api"].state.allowed_hosts == LOOPBACK_NAMES

@@ -29,7 +29,11 @@ from showclear.api.problems import problem_response
 from showclear.limits import BodyLimit, RequestTooLarge, body_limit, json_shape_problem
 from showclear.service import BadRequest
 
-__all__ = ["SECURITY_HEADERS", "RequestGuard", "host_name"]
+__all__ = ["LOOPBACK_NAMES", "SECURITY_HEADERS", "RequestGuard", "host_name", "served_names"]
+
+#: The names a device on the server itself reaches it by; always served.
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+_EVERY_ADDRESS = frozenset({"0.0.0.0", "::", ""})
 
 #: Headers every answer carries (a route's own value of one wins).
 SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
@@ -45,6 +49,25 @@ def host_name(host: str) -> str:
     if host.startswith("["):
         return host[1:].split("]", 1)[0].lower()
     return host.rsplit(":", 1)[0].lower() if host.count(":") == 1 else host.lower()
+
+
+def served_names(
+    listen: str, certificate: list[str] | None = None, rp_id: str | None = None
+) -> frozenset[str] | None:
+    """The host names ``serve`` answers to, for ``state.allowed_hosts``; None for any.
+
+    With a certificate, its names (devices must use one of them for HTTPS to work); on one
+    address, that address; on every address without a certificate the server cannot know
+    by which names it is reached, so it takes any. The loopback names always, and the
+    passkeys' ``--rp-id``.
+    """
+    if certificate:
+        names = {host_name(n) for n in certificate}
+    elif listen in _EVERY_ADDRESS:
+        return None
+    else:
+        names = {host_name(listen)}
+    return frozenset(names | LOOPBACK_NAMES | ({rp_id} if rp_id else set()))
 
 
 class RequestGuard:

@@ -98,6 +98,7 @@ def serve(
     """
     import uvicorn
 
+    from showclear.api.guard import served_names
     from showclear.server import create_server
     from showclear.tls import check_pair, load_authority, server_files, server_names
 
@@ -125,6 +126,7 @@ def serve(
         _warn_expiry(expires)
     server = create_server(st.app(), authority=authority)
     server.state.rp_id = rp_id
+    server.state.allowed_hosts = served_names(host, names if cert else None, rp_id)
     shown = names[0] if names else host
     err_console.print(
         f"Serving {escape(st.db)} on {scheme}://{escape(shown)}:{port} "
