@@ -81,8 +81,10 @@ def _print_status(status: WitnessStatus) -> None:
 
 
 def status(ctx: typer.Context, json: JsonOpt = False) -> None:
-    """Show how far behind each witness is (entries, minutes), whether the days are
-    witnessed, and every refusal kept as evidence of a rewritten history.
+    """Show how far behind each witness is, in entries and minutes, and any refusal.
+
+    Also whether every closed day is witnessed (cosigned by the policy's quorum), and
+    each refusal kept as evidence of a rewritten history (the request and the answer).
 
     Example: showclear witnesses status --json
     """
@@ -95,8 +97,9 @@ def status(ctx: typer.Context, json: JsonOpt = False) -> None:
 
 
 def push(ctx: typer.Context) -> None:
-    """Send the latest checkpoint to every witness now and store their cosignatures
-    (for a production run from the command line only, with no server sending them).
+    """Send the latest checkpoint to every witness now and store their cosignatures.
+
+    For a production run from the command line only, with no server sending them.
 
     Exits 1 if a witness refused the checkpoint (a rewritten history); a witness that
     does not answer is only reported (offline is normal on a set).
@@ -131,8 +134,9 @@ def add(
     ] = None,
     reason: Annotated[str | None, typer.Option(help="Why the witness is added.")] = None,
 ) -> None:
-    """List a witness in the policy (a ledger entry, POLICY-CHANGE); the server starts
-    sending it checkpoints.
+    """List a witness in the policy (a ledger entry); the server sends it checkpoints.
+
+    A POLICY-CHANGE entry: the witness's add-checkpoint URL and its verifier key.
 
     Example: showclear witnesses add insurer http://10.0.0.5:8470 \\
     insurer.example+1a2b3c4d+BAbc... --quorum 1 --as sam
@@ -152,8 +156,9 @@ def remove(
     as_: ActAs,
     reason: Annotated[str | None, typer.Option(help="Why the witness is removed.")] = None,
 ) -> None:
-    """Take a witness off the policy (looser: the safety coordinator's); the quorum
-    shrinks with the list if it must.
+    """Take a witness off the policy (looser: only the safety coordinator may).
+
+    The quorum shrinks with the list if it must.
 
     Example: showclear witnesses remove union --reason 'contract ended' --as sam
     """
