@@ -8,6 +8,7 @@ restoring an old copy of it, could.
 
 from __future__ import annotations
 
+import base64
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -17,10 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from showclear.bundle import verify_bundle
 from showclear.ledger import Ed25519Signer
 from showclear.ledger.cosignature import Cosigner
 from showclear.ledger.pins import Pins
 from showclear.service import App, FileKeyring, FixedClock, MemoryKeyring, build_app
+from showclear.store import WitnessStateRow
 
 SLUG = "dust-creek"
 CREATED = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
@@ -230,3 +233,55 @@ def test_removing_the_links_of_the_first_checkpoints_does_not_hide_a_deletion(
         "checkpoint at size 6 says the chain of checkpoints starts at size 1, but the "
         "checkpoints from there to 3 lost the lines naming"
     )
+
+
+@pytest.fixture
+def cosigned(ledger: tuple[Path, str]) -> tuple[Path, str, Cosigner]:
+    """The ledger, its latest checkpoint (6) cosigned by the insurer as the submitter stores it."""
+    path, key = ledger
+    insurer = Cosigner.generate("insurer.example/w")
+    app = build_app(str(path), keyring=MemoryKeyring())
+    try:
+        note = app.checkpoint(SLUG)
+        line = insurer.cosign(note[: note.rfind("\n\n") + 1], 1_790_000_000)
+        with app.store.write(SLUG) as session:
+            session.put_witness_state(WitnessStateRow(insurer.name, 6, 6))
+            session.add_cosignature(6, insurer.name, line, 1_790_000_000, "2026-11-25T09:00:00Z")
+    finally:
+        app.close()
+    return path, key, insurer
+
+
+def test_stored_cosignatures_are_verified_with_the_pinned_witness(
+    cosigned: tuple[Path, str, Cosigner],
+) -> None:
+    path, key, insurer = cosigned
+    app = build_app(str(path), keyring=MemoryKeyring())
+    try:
+        report = app.verify(SLUG, pins=Pins.parse(key, [insurer.verifier_key]))
+        unpinned = app.verify(SLUG)
+        bundle, _ = app.export_bundle(SLUG)
+    finally:
+        app.close()
+    assert report.ok, report.problem
+    assert report.witnessed == {"insurer.example/w": 1_790_000_000}
+    assert (unpinned.ok, unpinned.unchecked_cosignatures) == (True, 1)
+    # The export carries the cosigned note: it verifies offline with the same pins.
+    offline = verify_bundle(bundle, Pins.parse(key, [insurer.verifier_key]))
+    assert offline.ok, offline.problem
+    assert offline.witnessed == {"insurer.example/w": 1_790_000_000}
+
+
+def test_a_changed_stored_cosignature_is_named(cosigned: tuple[Path, str, Cosigner]) -> None:
+    """The stored cosignature's time moved a second: the pinned witness's line fails."""
+    path, key, insurer = cosigned
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        (line,) = conn.execute("SELECT line FROM cosignatures").fetchone()
+        name, blob = line.rstrip("\n").rsplit(" ", 1)
+        data = bytearray(base64.b64decode(blob))
+        data[11] ^= 1
+        changed = f"{name} {base64.b64encode(data).decode()}\n"
+        conn.execute("UPDATE cosignatures SET line = ?", (changed,))
+    problem = verify(path, Pins.parse(key, [insurer.verifier_key]))
+    assert problem is not None
+    assert problem.startswith("checkpoint 6: the cosignature by witness insurer.example/w")

@@ -320,7 +320,12 @@ class App:
 
         with self.store.read(slug) as session:
             report = verify_ledger(
-                session, progress=progress, on_entry=replay, pins=pins, signed=signed
+                session,
+                progress=progress,
+                on_entry=replay,
+                pins=pins,
+                signed=signed,
+                cosigned=_cosigned(session),
             )
             if report.ok:
                 try:
@@ -736,7 +741,12 @@ class App:
         with self.store.read(slug) as session:
             rows = session.entries(0, session.size())
             key = session.production().verifier_key
-            return build_bundle(key, (row.data for row in rows), session.checkpoints())
+            # Each checkpoint as the signed note with its witnesses' cosignatures (C2SP).
+            cosigned = _cosigned(session)
+            notes = session.checkpoints()
+            if cosigned is not None:
+                notes = ((size, cosigned(size, note)) for size, note in notes)
+            return build_bundle(key, (row.data for row in rows), notes)
 
     # -- signing in (service/sessions.py) ------------------------------------
 
@@ -1021,3 +1031,10 @@ def _document_store(db: str, directory: Path | None) -> DocumentStore:
             None, unavailable="an in-memory database keeps no documents: give --documents DIR"
         )
     return DocumentStore(Path(f"{path}.documents"))
+
+
+def _cosigned(session: Session) -> Callable[[int, str], str] | None:
+    """Adds the stored cosignatures to a checkpoint's note; None if no witness was asked."""
+    if not session.witness_states():
+        return None
+    return lambda size, note: with_cosignatures(session, size, note)
