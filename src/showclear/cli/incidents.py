@@ -1,17 +1,22 @@
 """Incidents, concerns, overrides and policy: ``incident``, ``found-live``, ``review``,
-``concern raise|answer``, ``override``, ``policy set``."""
+``concern raise|answer``, ``override``, ``policy set``; and an incident's file:
+``incident-narrative``, ``incident-statement``, ``incident-photo``, ``incident-injury``,
+``incident-notify``."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from showclear.cli.acting import act
 from showclear.cli.context import ExitCode, err_console
+from showclear.cli.documents import DocumentFile, store_document
 from showclear.cli.identity import AS_HELP, ActAs
 from showclear.cli.parse import PolicySetting, parse_policy_setting
 from showclear.protocol.catalogue.fields import IncidentKind, ReviewRole
+from showclear.protocol.catalogue.incidents import NotifiedParty
 
 __all__ = ["register"]
 
@@ -108,6 +113,158 @@ def review(
         incident=number,
         role=role,
         findings=findings,
+    )
+
+
+IncidentArg = Annotated[int, typer.Argument(metavar="INCIDENT", min=1, help="The incident number.")]
+
+
+def incident_narrative(
+    ctx: typer.Context,
+    number: IncidentArg,
+    *,
+    narrative: Annotated[str, typer.Option(help="What happened, in order, in plain words.")],
+    as_: ActAs,
+) -> None:
+    """Add a narrative to an incident's file; the incident report prints it.
+
+    Example: showclear incident-narrative 1 --narrative 'At 10:12 on take 3 colt-1 \
+    clicked on chamber 3; Jack froze and held it up' --as sam
+    """
+    act(
+        ctx,
+        "IncidentNarrativeAdded",
+        f"narrative of incident {number}",
+        actor=as_,
+        incident=number,
+        narrative=narrative,
+    )
+
+
+def incident_statement(
+    ctx: typer.Context,
+    number: IncidentArg,
+    *,
+    witness: Annotated[
+        str, typer.Option(help="Who gives the statement: a person's id or a visitor's name.")
+    ],
+    statement: Annotated[str, typer.Option(help="The statement, in the witness's words.")],
+    as_: ActAs,
+    document_file: DocumentFile = None,
+) -> None:
+    """Add a witness statement to an incident's file, optionally with its signed scan.
+
+    Example: showclear incident-statement 1 --witness jack \
+    --statement 'I heard a click, no bang; I froze' --document statement.pdf --as sam
+    """
+    document = store_document(ctx, document_file)
+    act(
+        ctx,
+        "IncidentStatementAdded",
+        f"statement on incident {number}",
+        actor=as_,
+        incident=number,
+        witness=witness,
+        statement=statement,
+        document_sha256=document,
+    )
+
+
+def incident_photo(
+    ctx: typer.Context,
+    number: IncidentArg,
+    *,
+    document_file: Annotated[
+        Path,
+        typer.Option(
+            "--photo",
+            metavar="FILE",
+            dir_okay=False,
+            help="The photo (JPEG, PNG or GIF): kept beside the database, its SHA-256 "
+            "recorded in the entry (document_sha256).",
+        ),
+    ],
+    caption: Annotated[str, typer.Option(help="What the photo shows, where and when.")],
+    as_: ActAs,
+) -> None:
+    """Add a photo to an incident's file; the incident report shows it.
+
+    Example: showclear incident-photo 1 --photo cart.jpg \
+    --caption 'colt-1 on the cart after the misfire' --as sam
+    """
+    document = store_document(ctx, document_file)
+    act(
+        ctx,
+        "IncidentPhotoAdded",
+        f"photo for incident {number}",
+        actor=as_,
+        incident=number,
+        document_sha256=document,
+        caption=caption,
+    )
+
+
+def incident_injury(
+    ctx: typer.Context,
+    number: IncidentArg,
+    *,
+    person: Annotated[str, typer.Option(help="Who was hurt: a person's id or a name.")],
+    injury: Annotated[str, typer.Option(help="The injury, in plain words.")],
+    as_: ActAs,
+    treatment: Annotated[
+        str | None, typer.Option(help="First aid or care given, and by whom.")
+    ] = None,
+) -> None:
+    """Record an injury an incident caused, and the care given.
+
+    Example: showclear incident-injury 1 --person jack --injury 'powder burn, left hand' \
+    --treatment 'dressed by the set medic' --as sam
+    """
+    act(
+        ctx,
+        "IncidentInjuryRecorded",
+        f"injury in incident {number}",
+        actor=as_,
+        incident=number,
+        person=person,
+        injury=injury,
+        treatment=treatment,
+    )
+
+
+def incident_notify(
+    ctx: typer.Context,
+    number: IncidentArg,
+    *,
+    to: Annotated[NotifiedParty, typer.Option(help="Whom the incident was reported to.")],
+    as_: ActAs,
+    made_at: Annotated[
+        str | None,
+        typer.Option("--when", metavar="TIME", help="When it was made (RFC 3339), if not now."),
+    ] = None,
+    contact: Annotated[
+        str | None, typer.Option(help="Who received it: a name, an office, a phone.")
+    ] = None,
+    reference: Annotated[
+        str | None, typer.Option(help="Their case, claim or report number.")
+    ] = None,
+) -> None:
+    """Record that an incident was reported to OSHA, the police, the insurer or a union
+    (safety coordinator or producer).
+
+    Example: showclear incident-notify 1 --to insurer --contact 'claims desk' \
+    --reference CLM-2211 --as sam
+    """
+    act(
+        ctx,
+        "IncidentNotificationMade",
+        f"notification of incident {number}",
+        actor=as_,
+        incident=number,
+        to=to,
+        made_at=made_at,
+        contact=contact,
+        reference=reference,
     )
 
 
@@ -227,6 +384,11 @@ def register(app: typer.Typer) -> None:
     app.command("incident")(incident)
     app.command("found-live")(found_live)
     app.command("review")(review)
+    app.command("incident-narrative")(incident_narrative)
+    app.command("incident-statement")(incident_statement)
+    app.command("incident-photo")(incident_photo)
+    app.command("incident-injury")(incident_injury)
+    app.command("incident-notify")(incident_notify)
     app.add_typer(concern_app, name="concern")
     app.command("override")(override)
     app.add_typer(policy_app, name="policy")

@@ -1,4 +1,11 @@
-"""Incidents, live rounds found, reviews and safety concerns (INC-CEASEFIRE, INC-CONCERN)."""
+"""Incidents, live rounds found, reviews and safety concerns (INC-CEASEFIRE, INC-CONCERN).
+
+An incident's file grows after it is opened: a narrative, witness statements, photos,
+injuries and the notifications made (OSHA, police, insurer, union). Each is an entry of
+its own; a photo or a signed statement is a document kept content-addressed beside the
+database, its SHA-256 in the entry (``document_sha256``), so the ledger proves which
+file was shown. They are reports: recorded during a cease-fire too.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +19,7 @@ from showclear.protocol.catalogue.declare import (
     Incidents,
 )
 from showclear.protocol.catalogue.fields import (
+    DocumentHash,
     Event,
     Id,
     IncidentKind,
@@ -19,6 +27,7 @@ from showclear.protocol.catalogue.fields import (
     ReviewRole,
     RuleId,
     Text,
+    Time,
 )
 from showclear.protocol.catalogue.folding import Fold
 from showclear.protocol.catalogue.inventory import mark_suspect
@@ -32,7 +41,12 @@ __all__ = [
     "ConcernAnswered",
     "ConcernEscalated",
     "ConcernRaised",
+    "IncidentInjuryRecorded",
+    "IncidentNarrativeAdded",
+    "IncidentNotificationMade",
+    "IncidentPhotoAdded",
     "IncidentReported",
+    "IncidentStatementAdded",
     "LiveRoundsFound",
     "ReviewRecorded",
 ]
@@ -94,6 +108,62 @@ class ConcernEscalated(Event):
     to: Literal["producers"]
 
 
+class IncidentNarrativeAdded(Event):
+    """A narrative of an incident: what happened, in order, in the writer's words."""
+
+    incident: Positive
+    narrative: Annotated[Text, Doc("What happened, in order, in plain words.")]
+
+
+class IncidentStatementAdded(Event):
+    """A witness statement about an incident, optionally with a scan of it signed."""
+
+    incident: Positive
+    witness: Annotated[Text, Doc("Who gives the statement: a person's id or a visitor's name.")]
+    statement: Annotated[Text, Doc("The statement, in the witness's words.")]
+    document_sha256: NotRequired[
+        Annotated[
+            DocumentHash,
+            Doc("The SHA-256 of a stored scan of the signed statement; upload it first."),
+        ]
+    ]
+
+
+class IncidentPhotoAdded(Event):
+    """A photo of an incident's scene, weapon or rounds, kept as a document."""
+
+    incident: Positive
+    document_sha256: Annotated[
+        DocumentHash, Doc("The SHA-256 of the stored photo; the document must be uploaded first.")
+    ]
+    caption: Annotated[Text, Doc("What the photo shows, where and when it was taken.")]
+
+
+class IncidentInjuryRecorded(Event):
+    """An injury an incident caused: who was hurt, how, and the care given."""
+
+    incident: Positive
+    person: Annotated[Text, Doc("Who was hurt: a person's id or a visitor's name.")]
+    injury: Annotated[Text, Doc("The injury, in plain words.")]
+    treatment: NotRequired[Annotated[Text, Doc("First aid or care given, and by whom.")]]
+
+
+#: Whom an incident is reported to outside the production.
+NotifiedParty = Literal["osha", "police", "insurer", "union", "other"]
+
+
+class IncidentNotificationMade(Event):
+    """An incident reported outside the production: to OSHA, the police, the insurer, a union."""
+
+    incident: Positive
+    to: Annotated[NotifiedParty, Doc("Whom the incident was reported to.")]
+    made_at: NotRequired[
+        Annotated[Time, Doc("When the notification was made, if not when it is recorded.")]
+    ]
+    contact: NotRequired[Annotated[Text, Doc("Who received it: a name, an office, a phone.")]]
+    reference: NotRequired[Annotated[Text, Doc("Their case, claim or report number.")]]
+
+
 def _anonymous_names_nobody(e: ConcernRaised) -> None:
     if e["anonymous"] and e["actor"] is not None:
         raise MalformedEventError(
@@ -123,6 +193,16 @@ def _incident(f: Fold, e: IncidentReported) -> None:
         if difference:  # AMMO-SUSPECT: a lot whose count does not balance
             mark_suspect(f, lot_id, f"its count is off by {difference:+d}", e["at"])
     f.refresh_ceasefire()
+
+
+def _incident_file(f: Fold, e: dict[str, Any]) -> None:
+    """An entry added to an incident's file: the incident must have been opened (it may be
+    closed). Nothing else in the production's state changes."""
+    if e["incident"] > f.meta()["incidents"]:
+        raise InconsistentEventError(
+            f"there is no incident {e['incident']}: `showclear incidents` lists them "
+            f"(opened so far: {f.meta()['incidents']})"
+        )
 
 
 def _live_rounds(f: Fold, e: LiveRoundsFound) -> None:
@@ -228,6 +308,53 @@ def _concern_words(e: ConcernRaised, w: Words) -> str:
     return f"{by} raised concern {e.get('concern')}{stop}: {e['text']}"
 
 
+def _narrative_words(e: IncidentNarrativeAdded, w: Words) -> str:
+    return f"{w.who(e['actor'])} wrote a narrative of incident {e['incident']}: {e['narrative']}"
+
+
+def _statement_words(e: IncidentStatementAdded, w: Words) -> str:
+    signed = " (signed scan kept)" if e.get("document_sha256") else ""
+    return (
+        f"{w.who(e['actor'])} added {w.who(e['witness'])}'s statement on incident "
+        f"{e['incident']}{signed}: {e['statement']}"
+    )
+
+
+def _photo_words(e: IncidentPhotoAdded, w: Words) -> str:
+    return (
+        f"{w.who(e['actor'])} added a photo to incident {e['incident']} "
+        f"(document {e['document_sha256'][:12]}…): {e['caption']}"
+    )
+
+
+def _injury_words(e: IncidentInjuryRecorded, w: Words) -> str:
+    care = f"; care: {e['treatment']}" if e.get("treatment") else ""
+    return (
+        f"{w.who(e['actor'])} recorded an injury in incident {e['incident']}: "
+        f"{w.who(e['person'])}, {e['injury']}{care}"
+    )
+
+
+#: How each notified party is named in words.
+NOTIFIED: dict[str, str] = {
+    "osha": "OSHA",
+    "police": "the police",
+    "insurer": "the insurer",
+    "union": "the union",
+    "other": "another party",
+}
+
+
+def _notification_words(e: IncidentNotificationMade, w: Words) -> str:
+    contact = f" ({e['contact']})" if e.get("contact") else ""
+    reference = f", reference {e['reference']}" if e.get("reference") else ""
+    when = f" at {e['made_at']}" if e.get("made_at") else ""
+    return (
+        f"{w.who(e['actor'])} notified {NOTIFIED[e['to']]}{contact} of incident "
+        f"{e['incident']}{when}{reference}"
+    )
+
+
 TYPES: tuple[EventType[Any], ...] = (
     EventType(
         IncidentReported,
@@ -323,5 +450,88 @@ TYPES: tuple[EventType[Any], ...] = (
         _concern_escalated,
         lambda e, w: f"concern {e['concern']} was escalated to the producers",
         follow_up=lambda e: f"Concern {e['concern']} is escalated to the producers.",
+    ),
+    EventType(
+        IncidentNarrativeAdded,
+        "report",
+        _incident_file,
+        _narrative_words,
+        roles=ANYONE,
+        command=Command(
+            "AddIncidentNarrative",
+            "Add a narrative to an incident's file: what happened, in order.",
+            path="incident",
+            route=("POST", "/incidents/{incident}/narrative"),
+            cli="incident-narrative",
+            example={"narrative": "At 10:12 on take 3 rev-1 clicked on chamber 3; all froze."},
+        ),
+    ),
+    EventType(
+        IncidentStatementAdded,
+        "report",
+        _incident_file,
+        _statement_words,
+        roles=ANYONE,
+        command=Command(
+            "AddIncidentStatement",
+            "Add a witness statement to an incident's file, optionally with its signed scan.",
+            path="incident",
+            route=("POST", "/incidents/{incident}/statements"),
+            cli="incident-statement",
+            example={"witness": "pat", "statement": "I heard a click, no bang; I froze."},
+        ),
+    ),
+    EventType(
+        IncidentPhotoAdded,
+        "report",
+        _incident_file,
+        _photo_words,
+        roles=ANYONE,
+        command=Command(
+            "AddIncidentPhoto",
+            "Add a photo to an incident's file (upload the photo as a document first).",
+            path="incident",
+            route=("POST", "/incidents/{incident}/photos"),
+            cli="incident-photo",
+            example={
+                "document_sha256": "9f86d081884c7d659a2feaa0c55ad015"
+                "a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                "caption": "rev-1 on the cart after the misfire, cylinder open",
+            },
+        ),
+    ),
+    EventType(
+        IncidentInjuryRecorded,
+        "report",
+        _incident_file,
+        _injury_words,
+        roles=ANYONE,
+        command=Command(
+            "RecordIncidentInjury",
+            "Record an injury an incident caused, and the care given.",
+            path="incident",
+            route=("POST", "/incidents/{incident}/injuries"),
+            cli="incident-injury",
+            example={
+                "person": "pat",
+                "injury": "powder burn on the left hand",
+                "treatment": "cooled and dressed by the set medic",
+            },
+        ),
+    ),
+    EventType(
+        IncidentNotificationMade,
+        "report",
+        _incident_file,
+        _notification_words,
+        roles=OVERSIGHT,
+        command=Command(
+            "RecordIncidentNotification",
+            "Record that an incident was reported to OSHA, the police, the insurer or a union.",
+            path="incident",
+            route=("POST", "/incidents/{incident}/notifications"),
+            cli="incident-notify",
+            example={"to": "insurer", "contact": "claims desk", "reference": "CLM-2211"},
+        ),
     ),
 )
