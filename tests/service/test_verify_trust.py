@@ -285,3 +285,43 @@ def test_a_changed_stored_cosignature_is_named(cosigned: tuple[Path, str, Cosign
     problem = verify(path, Pins.parse(key, [insurer.verifier_key]))
     assert problem is not None
     assert problem.startswith("checkpoint 6: the cosignature by witness insurer.example/w")
+
+
+def test_cosignatures_by_witnesses_the_policy_lists_must_verify_even_unpinned(
+    tmp_path: Path,
+) -> None:
+    """Without --witness, the stored cosignatures of the policy's witnesses are checked."""
+    path = tmp_path / "showclear.db"
+    insurer = Cosigner.generate("insurer.example/w")
+    listed = [{"name": insurer.name, "url": "http://insurer.example", "key": insurer.verifier_key}]
+    app = build_app(str(path), keyring=MemoryKeyring(), clock=FixedClock(CREATED))
+    try:
+        app.init_production("Dust Creek")
+        change = {"witnesses": listed, "witness_quorum": 1}
+        policy = {"type": "PolicyChanged", "at": "2026-11-25T09:00:00Z", "actor": None}
+        app.append_unchecked(SLUG, [{**policy, "changes": change}])
+        note = app.checkpoint(SLUG)
+        body = note[: note.rfind("\n\n") + 1]
+        forged = Cosigner(insurer.name, bytes(32)).cosign(body, 1_790_000_000)
+        with app.store.write(SLUG) as session:
+            session.put_witness_state(WitnessStateRow(insurer.name, 2, 2))
+            session.add_cosignature(2, insurer.name, insurer.cosign(body, 1_790_000_000), 1, "x")
+        good = app.verify(SLUG)
+        with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+            # Another key, same name: not the listed witness, so merely unchecked...
+            conn.execute("UPDATE cosignatures SET line = ?", (forged,))
+        other = app.verify(SLUG)
+        (line,) = [insurer.cosign(body, 1_790_000_001)]
+        # ...but the listed witness's own line over another time is named.
+        blob = bytearray(base64.b64decode(line.rstrip("\n").rsplit(" ", 1)[1]))
+        blob[11] ^= 1
+        with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+            bad = f"\u2014 {insurer.name} {base64.b64encode(blob).decode()}\n"
+            conn.execute("UPDATE cosignatures SET line = ?", (bad,))
+        broken = app.verify(SLUG)
+    finally:
+        app.close()
+    assert (good.ok, good.unchecked_cosignatures) == (True, 0), good.problem
+    assert (other.ok, other.unchecked_cosignatures) == (True, 1), other.problem
+    assert broken.problem is not None
+    assert broken.problem.startswith("checkpoint 2: the cosignature by witness insurer.example/w")

@@ -19,6 +19,7 @@ from typing import Any
 
 from showclear.bundle import BundleSummary, build_bundle
 from showclear.ledger import canonical_json
+from showclear.ledger.cosignature import CosignatureVerifier
 from showclear.ledger.errors import LedgerError
 from showclear.ledger.pins import Pins
 from showclear.protocol import (
@@ -88,7 +89,7 @@ from showclear.service.sessions import (
 )
 from showclear.service.verify import Progress, VerifyFailed, VerifyReport, verify_ledger
 from showclear.service.views import Board, board, rounds, weapon_history
-from showclear.service.witnessing import check_day_close, with_cosignatures
+from showclear.service.witnessing import check_day_close, policy_of, with_cosignatures
 from showclear.store import (
     CredentialSession,
     EntryRow,
@@ -326,6 +327,7 @@ class App:
                 pins=pins,
                 signed=signed,
                 cosigned=_cosigned(session),
+                listed=[CosignatureVerifier(w.key) for w in policy_of(session).witnesses],
             )
             if report.ok:
                 try:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +41,7 @@ from showclear.ledger import (
 )
 from showclear.ledger.chain import check_chain, link_of
 from showclear.ledger.checkpoint import Checkpoint
-from showclear.ledger.cosignature import cosignatures_in
+from showclear.ledger.cosignature import CosignatureVerifier, cosignatures_in
 from showclear.ledger.pins import Pins, check_quorum, cosigners_of
 from showclear.protocol.signing import PasskeyLedger
 from showclear.store import LedgerSession, ProductionInfo, StoreError
@@ -98,20 +98,31 @@ def verify_ledger(
     pins: Pins | None = None,
     signed: tuple[int, bytes] | None = None,
     cosigned: Cosigned | None = None,
+    listed: Sequence[CosignatureVerifier] = (),
 ) -> VerifyReport:
     """Recompute and check everything stored for one production.
 
     ``on_entry(index, event)`` sees every decoded entry in order (the projection
     rebuild uses it). ``pins`` are the keys the caller trusts; ``signed`` the size and
     root the production's key remembers signing last; ``cosigned`` adds the stored
-    cosignatures to a checkpoint's note. The report's ``problem`` names the first
+    cosignatures to a checkpoint's note; ``listed`` are the witnesses the production's
+    policy names, whose stored cosignatures must verify too (not a quorum: the policy
+    is the operator's own word). The report's ``problem`` names the first
     failure; a ``VerifyFailed`` raised by ``on_entry`` is reported the same way.
     """
     report = VerifyReport()
     started = time.perf_counter()
     try:
         notes = _verify(session, report, progress, on_entry)
-        _verify_trust(session, notes, report, pins=pins or Pins(), signed=signed, cosigned=cosigned)
+        _verify_trust(
+            session,
+            notes,
+            report,
+            pins=pins or Pins(),
+            signed=signed,
+            cosigned=cosigned,
+            listed=listed,
+        )
     except (VerifyFailed, VerificationError) as e:
         report.problem = str(e)
     except (LedgerError, StoreError) as e:
@@ -216,6 +227,7 @@ def _verify_trust(
     pins: Pins,
     signed: tuple[int, bytes] | None,
     cosigned: Cosigned | None,
+    listed: Sequence[CosignatureVerifier],
 ) -> None:
     """After the ledger itself: the pinned key, the chain, the witnesses, the key's memory."""
     info = session.production()
@@ -245,7 +257,9 @@ def _verify_trust(
             else f"the checkpoints before size {start} were signed before each checkpoint "
             "named the one before it: a deletion among them cannot be seen"
         )
-    # Every stored cosignature by a pinned witness verifies; the latest has the quorum.
+    # Every stored cosignature by a pinned or listed witness verifies; the latest has the
+    # quorum of the pinned ones.
+    pinned = {(w.name, w.key_id) for w in pins.witnesses}
     latest = max(notes)
     for size in sorted(notes):
         note = cosigned(size, notes[size]) if cosigned is not None else notes[size]
@@ -254,10 +268,11 @@ def _verify_trust(
             continue  # the production's own lines alone: nothing more to check here
         try:
             cosigners = cosigners_of(note, pins.witnesses)
+            named = cosigners_of(note, [w for w in listed if (w.name, w.key_id) not in pinned])
             found = len(cosignatures_in(note))
         except LedgerError as e:
             raise VerifyFailed(f"checkpoint {size}: {e}") from e
-        report.unchecked_cosignatures += found - len(cosigners)
+        report.unchecked_cosignatures += found - len(cosigners) - len(named)
         if size == latest:
             report.witnessed = cosigners
             try:
