@@ -45,6 +45,10 @@ To = Annotated[
     Query(alias="to", description="Up to this time (RFC 3339); default: the last entry."),
 ]
 Format = Annotated[Literal["pdf", "html"], Query(description="A PDF, or one HTML page.")]
+Paper = Annotated[
+    Literal["letter", "a4"] | None,
+    Query(description="The PDF's paper; by default Letter for a US jurisdiction, else A4."),
+]
 _REPORT: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The report, as a PDF or as one self-contained HTML page.",
@@ -132,11 +136,20 @@ def _report(title: str, pdf: bytes | None, html: str | None, name: str) -> Respo
 
 
 @router.get("/reports/day/{date}", response_class=Response, responses=_REPORT)
-def day_report(slug: Slug, date: Date, _: Member, app: Service, format: Format = "pdf") -> Response:
+def day_report(
+    slug: Slug,
+    date: Date,
+    _: Member,
+    app: Service,
+    format: Format = "pdf",
+    paper: Paper = None,
+) -> Response:
     """The daily firearms report of a shoot day (as `showclear report day`)."""
     from showclear.reports import day_files
 
-    rendered = day_files(app, slug, date.isoformat(), pdf=format == "pdf", html=format == "html")
+    rendered = day_files(
+        app, slug, date.isoformat(), pdf=format == "pdf", html=format == "html", paper=paper
+    )
     return _report(rendered.title, rendered.pdf, rendered.html, f"{slug}-{date.isoformat()}")
 
 

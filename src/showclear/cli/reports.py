@@ -7,6 +7,7 @@ proves any of them against the signed checkpoint.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -296,27 +297,48 @@ def _need_output(pdf: Path | None, html: Path | None) -> None:
         raise typer.Exit(ExitCode.USAGE)
 
 
+class Paper(StrEnum):
+    """The paper a PDF report is laid out on."""
+
+    letter = "letter"
+    a4 = "a4"
+
+
 def report_day(
     ctx: typer.Context,
     date: Annotated[str, typer.Argument(metavar="DATE", help="The shoot day, YYYY-MM-DD.")],
     pdf: PdfOpt = None,
     html: HtmlOpt = None,
+    paper: Annotated[
+        Paper | None,
+        typer.Option(
+            help="The PDF's paper; by default Letter for a US jurisdiction, else A4.",
+        ),
+    ] = None,
 ) -> None:
     """Write the daily firearms report of a shoot day, for a producer or an insurer.
 
-    Setups and weapons used, safety meetings and attendees, rounds per lot,
-    refusals, overrides, warnings, incidents and concerns, and a timeline of who
-    held each weapon when; every row cites its ledger entry.
+    Setups and weapons used with their serial numbers, the handlers' permits, safety
+    meetings and attendees, each confirmation and how it was proven, rounds per lot,
+    refusals, overrides, warnings, incidents and concerns, the full inventory at the
+    day's start and end, a timeline of who held each weapon when, and lines to sign;
+    every row cites its ledger entry.
 
-    Example: showclear report day 2026-11-25 --pdf day.pdf --html day.html
+    Example: showclear report day 2026-11-25 --pdf day.pdf --paper letter
     """
     from showclear.reports import day_files
 
     _need_output(pdf, html)
     st = state(ctx)
-    _write(
-        day_files(st.app(), st.slug(), date, pdf=pdf is not None, html=html is not None), pdf, html
+    rendered = day_files(
+        st.app(),
+        st.slug(),
+        date,
+        pdf=pdf is not None,
+        html=html is not None,
+        paper=paper.value if paper is not None else None,
     )
+    _write(rendered, pdf, html)
 
 
 def report_incident(

@@ -4,6 +4,11 @@ The day runs from midnight to midnight UTC, stretched to cover the shoot day's
 call sheet (DayOpened) to its close (DayClosed) when those fall outside it. Every
 row names the ledger entries it rests on (#N), and the report names the signed
 checkpoint it was made from, so each line can be checked with ``showclear prove``.
+
+The opening and closing inventory are the state of every weapon and lot at the day's
+start and end, replayed from the ledger up to those moments (protocol.replay). What a
+refused attempt named is shown as the attempt named it and never looked up: a typo
+(``take-out rev1``) names no weapon of the inventory, and must not stop the report.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from showclear.protocol.projection import lot_balance
+from showclear.protocol.projection import Projection, lot_balance
 from showclear.protocol.time import format_time
 from showclear.reports.common import (
     Basis,
@@ -36,7 +41,16 @@ from showclear.service.forensics import (
     WeaponChain,
 )
 
-__all__ = ["DayReport", "LotDay", "WeaponDay", "day_report"]
+__all__ = [
+    "DayReport",
+    "HandlerPermits",
+    "LotDay",
+    "LotStock",
+    "Signatory",
+    "WeaponDay",
+    "WeaponStock",
+    "day_report",
+]
 
 
 @dataclass(frozen=True)
@@ -46,6 +60,7 @@ class WeaponDay:
     weapon: str
     label: str
     category: str
+    serial: str
     holds: list[Hold]  # every place it was during the day, storage included
     inspections: list[int]
     shots: list[int]  # discharge entries
@@ -79,6 +94,50 @@ class LotDay:
 
 
 @dataclass(frozen=True)
+class WeaponStock:
+    """One weapon of the inventory at a moment: what it is and where it was."""
+
+    weapon: str
+    serial: str
+    description: str  # make, model, caliber
+    category: str
+    where: str  # a person's name or "storage <id>"
+    state: str  # COLD, DUMMY, HOT or UNKNOWN
+    chambers: list[str]
+
+
+@dataclass(frozen=True)
+class LotStock:
+    """One lot at a moment: its rounds in storage, in weapons and set aside."""
+
+    lot: str
+    kind: str
+    caliber: str
+    in_storage: int
+    in_weapons: int
+    quarantined: int
+    suspect: bool
+
+
+@dataclass(frozen=True)
+class HandlerPermits:
+    """A weapons handler on the day's call sheet and the permits the ledger records for them."""
+
+    person: str
+    name: str
+    permits: list[tuple[str, str, str]]  # kind, number, expires
+    entry: int  # the call sheet that named them
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """A line for a signature: the role signing and the printed name (blank if unknown)."""
+
+    role: str
+    name: str
+
+
+@dataclass(frozen=True)
 class DayReport:
     production: str
     date: str
@@ -100,6 +159,13 @@ class DayReport:
     concerns: list[Indexed]
     timeline: Timeline
     chains: list[WeaponChain] = field(repr=False, default_factory=list)
+    jurisdiction: str = ""  # the production's policy at the day's end
+    handlers: list[HandlerPermits] = field(default_factory=list)
+    opening_weapons: list[WeaponStock] = field(default_factory=list)
+    opening_lots: list[LotStock] = field(default_factory=list)
+    closing_weapons: list[WeaponStock] = field(default_factory=list)
+    closing_lots: list[LotStock] = field(default_factory=list)
+    signatories: list[Signatory] = field(default_factory=list)
 
 
 def _window(f: Forensics, day: date) -> tuple[datetime, datetime]:
@@ -136,7 +202,10 @@ def day_report(f: Forensics, day_text: str) -> DayReport:
     kinds: dict[str, list[Indexed]] = {}
     for item in items:
         kinds.setdefault(item.type, []).append(item)
-    chains = [f.weapon_chain(w, start, end) for w in _weapons_out(items)]
+    chains = [f.weapon_chain(w, start, end) for w in _weapons_out(f, items)]
+    before = f.projection_at(at=low - timedelta(microseconds=1))
+    after = f.projection_at(at=high)
+    call_sheet = _call_sheet(kinds)
     report_refusals = f.refusals()
     within = {item.index for item in items}
     incidents = [
@@ -153,7 +222,7 @@ def day_report(f: Forensics, day_text: str) -> DayReport:
         basis=basis_of(f),
         entries=[items[0].index, items[-1].index],
         names=names,
-        call_sheet=_call_sheet(kinds),
+        call_sheet=call_sheet,
         setups=[i for i in items if i.type in ("SetupPlanned", "SetupChanged", "SetupCompleted")],
         meetings=kinds.get("SafetyMeetingHeld", []),
         confirmations=[i for i in items if is_confirmation(i.event)],
@@ -171,6 +240,13 @@ def day_report(f: Forensics, day_text: str) -> DayReport:
             f, chains, *_active(items), f"Custody of each weapon on {day.isoformat()} (times UTC)"
         ),
         chains=chains,
+        jurisdiction=after.policy().jurisdiction,
+        handlers=_handlers(after, call_sheet),
+        opening_weapons=_weapon_stock(before, names),
+        opening_lots=_lot_stock(before),
+        closing_weapons=_weapon_stock(after, names),
+        closing_lots=_lot_stock(after),
+        signatories=_signatories(after, call_sheet, names),
     )
 
 
@@ -183,15 +259,23 @@ def _active(items: list[Indexed]) -> tuple[str, str]:
     return format_time(low), format_time(high)
 
 
-def _weapons_out(items: list[Indexed]) -> list[str]:
-    """The weapons anyone held or tried to take during the day, in order of first mention."""
+def _weapons_out(f: Forensics, items: list[Indexed]) -> list[str]:
+    """The weapons of the inventory anyone held or tried to take during the day, in order
+    of first mention. A weapon the inventory does not hold (a typo in a refused attempt, an
+    unregistered personal weapon) has no chain: the refusals show it as it was named."""
     seen: list[str] = []
     for item in items:
         event = item.event
         attempted = event.get("attempted") if item.type == "AttemptRefused" else None
         source = attempted if isinstance(attempted, dict) else event
-        if source.get("type") in _CUSTODY_TYPES and source.get("weapon") not in seen:
-            seen.append(str(source["weapon"]))
+        weapon = source.get("weapon")
+        if (
+            source.get("type") in _CUSTODY_TYPES
+            and isinstance(weapon, str)
+            and weapon not in seen
+            and f.final.weapon(weapon) is not None
+        ):
+            seen.append(weapon)
     return seen
 
 
@@ -216,6 +300,79 @@ def _call_sheet(kinds: dict[str, list[Indexed]]) -> list[tuple[str, list[str], i
     return [(e["person"], list(e["duties"]), latest.index) for e in latest.event["call_sheet"]]
 
 
+def _place(location: str, names: dict[str, str]) -> str:
+    kind, _, where = location.partition(":")
+    return person(names, where) if kind == "person" else f"storage {where}"
+
+
+def _weapon_stock(state: Projection, names: dict[str, str]) -> list[WeaponStock]:
+    return [
+        WeaponStock(
+            weapon=weapon_id,
+            serial=w["serial"],
+            description=f"{w['make']} {w['model']}, {w['caliber']}",
+            category=str(w["category"]).replace("_", " "),
+            where=_place(w["location"], names),
+            state=w["state"],
+            chambers=list(w["chambers"]),
+        )
+        for weapon_id, w in state.weapons()
+    ]
+
+
+def _lot_stock(state: Projection) -> list[LotStock]:
+    return [
+        LotStock(
+            lot=lot_id,
+            kind=lot["kind"],
+            caliber=lot["caliber"],
+            in_storage=lot["in_storage"],
+            in_weapons=lot["in_weapons"],
+            quarantined=lot.get("quarantined", 0),
+            suspect=lot.get("suspect") is not None,
+        )
+        for lot_id, lot in state.lots()
+    ]
+
+
+def _handlers(
+    state: Projection, call_sheet: list[tuple[str, list[str], int]]
+) -> list[HandlerPermits]:
+    """Every weapons handler on the day's call sheet, with their permits (CUS-HANDLER)."""
+    found = []
+    for who, duties, entry in call_sheet:
+        if "handler" not in duties:
+            continue
+        record = state.person(who)
+        permits = record["permits"] if record else {}
+        found.append(
+            HandlerPermits(
+                person=who,
+                name=record["name"] if record else who,
+                permits=[(kind, p["number"], p["expires"]) for kind, p in sorted(permits.items())],
+                entry=entry,
+            )
+        )
+    return found
+
+
+def _signatories(
+    state: Projection, call_sheet: list[tuple[str, list[str], int]], names: dict[str, str]
+) -> list[Signatory]:
+    """Who signs the report: each handler of the day, the safety coordinator, a producer.
+
+    A role nobody holds still gets its line, with the name left blank to print by hand.
+    """
+    handlers = [person(names, who) for who, duties, _ in call_sheet if "handler" in duties]
+    lines = [Signatory("Weapons handler", name) for name in handlers] or [
+        Signatory("Weapons handler", "")
+    ]
+    for role, title in (("safety_coordinator", "Safety coordinator"), ("producer", "Producer")):
+        holders = [p["name"] for _, p in state.people() if role in p["roles"]]
+        lines += [Signatory(title, name) for name in holders] or [Signatory(title, "")]
+    return lines
+
+
 def _weapon_day(f: Forensics, chain: WeaponChain) -> WeaponDay:
     record = f.final.weapon(chain.weapon)
     closing = chain.closing
@@ -227,6 +384,7 @@ def _weapon_day(f: Forensics, chain: WeaponChain) -> WeaponDay:
         weapon=chain.weapon,
         label=weapon_label(f, chain.weapon),
         category=str(record["category"]).replace("_", " ") if record else "?",
+        serial=str(record["serial"]) if record else "—",
         holds=chain.holds,
         inspections=[e.index for e in chain.entries if e.type == "ShowClearInspected"],
         shots=[e.index for e in chain.entries if e.type == "WeaponDischarged"],

@@ -5,9 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from showclear.protocol.catalogue import chambers_text
 from showclear.reports.common import confirmed_by, hm, person, stamp
-from showclear.reports.daily import DayReport, LotDay, WeaponDay
-from showclear.reports.document import Block, Document, Facts, Para, Pre, Section, Table, Tone
+from showclear.reports.daily import DayReport, LotDay, LotStock, WeaponDay, WeaponStock
+from showclear.reports.document import (
+    Block,
+    Document,
+    Facts,
+    Para,
+    Pre,
+    Section,
+    Signatures,
+    Table,
+    Tone,
+)
 from showclear.reports.timeline import draw
 from showclear.service.forensics import Hold, Indexed, describe
 
@@ -36,6 +47,7 @@ def day_document(report: DayReport) -> Document:
             ],
             "timeline",
         ),
+        Section("Weapons handlers and their permits", [_handlers(report)], "handlers"),
         Section("Weapons used", [_weapons(report.weapons, names)], "weapons"),
         Section("Setups", [_setups(report.setups, names)], "setups"),
         Section("Safety meetings", [_meetings(report.meetings, names)], "meetings"),
@@ -51,7 +63,18 @@ def day_document(report: DayReport) -> Document:
         Section("Incidents", [_incidents(report)], "incidents"),
         Section("Concerns", [_entries(report.concerns, names)], "concerns"),
         Section("Call sheet", [_call_sheet(report)], "call-sheet"),
+        Section(
+            "Inventory at the start of the day",
+            _inventory(report.opening_weapons, report.opening_lots, stamp(report.start)),
+            "opening-inventory",
+        ),
+        Section(
+            "Inventory at the end of the day",
+            _inventory(report.closing_weapons, report.closing_lots, stamp(report.end)),
+            "closing-inventory",
+        ),
         _basis(report),
+        _signatures(report),
     ]
     return Document(
         title="Daily firearms report",
@@ -68,6 +91,82 @@ def day_document(report: DayReport) -> Document:
             f"{report.production} · daily firearms report {report.date} · from the signed "
             f"checkpoint of size {report.basis.size} · all times UTC"
         ),
+    )
+
+
+def _handlers(report: DayReport) -> Table:
+    rows = []
+    tones: list[Tone] = []
+    for h in report.handlers:
+        permits = "\n".join(
+            f"{kind.replace('_', ' ')} permit {number}, expires {expires}"
+            for kind, number, expires in h.permits
+        )
+        rows.append([f"{h.name}\n({h.person})", permits or "NO PERMIT RECORDED", f"#{h.entry}"])
+        tones.append("" if h.permits else "warn")
+    return Table(
+        ["Handler on the call sheet", "Permits the ledger records", "Call sheet"],
+        rows,
+        [2.4, 4.6, 0.8],
+        tones,
+        empty="No weapons handler was on the day's call sheet.",
+    )
+
+
+def _inventory(weapons: list[WeaponStock], lots: list[LotStock], moment: str) -> list[Block]:
+    weapon_table = Table(
+        ["Weapon", "Serial", "Make, model, caliber", "Where", "State", "Chambers"],
+        [
+            [
+                f"{w.weapon}\n{w.category}",
+                w.serial,
+                w.description,
+                w.where,
+                w.state,
+                chambers_text(w.chambers),
+            ]
+            for w in weapons
+        ],
+        [1.2, 1.1, 1.8, 1.4, 0.7, 1.6],
+        ["alert" if w.state in ("HOT", "UNKNOWN") else "" for w in weapons],
+        empty="No weapon was in the inventory.",
+    )
+    lot_table = Table(
+        ["Lot", "Kind", "Caliber", "In storage", "In weapons", "Quarantined", "Suspect"],
+        [
+            [
+                lot.lot,
+                lot.kind,
+                lot.caliber,
+                str(lot.in_storage),
+                str(lot.in_weapons),
+                str(lot.quarantined),
+                "SUSPECT" if lot.suspect else "no",
+            ]
+            for lot in lots
+        ],
+        [1.4, 0.9, 1.2, 0.9, 0.9, 0.9, 0.8],
+        ["alert" if lot.suspect else "" for lot in lots],
+        empty="No lot of rounds was in the inventory.",
+    )
+    return [
+        Para(f"Every weapon and lot of the production as the ledger stood at {moment} UTC:"),
+        weapon_table,
+        lot_table,
+    ]
+
+
+def _signatures(report: DayReport) -> Section:
+    return Section(
+        "Signatures",
+        [
+            Para(
+                "Signed by hand on paper: each signature says its signer read this report; "
+                "the ledger entries it cites are what prove each line."
+            ),
+            Signatures([(s.role, s.name) for s in report.signatories]),
+        ],
+        "signatures",
     )
 
 
@@ -126,7 +225,7 @@ def _weapons(weapons: list[WeaponDay], names: dict[str, str]) -> Table:
         ["Weapon", "Held by (from entry #)", "Show-clears", "Discharges", "At end of day"],
         [
             [
-                f"{w.label}\n{w.category}",
+                f"{w.label}\nserial {w.serial}\n{w.category}",
                 _held(w.holds, names),
                 _refs(w.inspections),
                 _refs(w.shots),
@@ -168,7 +267,7 @@ def _setups(setups: list[Indexed], names: dict[str, str]) -> Table:
             what = f"{verb}, {e['kind']}, scene {e['scene']}\n{_plan(e, names)}"
         rows.append([hm(item.time), e["setup"], what, f"#{item.index}"])
     return Table(
-        ["Time", "Setup", "Plan", "Entry"],
+        ["Time (UTC)", "Setup", "Plan", "Entry"],
         rows,
         [0.6, 0.7, 5.6, 0.6],
         empty="No setup was planned, changed or completed.",
@@ -187,7 +286,7 @@ def _meetings(meetings: list[Indexed], names: dict[str, str]) -> Table:
         rows.append([hm(item.time), ", ".join(e["setups"]), attendees, f"#{item.index}"])
         tones.append("warn" if not all(a["confirmed"] for a in e["attendees"]) else "")
     return Table(
-        ["Time", "Setups", "Attendees", "Entry"],
+        ["Time (UTC)", "Setups", "Attendees", "Entry"],
         rows,
         [0.6, 1.2, 5.1, 0.6],
         tones,
@@ -206,7 +305,7 @@ def _confirmations(items: list[Indexed], names: dict[str, str]) -> Table:
         for i in items
     ]
     return Table(
-        ["Time", "What", "Confirmed by (how)", "Entry"],
+        ["Time (UTC)", "What", "Confirmed by (how)", "Entry"],
         rows,
         [0.6, 3.4, 3.2, 0.6],
         empty="No handover, show-clear or meeting was confirmed.",
@@ -299,7 +398,7 @@ def _lots(lots: list[LotDay]) -> list[Block]:
 def _refusals(report: DayReport) -> Table:
     names = report.names
     return Table(
-        ["Time", "Who", "Attempted", "Refused by", "Why", "Entry"],
+        ["Time (UTC)", "Who", "Attempted", "Refused by", "Why", "Entry"],
         [
             [
                 hm(r.at),
@@ -319,7 +418,7 @@ def _refusals(report: DayReport) -> Table:
 
 def _overrides(report: DayReport) -> Table:
     return Table(
-        ["Time", "Granted by", "Rule", "Reason", "Used in", "Entry"],
+        ["Time (UTC)", "Granted by", "Rule", "Reason", "Used in", "Entry"],
         [
             [
                 hm(o.at),
@@ -339,7 +438,7 @@ def _overrides(report: DayReport) -> Table:
 
 def _warnings(report: DayReport) -> Table:
     return Table(
-        ["Time", "What went through with a warning", "Rules", "Entry"],
+        ["Time (UTC)", "What went through with a warning", "Rules", "Entry"],
         [[hm(w.at), w.summary, "\n".join(w.rules), f"#{w.index}"] for w in report.warnings],
         [0.6, 5.0, 1.4, 0.6],
         ["warn"] * len(report.warnings),
@@ -362,7 +461,7 @@ def _incidents(report: DayReport) -> Table:
         what = f"{i.kind.replace('_', ' ')}: {i.description}"
         rows.append([hm(i.at), f"{i.number}", what, reviews, status, f"#{i.index}"])
     return Table(
-        ["Time", "No.", "What happened", "Reviews", "Status", "Entry"],
+        ["Time (UTC)", "No.", "What happened", "Reviews", "Status", "Entry"],
         rows,
         [0.6, 0.4, 2.0, 3.0, 1.0, 0.6],
         ["alert"] * len(rows),
@@ -372,7 +471,7 @@ def _incidents(report: DayReport) -> Table:
 
 def _entries(items: list[Indexed], names: dict[str, str]) -> Table:
     return Table(
-        ["Time", "What", "Entry"],
+        ["Time (UTC)", "What", "Entry"],
         [[hm(i.time), describe(i.event, None, names), f"#{i.index}"] for i in items],
         [0.6, 6.6, 0.6],
         empty="No concern was raised, answered or escalated.",

@@ -10,7 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["Block", "Document", "Facts", "Figure", "Para", "Pre", "Section", "Table", "Tone"]
+__all__ = [
+    "Block",
+    "Document",
+    "Facts",
+    "Figure",
+    "Para",
+    "Picture",
+    "Pre",
+    "Section",
+    "Signatures",
+    "Table",
+    "Tone",
+]
 
 #: How a row or a paragraph stands out: an alert (refusal, incident), a warning, or not.
 Tone = Literal["alert", "warn", "ok", ""]
@@ -55,7 +67,23 @@ class Pre:
     caption: str = ""
 
 
-Block = Para | Facts | Table | Figure | Pre
+@dataclass(frozen=True)
+class Picture:
+    """An image kept as evidence (a photo), shown as it was stored: PNG, JPEG or GIF bytes."""
+
+    data: bytes
+    media_type: str  # image/png, image/jpeg or image/gif
+    caption: str
+
+
+@dataclass(frozen=True)
+class Signatures:
+    """Lines to sign by hand: each a role and the printed name of who signs it."""
+
+    lines: list[tuple[str, str]]  # (role, printed name; "" when left to print by hand)
+
+
+Block = Para | Facts | Table | Figure | Pre | Picture | Signatures
 
 
 @dataclass(frozen=True)

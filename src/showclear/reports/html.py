@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import base64
 import re
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from showclear.reports.document import Block, Document, Facts, Figure, Para, Pre, Table
+from showclear.reports.document import (
+    Block,
+    Document,
+    Facts,
+    Figure,
+    Para,
+    Picture,
+    Pre,
+    Signatures,
+    Table,
+)
 
 __all__ = ["render_html"]
 
@@ -30,7 +41,27 @@ def _inline(text: str) -> Markup:
 
 
 def _kind(block: Block) -> str:
-    return {Para: "para", Facts: "facts", Table: "table", Figure: "figure", Pre: "pre"}[type(block)]
+    kinds: dict[type, str] = {
+        Para: "para",
+        Facts: "facts",
+        Table: "table",
+        Figure: "figure",
+        Pre: "pre",
+        Picture: "picture",
+        Signatures: "signatures",
+    }
+    return kinds[type(block)]
+
+
+#: The image types a page shows inline; any other file is named, not shown.
+_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif"})
+
+
+def _data_uri(picture: Picture) -> str:
+    """The picture as a data: URI, or "" when it is no image a browser shows safely."""
+    if picture.media_type not in _IMAGE_TYPES:
+        return ""
+    return f"data:{picture.media_type};base64,{base64.b64encode(picture.data).decode()}"
 
 
 def _svg(figure: Figure) -> str:
@@ -41,4 +72,4 @@ def _svg(figure: Figure) -> str:
 def render_html(document: Document) -> str:
     """The document as a standalone HTML page."""
     template = _ENV.get_template("report.html.j2")
-    return template.render(doc=document, kind=_kind, svg=_svg, inline=_inline)
+    return template.render(doc=document, kind=_kind, svg=_svg, inline=_inline, data_uri=_data_uri)

@@ -1,10 +1,13 @@
 """The incident report: the record around one incident, with a proof for every entry it cites.
 
-It covers the incident (what opened it, who reviewed it), the timeline around it,
-the custody chain of every weapon and lot involved, the people and their roles,
-and the signed checkpoint it rests on. Every entry it cites comes with its exact
-bytes and its inclusion proof (C2SP tlog-proof) against that checkpoint, checked
-before the report is written, so anyone can check each statement offline.
+It covers the incident (what opened it, who reviewed it), its file (narratives,
+witness statements, photos, injuries and the notifications made), the timeline around
+it, every shot with the lot of each round fired (traced through the chamber records
+when the entry does not name it), the custody chain of every weapon and lot involved,
+the people and their roles, and the signed checkpoint it rests on. Every entry it
+cites comes with its exact bytes and its inclusion proof (C2SP tlog-proof) against
+that checkpoint, checked before the report is written, so anyone can check each
+statement offline.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from showclear.service.forensics.replay import parties
 
 __all__ = [
     "Evidence",
+    "FileEntry",
     "IncidentReport",
     "PersonPart",
     "Shot",
@@ -90,6 +94,30 @@ class Shot:
     intended: bool
 
 
+#: The entries that add to an incident's file after it is opened.
+FILE_TYPES = frozenset(
+    {
+        "IncidentNarrativeAdded",
+        "IncidentStatementAdded",
+        "IncidentPhotoAdded",
+        "IncidentInjuryRecorded",
+        "IncidentNotificationMade",
+    }
+)
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One entry of the incident's file (a narrative, statement, photo, injury or
+    notification), as recorded."""
+
+    index: int
+    at: str
+    type: str
+    actor: str | None
+    event: dict[str, Any]
+
+
 @dataclass(frozen=True)
 class PersonPart:
     """Someone in the record around the incident: who they are and what they did."""
@@ -129,6 +157,7 @@ class IncidentReport:
     people: list[PersonPart]
     timeline: Timeline
     evidence: list[Evidence]
+    file: list[FileEntry]
 
 
 def incident_report(
@@ -176,7 +205,12 @@ def incident_report(
         )
         for i in items
     ]
-    cited = set(facts.cites) | {r.index for r in rows}
+    file = [
+        FileEntry(i.index, i.time, i.type, i.event.get("actor"), i.event)
+        for i in f.events
+        if i.type in FILE_TYPES and i.event.get("incident") == number
+    ]
+    cited = set(facts.cites) | {r.index for r in rows} | {e.index for e in file}
     for chain in chains:
         cited |= set(chain.cites)
     for lot_chain in lot_chains:
@@ -194,7 +228,7 @@ def incident_report(
         entries=rows,
         weapons=chains,
         lots=lot_chains,
-        shots=[_shot(i.index, i.time, i.event) for i in items if i.type == "WeaponDischarged"],
+        shots=[_shot(i, chains) for i in items if i.type == "WeaponDischarged"],
         people=_people(f, facts, items, chains, at_incident),
         timeline=custody_timeline(
             f,
@@ -204,6 +238,7 @@ def incident_report(
             f"Custody around incident {number}, opened {facts.at[11:16]} (times UTC)",
         ),
         evidence=[_evidence(f, index) for index in sorted(cited)],
+        file=file,
     )
 
 
@@ -309,7 +344,37 @@ def _evidence(f: Forensics, index: int) -> Evidence:
     )
 
 
-def _shot(index: int, at: str, event: dict[str, Any]) -> Shot:
+def _chambers_before(chains: list[WeaponChain], weapon: str, index: int) -> list[str] | None:
+    """What each chamber of ``weapon`` held just before entry ``index``, from its chain."""
+    for chain in chains:
+        if chain.weapon != weapon:
+            continue
+        before = [e for e in chain.entries if e.index < index]
+        if before:
+            return before[-1].chambers
+        return chain.opening.chambers if chain.opening is not None else None
+    return None
+
+
+def _rounds_fired(item: Indexed, chains: list[WeaponChain]) -> list[str]:
+    """The lot of each round the trigger was pulled on: as the entry names them, else (a
+    misfire, whose round stays in the weapon; an entry older than ``fired``) traced
+    through the weapon's chamber records just before the shot."""
+    event = item.event
+    if event.get("fired"):
+        return [str(lot) for lot in event["fired"]]
+    chambers = _chambers_before(chains, str(event.get("weapon")), item.index)
+    if chambers is None:
+        return []
+    return [
+        chambers[c - 1]
+        for c in event.get("chambers", [])
+        if isinstance(c, int) and 0 < c <= len(chambers)
+    ]
+
+
+def _shot(item: Indexed, chains: list[WeaponChain]) -> Shot:
+    index, at, event = item.index, item.time, item.event
     return Shot(
         index=index,
         at=at,
@@ -319,7 +384,7 @@ def _shot(index: int, at: str, event: dict[str, Any]) -> Shot:
         recorded_by=event.get("actor"),
         direction=event.get("direction"),
         nearest_cm=event.get("nearest_cm"),
-        fired=list(event.get("fired", [])),
+        fired=_rounds_fired(item, chains),
         misfire=bool(event.get("misfire")),
         intended=bool(event.get("intended", True)),
     )

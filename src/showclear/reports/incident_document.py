@@ -2,21 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from showclear.protocol.catalogue import chambers_text
+from showclear.protocol.catalogue.incidents import NOTIFIED
 from showclear.reports.common import hm, person, stamp
-from showclear.reports.document import Block, Document, Facts, Para, Pre, Section, Table, Tone
-from showclear.reports.incident import IncidentReport
+from showclear.reports.document import (
+    Block,
+    Document,
+    Facts,
+    Para,
+    Picture,
+    Pre,
+    Section,
+    Table,
+    Tone,
+)
+from showclear.reports.incident import FileEntry, IncidentReport, Shot
 from showclear.reports.timeline import draw
 from showclear.service.forensics import LotChain, WeaponChain
 
 __all__ = ["incident_document"]
 
 
-def incident_document(report: IncidentReport) -> Document:
-    """The report's sections: facts first, then the record, then how to check it."""
+def incident_document(
+    report: IncidentReport, documents: Mapping[str, bytes | None] | None = None
+) -> Document:
+    """The report's sections: facts first, then the record, then how to check it.
+
+    ``documents`` holds the stored files the incident's file names, by SHA-256 (None: not
+    held, or changed on disk); a photo is drawn from them.
+    """
     facts = report.facts
+    held = documents or {}
     sections = [
         _incident(report),
+        _narrative(report),
+        _statements(report),
+        _photos(report, held),
+        _injuries(report),
+        _notifications(report),
         _at_incident(report),
         _shots(report),
         Section(
@@ -72,6 +97,7 @@ def _incident(report: IncidentReport) -> Section:
         ("Opened by", person(names, f.reported_by) if f.reported_by else "showclear itself"),
         ("Weapon", f.weapon or "—"),
         ("Lot", f.lot or _lots_fired(report) or "—"),
+        ("Who fired", _shooters(report) or "—"),
         ("Rules", ", ".join(f.rules) or "—"),
     ]
     if f.differences:
@@ -129,16 +155,156 @@ def _at_incident(report: IncidentReport) -> Section:
     return Section("At the moment of the incident", [table], "moment")
 
 
+def _incident_shots(report: IncidentReport) -> list[Shot]:
+    """The discharges of the incident: those recorded with it, else the last discharge of
+    its weapon at or before it (a misfire reported by a person after the shot)."""
+    f = report.facts
+    related = [s for s in report.shots if s.index in f.related]
+    if related:
+        return related
+    before = [s for s in report.shots if s.weapon == f.weapon and s.index <= f.index]
+    return before[-1:]
+
+
 def _lots_fired(report: IncidentReport) -> str:
-    """The lots of the rounds fired by the discharge recorded with the incident."""
+    """The lot of each round of the incident's discharges (traced through the chambers)."""
     lots = [
         lot
-        for shot in report.shots
-        if shot.index in report.facts.related
+        for shot in _incident_shots(report)
         for lot in shot.fired
         if lot not in ("empty", "unknown")
     ]
     return ", ".join(dict.fromkeys(lots))
+
+
+def _shooters(report: IncidentReport) -> str:
+    names = report.names
+    return ", ".join(
+        dict.fromkeys(
+            f"{person(names, s.shooter)} (#{s.index})" for s in _incident_shots(report) if s.shooter
+        )
+    )
+
+
+def _entries_of(report: IncidentReport, kind: str) -> list[FileEntry]:
+    return [e for e in report.file if e.type == kind]
+
+
+def _by(entry: FileEntry, names: dict[str, str]) -> str:
+    return f"{stamp(entry.at)} UTC, {person(names, entry.actor)} (#{entry.index})"
+
+
+def _narrative(report: IncidentReport) -> Section:
+    names = report.names
+    blocks: list[Block] = [
+        Para(f"As reported (#{report.facts.index}): {report.facts.description}"),
+    ]
+    for e in _entries_of(report, "IncidentNarrativeAdded"):
+        blocks.append(Para(f"Written {_by(e, names)}:"))
+        blocks.append(Para(str(e.event["narrative"])))
+    if len(blocks) == 1:
+        blocks.append(Para("No narrative has been added.", "warn"))
+    return Section("Narrative", blocks, "narrative")
+
+
+def _statements(report: IncidentReport) -> Section:
+    names = report.names
+    rows = [
+        [
+            person(names, str(e.event["witness"])),
+            str(e.event["statement"]),
+            (
+                f"signed scan {e.event['document_sha256']}"
+                if e.event.get("document_sha256")
+                else "—"
+            ),
+            f"{hm(e.at)} by {person(names, e.actor)}\n#{e.index}",
+        ]
+        for e in _entries_of(report, "IncidentStatementAdded")
+    ]
+    table = Table(
+        ["Witness", "Statement", "Document (SHA-256)", "Recorded (UTC)"],
+        rows,
+        [1.3, 4.0, 1.4, 1.1],
+        empty="No witness statement has been added.",
+    )
+    return Section("Witness statements", [table], "statements")
+
+
+def _media_type(data: bytes) -> str | None:
+    """The image type of ``data`` from its first bytes, or None if it is no image we show."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    return None
+
+
+def _photos(report: IncidentReport, documents: Mapping[str, bytes | None]) -> Section:
+    names = report.names
+    blocks: list[Block] = []
+    for e in _entries_of(report, "IncidentPhotoAdded"):
+        sha = str(e.event["document_sha256"])
+        caption = f"{e.event['caption']} (added {_by(e, names)}; SHA-256 {sha})"
+        data = documents.get(sha)
+        kind = _media_type(data) if data is not None else None
+        if data is not None and kind is not None:
+            blocks.append(Picture(data, kind, caption))
+        elif data is None:
+            blocks.append(
+                Para(f"NOT HELD: the photo is missing or changed on disk. {caption}", "alert")
+            )
+        else:
+            blocks.append(
+                Para(f"Not an image this report can show (kept as a document). {caption}")
+            )
+    if not blocks:
+        blocks.append(Para("No photo has been added."))
+    return Section("Photos", blocks, "photos")
+
+
+def _injuries(report: IncidentReport) -> Section:
+    names = report.names
+    entries = _entries_of(report, "IncidentInjuryRecorded")
+    table = Table(
+        ["Who was hurt", "Injury", "Care given", "Recorded (UTC)"],
+        [
+            [
+                person(names, str(e.event["person"])),
+                str(e.event["injury"]),
+                str(e.event.get("treatment") or "—"),
+                f"{hm(e.at)} by {person(names, e.actor)}\n#{e.index}",
+            ]
+            for e in entries
+        ],
+        [1.4, 2.8, 2.4, 1.2],
+        ["alert"] * len(entries),
+        empty="No injury has been recorded.",
+    )
+    return Section("Injuries", [table], "injuries")
+
+
+def _notifications(report: IncidentReport) -> Section:
+    names = report.names
+    table = Table(
+        ["To", "Received by", "When (UTC)", "Reference", "Made by", "Entry"],
+        [
+            [
+                NOTIFIED.get(str(e.event["to"]), str(e.event["to"])),
+                str(e.event.get("contact") or "—"),
+                stamp(e.event.get("made_at") or e.at),
+                str(e.event.get("reference") or "—"),
+                person(names, e.actor),
+                f"#{e.index}",
+            ]
+            for e in _entries_of(report, "IncidentNotificationMade")
+        ],
+        [1.1, 1.7, 1.3, 1.4, 1.4, 0.6],
+        empty="No notification outside the production has been recorded.",
+    )
+    return Section("Notifications", [table], "notifications")
 
 
 def _shots(report: IncidentReport) -> Section:
@@ -148,7 +314,9 @@ def _shots(report: IncidentReport) -> Section:
         who = person(names, s.shooter) if s.shooter else "nobody the ledger names"
         if s.recorded_by and s.recorded_by != s.shooter:
             who += f"\n(recorded by {person(names, s.recorded_by)})"
-        lots = ", ".join(s.fired) if s.fired else ("misfire: none" if s.misfire else "—")
+        lots = ", ".join(s.fired) or "—"
+        if s.misfire:
+            lots = f"misfired (round kept): {lots}"
         rows.append(
             [
                 f"{hm(s.at)} (#{s.index})",

@@ -1,4 +1,8 @@
-"""Reports as PDF (reportlab): A4, DejaVu fonts (shipped with matplotlib), tables that split.
+"""Reports as PDF (reportlab): A4 or US Letter, DejaVu fonts (shipped with matplotlib),
+tables that split.
+
+The text block has the same width on both papers (A4's, the narrower), so a report
+lays out the same on either; on Letter the side margins are a little wider.
 
 Every page carries the document's footer (what the report rests on) and its page
 number. Verbatim text (signed notes, entries, proofs) is set in a monospaced font;
@@ -17,9 +21,10 @@ from xml.sax.saxutils import escape
 import matplotlib
 from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.lib.enums import TA_LEFT  # type: ignore[import-untyped]
-from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
+from reportlab.lib.pagesizes import A4, LETTER  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import inch, mm  # type: ignore[import-untyped]
+from reportlab.lib.utils import ImageReader  # type: ignore[import-untyped]
 from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
 from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
@@ -35,9 +40,22 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 )
 from reportlab.platypus import Table as RLTable
 
-from showclear.reports.document import Block, Document, Facts, Figure, Para, Section, Table
+from showclear.reports.document import (
+    Block,
+    Document,
+    Facts,
+    Figure,
+    Para,
+    Picture,
+    Section,
+    Signatures,
+    Table,
+)
 
-__all__ = ["render_pdf"]
+__all__ = ["PAPERS", "render_pdf"]
+
+#: The paper sizes a report can be printed on, in points.
+PAPERS: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
 
 _INK = colors.HexColor("#1b1f24")
 _MUTED = colors.HexColor("#5b6570")
@@ -50,7 +68,11 @@ _TONES = {
     "ok": colors.HexColor("#e9f7ee"),
 }
 _MARGIN = 16 * mm
-_WIDTH = A4[0] - 2 * _MARGIN
+_WIDTH = min(A4[0], LETTER[0]) - 2 * _MARGIN
+#: Tallest a photo is drawn, so it and its caption fit a Letter page with the margins.
+_PICTURE_HEIGHT = 150 * mm
+#: Tallest a figure is drawn (one with many weapons shrinks), to fit a Letter page.
+_FIGURE_HEIGHT = 200 * mm
 _MONO_SIZE = 7.0
 _CODE = re.compile(r"`([^`]+)`")
 #: Verbatim blocks up to this many lines stay on one page.
@@ -169,13 +191,22 @@ def _table(block: Table) -> Flowable:
                 style.append(("LINEBEFORE", (0, i), (0, i), 2.5, colors.HexColor("#a11d1d")))
         elif i % 2 == 0:
             style.append(("BACKGROUND", (0, i), (-1, i), _ZEBRA))
-    return RLTable(data, colWidths=widths, repeatRows=1, style=TableStyle(style), hAlign="LEFT")
+    # splitInRow: a row taller than a page (a long name in a narrow column) continues on
+    # the next page instead of failing the report.
+    return RLTable(
+        data,
+        colWidths=widths,
+        repeatRows=1,
+        splitInRow=1,
+        style=TableStyle(style),
+        hAlign="LEFT",
+    )
 
 
 def _facts(pairs: list[tuple[str, str]]) -> Flowable:
     s = _styles()
     data = [[Paragraph(_text(k), s["label"]), Paragraph(_text(v), s["body"])] for k, v in pairs]
-    table = RLTable(data, colWidths=[_WIDTH * 0.27, _WIDTH * 0.73], hAlign="LEFT")
+    table = RLTable(data, colWidths=[_WIDTH * 0.27, _WIDTH * 0.73], hAlign="LEFT", splitInRow=1)
     table.setStyle(
         TableStyle(
             [
@@ -192,11 +223,57 @@ def _facts(pairs: list[tuple[str, str]]) -> Flowable:
 def _figure(block: Figure) -> Flowable:
     width = min(_WIDTH, block.width_in * inch)
     height = width * block.height_in / block.width_in
+    if height > _FIGURE_HEIGHT:  # many weapons: the figure shrinks to fit one page
+        width, height = width * _FIGURE_HEIGHT / height, _FIGURE_HEIGHT
     return Image(io.BytesIO(block.png), width=width, height=height)
+
+
+def _picture(block: Picture) -> list[Flowable]:
+    s = _styles()
+    caption = Paragraph(_text(block.caption), s["caption"])
+    try:
+        reader = ImageReader(io.BytesIO(block.data))
+        wide, high = reader.getSize()
+    except Exception:  # any file PIL cannot decode is named, not drawn
+        return [Paragraph(_text("(the file could not be drawn as an image)"), s["empty"]), caption]
+    scale = min(_WIDTH / wide, _PICTURE_HEIGHT / high)
+    image = Image(io.BytesIO(block.data), width=wide * scale, height=high * scale)
+    image.hAlign = "LEFT"
+    return [KeepTogether([image, caption])]
+
+
+def _signatures(block: Signatures) -> Flowable:
+    s = _styles()
+    data = [
+        [
+            Paragraph(_text(role), s["label"]),
+            Paragraph(_text(name or "Printed name:"), s["body"]),
+            Paragraph(_text("Signature"), s["caption"]),
+            Paragraph(_text("Date"), s["caption"]),
+        ]
+        for role, name in block.lines
+    ]
+    widths = [_WIDTH * w for w in (0.22, 0.28, 0.34, 0.16)]
+    table = RLTable(data, colWidths=widths, hAlign="LEFT", rowHeights=[34] * len(data))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LINEBELOW", (1, 0), (-1, -1), 0.6, _INK),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return KeepTogether([table])
 
 
 def _block(block: Block) -> list[Flowable]:
     s = _styles()
+    if isinstance(block, Picture):
+        return _picture(block)
+    if isinstance(block, Signatures):
+        return [_signatures(block), Spacer(1, 6)]
     if isinstance(block, Para):
         return [Paragraph(_text(block.text), s[block.tone] if block.tone else s["body"])]
     if isinstance(block, Facts):
@@ -222,15 +299,32 @@ def _section(section: Section) -> list[Flowable]:
     return [*flow, KeepTogether([heading, *blocks[:1]]), *blocks[1:]]
 
 
-def render_pdf(document: Document) -> bytes:
-    """The document as PDF bytes."""
+#: Characters of the footer a page shows (a production's name can be long).
+_FOOTER_CHARS = 150
+
+
+def _footer(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= _FOOTER_CHARS else flat[: _FOOTER_CHARS - 1] + "…"
+
+
+def render_pdf(document: Document, paper: str = "a4") -> bytes:
+    """The document as PDF bytes, on ``paper`` (a key of :data:`PAPERS`).
+
+    Raises:
+        ValueError: an unknown paper size.
+    """
+    if paper not in PAPERS:
+        raise ValueError(f"unknown paper {paper!r}: use one of {', '.join(PAPERS)}")
+    page = PAPERS[paper]
+    side = (page[0] - _WIDTH) / 2
     s = _styles()
     out = io.BytesIO()
     pdf = SimpleDocTemplate(
         out,
-        pagesize=A4,
-        leftMargin=_MARGIN,
-        rightMargin=_MARGIN,
+        pagesize=page,
+        leftMargin=side,
+        rightMargin=side,
         topMargin=_MARGIN,
         bottomMargin=_MARGIN + 6 * mm,
         title=f"{document.title} — {document.subtitle}",
@@ -255,10 +349,10 @@ def render_pdf(document: Document) -> bytes:
         c.setFillColor(_MUTED)  # type: ignore[attr-defined]
         c.setStrokeColor(_RULE)  # type: ignore[attr-defined]
         y = _MARGIN - 2
-        c.line(_MARGIN, y + 9, A4[0] - _MARGIN, y + 9)  # type: ignore[attr-defined]
-        c.drawString(_MARGIN, y, document.footer)  # type: ignore[attr-defined]
-        page = f"page {c.getPageNumber()}"  # type: ignore[attr-defined]
-        c.drawRightString(A4[0] - _MARGIN, y, page)  # type: ignore[attr-defined]
+        c.line(side, y + 9, page[0] - side, y + 9)  # type: ignore[attr-defined]
+        c.drawString(side, y, _footer(document.footer))  # type: ignore[attr-defined]
+        number = f"page {c.getPageNumber()}"  # type: ignore[attr-defined]
+        c.drawRightString(page[0] - side, y, number)  # type: ignore[attr-defined]
         c.restoreState()  # type: ignore[attr-defined]
 
     pdf.build(story, onFirstPage=decorate, onLaterPages=decorate)

@@ -4,18 +4,26 @@ Storage is drawn as a grey hatched band, each person in a colour of their own (t
 legend names them), so "who held it when" reads at a glance. Drawn with
 matplotlib's object API (no pyplot, no global state), as PNG for the PDF and SVG
 for the HTML.
+
+Every string drawn is plain text: names, labels and titles come from the ledger, which
+is append-only, so a name such as ``$\\foo$`` must print as typed, never be read as
+mathtext or TeX (that would fail the report for good). Long labels are shortened in the
+figure only; the tables give them in full.
 """
 
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from matplotlib import rc_context
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 
 from showclear.reports.document import Figure
 
@@ -69,6 +77,24 @@ class Timeline:
     title: str
 
 
+#: Characters of a weapon's or a person's label the figure shows; the tables show all of it.
+_LABEL_CHARS = 48
+
+
+def _short(label: str) -> str:
+    """A label cut to fit beside the figure, on one line."""
+    flat = " ".join(label.split())
+    return flat if len(flat) <= _LABEL_CHARS else flat[: _LABEL_CHARS - 1] + "…"
+
+
+def _plain(fig: MplFigure) -> None:
+    """Every text of the figure as plain text: no mathtext, no TeX (see the module docstring)."""
+    for text in fig.findobj(Text):
+        assert isinstance(text, Text)
+        text.set_usetex(False)
+        text.set_parse_math(False)
+
+
 def _hours(moment: datetime, origin: datetime) -> float:
     return (moment - origin).total_seconds() / 3600
 
@@ -89,7 +115,14 @@ def _ticks(start: datetime, end: datetime) -> tuple[list[float], list[str]]:
 
 
 def draw(timeline: Timeline) -> Figure:
-    """The figure of ``timeline``, as PNG and SVG."""
+    """The figure of ``timeline``, as PNG and SVG; every text in it is plain text."""
+    # Ticks matplotlib makes at draw time take their text settings from rcParams, not
+    # from the labels set on the axes: plain text for them too.
+    with rc_context({"text.usetex": False, "text.parse_math": False}):
+        return _draw(timeline)
+
+
+def _draw(timeline: Timeline) -> Figure:
     rows = len(timeline.weapons) or 1
     origin, end = timeline.start, _end(timeline)
     row_of = {weapon: i for i, (weapon, _) in enumerate(timeline.weapons)}
@@ -153,7 +186,9 @@ def draw(timeline: Timeline) -> Figure:
             zorder=5,
         )
     ax.set_yticks(range(rows))
-    ax.set_yticklabels([label for _, label in reversed(timeline.weapons)] or [""], fontsize=7.5)
+    ax.set_yticklabels(
+        [_short(label) for _, label in reversed(timeline.weapons)] or [""], fontsize=7.5
+    )
     ax.tick_params(axis="y", length=0)
     ax.set_ylim(-0.6, rows - 0.25)
     ax.set_xlim(0, _hours(end, origin))
@@ -164,11 +199,15 @@ def draw(timeline: Timeline) -> Figure:
     ax.set_axisbelow(True)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
-    ax.set_title(timeline.title, fontsize=9, loc="left")
+    ax.set_title(
+        _short(timeline.title) if len(timeline.title) > 120 else timeline.title,
+        fontsize=9,
+        loc="left",
+    )
     handles: list[Artist] = [
         Patch(facecolor=_STORAGE, edgecolor="#bbbbbb", hatch="///", label="in storage")
     ]
-    handles += [Patch(facecolor=colour[p], label=label) for p, label in people]
+    handles += [Patch(facecolor=colour[p], label=_short(label)) for p, label in people]
     handles += [
         ax.plot(
             [], [], marker=_MARKS[k][0], color=_MARKS[k][1], linestyle="none", label=_MARKS[k][2]
@@ -183,9 +222,15 @@ def draw(timeline: Timeline) -> Figure:
         ncol=4,
         frameon=False,
     )
+    _plain(fig)
     png, svg = io.BytesIO(), io.StringIO()
-    fig.savefig(png, format="png", dpi=200)
-    fig.savefig(svg, format="svg", metadata={"Date": None})
+    with warnings.catch_warnings():
+        # A character DejaVu Sans lacks (a script it does not cover) is drawn as a box;
+        # matplotlib warns for each, which says nothing the reader does not see.
+        warnings.filterwarnings("ignore", "Glyph .* missing from", UserWarning)
+        warnings.filterwarnings("ignore", "Matplotlib currently does not support", UserWarning)
+        fig.savefig(png, format="png", dpi=200)
+        fig.savefig(svg, format="svg", metadata={"Date": None})
     return Figure(png.getvalue(), svg.getvalue(), width, height, timeline.title)
 
 
