@@ -3,8 +3,10 @@ and what an error page may say (issue 15)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -95,3 +97,27 @@ def test_an_unusable_key_is_a_clear_page_that_names_no_path(tmp_path: Path) -> N
     assert str(secret) not in answer.text and "keys" not in answer.text
     assert "signing key cannot be used" in answer.text
     assert "Nothing was recorded" in answer.text
+
+
+def test_the_pages_work_in_a_browser_under_their_policy(site: Site, browser: Any) -> None:
+    """Chromium enforces the CSP: signing in, the board refreshing itself and a weapon's page
+    run with no script, style or frame refused, and no JavaScript error."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: refused.append(str(e)))
+    slug = site.production()
+    try:
+        page.goto(f"{site.url}{_login(slug)}")
+        page.fill("#person", "maria")
+        page.fill("#pin", PINS["maria"])
+        page.click("form#login-form button[type=submit]")
+        page.wait_for_url(re.compile(r"/ui/$"))
+        assert page.evaluate("document.scripts.length") >= 1
+        page.goto(f"{site.url}/productions/{slug}/ui/weapons/colt-1")
+        page.wait_for_load_state("networkidle")
+    finally:
+        context.close()
+    assert not refused, refused
