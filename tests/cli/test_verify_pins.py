@@ -97,3 +97,34 @@ def test_a_log_key_given_as_a_witness_key_is_refused(
     run = showclear(*paths, "verify", "--witness", key)
     assert run.code == 2
     assert "is not an Ed25519 cosigner key" in run.err_text
+
+
+def test_what_cannot_be_checked_is_printed(
+    showclear: Run, production: tuple[list[str], str], tmp_path: Path
+) -> None:
+    """A second checkpoint without its link line: verify says deletions cannot be seen."""
+    import sqlite3
+    from contextlib import closing
+
+    from showclear.service import FileKeyring, build_app
+
+    paths, _ = production
+    app = build_app(paths[1], keyring=FileKeyring(tmp_path / "keys"))
+    app.append_unchecked(
+        "dust-creek",
+        [{"type": "StorageAdded", "at": "2026-11-25T08:00:00Z", "actor": None,
+          "storage": "safe", "name": "Safe", "lockable": True}],
+    )  # fmt: skip
+    app.close()
+    with closing(sqlite3.connect(paths[1], isolation_level=None)) as conn:
+        for size, note in list(conn.execute("SELECT size, note FROM checkpoints")):
+            head, _, lines = note.rpartition("\n\n")
+            stripped = f"{head}\n\n{lines.split(chr(10))[0]}\n"
+            conn.execute("UPDATE checkpoints SET note = ? WHERE size = ?", (stripped, size))
+    run = showclear(*paths, "verify")
+    assert run.code == 0, run.err
+    words = " ".join(run.out.split())
+    assert (
+        "Not checkable: no checkpoint names the one signed before it: a deleted checkpoint "
+        "cannot be seen"
+    ) in words

@@ -325,3 +325,24 @@ def test_cosignatures_by_witnesses_the_policy_lists_must_verify_even_unpinned(
     assert (other.ok, other.unchecked_cosignatures) == (True, 1), other.problem
     assert broken.problem is not None
     assert broken.problem.startswith("checkpoint 2: the cosignature by witness insurer.example/w")
+
+
+def test_a_ledger_whose_checkpoints_name_no_predecessor_says_so(
+    ledger: tuple[Path, str],
+) -> None:
+    """Every link removed (or a ledger from before them): consistent, and said unseeable."""
+    path, _ = ledger
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        for size, note in list(conn.execute("SELECT size, note FROM checkpoints")):
+            head, _, lines = note.rpartition("\n\n")
+            stripped = f"{head}\n\n{lines.split(chr(10))[0]}\n"
+            conn.execute("UPDATE checkpoints SET note = ? WHERE size = ?", (stripped, size))
+    app = build_app(str(path), keyring=MemoryKeyring())
+    try:
+        report = app.verify(SLUG)
+    finally:
+        app.close()
+    assert report.ok, report.problem
+    assert report.unseen == [
+        "no checkpoint names the one signed before it: a deleted checkpoint cannot be seen"
+    ]

@@ -187,6 +187,8 @@ def verify(
         f"{report.checkpoints:,} checkpoints verified in {report.seconds:.2f} s"
     )
     _print_trust(pins, report.pinned, report.witnessed, report.unchecked_cosignatures)
+    for unseen in report.unseen:
+        out_console.print(f"[bold yellow]Not checkable[/]: {escape(unseen)}")
     _report_documents(ctx)
 
 

@@ -84,6 +84,8 @@ class VerifyReport:
     witnessed: dict[str, int] = field(default_factory=dict)
     #: Cosignatures stored by keys that were not pinned: present, not checked.
     unchecked_cosignatures: int = 0
+    #: What the ledger's own data does not let a verifier see, in words.
+    unseen: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -251,7 +253,7 @@ def _verify_trust(
             )
     start = check_chain(links)
     if len(notes) > 1 and (start is None or start > min(notes)):
-        report.notes.append(
+        report.unseen.append(
             "no checkpoint names the one signed before it: a deleted checkpoint cannot be seen"
             if start is None
             else f"the checkpoints before size {start} were signed before each checkpoint "
