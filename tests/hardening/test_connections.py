@@ -13,9 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.conftest import Backend
 
 from showclear.store import ProductionInfo, Store
-from tests.conftest import Backend
 
 ORIGIN = "showclear.example/productions/dust-creek"
 INFO = ProductionInfo("dust-creek", "Dust Creek", ORIGIN, f"{ORIGIN}+0+AA==", 0, "2026")
