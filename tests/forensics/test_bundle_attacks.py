@@ -388,3 +388,20 @@ def test_a_checkpoint_removed_from_the_bundle_is_named(bundle: bytes) -> None:
         "checkpoint 32 is missing: the checkpoint at size 33 names it as the one signed just "
         "before it (it was deleted)"
     )
+
+
+def test_a_bundle_whose_checkpoints_name_no_predecessor_says_so(bundle: bytes) -> None:
+    """Every link line removed: the bundle is consistent, and says deletions are unseen."""
+
+    def first_line_only(name: str, data: bytes) -> bytes:
+        if not name.startswith("checkpoints/"):
+            return data
+        head, _, lines = data.decode().rpartition("\n\n")
+        return f"{head}\n\n{lines.split(chr(10))[0]}\n".encode()
+
+    stripped = [(name, first_line_only(name, data)) for name, data in _members(bundle)]
+    report = verify_bundle(zip_members(stripped))
+    assert report.ok, report.problem
+    assert report.unseen == [
+        "no checkpoint names the one signed before it: a deleted checkpoint cannot be seen"
+    ]

@@ -99,6 +99,8 @@ class BundleReport:
     witnessed: dict[str, int] = field(default_factory=dict)
     #: Names on cosignatures by keys that were not pinned: present, but not checked.
     unchecked_cosigners: list[str] = field(default_factory=list)
+    #: What the bundle's own data does not let a verifier see, in words.
+    unseen: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -260,9 +262,16 @@ def _verify(data: bytes, report: BundleReport, pins: Pins) -> None:
                 ) from e
         previous = checkpoint
     try:
-        check_chain(links)
+        start = check_chain(links)
     except LedgerError as e:
         raise _Failed(str(e)) from e
+    if len(notes) > 1 and (start is None or start > min(notes)):
+        report.unseen.append(
+            "no checkpoint names the one signed before it: a deleted checkpoint cannot be seen"
+            if start is None
+            else f"the checkpoints before size {start} were signed before each checkpoint "
+            "named the one before it: a deletion among them cannot be seen"
+        )
     report.checkpoints = len(notes)
     assert previous is not None
 

@@ -254,6 +254,8 @@ def _verify_bundle(path: Path, pins: Pins) -> None:
     )
     out_console.print(f"Verifier key: {report.verifier_key}", soft_wrap=True)
     _print_trust(pins, report.pinned, report.witnessed, len(report.unchecked_cosigners))
+    for unseen in report.unseen:
+        out_console.print(f"[bold yellow]Not checkable[/]: {escape(unseen)}")
 
 
 def register(app: typer.Typer) -> None:
