@@ -183,7 +183,8 @@ class CommandRate:
             while seen and seen[0] <= now - 60:
                 seen.popleft()
             if len(seen) >= self.per_minute:
-                raise TooManyCommands(person, self.per_minute, max(1, int(seen[0] + 60 - now) + 1))
+                wait = int(seen[0] + 60 - now) + 1 if seen else 60
+                raise TooManyCommands(person, self.per_minute, max(1, wait))
             seen.append(now)
 
 

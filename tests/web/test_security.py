@@ -13,6 +13,7 @@ import pytest
 from fastapi import FastAPI
 from tests.api.world import Server
 
+from showclear.limits import COMMANDS_PER_MINUTE, command_rate
 from showclear.service import KeyFileError
 from showclear.web.routing import CONTENT_SECURITY_POLICY, page_router
 
@@ -121,3 +122,29 @@ def test_the_pages_work_in_a_browser_under_their_policy(site: Site, browser: Any
     finally:
         context.close()
     assert not refused, refused
+
+
+def test_a_form_past_the_command_limit_is_a_page_naming_the_limit(
+    site: Site, client: httpx.Client
+) -> None:
+    """429, a page saying nothing was recorded and the limit; the ledger unchanged."""
+    slug = site.production()
+    signed_in = client.post(
+        _login(slug), data={"person": "maria", "pin": PINS["maria"]}, headers={"Origin": site.url}
+    )
+    client.cookies.set("showclear_session", signed_in.cookies["showclear_session"])
+    rate = command_rate(site.app)
+    rate.per_minute = 0
+    size = site.app.production(slug).size
+    try:
+        answer = client.post(
+            f"/productions/{slug}/ui/weapons/colt-1/take-out",
+            data={"setup": "12B"},
+            headers={"Origin": site.url},
+        )
+    finally:
+        rate.per_minute = COMMANDS_PER_MINUTE
+    assert answer.status_code == 429
+    assert "Not recorded: too many this minute" in answer.text
+    assert "commands per person per minute is 0" in answer.text
+    assert site.app.production(slug).size == size

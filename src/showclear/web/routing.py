@@ -43,6 +43,7 @@ from pydantic import ValidationError
 from showclear.commands import Command, by_name
 from showclear.errors import KINDS, ErrorKind, ShowclearError, presentation
 from showclear.http import Acting, Member, Refused, service_of
+from showclear.limits import TooManyCommands
 from showclear.protocol.catalogue import describe, follow_ups
 from showclear.service import AuthError, Forbidden
 from showclear.service.commands import Receipt
@@ -176,6 +177,8 @@ async def _answer_error(request: Request, exc: Exception) -> Response:
         _log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
         detail = "The error was logged. Nothing was recorded."
         return error_page(request, shown.status, shown.page_title, detail)
+    if isinstance(exc, TooManyCommands):  # the kind's page title speaks of signing in
+        return error_page(request, shown.status, "Not recorded: too many this minute", str(exc))
     if shown.status >= 500:
         # The message may name a key file or a database: the server's log has it, the
         # page says what a person on set can do.
