@@ -74,11 +74,17 @@ def _principal(app: App, person: str) -> Principal:
     return app.principal_for_token(SLUG, issued.secret)
 
 
-def _enrol(app: App, person: str, witness: str, pin: str | None = None) -> SoftAuthenticator:
+def _enrol(
+    app: App,
+    person: str,
+    witness: str,
+    pin: str | None = None,
+    passkey: SoftAuthenticator | None = None,
+) -> SoftAuthenticator:
     """``person`` makes a passkey on their phone and ``witness`` gives their PIN beside them."""
     principal = _principal(app, person)
     options = app.passkeys.registration_options(SLUG, principal, RELYING)
-    passkey = SoftAuthenticator()
+    passkey = passkey or SoftAuthenticator()
     credential = passkey.create(options, RELYING.origin)
     app.passkeys.register(
         SLUG,
@@ -115,6 +121,15 @@ def cli(
         return showclear("--db", backend.url, "--key-dir", str(key_dir), *args)
 
     return run
+
+
+def _revoke(
+    cli: Callable[..., CliRun], actor: str, passkey: SoftAuthenticator, *options: str
+) -> CliRun:
+    """``showclear passkey revoke`` of Ava's ``passkey`` by ``actor``; its id (base64url) may
+    start with "-", so it comes after "--"."""
+    credential = b64url(passkey.credential_id)
+    return cli("passkey", "revoke", "--as", actor, *options, "--", "ava", credential)
 
 
 # -- item 2: the witness is ID-RESET's to decide --------------------------------------------
@@ -166,14 +181,16 @@ def test_a_person_revokes_their_own_passkey_alone_and_every_sign_in_ends(
     app: App, cli: Callable[..., CliRun]
 ) -> None:
     """``showclear passkey revoke`` with Ava's own PIN: recorded, her token no longer works."""
-    kept, lost = _enrol(app, "ava", "sam"), _enrol(app, "ava", "sam")
+    # An id whose base64url starts with "-" (0xf8...), as one in 64 do: it must still parse.
+    dashed = SoftAuthenticator(credential_id=b"\xf8" + secrets.token_bytes(15))
+    kept, lost = _enrol(app, "ava", "sam"), _enrol(app, "ava", "sam", passkey=dashed)
+    assert b64url(lost.credential_id).startswith("-")
     token = app.login(SLUG, "ava", PEOPLE["ava"][1], kind="token", label="tablet").secret
     listed = cli("passkey", "list", "ava", "--json")
     assert listed.code == 0, listed.err
     assert [k["revoked"] for k in json.loads(listed.out)] == [None, None]
 
-    run = cli("passkey", "revoke", "ava", b64url(lost.credential_id), "--reason", "phone lost",
-              "--as", "ava")  # fmt: skip
+    run = _revoke(cli, "ava", lost, "--reason", "phone lost")
     assert run.code == 0, run.err_text
     last = _entries(app)[-1]
     assert last["type"] == "PasskeyRevoked"
@@ -239,7 +256,7 @@ def test_revoking_someone_elses_passkey_alone_is_refused_citing_id_reset(
     """Sam alone, even as safety coordinator: refused by ID-RESET, the attempt recorded."""
     lost = _enrol(app, "ava", "sam")
     token = app.login(SLUG, "ava", PEOPLE["ava"][1]).secret
-    run = cli("passkey", "revoke", "ava", b64url(lost.credential_id), "--as", "sam")
+    run = _revoke(cli, "sam", lost)
     assert run.code == 4, run.err_text
     assert "ID-RESET" in run.err_text
     assert "Nobody revokes another person's passkey alone" in run.err_text
@@ -247,7 +264,7 @@ def test_revoking_someone_elses_passkey_alone_is_refused_citing_id_reset(
     assert last["type"] == "AttemptRefused" and last["rules"] == ["ID-RESET"]
     # One approval is not two: Sam approves, then revokes, still alone.
     assert cli("pin", "approve-reset", "ava", "--kind", "passkey", "--as", "sam").code == 0
-    run = cli("passkey", "revoke", "ava", b64url(lost.credential_id), "--as", "sam")
+    run = _revoke(cli, "sam", lost)
     assert run.code == 4 and "ID-RESET" in run.err_text
     assert app.principal_for_token(SLUG, token).person == "ava"  # her sign-in stands
 
@@ -261,7 +278,7 @@ def test_the_safety_coordinator_and_a_producer_revoke_it_together(
     token = app.login(SLUG, "ava", PEOPLE["ava"][1]).secret
     assert cli("pin", "approve-reset", "ava", "--kind", "passkey", "--as", "sam").code == 0
     assert cli("pin", "approve-reset", "ava", "--kind", "passkey", "--as", "pru").code == 0
-    run = cli("passkey", "revoke", "ava", b64url(lost.credential_id), "--as", "pru")
+    run = _revoke(cli, "pru", lost)
     assert run.code == 0, run.err_text
     last = _entries(app)[-1]
     assert (last["type"], last["actor"], last["person"]) == ("PasskeyRevoked", "pru", "ava")
@@ -269,7 +286,7 @@ def test_the_safety_coordinator_and_a_producer_revoke_it_together(
         app.principal_for_token(SLUG, token)
     app.login(SLUG, "ava", PEOPLE["ava"][1])  # a passkey revocation leaves her PIN alone
     again = _enrol(app, "ava", "sam")
-    run = cli("passkey", "revoke", "ava", b64url(again.credential_id), "--as", "pru")
+    run = _revoke(cli, "pru", again)
     assert run.code == 4 and "ID-RESET" in run.err_text  # the two approvals were used up
 
 

@@ -83,7 +83,8 @@ def passkey_revoke(
     any signature by it on a later entry; earlier ones stay valid), and every session and
     token of the person ends. Someone else's: the safety coordinator and a producer each
     approve first (showclear pin approve-reset PERSON --kind passkey), then one of them
-    revokes it; otherwise the attempt is refused and recorded.
+    revokes it; otherwise the attempt is refused and recorded. A credential id that starts
+    with "-" goes after "--": showclear passkey revoke --as ana -- ana -Xq8PnY2Xx0kC3vJ1a9w4TQg
 
     Example: showclear passkey revoke ana q8PnY2Xx0kC3vJ1a9w4TQg --reason 'phone lost' --as ana
     """
