@@ -28,13 +28,14 @@ What is known of the witnesses (their lag, the closed days, the day-close check)
 from __future__ import annotations
 
 import base64
+import functools
 import http.client
 import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Final, Literal, Protocol
@@ -238,7 +239,8 @@ class WitnessSubmitter:
         self._pending: set[str] = set()
         self._due: dict[str, float] = {}  # slug -> monotonic time another round is due
         self._sent: dict[tuple[str, str], float] = {}  # (slug, witness) -> last request
-        self._rounds: dict[str, threading.Lock] = {}
+        self._asking: set[tuple[str, str]] = set()  # (slug, witness) with a request out
+        self._pool: ThreadPoolExecutor | None = None  # the thread's workers, while it runs
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -257,6 +259,7 @@ class WitnessSubmitter:
             return
         self._swept = 0.0  # every production is looked at first
         self._stopping.clear()
+        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="witness-ask")
         self._thread = threading.Thread(target=self._run, name="witness-submitter", daemon=True)
         self._thread.start()
         self._wake.set()
@@ -269,6 +272,9 @@ class WitnessSubmitter:
         self._stopping.set()
         self._wake.set()
         thread.join(timeout)
+        if self._pool is not None:  # requests out finish (each within its timeout)
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
         self.client.close()
 
     def _run(self) -> None:
@@ -297,8 +303,7 @@ class WitnessSubmitter:
                     self._due.pop(slug, None)
             for slug in sorted(slugs):
                 try:
-                    outcomes = self.round(slug)
-                    self._schedule_after(slug, outcomes)
+                    self._dispatch(slug)
                 except Exception:  # the thread must outlive a bad round: try again later
                     _log.exception("witnessing %s failed; trying again", slug)
                     self._schedule(slug, self.backoff_first)
@@ -307,20 +312,52 @@ class WitnessSubmitter:
         with self._guard:
             due = time.monotonic() + seconds
             self._due[slug] = min(self._due.get(slug, due), due)
+        self._wake.set()
 
-    def _schedule_after(self, slug: str, outcomes: Sequence[WitnessOutcome]) -> None:
-        """Come back for witnesses still owed the latest checkpoint."""
-        if any(o.status == "waiting" for o in outcomes):
-            self._schedule(slug, self.interval)
-        if any(o.status in ("unreachable", "failed") for o in outcomes):
-            with self.app.store.read(slug) as session:
-                states = session.witness_states()
-            nexts = [
-                (parse_time(s.next_attempt) - self.wall()).total_seconds()
-                for s in states
-                if s.next_attempt
-            ]
-            self._schedule(slug, max(self.interval, min(nexts, default=self.backoff_first)))
+    def _dispatch(self, slug: str) -> None:
+        """Hand each witness of ``slug`` not already being asked to a worker of the pool.
+
+        Witnesses are asked independently: one that takes its whole timeout to not answer
+        delays nobody else's cosignature.
+        """
+        for job, state in self._jobs(slug):
+            key = (slug, job.name)
+            with self._guard:
+                if key in self._asking:
+                    continue  # its worker comes back for the latest checkpoint when done
+                self._asking.add(key)
+            pool = self._pool
+            if pool is None:  # stopping
+                with self._guard:
+                    self._asking.discard(key)
+                return
+            future = pool.submit(self._ask, job, state, False)
+            future.add_done_callback(functools.partial(self._asked, key))
+
+    def _asked(self, key: tuple[str, str], future: Future[WitnessOutcome]) -> None:
+        """A witness answered (or did not): come back when it is due the latest again."""
+        slug, _ = key
+        with self._guard:
+            self._asking.discard(key)
+        error = future.exception()
+        if error is not None:
+            _log.error("asking %s for %s failed", key[1], slug, exc_info=error)
+            self._schedule(slug, self.backoff_first)
+            return
+        outcome = future.result()
+        if outcome.status in ("cosigned", "waiting"):
+            self._schedule(slug, self.interval)  # the ledger may have grown meanwhile
+        elif outcome.status in ("unreachable", "failed", "refused"):
+            self._schedule(slug, self._next_attempt(slug, outcome.witness))
+
+    def _next_attempt(self, slug: str, witness: str) -> float:
+        """Seconds until ``witness`` is due again after its backoff."""
+        with self.app.store.read(slug) as session:
+            states = {s.witness: s for s in session.witness_states()}
+        state = states.get(witness)
+        if state is None or state.next_attempt is None:
+            return self.backoff_first
+        return max(self.interval, (parse_time(state.next_attempt) - self.wall()).total_seconds())
 
     # -- one round -----------------------------------------------------------
 
@@ -333,25 +370,29 @@ class WitnessSubmitter:
                 self.client.close()
 
     def round(self, slug: str, *, force: bool = False) -> list[WitnessOutcome]:
-        """Ask each witness of ``slug`` that is behind to cosign the latest checkpoint."""
-        with self._guard:
-            lock = self._rounds.setdefault(slug, threading.Lock())
-        with lock:
-            with self.app.store.read(slug) as session:
-                policy = policy_of(session)
-                if not policy.witnesses:
-                    return []
-                size, note = session.checkpoint()
-                states = {s.witness: s for s in session.witness_states()}
-            jobs = [_Job(slug, w.name, w.url, w.key, size, note) for w in policy.witnesses]
-            with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-                futures = [
-                    pool.submit(
-                        self._ask, job, states.get(job.name, WitnessStateRow(job.name)), force
-                    )
-                    for job in jobs
-                ]
-                return [f.result() for f in futures]
+        """Ask every witness of ``slug`` that is behind, in parallel, and wait for them all."""
+        jobs = self._jobs(slug)
+        if not jobs:
+            return []
+        with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+            futures = [pool.submit(self._ask, job, state, force) for job, state in jobs]
+            return [f.result() for f in futures]
+
+    def _jobs(self, slug: str) -> list[tuple[_Job, WitnessStateRow]]:
+        """Each listed witness with the latest checkpoint and what is known of it."""
+        with self.app.store.read(slug) as session:
+            policy = policy_of(session)
+            if not policy.witnesses:
+                return []
+            size, note = session.checkpoint()
+            states = {s.witness: s for s in session.witness_states()}
+        return [
+            (
+                _Job(slug, w.name, w.url, w.key, size, note),
+                states.get(w.name, WitnessStateRow(w.name)),
+            )
+            for w in policy.witnesses
+        ]
 
     def _ask(self, job: _Job, state: WitnessStateRow, force: bool) -> WitnessOutcome:
         slug, name, size = job.slug, job.name, job.size
