@@ -53,13 +53,19 @@ def test_parse_time_refuses_anything_else_naming_the_form(text: str) -> None:
     [
         "2026-11-25T08:00:00Z",
         "2026-11-25T09:00:00+01:00",
-        "2026-11-25T08:00:00",
-        "2026-11-25T08:00",
+        "2026-11-25T01:00-07:00",
     ],
 )
 def test_read_time_accepts_what_people_type(text: str) -> None:
-    """Offsets are honoured and a time without one is UTC."""
+    """Z and offsets are honoured."""
     assert read_time(text) == EIGHT
+
+
+@pytest.mark.parametrize("text", ["2026-11-25T08:00:00", "2026-11-25T08:00"])
+def test_read_time_refuses_a_time_without_a_zone_saying_how_to_give_one(text: str) -> None:
+    """A time without a zone is not silently taken as UTC (issue 15): it is refused."""
+    with pytest.raises(ValueError, match="has no time zone: add Z for UTC or an offset"):
+        read_time(text)
 
 
 def test_read_time_refuses_words() -> None:
