@@ -18,6 +18,7 @@ from fastapi import Depends, Form, Request, Response
 
 from showclear.commands.fields import Slug
 from showclear.http import Service
+from showclear.protocol.catalogue.setups import normalize_plan
 from showclear.service import App, BadRequest
 from showclear.web.custody import call_sheet, lots
 from showclear.web.ledger import entries
@@ -53,8 +54,11 @@ def day_setups(app: App, slug: str) -> list[dict[str, Any]]:
         kind = event.get("type")
         if kind in ("SetupPlanned", "SetupChanged"):
             previous = plans.get(event["setup"], {})
+            # Every optional field filled (a plan from the API may leave out a lot or rounds).
             plans[event["setup"]] = {
                 **event,
+                **normalize_plan(event),
+                "handler_signoff": event.get("handler_signoff"),
                 "completed": False,
                 "meetings": previous.get("meetings", []),
             }
