@@ -39,3 +39,69 @@ def test_a_setup_planned_through_the_api_without_a_lot_is_listed_on_the_setups_p
     card = crew.page.locator("#setup-20-api").inner_text()
     assert "replica-1 for jack: empty" in card
     assert "camera B 8.0 m" in card
+
+
+def _plan_pointed_at_someone(crew: Crew) -> None:
+    """A take pointed at an unshielded person with no sign-off: PLAN-POINTING refuses it."""
+    page = crew.page
+    page.get_by_label("Setup id").fill("16")
+    page.get_by_label("Scene", exact=True).fill("16")
+    page.get_by_label("Rehearsal or take").select_option("take")
+    page.get_by_label("Direction of fire").fill("toward the sheriff's double")
+    page.get_by_label("Weapon 1").select_option("colt-1")
+    page.locator("#w0-performer").fill("jack")
+    page.locator("#w0-load").select_option("dummies")
+    page.locator("#w0-lot").select_option("dum-45")
+    page.locator("#w0-rounds").fill("6")
+    page.get_by_label("Who 1").fill("sheriff's double")
+    page.locator("#n0-m").fill("3.5")
+    page.locator("input[name=n_line][value='0']").check()
+
+
+def _assert_plan_kept(crew: Crew) -> None:
+    page = crew.page
+    assert page.get_by_label("Setup id").input_value() == "16"
+    assert page.get_by_label("Rehearsal or take").input_value() == "take"
+    assert page.get_by_label("Direction of fire").input_value() == "toward the sheriff's double"
+    assert page.get_by_label("Weapon 1").input_value() == "colt-1"
+    assert page.locator("#w0-performer").input_value() == "jack"
+    assert page.locator("#w0-lot").input_value() == "dum-45"
+    assert page.locator("#w0-rounds").input_value() == "6"
+    assert page.locator("#n0-m").input_value() == "3.5"
+    assert page.locator("input[name=n_line][value='0']").is_checked()
+    assert page.locator(".kept-note").is_visible()
+
+
+@ON_THE_TABLET
+def test_going_back_after_a_refused_setup_finds_the_form_as_it_was_typed(crew: Crew) -> None:
+    """Both the stop screen's Back button and the browser's Back keep every field typed."""
+    page = crew.page
+    crew.sign_in("dana")
+    page.goto(crew.ui("/setups"))
+    _plan_pointed_at_someone(crew)
+    crew.submit("Plan setup")
+    assert "PLAN-POINTING" in page.locator(".stop-panel .rule-id").all_inner_texts()
+    page.get_by_role("link", name="Back", exact=True).click()
+    page.wait_for_load_state()
+    _assert_plan_kept(crew)
+
+    crew.submit("Plan setup")
+    assert page.locator(".stop-panel").is_visible()
+    page.go_back()
+    page.wait_for_load_state()
+    _assert_plan_kept(crew)
+
+
+@ON_THE_TABLET
+def test_a_recorded_form_starts_empty_the_next_time(crew: Crew) -> None:
+    """Once the page says Recorded, nothing typed before comes back."""
+    page = crew.page
+    crew.sign_in("dana")
+    page.goto(crew.ui("/setups"))
+    _plan_pointed_at_someone(crew)
+    page.locator("input[name=n_line][value='0']").uncheck()
+    crew.submit("Plan setup")
+    assert "16" in crew.recorded()
+    page.goto(crew.ui("/setups"))
+    assert page.get_by_label("Setup id").input_value() == ""
+    assert not page.locator(".kept-note").count()

@@ -88,9 +88,74 @@
     if ((form.getAttribute("method") || "get").toLowerCase() === "post") {
       if (form.dataset.busy) { event.preventDefault(); return; }
       form.dataset.busy = "1";
+      keepForm(form);
       setTimeout(function () { delete form.dataset.busy; }, 8000);
     }
   });
+
+  // -- a refused form keeps what was typed ---------------------------------------------------
+  // What a form sent is kept in this tab (never a PIN or password) until its page shows
+  // "Recorded"; after a refusal or a problem, going Back finds the form filled in again.
+  var KEPT = "showclear-form:";
+  var KEEP_FOR = 15 * 60 * 1000;
+
+  function formKey(form) {
+    var action = form.getAttribute("action") || "";
+    var same = $$("form").filter(function (f) { return (f.getAttribute("action") || "") === action; });
+    return KEPT + location.pathname + "|" + action + "|" + same.indexOf(form);
+  }
+
+  function keepable(el) {
+    return el.name && !el.disabled && ["password", "file", "submit", "button", "reset", "image"].indexOf(el.type) < 0 &&
+      (el.type !== "hidden" || el.closest("[data-choice]"));
+  }
+
+  function keepForm(form) {
+    var fields = [];
+    Array.prototype.forEach.call(form.elements, function (el, i) {
+      if (!keepable(el)) { return; }
+      var checkable = el.type === "checkbox" || el.type === "radio";
+      fields.push({ i: i, name: el.name, value: el.value, checked: checkable ? el.checked : null });
+    });
+    try {
+      sessionStorage.setItem(formKey(form), JSON.stringify({ at: Date.now(), fields: fields }));
+    } catch (e) { /* storage full or refused: the form simply starts empty */ }
+  }
+
+  function restoreForms() {
+    var keys = [];
+    for (var k = 0; k < sessionStorage.length; k++) {
+      if (sessionStorage.key(k).indexOf(KEPT) === 0) { keys.push(sessionStorage.key(k)); }
+    }
+    if ($(".flash")) {  // recorded: what was typed is in the ledger now
+      keys.forEach(function (key) { sessionStorage.removeItem(key); });
+      return;
+    }
+    $$("form").forEach(function (form) {
+      var key = formKey(form), kept = null;
+      try { kept = JSON.parse(sessionStorage.getItem(key) || "null"); } catch (e) { kept = null; }
+      if (!kept) { return; }
+      sessionStorage.removeItem(key);
+      if (Date.now() - kept.at > KEEP_FOR) { return; }
+      kept.fields.forEach(function (f) {
+        var el = form.elements[f.i];
+        if (!el || el.name !== f.name || !keepable(el)) { return; }
+        if (f.checked !== null) { el.checked = f.checked; return; }
+        var group = el.type === "hidden" && el.closest("[data-choice]");
+        if (group) {
+          var button = $$(".opt", group).filter(function (b) { return b.getAttribute("data-value") === f.value; })[0];
+          if (button) { choose(group, button); }
+          return;
+        }
+        el.value = f.value;
+      });
+      var note = document.createElement("p");
+      note.className = "kept-note";
+      note.setAttribute("role", "status");
+      note.textContent = "Filled in again with what you typed before: check it, then send it again.";
+      form.insertBefore(note, form.firstChild);
+    });
+  }
 
   // -- signing in ------------------------------------------------------------------------
   document.addEventListener("click", function (event) {
@@ -247,6 +312,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    restoreForms();
     localTimes(document);
     var current = $(".main-nav .current");
     if (current && current.scrollIntoView) { current.scrollIntoView({ block: "nearest", inline: "center" }); }
