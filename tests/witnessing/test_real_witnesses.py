@@ -303,3 +303,27 @@ def _no_leftover_threads() -> Iterator[None]:
     yield
     left = [t.name for t in threading.enumerate() if t.name == "witness-submitter"]
     assert not left, f"a submitter thread outlived its test: {left}"
+
+
+def test_an_answer_not_signed_by_the_pinned_key_is_not_stored(
+    stocked: Cli, witness_factory: Factory
+) -> None:
+    """Another witness answering at the listed address (an impostor, or a re-keyed one):
+    its cosignature does not verify with the key the policy pins, so nothing is stored."""
+    real, impostor = witness_factory("insurer"), witness_factory("impostor")
+    impostor.follow(_verifier_key(stocked))
+    impostor.port = real.port  # answers where the policy says the insurer is
+    impostor.start()
+    stocked.ok("witnesses", "add", "insurer", real.url, real.key, "--as", "sam")
+    pushed = stocked.main("witnesses", "push")
+    assert pushed.code == 0, pushed.text
+    assert "insurer: failed" in pushed.text
+    assert "not a valid cosignature by its key" in pushed.text
+    status = stocked.json("witnesses", "status")
+    assert status["witnesses"][0]["cosigned_size"] == 0
+    app = stocked.app()
+    try:
+        note = app.checkpoint("dust-creek")
+    finally:
+        app.close()
+    assert cosignatures_in(note) == []
