@@ -185,6 +185,7 @@ _FIELDS = (
 )
 
 
+@pytest.mark.slow
 # Each example adds to one ledger and renders both reports of a day that keeps growing:
 # bounded, and a failure is reported as found (shrinking it would take many minutes).
 @settings(
@@ -260,7 +261,9 @@ def test_any_text_in_any_free_text_field_still_renders_every_report(
         assert rendered.html is not None and rendered.html.startswith("<!doctype html>")
 
 
-@settings(max_examples=25, deadline=None, database=None)
+@pytest.mark.slow
+# Ten examples: each lays out some forty pages of a cell split row by row.
+@settings(max_examples=10, deadline=None, database=None, phases=[Phase.explicit, Phase.generate])
 @given(text=st.text(_CHARS, min_size=1, max_size=50).map(lambda s: (s * 10_000)[:10_000]))
 def test_ten_kilobytes_of_any_text_in_a_document_render(text: str) -> None:
     """Beyond the schema's limit too: 10 kB in a narrow table cell, a fact, a paragraph, the

@@ -17,10 +17,13 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
+from tests.api.world import Server, build_world
 from tests.conftest import CliRun
 
 from forensics.histories import Demo
+from showclear.api import create_api
 from showclear.protocol.errors import InconsistentEventError
 from showclear.reports import day_files, incident_files
 from showclear.reports.render import default_paper
@@ -122,6 +125,38 @@ def test_report_day_takes_paper_on_the_command_line(
     wrong = showclear("--db", str(demo.db), "report", "day", DAY, "--pdf", str(out),
                       "--paper", "a5")  # fmt: skip
     assert wrong.code == 2
+
+
+def test_a_us_production_prints_on_letter_and_the_api_takes_paper(demo: Demo) -> None:
+    """A production whose jurisdiction is US-CA gets Letter by default; ``?paper=a4`` and
+    ``?paper=letter`` choose; anything else is refused."""
+    world = build_world(demo.app, demo.clock, "Sunset Shoot")
+    changed = demo.app.submit(
+        world.slug,
+        {
+            "type": "PolicyChanged",
+            "actor": "sam",
+            "changes": {"jurisdiction": "US-CA"},
+            "reason": "we shoot in Los Angeles",
+        },
+        TRUSTED,
+    )
+    assert changed.outcome == "allowed", changed.rule_ids
+    day = demo.clock.now().date().isoformat()
+    default = day_files(demo.app, world.slug, day).pdf
+    assert default is not None and "(letter)" in _page_size(default)
+    with (
+        Server(create_api(demo.app, secure_cookies=True)) as url,
+        httpx.Client(base_url=f"{url}/productions/{world.slug}", timeout=60) as http,
+    ):
+        auth = world.auth("sam")
+        served = http.get(f"/reports/day/{day}", headers=auth)
+        assert served.status_code == 200, served.text
+        assert "(letter)" in _page_size(served.content)
+        a4 = http.get(f"/reports/day/{day}", params={"paper": "a4"}, headers=auth)
+        assert a4.status_code == 200 and "(A4)" in _page_size(a4.content)
+        wrong = http.get(f"/reports/day/{day}", params={"paper": "a5"}, headers=auth)
+        assert wrong.status_code == 422
 
 
 # -- the incident report ---------------------------------------------------------------
