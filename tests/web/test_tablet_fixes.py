@@ -6,6 +6,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from showclear.service import TRUSTED
+
 from .conftest import Crew, Site
 from .seed import PINS
 
@@ -105,3 +107,37 @@ def test_a_recorded_form_starts_empty_the_next_time(crew: Crew) -> None:
     page.goto(crew.ui("/setups"))
     assert page.get_by_label("Setup id").input_value() == ""
     assert not page.locator(".kept-note").count()
+
+
+@ON_THE_TABLET
+def test_the_board_lists_hot_then_unknown_then_with_a_performer_then_the_rest(
+    crew: Crew, site: Site
+) -> None:
+    """Not by id: colt-2 (HOT), new-1 (UNKNOWN), replica-1 (with jack), colt-1 (with maria)."""
+    from .test_every_page import _weapons_in_every_state
+
+    _weapons_in_every_state(site, crew.slug)
+    outcome = site.app.submit(
+        crew.slug,
+        {
+            "type": "WeaponReceived",
+            "actor": "maria",
+            "weapon": "a-new-1",
+            "serial": "N-1",
+            "make": "Colt",
+            "model": "Single Action Army",
+            "category": "functional_firearm",
+            "caliber": ".45 Colt",
+            "chambers": 6,
+            "action": "revolver",
+            "storage": "safe",
+            "personal": False,
+        },
+        TRUSTED,
+    )
+    assert not outcome.refused, outcome.rule_ids
+    crew.sign_in("maria")
+    ids = crew.page.locator(".weapons .weapon-id").all_inner_texts()
+    assert ids == ["colt-2", "a-new-1", "replica-1", "colt-1"]
+    states = crew.page.locator(".weapons .weapon-card .state").all_inner_texts()
+    assert "HOT" in states[0] and "UNKNOWN" in states[1]

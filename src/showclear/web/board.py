@@ -24,6 +24,7 @@ from showclear.web.routing import Viewer, page_router
 
 __all__ = [
     "Entry",
+    "by_danger",
     "find_weapon",
     "history_of",
     "lot_kinds",
@@ -79,12 +80,36 @@ def history_of(app: App, slug: str, weapon: str) -> list[Entry]:
     return [Entry(entry.pop("index"), entry) for entry in app.history(slug, weapon)]
 
 
+def _performers(board: Board) -> set[str]:
+    day = board.day or {}
+    duties: dict[str, list[str]] = day.get("duties", {}) if day.get("open") else {}
+    return {person for person, jobs in duties.items() if "performer" in jobs}
+
+
+def by_danger(board: Board) -> list[BoardWeapon]:
+    """The board's weapons, the most dangerous first: HOT, UNKNOWN, out with a performer,
+    out with anyone else, then in storage; by id within each."""
+    performers = _performers(board)
+
+    def rank(w: BoardWeapon) -> tuple[int, str]:
+        if w.state == "HOT":
+            return 0, w.weapon
+        if w.state == "UNKNOWN":
+            return 1, w.weapon
+        if w.holder is not None and w.holder in performers:
+            return 2, w.weapon
+        return (3 if w.holder is not None else 4), w.weapon
+
+    return sorted(board.weapons, key=rank)
+
+
 def _live(request: Request, board: Board, slug: str) -> str:
     # How far behind each witness is (as ``GET .../ledger/witnesses`` answers it).
     witnesses = witness_status(service_of(request), slug)
     return fragment(
         "board_live.html",
         board=board,
+        weapons=by_danger(board),
         witnesses=witnesses,
         ui=lambda rest="/": ui_path(slug, rest),
     )
