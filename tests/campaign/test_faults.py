@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from tests.campaign.faults import disk_full, kill_under_load, restart_under_load, two_writers
-from tests.campaign.harness import Outcome, Site
+from tests.campaign.harness import Outcome, Site, lost_acknowledged
 
 if TYPE_CHECKING:
     from tests.conftest import Backend
@@ -88,3 +88,13 @@ def test_a_server_and_the_command_line_write_one_sqlite_file_together(tmp_path: 
     site.create(crew=2)
     outcome = two_writers(site, commands=12 if LONG else 3)
     _held(outcome)
+
+
+def test_the_check_counts_an_acknowledged_command_missing_or_moved_as_lost() -> None:
+    """The clients' log is held to the ledger by index and text: the campaign can fail."""
+    acknowledged = {3: "campaign ann 1", 4: "campaign bo 1", 5: "campaign ann 2"}
+    ledger = {3: "campaign ann 1", 4: "campaign ann 2"}
+    assert lost_acknowledged(acknowledged, ledger) == [4, 5]
+    assert (
+        lost_acknowledged(acknowledged, {**ledger, 4: "campaign bo 1", 5: "campaign ann 2"}) == []
+    )
