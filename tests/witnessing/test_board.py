@@ -8,14 +8,17 @@ from showclear.ledger.cosignature import Cosigner
 from showclear.service import App
 from showclear.service.witnessing import witness_status
 from showclear.store import ProductionInfo, WitnessRefusalRow, WitnessStateRow
+from showclear.web.board import by_danger
 from showclear.web.render import fragment
 
 
 def _board(app: App, slug: str) -> str:
     """The board's refreshing part as rendered, its tags taken out."""
+    board = app.board(slug)
     html = fragment(
         "board_live.html",
-        board=app.board(slug),
+        board=board,
+        weapons=by_danger(board),
         witnesses=witness_status(app, slug),
         ui=lambda rest="/": f"/ui/{slug}{rest}",
     )
