@@ -314,8 +314,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     restoreForms();
     localTimes(document);
-    var current = $(".main-nav .current");
-    if (current && current.scrollIntoView) { current.scrollIntoView({ block: "nearest", inline: "center" }); }
     pinFor("performer-choice", "performer-pin", "Performer");
     pinFor("receiver-choice", "receiver-pin", "Receiver");
     var live = $("[data-refresh]");
