@@ -109,16 +109,13 @@ def test_a_recorded_form_starts_empty_the_next_time(crew: Crew) -> None:
     assert not page.locator(".kept-note").count()
 
 
-@ON_THE_TABLET
-def test_the_board_lists_hot_then_unknown_then_with_a_performer_then_the_rest(
-    crew: Crew, site: Site
-) -> None:
-    """Not by id: colt-2 (HOT), new-1 (UNKNOWN), replica-1 (with jack), colt-1 (with maria)."""
+def _every_state_and_a_new_weapon(site: Site, slug: str) -> None:
+    """colt-2 HOT with maria, replica-1 with jack, colt-1 COLD with maria, a-new-1 in the safe."""
     from .test_every_page import _weapons_in_every_state
 
-    _weapons_in_every_state(site, crew.slug)
+    _weapons_in_every_state(site, slug)
     outcome = site.app.submit(
-        crew.slug,
+        slug,
         {
             "type": "WeaponReceived",
             "actor": "maria",
@@ -136,8 +133,36 @@ def test_the_board_lists_hot_then_unknown_then_with_a_performer_then_the_rest(
         TRUSTED,
     )
     assert not outcome.refused, outcome.rule_ids
+
+
+@ON_THE_TABLET
+def test_the_board_lists_hot_then_unknown_then_with_a_performer_then_the_rest(
+    crew: Crew, site: Site
+) -> None:
+    """Not by id: colt-2 (HOT), a-new-1 (UNKNOWN), replica-1 (with jack), colt-1 (with maria)."""
+    _every_state_and_a_new_weapon(site, crew.slug)
     crew.sign_in("maria")
     ids = crew.page.locator(".weapons .weapon-id").all_inner_texts()
     assert ids == ["colt-2", "a-new-1", "replica-1", "colt-1"]
     states = crew.page.locator(".weapons .weapon-card .state").all_inner_texts()
     assert "HOT" in states[0] and "UNKNOWN" in states[1]
+
+
+@ON_THE_TABLET
+def test_a_weapon_page_puts_the_next_safe_step_for_its_state_first(crew: Crew, site: Site) -> None:
+    """In storage: take out; with a performer: take back; HOT: unload; with the handler: show
+    clear; the first action on the page, and it opens that step's form."""
+    _every_state_and_a_new_weapon(site, crew.slug)
+    crew.sign_in("maria")
+    expected = {
+        "a-new-1": ("Next: take it out", "/take-out"),
+        "replica-1": ("Next: take it back from jack", "/hand-over"),
+        "colt-2": ("Next: unload it", "/unload"),
+        "colt-1": ("Next: show it clear", "/inspect"),
+    }
+    for weapon, (label, step) in expected.items():
+        crew.page.goto(crew.ui(f"/weapons/{weapon}"))
+        first = crew.page.locator("main .btn").first
+        assert first.inner_text() == label
+        first.click()
+        crew.page.wait_for_url(f"**/weapons/{weapon}{step}")

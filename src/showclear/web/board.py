@@ -28,6 +28,7 @@ __all__ = [
     "find_weapon",
     "history_of",
     "lot_kinds",
+    "next_action",
     "parse_code",
     "router",
     "weapon_of",
@@ -103,6 +104,39 @@ def by_danger(board: Board) -> list[BoardWeapon]:
     return sorted(board.weapons, key=rank)
 
 
+@dataclass(frozen=True)
+class NextAction:
+    """The one safe step a weapon's state calls for: the page it is done on, and why."""
+
+    step: str
+    label: str
+    why: str
+
+
+def next_action(board: Board, w: BoardWeapon) -> NextAction:
+    """What the handler does next with ``w``, from where it is and what is in it."""
+    if w.holder is not None and w.holder in _performers(board):
+        # Whatever is in it, a performer hands it back to the handler after the take.
+        return NextAction(
+            "hand-over", f"Next: take it back from {w.holder}", "Back to the handler after use."
+        )
+    if w.holder is None:
+        return NextAction(
+            "take-out", "Next: take it out", "Out of storage for a setup, then show it clear."
+        )
+    if w.state == "HOT" or w.quarantine:
+        return NextAction(
+            "unload",
+            "Next: unload it",
+            "It holds blanks or suspect rounds: unload, then check the barrel.",
+        )
+    return NextAction(
+        "inspect",
+        "Next: show it clear",
+        "A show-clear inspection, with the performer watching, comes before any handover.",
+    )
+
+
 def _live(request: Request, board: Board, slug: str) -> str:
     # How far behind each witness is (as ``GET .../ledger/witnesses`` answers it).
     witnesses = witness_status(service_of(request), slug)
@@ -148,6 +182,7 @@ def weapon_page(
         "weapon.html",
         title=weapon,
         w=row,
+        next=next_action(board_of(request), row),
         kinds=lot_kinds(request, slug),
         history=list(reversed(history)),
         inspections=list(reversed(inspections)),
