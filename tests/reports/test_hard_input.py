@@ -8,6 +8,7 @@ the daily and the incident report, as PDF and as HTML.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import count
@@ -185,11 +186,15 @@ _FIELDS = (
 )
 
 
+#: Examples per Hypothesis test: a few in CI, 25 in the long campaign (SHOWCLEAR_CAMPAIGN=long).
+_EXAMPLES = 25 if os.environ.get("SHOWCLEAR_CAMPAIGN") == "long" else 6
+
+
 @pytest.mark.slow
 # Each example adds to one ledger and renders both reports of a day that keeps growing:
 # bounded, and a failure is reported as found (shrinking it would take many minutes).
 @settings(
-    max_examples=25,
+    max_examples=_EXAMPLES,
     deadline=None,
     database=None,
     phases=[Phase.explicit, Phase.generate],
@@ -263,7 +268,12 @@ def test_any_text_in_any_free_text_field_still_renders_every_report(
 
 @pytest.mark.slow
 # Ten examples: each lays out some forty pages of a cell split row by row.
-@settings(max_examples=10, deadline=None, database=None, phases=[Phase.explicit, Phase.generate])
+@settings(
+    max_examples=max(2, _EXAMPLES // 2),
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+)
 @given(text=st.text(_CHARS, min_size=1, max_size=50).map(lambda s: (s * 10_000)[:10_000]))
 def test_ten_kilobytes_of_any_text_in_a_document_render(text: str) -> None:
     """Beyond the schema's limit too: 10 kB in a narrow table cell, a fact, a paragraph, the
