@@ -3,6 +3,9 @@ keeps what was typed."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import httpx
 import pytest
 
@@ -166,3 +169,45 @@ def test_a_weapon_page_puts_the_next_safe_step_for_its_state_first(crew: Crew, s
         assert first.inner_text() == label
         first.click()
         crew.page.wait_for_url(f"**/weapons/{weapon}{step}")
+
+
+def _picker(crew: Crew) -> dict[str, str]:
+    options = crew.page.locator("datalist#people-list option")
+    return {o.get_attribute("value") or "": o.inner_text() for o in options.all()}
+
+
+@ON_THE_TABLET
+def test_people_are_picked_by_name_and_role_not_typed_by_id(
+    crew: Crew, site: Site, browser: Any
+) -> None:
+    """Sign-in (on a device used before), the setup, meeting and call sheet forms offer every
+    registered person by name with role; the handover's choices name them too."""
+    page = crew.page
+    page.goto(crew.ui("/login"))
+    assert not page.locator("datalist#people-list").count()  # a new device sees no roster
+    crew.sign_in("maria")
+    for path in ("/setups", "/day"):
+        page.goto(crew.ui(path))
+        people = _picker(crew)
+        assert people["jack"] == "Jack Dalton (jack), performer"
+        assert people["ken"] == "Ken Ito (ken), crew"  # registered, not on the call sheet
+    page.goto(crew.ui("/setups"))
+    for field in ("#w0-performer", "#p-signoff", "#extra-person-0", "#n0-who"):
+        assert page.locator(field).get_attribute("list") == "people-list"
+    page.goto(crew.ui("/weapons/colt-1/hand-over"))
+    receivers = page.locator("#receiver-choice .opt").all_inner_texts()
+    assert any("Jack Dalton (jack): performer" in r for r in receivers), receivers
+
+    crew.switch_to("jack")  # the tablet has seen a sign-in: the login page offers names
+    page.click("text=Switch person")
+    page.wait_for_url(re.compile(r"/ui/login"))
+    assert _picker(crew)["dana"] == "Dana Kim (dana), first ad"
+    assert page.locator("#person").get_attribute("list") == "people-list"
+    assert "Jack Dalton (jack), performer" in page.locator(".person-pick").all_inner_texts()
+    stranger = browser.new_context()
+    try:
+        other = stranger.new_page()
+        other.goto(crew.ui("/login"))
+        assert not other.locator("datalist#people-list").count()
+    finally:
+        stranger.close()

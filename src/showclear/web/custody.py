@@ -18,7 +18,7 @@ from showclear.web.board import Entry, history_of, lot_kinds, weapon_of
 from showclear.web.render import board_of, page
 from showclear.web.routing import Doer, Viewer, command, page_router, recorded
 
-__all__ = ["call_sheet", "lot_options", "lots", "router", "storages"]
+__all__ = ["call_sheet", "lot_options", "lots", "roster", "router", "storages"]
 
 router = page_router()
 
@@ -29,18 +29,38 @@ NOBODY = "-"
 # -- what the forms offer, read from the service's views ---------------------------------
 
 
+def roster(request: Request, slug: str) -> list[tuple[str, str]]:
+    """(person, "Name (person), role") for everyone registered on the production, by name:
+    the person picker's choices, so nobody types an id from memory."""
+    people = service_of(request).projection(slug).people()
+    people.sort(key=lambda row: (row[1]["name"].casefold(), row[0]))
+    return [
+        (person, f"{view['name']} ({person}), {', '.join(_words(r) for r in view['roles'])}")
+        for person, view in people
+    ]
+
+
+def _words(code: str) -> str:
+    return code.replace("_", " ")
+
+
 def call_sheet(
     request: Request, *, without: str | None = None, first: tuple[str, ...] = ()
 ) -> list[tuple[str, str]]:
-    """(person, "person (duties)") for everyone on the day's call sheet; duties ``first`` first."""
-    day = board_of(request).day or {}
+    """(person, "Name (person): duties") for everyone on the day's call sheet; duties
+    ``first`` first."""
+    board = board_of(request)
+    day = board.day or {}
     duties: dict[str, list[str]] = day.get("duties", {}) if day.get("open") else {}
     people = [(p, jobs) for p, jobs in duties.items() if p != without]
     people.sort(key=lambda row: not set(row[1]) & set(first))
-    return [
-        (person, f"{person} ({', '.join(d.replace('_', ' ') for d in jobs)})")
-        for person, jobs in people
-    ]
+    names = service_of(request).projection(str(request.path_params.get("slug", ""))).person
+    labels = []
+    for person, jobs in people:
+        view = names(person)
+        who = f"{view['name']} ({person})" if view else person
+        labels.append((person, f"{who}: {', '.join(_words(d) for d in jobs)}"))
+    return labels
 
 
 def lots(request: Request, slug: str) -> list[dict[str, Any]]:

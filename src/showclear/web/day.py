@@ -14,7 +14,7 @@ from fastapi import Form, Request, Response
 from showclear.commands.fields import Slug
 from showclear.http import service_of
 from showclear.service import BadRequest
-from showclear.web.custody import lots
+from showclear.web.custody import lots, roster
 from showclear.web.render import board_of, page
 from showclear.web.routing import Doer, Viewer, command, page_router, recorded
 
@@ -39,6 +39,7 @@ def day_page(request: Request, slug: Slug, member: Viewer) -> Response:
         day=day,
         today=service_of(request).clock.now().date().isoformat(),
         sheet=rows,
+        roster=roster(request, slug),
         lots=lots(request, slug),
     )
 

@@ -20,7 +20,7 @@ from showclear.commands.fields import Slug
 from showclear.http import Service
 from showclear.protocol.catalogue.setups import normalize_plan
 from showclear.service import App, BadRequest
-from showclear.web.custody import call_sheet, lots
+from showclear.web.custody import call_sheet, lots, roster
 from showclear.web.ledger import entries
 from showclear.web.render import board_of, page
 from showclear.web.routing import Doer, Viewer, command, page_router, recorded
@@ -81,6 +81,7 @@ def setups_page(request: Request, slug: Slug, member: Viewer, app: Service) -> R
         title="Setups & meeting",
         setups=day_setups(app, slug),
         people=call_sheet(request),
+        roster=roster(request, slug),
         weapons=[w.weapon for w in board.weapons],
         lots=[lot["lot"] for lot in lots(request, slug)],
         weapon_rows=WEAPON_ROWS,

@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse
 from showclear.commands.fields import ID_PATTERN, Slug
 from showclear.http import Login, Service, clear_session_cookie, client_of, set_session_cookie
 from showclear.service import AuthError, BadRequest
+from showclear.web.custody import roster
 from showclear.web.render import page, ui_path
 from showclear.web.routing import Viewer, page_router
 
@@ -68,12 +69,20 @@ def open_production(slug: Annotated[str, Query(pattern=ID_PATTERN, max_length=64
 def _login_form(
     request: Request, slug: str, person: str, target: str, error: str | None = None
 ) -> Response:
+    recent = _recent(request)
+    known = dict(roster(request, slug))
+    # The picker lists the production's people only on a device someone of the production
+    # signed in on before (its recent-people cookie names one of them): a stranger's browser
+    # is shown no roster, only the id field.
+    trusted = any(p in known for p in recent)
     return page(
         request,
         "login.html",
         status=401 if error else 200,
         title="Sign in",
-        recent=_recent(request),
+        recent=recent,
+        names={p: known[p] for p in recent if p in known},
+        roster=list(known.items()) if trusted else [],
         person=person if _ID.match(person or "") else "",
         next=_safe_next(slug, target),
         error=error,
