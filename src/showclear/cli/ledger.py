@@ -15,6 +15,7 @@ from showclear.cli.context import ExitCode, err_console, out_console, state
 
 if TYPE_CHECKING:
     from showclear.ledger.pins import Pins
+    from showclear.service import App
 
 __all__ = ["register"]
 
@@ -101,7 +102,7 @@ def prove(
         typer.echo(app.prove_consistency(slug, from_size, size).format(), nl=False)
 
 
-def verify(
+def verify(  # noqa: PLR0917 -- a typer command: each option is a parameter
     ctx: typer.Context,
     bundle: Annotated[
         Path | None,
@@ -139,6 +140,14 @@ def verify(
             "(default: all of them).",
         ),
     ] = None,
+    ask_witnesses: Annotated[
+        bool,
+        typer.Option(
+            "--ask-witnesses",
+            help="Also ask each witness the policy lists what it holds now: the database "
+            "must not be behind it or off the history it cosigned (needs the network).",
+        ),
+    ] = False,
 ) -> None:
     """Recompute every hash, root and signature of the ledger; exit 0 only if all hold.
 
@@ -149,6 +158,8 @@ def verify(
     remembers signing. Names the first thing that is wrong.
     With --key, checks that the ledger is signed with the key you trust; with
     --witness (and --quorum), that witnesses you trust cosigned the latest checkpoint.
+    It also fails if a witness is known to hold more of the ledger than the database;
+    with --ask-witnesses it asks each listed witness now.
     Then, on a line of its own that does not change the verdict, names each
     document the ledger names that is missing or changed beside it.
     With --bundle, checks an export bundle the same way, and every byte of it,
@@ -187,9 +198,38 @@ def verify(
         f"{report.checkpoints:,} checkpoints verified in {report.seconds:.2f} s"
     )
     _print_trust(pins, report.pinned, report.witnessed, report.unchecked_cosignatures)
+    if ask_witnesses:
+        _ask_witnesses(app, slug)
     for unseen in report.unseen:
         out_console.print(f"[bold yellow]Not checkable[/]: {escape(unseen)}")
     _report_documents(ctx)
+
+
+def _ask_witnesses(app: App, slug: str) -> None:
+    """Compare the database with what each witness the policy lists holds now."""
+    from showclear.witness.monitor import check_against_witnesses
+
+    listed = app.projection(slug).policy().witnesses
+    if not listed:
+        out_console.print("[bold yellow]Not asked[/]: the policy lists no witnesses.")
+        return
+    report = check_against_witnesses(
+        app.checkpoint(slug),
+        app.production(slug).verifier_key,
+        [(w.url, w.key) for w in listed],
+        lambda old, new: app.prove_consistency(slug, old, new).hashes,
+    )
+    for split in report.split:
+        err_console.print(f"[bold red]FAILED[/]: {escape(split)}")
+    for problem in report.problems:
+        err_console.print(f"[bold yellow]Not checked[/]: {escape(problem)}")
+    if report.split:
+        raise typer.Exit(ExitCode.FAILED)
+    agreed = [v.source for v in report.views[1:]]
+    if agreed:
+        out_console.print(
+            f"Witnesses asked now: {', '.join(agreed)} hold this history, no further than it."
+        )
 
 
 def _pins(key: str | None, witnesses: list[str], quorum: int | None) -> Pins:

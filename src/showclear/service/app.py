@@ -328,6 +328,9 @@ class App:
                 signed=signed,
                 cosigned=_cosigned(session),
                 listed=[CosignatureVerifier(w.key) for w in policy_of(session).witnesses],
+                held={
+                    w.witness: max(w.known_size, w.cosigned_size) for w in session.witness_states()
+                },
             )
             if report.ok:
                 try:

@@ -101,6 +101,7 @@ def verify_ledger(
     signed: tuple[int, bytes] | None = None,
     cosigned: Cosigned | None = None,
     listed: Sequence[CosignatureVerifier] = (),
+    held: Mapping[str, int] | None = None,
 ) -> VerifyReport:
     """Recompute and check everything stored for one production.
 
@@ -109,7 +110,9 @@ def verify_ledger(
     root the production's key remembers signing last; ``cosigned`` adds the stored
     cosignatures to a checkpoint's note; ``listed`` are the witnesses the production's
     policy names, whose stored cosignatures must verify too (not a quorum: the policy
-    is the operator's own word). The report's ``problem`` names the first
+    is the operator's own word); ``held`` the largest size each witness is known to hold
+    (what it cosigned, or named in a 409), which the database must reach. The report's
+    ``problem`` names the first
     failure; a ``VerifyFailed`` raised by ``on_entry`` is reported the same way.
     """
     report = VerifyReport()
@@ -125,6 +128,7 @@ def verify_ledger(
             cosigned=cosigned,
             listed=listed,
         )
+        _check_held(held or {}, session.production().size)
     except (VerifyFailed, VerificationError) as e:
         report.problem = str(e)
     except (LedgerError, StoreError) as e:
@@ -285,6 +289,20 @@ def _verify_trust(
     # The database holds everything the production's key remembers signing.
     if signed is not None:
         _check_signed(signed, info.size, notes)
+
+
+def _check_held(held: Mapping[str, int], size: int) -> None:
+    """The database is no older than what each witness holds of this ledger."""
+    for witness, witnessed in sorted(held.items()):
+        if witnessed > size:
+            missing = witnessed - size
+            raise VerifyFailed(
+                f"witness {witness} holds a checkpoint of this ledger at size {witnessed:,}, "
+                f"but the database holds {size:,} entr{'y' if size == 1 else 'ies'}: "
+                f"{missing:,} entr{'y' if missing == 1 else 'ies'} the witness saw "
+                f"{'is' if missing == 1 else 'are'} missing (a damaged database file, or an "
+                "older copy restored); restore the newest backup of the database"
+            )
 
 
 def _check_signed(signed: tuple[int, bytes], size: int, notes: Mapping[int, str]) -> None:

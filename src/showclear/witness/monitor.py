@@ -30,7 +30,15 @@ from showclear.ledger.note import Ed25519Verifier
 from showclear.witness.core import origin_hash
 from showclear.witness.errors import WitnessUnreachable
 
-__all__ = ["Fetch", "MonitorReport", "View", "check_split_view", "http_fetch"]
+__all__ = [
+    "Fetch",
+    "MonitorReport",
+    "Prove",
+    "View",
+    "check_against_witnesses",
+    "check_split_view",
+    "http_fetch",
+]
 
 #: ``fetch(url, headers) -> (status, text)``; raises WitnessUnreachable if nothing answers.
 Fetch = Callable[[str, dict[str, str]], tuple[int, str]]
@@ -200,3 +208,74 @@ def _compare(a: View, b: View, report: MonitorReport, server: _Server) -> None:
             f"{small.source} (size {old.size}) and {large.source} (size {new.size}) are not "
             f"one history: the server's proof does not join them ({e})"
         )
+
+
+#: ``prove(old, new)``: the consistency proof hashes between two sizes of a ledger at hand.
+Prove = Callable[[int, int], list[bytes]]
+
+
+def check_against_witnesses(
+    note: str,
+    log_key: str,
+    witnesses: Sequence[tuple[str, str]],
+    prove: Prove,
+    *,
+    fetch: Fetch = http_fetch,
+) -> MonitorReport:
+    """Compare a ledger at hand (its latest signed checkpoint ``note``) with what each
+    witness holds: a witness ahead of it, or holding another root, means the ledger at hand
+    lost entries or is not the history the witness saw (issue 14: the database is no older
+    than what the witnesses hold).
+
+    ``witnesses`` are ``(url, witness verifier key)`` pairs; ``prove`` gives consistency
+    proofs within the ledger at hand. A witness that does not answer is a problem in the
+    report, not a split.
+
+    Raises:
+        LedgerError: ``note`` is not signed by ``log_key``, or a key is malformed.
+    """
+    log = Ed25519Verifier.from_verifier_key(log_key)
+    ours = open_checkpoint(note, log)
+    report = MonitorReport(origin=log.name, views=[View("database", ours)])
+    for url, wkey in witnesses:
+        verifier = CosignatureVerifier(wkey)
+        where = f"{url.rstrip('/')}/{origin_hash(log.name)}/checkpoint"
+        try:
+            status, text = fetch(where, {})
+        except WitnessUnreachable as e:
+            report.problems.append(f"witness {verifier.name} was not asked: {e}")
+            continue
+        if status == 404:
+            continue  # it holds nothing of this ledger yet: nothing to be behind
+        if status != 200:
+            report.problems.append(f"witness {verifier.name} answered {status}")
+            continue
+        try:
+            theirs = open_checkpoint(text, log)
+            verifier.verify(text)
+        except LedgerError as e:
+            report.problems.append(f"witness {verifier.name} shows a checkpoint that fails: {e}")
+            continue
+        report.views.append(View(verifier.name, theirs))
+        if theirs.size > ours.size:
+            report.split.append(
+                f"witness {verifier.name} cosigned this ledger at size {theirs.size:,}, but the "
+                f"database holds {ours.size:,} entries: {theirs.size - ours.size:,} entries the "
+                "witness saw are missing (an older copy restored, or a rewritten history); "
+                "restore the newest backup"
+            )
+        elif theirs.size == ours.size and theirs.root != ours.root:
+            report.split.append(
+                f"witness {verifier.name} cosigned another root at size {ours.size:,} than the "
+                "database's: this database is not the history the witness saw"
+            )
+        elif 0 < theirs.size < ours.size:
+            try:
+                proof = prove(theirs.size, ours.size)
+                verify_consistency(theirs.size, ours.size, theirs.root, ours.root, proof)
+            except (LedgerError, ProofError) as e:
+                report.split.append(
+                    f"witness {verifier.name} cosigned size {theirs.size:,} of another history "
+                    f"than the database's ({e}): the ledger was rewritten after it was witnessed"
+                )
+    return report
