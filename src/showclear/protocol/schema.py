@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import (
     Annotated,
@@ -53,6 +55,7 @@ __all__ = [
     "hints",
     "items",
     "metadata",
+    "recorded_entries",
     "unique",
 ]
 
@@ -73,6 +76,24 @@ class Check:
     #: The same constraint in JSON Schema's words (``pattern``, ``minLength``, ``maximum``,
     #: ``maxItems``, ...), so the API's schema and the CLI say exactly what is checked here.
     schema: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    #: The test an entry already in a ledger is held to, where a constraint was made
+    #: stricter after entries were recorded (None: the same ``test``). A ledger written
+    #: under the older rule must still replay and verify: what was recorded is history.
+    recorded: Callable[[Any], bool] | None = field(default=None, hash=False, compare=False)
+
+
+#: Set while entries already in a ledger are folded (:func:`recorded_entries`).
+_RECORDED: ContextVar[bool] = ContextVar("recorded_entries", default=False)
+
+
+@contextmanager
+def recorded_entries() -> Iterator[None]:
+    """Check shapes as entries already recorded: each ``Check.recorded`` instead of its test."""
+    token = _RECORDED.set(True)
+    try:
+        yield
+    finally:
+        _RECORDED.reset(token)
 
 
 @dataclass(frozen=True)
@@ -107,7 +128,8 @@ def unique(key: str | None = None) -> Check:
 
     noun = "item" if key is None else key
     schema = {"uniqueItems": True} if key is None else {"x-unique-by": key}
-    return Check(f"naming each {noun} once", test, schema)
+    # Entries recorded before the list had to be unique (issue 15) keep replaying.
+    return Check(f"naming each {noun} once", test, schema, recorded=lambda _: True)
 
 
 def _parses(parse: Callable[[str], object]) -> Callable[[Any], bool]:
@@ -150,12 +172,16 @@ TEXT = Check(
         "maxLength": MAX_TEXT,
         "pattern": rf"^[^{TEXT_REFUSED}]*[^\s{TEXT_REFUSED}][^{TEXT_REFUSED}]*$",
     },
+    # Before issue 15 only NUL was refused: text recorded then with another control
+    # character stays readable history.
+    recorded=lambda v: bool(v.strip()) and len(v) <= MAX_TEXT and "\x00" not in v,
 )
 FREE_TEXT = Check(
     f"text of at most {MAX_TEXT} characters, without control characters "
     "(tab and line breaks are fine)",
     lambda v: len(v) <= MAX_TEXT and not _REFUSED.search(v),
     {"maxLength": MAX_TEXT, "pattern": rf"^[^{TEXT_REFUSED}]*$"},
+    recorded=lambda v: len(v) <= MAX_TEXT and "\x00" not in v,
 )
 TIME = Check(
     "an RFC 3339 UTC time like 2026-11-25T08:00:00Z", _parses(parse_time), {"format": "date-time"}
@@ -255,8 +281,12 @@ def _check(value: Any, tp: Any, path: str) -> None:
                 raise  # the inner error names the exact place
             raise _fail(path, tp, value) from None
         for check in checks:
-            if isinstance(check, Check) and not check.test(value):
-                raise _fail(path, tp, value)
+            if isinstance(check, Check):
+                test = check.test
+                if check.recorded is not None and _RECORDED.get():
+                    test = check.recorded
+                if not test(value):
+                    raise _fail(path, tp, value)
         return
     if tp is Any or tp is object:
         return
