@@ -189,21 +189,21 @@ def test_people_are_picked_by_name_and_role_not_typed_by_id(
     for path in ("/setups", "/day"):
         page.goto(crew.ui(path))
         people = _picker(crew)
-        assert people["jack"] == "Jack Dalton (jack), performer"
-        assert people["ken"] == "Ken Ito (ken), crew"  # registered, not on the call sheet
+        assert people["jack"] == "Jack Dalton · jack (performer)"
+        assert people["ken"] == "Ken Ito · ken (crew)"  # registered, not on the call sheet
     page.goto(crew.ui("/setups"))
     for field in ("#w0-performer", "#p-signoff", "#extra-person-0", "#n0-who"):
         assert page.locator(field).get_attribute("list") == "people-list"
     page.goto(crew.ui("/weapons/colt-1/hand-over"))
     receivers = page.locator("#receiver-choice .opt").all_inner_texts()
-    assert any("Jack Dalton (jack): performer" in r for r in receivers), receivers
+    assert any("Jack Dalton · jack (performer)" in r for r in receivers), receivers
 
     crew.switch_to("jack")  # the tablet has seen a sign-in: the login page offers names
     page.click("text=Switch person")
     page.wait_for_url(re.compile(r"/ui/login"))
-    assert _picker(crew)["dana"] == "Dana Kim (dana), first ad"
+    assert _picker(crew)["dana"] == "Dana Kim · dana (first ad)"
     assert page.locator("#person").get_attribute("list") == "people-list"
-    assert "Jack Dalton (jack), performer" in page.locator(".person-pick").all_inner_texts()
+    assert "Jack Dalton · jack (performer)" in page.locator(".person-pick").all_inner_texts()
     stranger = browser.new_context()
     try:
         other = stranger.new_page()

@@ -30,12 +30,12 @@ NOBODY = "-"
 
 
 def roster(request: Request, slug: str) -> list[tuple[str, str]]:
-    """(person, "Name (person), role") for everyone registered on the production, by name:
+    """(person, "Name · person (roles)") for everyone registered on the production, by name:
     the person picker's choices, so nobody types an id from memory."""
     people = service_of(request).projection(slug).people()
     people.sort(key=lambda row: (row[1]["name"].casefold(), row[0]))
     return [
-        (person, f"{view['name']} ({person}), {', '.join(_words(r) for r in view['roles'])}")
+        (person, f"{view['name']} · {person} ({', '.join(_words(r) for r in view['roles'])})")
         for person, view in people
     ]
 
@@ -47,7 +47,7 @@ def _words(code: str) -> str:
 def call_sheet(
     request: Request, *, without: str | None = None, first: tuple[str, ...] = ()
 ) -> list[tuple[str, str]]:
-    """(person, "Name (person): duties") for everyone on the day's call sheet; duties
+    """(person, "Name · person (duties)") for everyone on the day's call sheet; duties
     ``first`` first."""
     board = board_of(request)
     day = board.day or {}
@@ -58,8 +58,8 @@ def call_sheet(
     labels = []
     for person, jobs in people:
         view = names(person)
-        who = f"{view['name']} ({person})" if view else person
-        labels.append((person, f"{who}: {', '.join(_words(d) for d in jobs)}"))
+        who = f"{view['name']} · {person}" if view else person
+        labels.append((person, f"{who} ({', '.join(_words(d) for d in jobs)})"))
     return labels
 
 
