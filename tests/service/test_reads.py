@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from showclear.service import App, Forbidden, NotFound, Trusted
+from showclear.service import App, AuthError, Forbidden, NotFound, Trusted
 from showclear.store import Session, Store
 
 SLUG = "dust-creek"
@@ -32,6 +32,10 @@ class _NoWholeProjection:
     def record(self, key: str) -> Any:
         self._reads.append(key)
         return self._inner.record(key)
+
+    def logins(self, person: str | None = None) -> Any:
+        self._reads.append(f"logins:{person}")
+        return self._inner.logins(person)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
@@ -112,7 +116,26 @@ def test_account_checks_read_only_the_people_they_name(app: App, watched: _Watch
     app.authenticate(SLUG, "cal", "cal-pin")
     app.revoke_token(SLUG, sam, cal.login.id)
     own = {"production", "meta", "policy", "credential:sam", "credential:cal", "credential:nobody"}
-    assert set(watched.reads) <= {"person:sam", "person:cal", "person:nobody", *own}
+    records = {read for read in watched.reads if not read.startswith("logins:")}
+    assert records <= {"person:sam", "person:cal", "person:nobody", *own}
+
+
+def test_a_session_is_checked_by_its_id_not_by_listing_sign_ins(
+    app: App, watched: _WatchedStore
+) -> None:
+    """Inside a command, the principal's session is found by its id: many sign-ins of the
+    person are not listed, a live one passes and a revoked one is refused."""
+    for _ in range(5):
+        app.login(SLUG, "ava", "ava-pin")
+    ava = app.principal_for_token(SLUG, app.login(SLUG, "ava", "ava-pin").secret)
+    other = app.principal_for_token(SLUG, app.login(SLUG, "ava", "ava-pin").secret)
+    watched.reads.clear()
+    app.revoke_token(SLUG, ava, other.login.id)
+    assert not [read for read in watched.reads if read.startswith("logins:")]
+    with pytest.raises(AuthError, match="was revoked"):
+        app.revoke_token(SLUG, other, ava.login.id)
+    with pytest.raises(NotFound, match="no live session or token 'nope'"):
+        app.revoke_token(SLUG, ava, "nope")
 
 
 def test_a_weapon_history_checks_the_weapon_by_its_record(app: App, watched: _WatchedStore) -> None:

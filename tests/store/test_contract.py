@@ -320,3 +320,26 @@ def test_revoking_every_login_of_a_person_leaves_others_and_revoked_ones_alone(
         "a3": "2026-11-25T08:00:00Z",
         "s1": None,
     }
+
+
+def test_a_login_is_found_by_its_id_only_in_its_own_production(store: Store) -> None:
+    """login_by_id reads one row by its key: the right one here, None elsewhere or unknown."""
+    from showclear.store.base import LoginRow
+
+    def login(id_: str, person: str, revoked: str | None = None) -> LoginRow:
+        return LoginRow(
+            id_, "session", person, f"h-{id_}", None, "2026-11-25T08:00:00Z",
+            "2026-11-25T20:00:00Z", revoked,
+        )  # fmt: skip
+
+    with store.create_production(make_info()) as session:
+        session.add_login(login("a1", "ava"))
+        session.add_login(login("a2", "ava", "2026-11-25T09:00:00Z"))
+    with store.create_production(make_info("red-mesa", "showclear.local/red-mesa")):
+        pass
+    with store.read("dust-creek") as session:
+        assert session.login_by_id("a1") == login("a1", "ava")
+        assert session.login_by_id("a2") == login("a2", "ava", "2026-11-25T09:00:00Z")
+        assert session.login_by_id("zz") is None
+    with store.read("red-mesa") as session:
+        assert session.login_by_id("a1") is None

@@ -833,11 +833,11 @@ class App:
         with self.store.write(slug) as session:
             now = self.clock.now()
             self._check_login(session, principal, now)
-            found = [row for row in session.logins() if row.id == token_id]
-            if not found or found[0].revoked_at is not None:
+            found = session.login_by_id(token_id)  # by its key, not a scan of every sign-in
+            if found is None or found.revoked_at is not None:
                 raise NotFound(f"there is no live session or token {token_id!r} here")
             roles = _roles(_person(session, principal.person))
-            authorize_account(roles, principal.person, found[0].person)
+            authorize_account(roles, principal.person, found.person)
             session.revoke_login(token_id, format_time(now))
 
     def change_pin(

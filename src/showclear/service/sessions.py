@@ -202,8 +202,8 @@ def check_still_valid(session: CredentialSession, principal: Principal, now: dat
     """
     if principal.production != session.slug:
         raise Forbidden(f"this session or token is for production {principal.production!r}")
-    rows = [r for r in session.logins(principal.person) if r.id == principal.login.id]
-    _live(rows[0] if rows else None, now)
+    row = session.login_by_id(principal.login.id)  # one row by its key: no scan of sign-ins
+    _live(row if row is not None and row.person == principal.person else None, now)
 
 
 def _live(row: LoginRow | None, now: datetime) -> TokenInfo:

@@ -238,6 +238,10 @@ class CredentialSession(Protocol):
         """Every session and token (of one person), oldest first."""
         ...
 
+    def login_by_id(self, login_id: str) -> LoginRow | None:
+        """The session or token with id ``login_id``, or None (one row, found by its key)."""
+        ...
+
     def revoke_login(self, login_id: str, revoked_at: str) -> bool:
         """Mark a session or token revoked; False if there is no live one by that id."""
         ...

@@ -381,6 +381,14 @@ class SqlSession:
             args.append(person)
         return [LoginRow(*row) for row in self._q(sql + " ORDER BY created_at, id", args)]
 
+    def login_by_id(self, login_id: str) -> LoginRow | None:
+        """The session or token of this production with id ``login_id``, by its primary key."""
+        row = self._q(
+            f"SELECT {self._LOGIN_COLUMNS} FROM sessions WHERE production = ? AND id = ?",
+            (self.slug, login_id),
+        ).fetchone()
+        return None if row is None else LoginRow(*row)
+
     def revoke_login(self, login_id: str, revoked_at: str) -> bool:
         """Mark a session or token revoked; False if there is none by that id."""
         cur = self._q(
