@@ -211,3 +211,26 @@ def test_people_are_picked_by_name_and_role_not_typed_by_id(
         assert not other.locator("datalist#people-list").count()
     finally:
         stranger.close()
+
+
+@ON_THE_TABLET
+def test_a_refused_handover_goes_back_to_the_receiver_chosen_but_never_their_pin(
+    crew: Crew,
+) -> None:
+    """Dana (first AD) hands a revolver from the safe to Jack: refused; Back keeps Jack as
+    the chosen receiver, and his PIN is typed again by him, never kept."""
+    page = crew.page
+    crew.sign_in("dana")
+    page.goto(crew.ui("/weapons/colt-1/hand-over"))
+    crew.choose("Receiver", "jack")
+    page.get_by_label("jack's PIN").fill(PINS["jack"])
+    crew.submit("Hand over colt-1")
+    assert page.locator(".stop-panel").count() == 1
+    kept = page.evaluate("() => JSON.stringify(Object.assign({}, sessionStorage))")
+    assert '"value":"jack"' in kept and PINS["jack"] not in kept
+    page.get_by_role("link", name="Back", exact=True).click()
+    page.wait_for_load_state()
+    chosen = page.locator("#receiver-choice .opt[aria-pressed=true]")
+    assert chosen.get_attribute("data-value") == "jack"
+    assert page.locator("#receiver-choice input[type=hidden]").input_value() == "jack"
+    assert page.get_by_label("jack's PIN").input_value() == ""
