@@ -21,6 +21,7 @@ from showclear.cli import (
     ledger,
     passkeys,
     people,
+    publish,
     repair,
     reports,
     scenario,
@@ -36,6 +37,7 @@ from showclear.cli import (
 from showclear.cli.context import (
     CliState,
     ExitCode,
+    GlobalOptionsAnywhere,
     default_db,
     default_documents,
     err_console,
@@ -50,6 +52,8 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
+    # `showclear verify --db x.db` as well as `showclear --db x.db verify`
+    cls=GlobalOptionsAnywhere,
 )
 
 
@@ -103,6 +107,7 @@ admin.register(app)
 witness.register(app)
 witnessing.register(app)
 repair.register(app)
+publish.register(app)
 for _module in (
     people,
     passkeys,

@@ -9,16 +9,27 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from showclear.errors import ExitCode
 from showclear.protocol.time import read_time
 from showclear.service import App, BadRequest, Clock, FixedClock, build_app
 from showclear.service.clock import check_not_ahead
 
-__all__ = ["CliState", "ExitCode", "err_console", "out_console", "state"]
+__all__ = [
+    "GLOBAL_OPTIONS",
+    "CliState",
+    "ExitCode",
+    "GlobalOptionsAnywhere",
+    "err_console",
+    "global_options_first",
+    "out_console",
+    "state",
+]
 
 out_console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -89,3 +100,77 @@ def state(ctx: typer.Context) -> CliState:
     obj = ctx.find_root().obj
     assert isinstance(obj, CliState)
     return obj
+
+
+#: The root command's options (``showclear --db ... COMMAND``); each takes one value.
+GLOBAL_OPTIONS = frozenset({"--db", "--key-dir", "--production", "--documents"})
+
+
+def _own_options(command: Any) -> tuple[set[str], set[str]]:
+    """The option names ``command`` declares itself, and those of them that take a value."""
+    names: set[str] = set()
+    valued: set[str] = set()
+    for param in getattr(command, "params", []):
+        if getattr(param, "param_type_name", "") != "option":
+            continue
+        opts = {*param.opts, *param.secondary_opts}
+        names |= opts
+        if not getattr(param, "is_flag", False) and not getattr(param, "count", False):
+            valued |= set(param.opts)
+    return names, valued
+
+
+def global_options_first(root: Any, args: list[str]) -> list[str]:
+    """``args`` with the global options given after the subcommand moved in front of it.
+
+    ``showclear verify --db x.db`` then means ``showclear --db x.db verify``. An option the
+    subcommand declares itself (``init --production``, ``demo --db``) stays where it is and
+    is the subcommand's; so do the values of the subcommand's options and everything after
+    ``--``. Both ``--db x.db`` and ``--db=x.db`` are moved.
+    """
+    # 1. The leading global options, then the command path through the groups.
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        i += 2 if args[i] in GLOBAL_OPTIONS else 1
+    start, command = i, root
+    while i < len(args) and getattr(command, "commands", None) is not None:
+        sub = command.commands.get(args[i])
+        if sub is None:
+            return args  # an unknown command: click says so with the words as typed
+        command = sub
+        i += 1
+    if command is root:
+        return args
+    # 2. Every global option after the path that the command does not declare, moved.
+    own, valued = _own_options(command)
+    head, moved, rest = args[:i], list[str](), list[str]()
+    j = i
+    while j < len(args):
+        word = args[j]
+        name = word.partition("=")[0]
+        if word == "--":
+            rest += args[j:]
+            break
+        if name in GLOBAL_OPTIONS and name not in own:
+            if "=" in word or j + 1 == len(args):
+                moved.append(word)
+                j += 1
+            else:
+                moved += args[j : j + 2]
+                j += 2
+            continue
+        rest.append(word)
+        if word in valued and j + 1 < len(args):
+            rest.append(args[j + 1])  # a value, even one that looks like --db
+            j += 1
+        j += 1
+    if not moved:
+        return args
+    return [*head[:start], *moved, *head[start:], *rest]
+
+
+class GlobalOptionsAnywhere(TyperGroup):
+    """The root command: global options are accepted before or after the subcommand."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, global_options_first(self, args))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shlex
+import shutil
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -17,7 +21,7 @@ from showclear.protocol.time import parse_time
 from showclear.scenarios import StepResult
 from showclear.service import FileKeyring, FixedClock, build_app
 
-__all__ = ["demo", "register"]
+__all__ = ["demo", "register", "runnable_name"]
 
 _MARKS = {
     "allowed": "[green]✔ allowed[/]",
@@ -114,7 +118,7 @@ def _explore(db: Path, key_dir: Path, seconds: float) -> None:
     out_console.rule("[bold]Explore it")
     out_console.print(f"The demo took {seconds:.1f} s and left its database at {db}")
     out_console.print(f"and the production's private key in {key_dir}. Try:")
-    base = f"showclear --db {db} --key-dir {key_dir}"
+    base = f"{runnable_name()} --db {shlex.quote(str(db))} --key-dir {shlex.quote(str(key_dir))}"
     for command in (
         "board",
         "rounds",
@@ -125,6 +129,21 @@ def _explore(db: Path, key_dir: Path, seconds: float) -> None:
     ):
         out_console.print(f"  {base} {command}", soft_wrap=True, highlight=False)
     out_console.print(f"People and their demo PINs: {people}.")
+
+
+def runnable_name() -> str:
+    """``showclear`` as this user can type it: the bare name when it is on the PATH, else the
+    path of the running script relative to the current directory (``.venv/bin/showclear``
+    after the README's Quick start, where the virtual environment is not activated)."""
+    if shutil.which("showclear"):
+        return "showclear"
+    script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if script is None or script.stem != "showclear" or not script.exists():
+        return "showclear"  # not run as the console script (a test runner, python -c)
+    relative = os.path.relpath(script.absolute())
+    if os.sep not in relative:
+        relative = os.path.join(os.curdir, relative)  # ./showclear: the shell needs a slash
+    return shlex.quote(relative)
 
 
 def register(app: typer.Typer) -> None:
