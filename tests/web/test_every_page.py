@@ -126,29 +126,34 @@ def test_every_page_fits_the_screen_with_big_targets_and_no_axe_violation(
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    problems: dict[str, Any] = {}
+    visited = []
+
+    def check(path: str) -> None:
+        visited.append(path)
+        page.screenshot(
+            path=str(Path(SCREENSHOTS) / f"{size}-{_name(path, prefix)}.png"), full_page=True
+        )
+        fit = page.evaluate(_OVERFLOW)
+        if fit["scroll"] > fit["width"]:
+            problems[f"{path} overflows"] = fit
+        small = page.evaluate(SMALL_TARGETS, 44)
+        if small:
+            problems[f"{path} small targets"] = small[:4]
+        found = violations(page)
+        if found:
+            problems[f"{path} axe"] = found
+
     page.goto(f"{site.url}{prefix}/login")
+    check(f"{prefix}/login")
     page.fill("#person", "maria")
     page.fill("#pin", PINS["maria"])
     page.click("form#login-form button[type=submit]")
     page.wait_for_url(re.compile(r"/ui/$"))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    problems: dict[str, Any] = {}
-    visited = []
     try:
         for path in _crawl(page, site.url, prefix):
-            visited.append(path)
-            page.screenshot(
-                path=str(Path(SCREENSHOTS) / f"{size}-{_name(path, prefix)}.png"), full_page=True
-            )
-            fit = page.evaluate(_OVERFLOW)
-            if fit["scroll"] > fit["width"]:
-                problems[f"{path} overflows"] = fit
-            small = page.evaluate(SMALL_TARGETS, 44)
-            if small:
-                problems[f"{path} small targets"] = small[:4]
-            found = violations(page)
-            if found:
-                problems[f"{path} axe"] = found
+            check(path)
     finally:
         context.close()
     assert len(visited) > 15, visited
