@@ -63,7 +63,7 @@ def publish_tiles(app: App, slug: str, out: Path) -> TilesReport:
     """Write the production's latest checkpoint and its new tiles into ``out``.
 
     Raises:
-        NotFound: no such production.
+        ProductionNotFound: no production ``slug`` in the database.
         VerificationError: ``out`` holds another log's checkpoint, a checkpoint that does
             not verify with the production's key or is newer than its ledger, or a tile
             whose bytes differ from this ledger's (a different history).
