@@ -13,6 +13,7 @@ import typer
 
 from showclear.cli.context import state
 from showclear.cli.identity import credentials
+from showclear.cli.known import check_arguments, expand_chambers
 from showclear.cli.render import outcome
 from showclear.commands import command_for
 from showclear.service.commands import Receipt
@@ -50,7 +51,12 @@ def act(
     """
     st = state(ctx)
     app, slug = st.app(), st.slug()  # an unknown production fails before any PIN is asked
+    projection = app.projection(slug)
+    expand_chambers(projection, event_type, values)  # inspect --chambers empty: all of them
     event = propose(event_type, actor, **values)
+    # A typo (an id never registered here, chambers the weapon has not) is an input error
+    # with suggestions, before any PIN: a refusal is recorded only for a real attempt.
+    check_arguments(app, slug, projection, event)
     spec = command_for(event_type).SPEC
     confirmers = [
         (person, confirmation.prompt.format(**_readable(event)))

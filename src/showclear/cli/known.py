@@ -1,0 +1,197 @@
+"""Typos are input errors, not safety refusals: the ids a command names, checked before any PIN.
+
+A weapon, lot, person or storage id that this production never registered is a typo
+(``rev1`` for ``rev-1``): the command is rejected with "did you mean" suggestions, nothing
+is recorded and nobody is asked for a PIN. An id the production did register, and that
+is no longer in the inventory (a weapon released to its owner, a lot returned), still
+goes to the rules: using it is a real attempt, and CUS-INVENTORY records its refusal.
+
+The shorthand ``--chambers empty`` (or ``all-empty``) of ``inspect`` means every chamber of
+the weapon empty, and a chamber list or number that does not fit the weapon's chamber
+count is an argument error, reported before the PIN is asked.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import Any
+
+from showclear.protocol import Projection
+from showclear.protocol.errors import UnknownReferenceError
+from showclear.service import App, BadRequest
+
+__all__ = ["check_arguments", "expand_chambers"]
+
+#: Events that bring an id into the production: the id they name is new, not a reference.
+_INTRODUCES = {
+    "WeaponReceived": "weapon",
+    "WeaponSurrendered": "weapon",
+    "LotReceived": "lot",
+    "PersonRegistered": "person",
+    "StorageAdded": "storage",
+}
+#: Top-level fields naming a person who must be registered.
+_PERSON_FIELDS = ("receiver", "performer", "shooter")
+#: How the ``--chambers`` shorthand for "every chamber empty" may be typed.
+_ALL_EMPTY = frozenset({"empty", "all-empty", "all_empty", "allempty"})
+
+
+def expand_chambers(projection: Projection, event_type: str, values: dict[str, Any]) -> None:
+    """``inspect --chambers empty``: every chamber of the weapon empty, however many it has."""
+    if event_type != "ShowClearInspected":
+        return
+    chambers = values.get("chambers")
+    weapon = projection.weapon(str(values.get("weapon")))
+    if weapon is None or not isinstance(chambers, list) or len(chambers) != 1:
+        return
+    if str(chambers[0]).lower() in _ALL_EMPTY:
+        values["chambers"] = ["empty"] * len(weapon["chambers"])
+
+
+def _references(event: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(kind, id) for every weapon, lot, person and storage ``event`` names as existing."""
+    kind = str(event.get("type"))
+    new = _INTRODUCES.get(kind)
+    for field in ("weapon", "lot", "storage"):
+        value = event.get(field)
+        if isinstance(value, str) and value and field != new:
+            yield field, value
+    for field in _PERSON_FIELDS:
+        value = event.get(field)
+        if isinstance(value, str) and value:
+            yield "person", value
+    for planned in event.get("weapons") or []:
+        if isinstance(planned, dict):
+            for field, as_kind in (("weapon", "weapon"), ("lot", "lot"), ("performer", "person")):
+                if isinstance(planned.get(field), str) and planned[field]:
+                    yield as_kind, planned[field]
+    if kind == "DayClosed":
+        for lot in event.get("counts") or {}:
+            yield "lot", str(lot)
+    if kind == "ShowClearInspected":
+        for content in event.get("chambers") or []:
+            if isinstance(content, str) and content != "empty":
+                yield "lot", content
+
+
+def _present(projection: Projection, kind: str, ident: str) -> bool:
+    if kind == "weapon":
+        return projection.weapon(ident) is not None
+    if kind == "lot":
+        return projection.lot(ident) is not None
+    if kind == "person":
+        return projection.person(ident) is not None
+    return projection.storage(ident) is not None
+
+
+def _ever_registered(app: App, slug: str, wanted: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Those of ``wanted`` that an entry of the ledger brought in (then released, returned)."""
+    found: set[tuple[str, str]] = set()
+    start, page = 0, 1000
+    while True:
+        total, rows = app.entries(slug, start, page)
+        for row in rows:
+            event = row.event()
+            if not isinstance(event, dict):
+                continue
+            field = _INTRODUCES.get(str(event.get("type")))
+            if field is not None and (field, str(event.get(field))) in wanted:
+                found.add((field, str(event.get(field))))
+        start += len(rows)
+        if not rows or start >= total or found == wanted:
+            return found
+
+
+def _candidates(projection: Projection, kind: str) -> dict[str, str]:
+    """Every id of ``kind`` and every name, each mapped to what to suggest."""
+    out: dict[str, str] = {}
+    prefix = f"{kind}:"
+    for key, record in projection.records().items():
+        if not key.startswith(prefix):
+            continue
+        ident = key[len(prefix) :]
+        out[ident] = ident
+        name = record.get("name") if isinstance(record, dict) else None
+        if isinstance(name, str) and name:
+            out[name] = f"{ident} ({name})"
+    return out
+
+
+def _suggest(projection: Projection, kind: str, ident: str) -> str:
+    candidates = _candidates(projection, kind)
+    lowered = {text.lower(): shown for text, shown in candidates.items()}
+    close = difflib.get_close_matches(ident.lower(), list(lowered), n=3, cutoff=0.6)
+    suggestions = list(dict.fromkeys(lowered[text] for text in close))
+    if suggestions:
+        return f"did you mean {' or '.join(suggestions)}?"
+    if candidates:
+        known = sorted({shown.split(" ")[0] for shown in candidates.values()})
+        shown = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+        return f"this production's {kind}s are {shown}."
+    return f"this production has no {kind}s registered yet."
+
+
+def _check_chamber_fit(projection: Projection, event: dict[str, Any]) -> None:
+    """Chambers that cannot be this weapon's: an argument error, not a safety decision."""
+    weapon_id = event.get("weapon")
+    weapon = projection.weapon(weapon_id) if isinstance(weapon_id, str) else None
+    chambers = event.get("chambers")
+    if weapon is None or not isinstance(chambers, list) or not chambers:
+        return
+    count = len(weapon["chambers"])
+    if event.get("type") == "ShowClearInspected" and not event.get("magazine_well"):
+        if len(chambers) != count:
+            raise BadRequest(
+                f"--chambers lists {len(chambers)} chamber(s) but {weapon_id} has {count}: "
+                f"list every chamber in order, or write --chambers empty for all {count} empty."
+            )
+    elif all(isinstance(n, int) for n in chambers) and max(chambers) > count:
+        raise BadRequest(
+            f"--chambers {max(chambers)}: {weapon_id} has {count} chamber(s), numbered 1 to "
+            f"{count}."
+        )
+
+
+def _check_day_count(projection: Projection, event: dict[str, Any]) -> None:
+    """close-day counts every lot that holds rounds (as protocol.validity requires)."""
+    if event.get("type") != "DayClosed":
+        return
+    counts = event.get("counts") or {}
+    uncounted = [
+        lot_id
+        for lot_id, lot in projection.lots()
+        if lot["in_storage"] + lot["in_weapons"] + lot.get("quarantined", 0) > 0
+        and lot_id not in counts
+    ]
+    if uncounted:
+        example = " ".join(f"--count {lot_id}=N" for lot_id in uncounted)
+        raise BadRequest(
+            f"the day's count leaves out lot(s) {', '.join(uncounted)}: count every lot "
+            f"({example})."
+        )
+
+
+def check_arguments(app: App, slug: str, projection: Projection, event: dict[str, Any]) -> None:
+    """Reject a typo before anything is recorded or any PIN is asked.
+
+    Raises:
+        UnknownReferenceError: the event names a weapon, lot, person or storage id that this
+            production never registered; the message suggests the closest ids and names.
+        BadRequest: chambers that do not fit the weapon's chamber count; a day's count that
+            leaves out a lot holding rounds.
+    """
+    missing = {ref for ref in _references(event) if not _present(projection, *ref)}
+    if missing:
+        typos = sorted(missing - _ever_registered(app, slug, missing))
+        if typos:
+            raise UnknownReferenceError(
+                "; ".join(
+                    f"there is no {kind} {ident!r} in this production: "
+                    f"{_suggest(projection, kind, ident)}"
+                    for kind, ident in typos
+                )
+                + " Nothing was recorded."
+            )
+    _check_chamber_fit(projection, event)
+    _check_day_count(projection, event)
