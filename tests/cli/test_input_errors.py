@@ -28,7 +28,7 @@ def test_an_unknown_weapon_is_an_input_error_with_a_suggestion_and_nothing_recor
     before = entries(planned)
     ran = planned.main("take-out", "colt1", "--setup", "1", "--as", "mo", env=NO_PINS)
     assert ran.code == ExitCode.NOT_FOUND, ran.text
-    assert "there is no weapon 'colt1'" in ran.text
+    assert "There is no weapon 'colt1'" in ran.text
     assert "did you mean colt-1" in ran.text
     assert "PIN" not in ran.text
     assert entries(planned) == before
@@ -42,7 +42,7 @@ def test_a_person_typed_by_name_suggests_their_id(planned: Cli) -> None:
         "--performer", "reyes", "--as", "mo", env=NO_PINS,
     )  # fmt: skip
     assert ran.code == ExitCode.NOT_FOUND, ran.text
-    assert "there is no person 'reyes'" in ran.text
+    assert "There is no person 'reyes'" in ran.text
     assert "ana (Ana Reyes)" in ran.text
 
 
@@ -57,7 +57,7 @@ def test_an_unknown_storage_and_lot_are_caught_before_the_pin(stocked: Cli) -> N
     assert "did you mean safe-1" in ran.text
     ran = stocked.main("load", "colt-1", "--lot", "D1", "--chambers", "1-6", "--as", "mo")
     assert ran.code == ExitCode.NOT_FOUND, ran.text
-    assert "there is no lot 'D1'" in ran.text
+    assert "There is no lot 'D1'" in ran.text
     assert "D-1" in ran.text
 
 
@@ -109,3 +109,31 @@ def test_a_day_count_that_leaves_out_a_lot_fails_before_the_pin(stocked: Cli) ->
     assert ran.code == ExitCode.USAGE, ran.text
     assert "leaves out lot(s) B-1" in ran.text
     assert "--count B-1=N" in ran.text
+
+
+def test_a_setup_naming_an_unknown_weapon_or_performer_is_not_planned(stocked: Cli) -> None:
+    """setup plan --weapon colt1:anna:... names both typos with their close matches."""
+    before = entries(stocked)
+    ran = stocked.main(
+        "setup", "plan", "1", "--scene", "Saloon", "--kind", "take",
+        "--weapon", "colt1:anna:dummies:D-1:6", "--direction", "east",
+        "--near", "camera A:900:eye:hearing", "--as", "lee", env=NO_PINS,
+    )  # fmt: skip
+    assert ran.code == ExitCode.NOT_FOUND, ran.text
+    assert "There is no weapon 'colt1'" in ran.text
+    assert "There is no person 'anna'" in ran.text
+    assert "ana (Ana Reyes)" in ran.text
+    assert entries(stocked) == before
+
+
+def test_a_weapon_refused_at_receipt_is_still_a_real_attempt(stocked: Cli) -> None:
+    """A personal weapon whose receipt was refused: using it is refused and recorded."""
+    stocked.refused(
+        "receive", "weapon", "mine", "--serial", "X1", "--make", "Colt", "--model", "SAA",
+        "--category", "functional_firearm", "--caliber", ".45 Colt", "--chambers", "6",
+        "--action", "revolver", "--storage", "safe-1", "--personal", "--as", "mo",
+        rules={"CUS-INVENTORY"},
+    )  # fmt: skip
+    before = entries(stocked)
+    stocked.refused("barrel-check", "mine", "--clear", "--as", "mo", rules={"CUS-INVENTORY"})
+    assert entries(stocked) > before

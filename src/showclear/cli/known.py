@@ -4,7 +4,8 @@ A weapon, lot, person or storage id that this production never registered is a t
 (``rev1`` for ``rev-1``): the command is rejected with "did you mean" suggestions, nothing
 is recorded and nobody is asked for a PIN. An id the production did register, and that
 is no longer in the inventory (a weapon released to its owner, a lot returned), still
-goes to the rules: using it is a real attempt, and CUS-INVENTORY records its refusal.
+goes to the rules: using it is a real attempt, and CUS-INVENTORY records its refusal. So
+does an id whose receipt was itself refused (a personal weapon).
 
 The shorthand ``--chambers empty`` (or ``all-empty``) of ``inspect`` means every chamber of
 the weapon empty, and a chamber list or number that does not fit the weapon's chamber
@@ -86,13 +87,18 @@ def _present(projection: Projection, kind: str, ident: str) -> bool:
 
 
 def _ever_registered(app: App, slug: str, wanted: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    """Those of ``wanted`` that an entry of the ledger brought in (then released, returned)."""
+    """Those of ``wanted`` that an entry of the ledger brought in or tried to (since released,
+    returned, or refused at receipt)."""
     found: set[tuple[str, str]] = set()
     start, page = 0, 1000
     while True:
         total, rows = app.entries(slug, start, page)
         for row in rows:
             event = row.event()
+            if isinstance(event, dict) and event.get("type") == "AttemptRefused":
+                # A personal weapon refused at its receipt is still a weapon someone has on
+                # set: using it is a real attempt, for the rules to refuse and record.
+                event = event.get("attempted")
             if not isinstance(event, dict):
                 continue
             field = _INTRODUCES.get(str(event.get("type")))
@@ -111,10 +117,11 @@ def _candidates(projection: Projection, kind: str) -> dict[str, str]:
         if not key.startswith(prefix):
             continue
         ident = key[len(prefix) :]
-        out[ident] = ident
         name = record.get("name") if isinstance(record, dict) else None
-        if isinstance(name, str) and name:
-            out[name] = f"{ident} ({name})"
+        shown = f"{ident} ({name})" if isinstance(name, str) and name else ident
+        out[ident] = shown
+        if shown != ident:
+            out[str(name)] = shown
     return out
 
 
@@ -186,8 +193,8 @@ def check_arguments(app: App, slug: str, projection: Projection, event: dict[str
         typos = sorted(missing - _ever_registered(app, slug, missing))
         if typos:
             raise UnknownReferenceError(
-                "; ".join(
-                    f"there is no {kind} {ident!r} in this production: "
+                " ".join(
+                    f"There is no {kind} {ident!r} in this production: "
                     f"{_suggest(projection, kind, ident)}"
                     for kind, ident in typos
                 )
