@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import os
 import random
 import shutil
 import sqlite3
@@ -30,8 +31,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from _common import Clock, load, verdict
 
 from showclear.ledger import CompactRange, Ed25519Signer, canonical_json, leaf_hash
 from showclear.service import App, FileKeyring, build_app
@@ -80,6 +83,7 @@ class Row:
     ratio: str = ""
     target: str = ""
     met: bool | None = None
+    cost: str = ""  # the step's wall time, CPU-seconds and load (several rows may share it)
 
 
 def rate(count: int, seconds: float) -> str:
@@ -353,7 +357,7 @@ def bench_verify(app: App, slug: str) -> list[Row]:
 
 
 def table(rows: list[Row]) -> str:
-    head = Row("measure", "figure", "baseline", "ratio", "target")
+    head = Row("measure", "figure", "baseline", "ratio", "target", cost="step: wall, CPU, load")
     cells = [
         (
             r.what,
@@ -361,13 +365,14 @@ def table(rows: list[Row]) -> str:
             r.baseline,
             r.ratio,
             r.target,
-            "" if r.met is None else "ok" if r.met else "MISSED",
+            "" if r.met is None else verdict(r.met),
+            r.cost,
         )
         for r in [head, *rows]
     ]
-    cells[0] = (*cells[0][:5], "")
-    widths = [max(len(c[i]) for c in cells) for i in range(6)]
-    lines = ["  ".join(c[i].ljust(widths[i]) for i in range(6)).rstrip() for c in cells]
+    cells[0] = (*cells[0][:5], "", cells[0][6])
+    widths = [max(len(c[i]) for c in cells) for i in range(7)]
+    lines = ["  ".join(c[i].ljust(widths[i]) for i in range(7)).rstrip() for c in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -395,24 +400,33 @@ def main(argv: list[str] | None = None) -> None:
     ]
     rows: list[Row] = []
     started = time.perf_counter()
+
+    def costed(made: list[Row], clock: Clock) -> list[Row]:
+        cost = f"{clock.wall:.1f} s, {clock.cpu:.1f} CPU-s, load {os.getloadavg()[0]:.1f}"
+        return [replace(r, cost=cost) for r in made]
+
     try:
         for name, step in steps:
             say(name)
-            rows += step()
+            clock = Clock().start()
+            rows += costed(step(), clock.stop())
         say(f"building a ledger of {size:,} entries")
+        clock = Clock().start()
         app, slug, built = build_big(directory, size)
-        rows[1:1] = built
+        rows[1:1] = costed(built, clock.stop())
         say("proofs")
-        rows += bench_proofs(app, slug, samples)
+        clock = Clock().start()
+        rows += costed(bench_proofs(app, slug, samples), clock.stop())
         say("verify")
-        rows += bench_verify(app, slug)
+        clock = Clock().start()
+        rows += costed(bench_verify(app, slug), clock.stop())
         app.close()
     finally:
         if args.dir is None:
             shutil.rmtree(directory, ignore_errors=True)
     print(
         f"showclear ledger bench: {size:,} entries, SQLite {sqlite3.sqlite_version}, "
-        f"Python {sys.version.split()[0]}, {time.perf_counter() - started:.0f} s in all"
+        f"Python {sys.version.split()[0]}, {time.perf_counter() - started:.0f} s in all; {load()}"
     )
     print(table(rows))
 
