@@ -3,7 +3,7 @@
 Prints figures; it is not a test and asserts nothing.
 
     python bench/storage.py                    # ~1 minute
-    python bench/storage.py --quick            # ~20 seconds
+    python bench/storage.py --quick            # about 1.5 minutes on a busy machine
     python bench/storage.py --pg postgresql://...   # a server of yours instead of our own
 
 What is measured, at the storage port (``Store.write`` + ``append_entries``: the
@@ -33,6 +33,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from _common import load
 
 from showclear.ledger import Ed25519Signer, canonical_json
 from showclear.service.ledger import append_entries
@@ -150,6 +152,12 @@ def parallel(url: str, productions: int, seconds: float) -> tuple[float, float]:
     return sum(rates), min(rates)
 
 
+def _cpu() -> float:
+    """CPU-seconds of this process and of its children that ended (the writers)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="shorter runs (noisier figures)")
@@ -166,8 +174,9 @@ def main() -> None:
         cluster = Cluster.start_new(durable=True)
         pg = cluster.url()
     folder = Path(tempfile.mkdtemp(prefix="showclear-bench-"))
+    began, cpu = time.perf_counter(), _cpu()
     try:
-        print(f"showclear storage benchmark: {os.cpu_count()} CPUs, {seconds:g} s per figure")
+        print(f"showclear storage benchmark: {seconds:g} s per figure; {load()}")
         print("SQLite: WAL, synchronous=FULL · PostgreSQL: fsync=on, synchronous_commit=on\n")
         print(f"{'':38}{'SQLite':>14}{'PostgreSQL':>14}")
         lite = single_and_batched(str(folder / "alone.db"), seconds)
@@ -181,6 +190,10 @@ def main() -> None:
         for n in (1, 4, 16):
             figures = (*parallel(pg, n, seconds), *parallel(str(folder / "shared.db"), n, seconds))
             print(f"{n:>12}{'':4}" + "".join(f"{f:>12,.0f}" for f in figures))
+        print(
+            f"\nwhole run: {time.perf_counter() - began:.1f} s wall, {_cpu() - cpu:.1f} CPU-s "
+            f"(this process and its writers; not the PostgreSQL server); {load()}"
+        )
     finally:
         if cluster is not None:
             cluster.remove()
