@@ -33,6 +33,7 @@ from showclear.limits import command_rate
 from showclear.protocol.time import parse_time
 from showclear.service import App
 from showclear.service.commands import Receipt
+from showclear.service.known import check_references
 from showclear.service.passkeys import Relying
 from showclear.service.sessions import Issued, Principal, SignedIn
 
@@ -120,11 +121,17 @@ class Acting:
 
         Raises:
             Refused: a safety rule refused the command (the refusal is recorded).
+            UnknownReferenceError: the command names a weapon, lot, person or storage id
+                this production never registered; nothing is recorded.
             TooManyCommands: the member recorded too many commands this minute
                 (docs/limits.md); nothing is recorded.
         """
         event = command.event(**from_path)
         command_rate(self.app).take(self.principal.production, self.person, event["type"])
+        # A typo (an id this production never registered) is an input error with
+        # suggestions, not a refusal recorded in the member's name (service/known.py);
+        # after the rate limit, since a missing id is looked for in the ledger.
+        check_references(self.app, self.principal.production, event)
         outcome = self.app.submit(
             self.principal.production,
             event,

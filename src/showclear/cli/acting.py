@@ -13,10 +13,10 @@ import typer
 
 from showclear.cli.context import state
 from showclear.cli.identity import credentials
-from showclear.cli.known import check_arguments, expand_chambers
 from showclear.cli.render import outcome
 from showclear.commands import command_for
 from showclear.service.commands import Receipt
+from showclear.service.known import check_arguments, expand_chambers
 
 __all__ = ["act", "propose"]
 

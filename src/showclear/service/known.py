@@ -1,4 +1,9 @@
-"""Typos are input errors, not safety refusals: the ids a command names, checked before any PIN.
+"""Typos are input errors, not safety refusals: the ids a command names, checked before deciding.
+
+Every interface asks this module before it submits: the CLI (``cli/acting.py``, before any
+PIN prompt) and the API and web (``http.Acting.submit``, before ``App.submit``).
+``App.submit`` and the protocol engine do not, so that scenarios, replays and protocol
+tests that submit an attempt naming an unknown weapon still get CUS-INVENTORY's refusal.
 
 A weapon, lot, person or storage id that this production never registered is a typo
 (``rev1`` for ``rev-1``): the command is rejected with "did you mean" suggestions, nothing
@@ -20,9 +25,11 @@ from typing import Any
 
 from showclear.protocol import Projection
 from showclear.protocol.errors import UnknownReferenceError
-from showclear.service import App, BadRequest
+from showclear.service.app import App
+from showclear.service.errors import BadRequest
+from showclear.store import Session
 
-__all__ = ["check_arguments", "expand_chambers"]
+__all__ = ["check_arguments", "check_references", "expand_chambers"]
 
 #: Events that bring an id into the production: the id they name is new, not a reference.
 _INTRODUCES = {
@@ -76,16 +83,6 @@ def _references(event: dict[str, Any]) -> Iterator[tuple[str, str]]:
                 yield "lot", content
 
 
-def _present(projection: Projection, kind: str, ident: str) -> bool:
-    if kind == "weapon":
-        return projection.weapon(ident) is not None
-    if kind == "lot":
-        return projection.lot(ident) is not None
-    if kind == "person":
-        return projection.person(ident) is not None
-    return projection.storage(ident) is not None
-
-
 def _ever_registered(app: App, slug: str, wanted: set[tuple[str, str]]) -> set[tuple[str, str]]:
     """Those of ``wanted`` that an entry of the ledger brought in or tried to (since released,
     returned, or refused at receipt)."""
@@ -109,13 +106,11 @@ def _ever_registered(app: App, slug: str, wanted: set[tuple[str, str]]) -> set[t
             return found
 
 
-def _candidates(projection: Projection, kind: str) -> dict[str, str]:
+def _candidates(session: Session, kind: str) -> dict[str, str]:
     """Every id of ``kind`` and every name, each mapped to what to suggest."""
     out: dict[str, str] = {}
     prefix = f"{kind}:"
-    for key, record in projection.records().items():
-        if not key.startswith(prefix):
-            continue
+    for key, record in session.records(prefix).items():
         ident = key[len(prefix) :]
         name = record.get("name") if isinstance(record, dict) else None
         shown = f"{ident} ({name})" if isinstance(name, str) and name else ident
@@ -125,8 +120,8 @@ def _candidates(projection: Projection, kind: str) -> dict[str, str]:
     return out
 
 
-def _suggest(projection: Projection, kind: str, ident: str) -> str:
-    candidates = _candidates(projection, kind)
+def _suggest(session: Session, kind: str, ident: str) -> str:
+    candidates = _candidates(session, kind)
     lowered = {text.lower(): shown for text, shown in candidates.items()}
     close = difflib.get_close_matches(ident.lower(), list(lowered), n=3, cutoff=0.6)
     suggestions = list(dict.fromkeys(lowered[text] for text in close))
@@ -179,26 +174,46 @@ def _check_day_count(projection: Projection, event: dict[str, Any]) -> None:
         )
 
 
-def check_arguments(app: App, slug: str, projection: Projection, event: dict[str, Any]) -> None:
-    """Reject a typo before anything is recorded or any PIN is asked.
+def check_references(app: App, slug: str, event: dict[str, Any]) -> None:
+    """Reject an id this production never registered, before anything is decided or recorded.
+
+    Reads only the records ``event`` names (and, for a missing one, the ledger's entries
+    that could have brought it in), so every interface can afford it on every command.
 
     Raises:
         UnknownReferenceError: the event names a weapon, lot, person or storage id that this
             production never registered; the message suggests the closest ids and names.
+        ProductionNotFound: there is no production ``slug``.
+    """
+    wanted = set(_references(event))
+    if not wanted:
+        return
+    with app.store.read(slug) as session:
+        missing = {(kind, ident) for kind, ident in wanted if not session.record(f"{kind}:{ident}")}
+    if not missing:
+        return
+    typos = sorted(missing - _ever_registered(app, slug, missing))
+    if not typos:
+        return
+    with app.store.read(slug) as session:
+        raise UnknownReferenceError(
+            " ".join(
+                f"There is no {kind} {ident!r} in this production: {_suggest(session, kind, ident)}"
+                for kind, ident in typos
+            )
+            + " Nothing was recorded."
+        )
+
+
+def check_arguments(app: App, slug: str, projection: Projection, event: dict[str, Any]) -> None:
+    """Reject a typo or an argument that cannot fit, before anything is recorded or any PIN
+    is asked (the CLI's check: the references, then the chambers and the day's count).
+
+    Raises:
+        UnknownReferenceError: as :func:`check_references`.
         BadRequest: chambers that do not fit the weapon's chamber count; a day's count that
             leaves out a lot holding rounds.
     """
-    missing = {ref for ref in _references(event) if not _present(projection, *ref)}
-    if missing:
-        typos = sorted(missing - _ever_registered(app, slug, missing))
-        if typos:
-            raise UnknownReferenceError(
-                " ".join(
-                    f"There is no {kind} {ident!r} in this production: "
-                    f"{_suggest(projection, kind, ident)}"
-                    for kind, ident in typos
-                )
-                + " Nothing was recorded."
-            )
+    check_references(app, slug, event)
     _check_chamber_fit(projection, event)
     _check_day_count(projection, event)
