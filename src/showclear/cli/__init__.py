@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from showclear.cli import (
     admin,
+    bulk,
     custody,
     day,
     demo,
@@ -108,6 +109,7 @@ witness.register(app)
 witnessing.register(app)
 repair.register(app)
 publish.register(app)
+bulk.register(app)
 for _module in (
     people,
     passkeys,

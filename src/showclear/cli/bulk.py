@@ -1,0 +1,366 @@
+"""Inventory in and out in bulk: ``import weapons|lots|people FILE.csv``,
+``export-csv inventory FILE.csv``.
+
+A rental house's manifest or a call sheet export, saved as CSV (UTF-8, with or without
+the byte-order mark a spreadsheet writes), becomes one event per row. Every row is
+checked first, exactly as the single command would check it (the command model of its
+event type, the ids it names, ids unique in the file and not already in the production);
+one bad row refuses the whole file and nothing is recorded. ``--dry-run`` prints every
+row's outcome and records nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from showclear.cli.acting import propose
+from showclear.cli.context import ExitCode, err_console, out_console, state
+from showclear.cli.identity import ActAs, credentials, new_pin
+from showclear.errors import ShowclearError
+from showclear.protocol import Projection
+from showclear.service import App
+from showclear.service.commands import Receipt
+from showclear.service.known import check_arguments
+
+__all__ = ["COLUMNS", "register"]
+
+import_app = typer.Typer(
+    help="Import weapons, lots or people from a CSV file (a rental house's manifest, a "
+    "call sheet export); every row is checked first and one bad row refuses the file.\n\n"
+    "Example: showclear import weapons manifest.csv --dry-run --as mo",
+    no_args_is_help=True,
+)
+export_app = typer.Typer(
+    help="Write the production's records as CSV for a spreadsheet (the ledger's own "
+    "bundle is showclear export --bundle).\n\n"
+    "Example: showclear export-csv inventory inventory.csv",
+    no_args_is_help=True,
+)
+
+#: kind -> (required columns, optional columns); a column is the event field of that name.
+COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "weapons": (
+        (
+            "weapon",
+            "serial",
+            "make",
+            "model",
+            "category",
+            "caliber",
+            "chambers",
+            "action",
+            "storage",
+        ),
+        ("personal", "magazine_capacity"),
+    ),
+    "lots": (
+        ("lot", "kind", "caliber", "count", "supplier", "origin", "storage"),
+        ("load", "close_range", "personal"),
+    ),
+    "people": (("person", "name", "roles"), ("trainings", "permits")),
+}
+_EVENT = {"weapons": "WeaponReceived", "lots": "LotReceived", "people": "PersonRegistered"}
+_ID = {"weapons": "weapon", "lots": "lot", "people": "person"}
+_INTEGERS = frozenset({"chambers", "magazine_capacity", "count"})
+_FLAGS = frozenset({"personal", "close_range"})
+_LISTS = frozenset({"roles", "trainings", "permits"})
+_TRUE = frozenset({"yes", "y", "true", "1", "x"})
+_FALSE = frozenset({"no", "n", "false", "0", ""})
+
+FileArg = Annotated[
+    Path,
+    typer.Argument(
+        metavar="FILE.csv",
+        exists=True,
+        dir_okay=False,
+        help="The CSV file (UTF-8, one header row).",
+    ),
+]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Check every row and print its outcome; record nothing.")
+]
+
+
+class RowError(ValueError):
+    """A cell that cannot become its event field (internal: reported as the row's outcome)."""
+
+
+@dataclass
+class Row:
+    """One data row of the file: its line number, its id, the event or what is wrong."""
+
+    number: int
+    ident: str
+    event: dict[str, Any] | None = None
+    error: str = ""
+
+
+def _cell(column: str, text: str) -> Any:
+    """The value of one cell as its event field wants it."""
+    text = text.strip()
+    if column in _INTEGERS:
+        if not text:
+            return None
+        if not text.isdigit():
+            raise RowError(f"column {column!r}: {text!r} is not a whole number")
+        return int(text)
+    if column in _FLAGS:
+        if text.lower() not in _TRUE | _FALSE:
+            raise RowError(f"column {column!r}: {text!r} is not yes or no")
+        return text.lower() in _TRUE
+    if column in _LISTS:
+        return [part.strip() for part in text.split(";") if part.strip()]
+    return text or None
+
+
+def _permit(text: str) -> dict[str, str]:
+    """``ca-armorer:A-1:2027-06-30`` -> the permit as PersonRegistered holds it."""
+    kind, number, expires = ([*text.split(":"), "", ""])[:3]
+    if not (kind and number and expires):
+        raise RowError(f"column 'permits': {text!r}: write KIND:NUMBER:EXPIRES")
+    return {"kind": kind, "number": number, "expires": expires}
+
+
+def _read(path: Path, kind: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, cells by column) for every data row of ``path``.
+
+    Raises typer.BadParameter for a file that is not UTF-8 CSV or lacks a required column.
+    """
+    if path.suffix.lower() in {".xlsx", ".xls", ".ods"}:
+        raise typer.BadParameter(f"{path.name} is a spreadsheet: save it as CSV (UTF-8) first.")
+    required, optional = COLUMNS[kind]
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            header = [(name or "").strip().lower() for name in reader.fieldnames or []]
+            missing = [c for c in required if c not in header]
+            unknown = [c for c in header if c and c not in required + optional]
+            if missing or unknown:
+                raise typer.BadParameter(
+                    f"{path.name}: "
+                    + "; ".join(
+                        [f"missing column(s) {', '.join(missing)}"] * bool(missing)
+                        + [f"unknown column(s) {', '.join(unknown)}"] * bool(unknown)
+                    )
+                    + f". The columns of {kind} are {', '.join(required)} (required) and "
+                    f"{', '.join(optional)} (optional)."
+                )
+            for values in reader:
+                cells = {
+                    name: (value or "").strip()
+                    for name, value in zip(header, values.values(), strict=False)
+                    if isinstance(value, str)
+                }
+                if any(cells.values()):
+                    yield reader.line_num, cells
+    except UnicodeDecodeError:
+        raise typer.BadParameter(
+            f"{path.name} is not UTF-8 text: save it as CSV (UTF-8)."
+        ) from None
+
+
+def _present(projection: Projection, kind: str, ident: str) -> bool:
+    looked_up: dict[str, Callable[[str], object]] = {
+        "weapons": projection.weapon,
+        "lots": projection.lot,
+        "people": projection.person,
+    }
+    return looked_up[kind](ident) is not None
+
+
+def _check(
+    *,
+    app: App,
+    slug: str,
+    projection: Projection,
+    kind: str,
+    actor: str,
+    rows: list[Row],
+    path: Path,
+) -> None:
+    """Fill each row with its event or its error (checked as the single command would)."""
+    seen: dict[str, int] = {}
+    for number, cells in _read(path, kind):
+        ident = cells.get(_ID[kind], "")
+        row = Row(number, ident)
+        rows.append(row)
+        try:
+            values = {c: _cell(c, v) for c, v in cells.items()}
+            if kind == "weapons":
+                values["personal"] = bool(values.get("personal"))
+            if kind == "lots":  # as receive lot: a flag left off is absent, not false
+                values = {c: v for c, v in values.items() if v is not False}
+            if kind == "people":
+                values["permits"] = [_permit(p) for p in values.get("permits") or []]
+                values["trainings"] = values.get("trainings") or []
+            if ident in seen:
+                raise RowError(f"column {_ID[kind]!r}: {ident!r} is also on row {seen[ident]}")
+            if ident and _present(projection, kind, ident):
+                raise RowError(f"column {_ID[kind]!r}: {ident!r} is already in this production")
+            seen[ident] = number
+            row.event = propose(_EVENT[kind], actor, **values)
+            check_arguments(app, slug, projection, row.event)
+        except (RowError, ShowclearError) as e:
+            row.error = str(e)
+            row.event = None
+
+
+def _refused(receipt: Receipt) -> str:
+    return "; ".join(f"{f.rule_id}: {f.message}" for f in receipt.findings)
+
+
+def _import(ctx: typer.Context, kind: str, path: Path, dry_run: bool, actor: str) -> None:
+    st = state(ctx)
+    app, slug = st.app(), st.slug()
+    rows: list[Row] = []
+    _check(
+        app=app,
+        slug=slug,
+        projection=app.projection(slug),
+        kind=kind,
+        actor=actor,
+        rows=rows,
+        path=path,
+    )
+    bad = [row for row in rows if row.error]
+    if bad or dry_run:
+        for row in rows:
+            said = f"[red]{escape(row.error)}[/]" if row.error else "would be recorded"
+            out_console.print(f"row {row.number} {escape(row.ident or '(no id)')}: {said}")
+    if bad:
+        err_console.print(
+            f"[bold red]Error:[/] {len(bad)} of {len(rows)} rows of {escape(path.name)} "
+            "cannot be recorded: fix them and import again. Nothing was recorded."
+        )
+        raise typer.Exit(ExitCode.USAGE)
+    if dry_run:
+        out_console.print(f"Dry run: {len(rows)} rows would be recorded; nothing was recorded.")
+        return
+    auth = credentials(actor)  # one PIN for the whole file
+    refused = 0
+    for row in rows:
+        assert row.event is not None
+        if kind == "people":
+            receipt, _ = app.register_person(slug, row.event, auth, new_pin(row.ident))
+        else:
+            receipt = app.submit(slug, row.event, auth)
+        if receipt.refused:
+            refused += 1
+            err_console.print(
+                f"row {row.number} {escape(row.ident)}: [bold red]REFUSED[/] "
+                f"{escape(_refused(receipt))} (recorded as entry {receipt.first_index})"
+            )
+        else:
+            out_console.print(
+                f"row {row.number} {escape(row.ident)}: recorded (entry {receipt.first_index})"
+            )
+    out_console.print(f"{len(rows) - refused} of {len(rows)} rows recorded.")
+    if refused:
+        raise typer.Exit(ExitCode.REFUSED)
+
+
+@import_app.command("weapons")
+def import_weapons(
+    ctx: typer.Context, file: FileArg, *, as_: ActAs, dry_run: DryRunOpt = False
+) -> None:
+    """Receive every weapon of a manifest: columns weapon, serial, make, model, category,
+    caliber, chambers, action, storage, and optionally personal, magazine_capacity.
+
+    Example: showclear import weapons manifest.csv --dry-run --as mo
+    """
+    _import(ctx, "weapons", file, dry_run, as_)
+
+
+@import_app.command("lots")
+def import_lots(
+    ctx: typer.Context, file: FileArg, *, as_: ActAs, dry_run: DryRunOpt = False
+) -> None:
+    """Receive every lot of a manifest: columns lot, kind, caliber, count, supplier, origin,
+    storage, and optionally load, close_range, personal.
+
+    Example: showclear import lots lots.csv --as mo
+    """
+    _import(ctx, "lots", file, dry_run, as_)
+
+
+@import_app.command("people")
+def import_people(
+    ctx: typer.Context, file: FileArg, *, as_: ActAs, dry_run: DryRunOpt = False
+) -> None:
+    """Register every person of a crew list: columns person, name, roles, and optionally
+    trainings, permits (several separated by ';', a permit as KIND:NUMBER:EXPIRES).
+
+    Each new person's PIN is read from $SHOWCLEAR_PIN_<PERSON>, else typed twice.
+
+    Example: showclear import people crew.csv --as sam
+    """
+    _import(ctx, "people", file, dry_run, as_)
+
+
+#: The columns of ``export inventory``.
+INVENTORY_COLUMNS = (
+    "kind", "id", "state", "location", "serial", "make", "model", "category", "caliber",
+    "chambers", "supplier", "origin", "received", "in_storage", "in_weapons", "expended",
+)  # fmt: skip
+
+
+@export_app.command("inventory")
+def export_inventory(
+    ctx: typer.Context,
+    csv_file: Annotated[
+        Path, typer.Argument(metavar="FILE.csv", dir_okay=False, help="The CSV file to write.")
+    ],
+) -> None:
+    """Write every weapon and lot of the inventory with its state to a CSV file.
+
+    Example: showclear export-csv inventory inventory.csv
+    """
+    st = state(ctx)
+    projection = st.app().projection(st.slug())
+    with csv_file.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, INVENTORY_COLUMNS)
+        writer.writeheader()
+        for ident, weapon in projection.weapons():
+            writer.writerow(
+                {
+                    "kind": "weapon",
+                    "id": ident,
+                    "state": weapon["state"],
+                    "location": weapon["location"],
+                    "serial": weapon["serial"],
+                    "make": weapon["make"],
+                    "model": weapon["model"],
+                    "category": weapon["category"],
+                    "caliber": weapon["caliber"],
+                    "chambers": len(weapon["chambers"]),
+                }
+            )
+        for ident, lot in projection.lots():
+            writer.writerow(
+                {
+                    "kind": f"lot ({lot['kind']})",
+                    "id": ident,
+                    "location": lot["storage"],
+                    "caliber": lot["caliber"],
+                    "supplier": lot["supplier"],
+                    "origin": lot["origin"],
+                    "received": lot["received"],
+                    "in_storage": lot["in_storage"],
+                    "in_weapons": lot["in_weapons"],
+                    "expended": lot["expended"],
+                }
+            )
+    out_console.print(f"Inventory written to {escape(str(csv_file))}.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``import`` and ``export`` to the CLI."""
+    app.add_typer(import_app, name="import")
+    app.add_typer(export_app, name="export-csv")

@@ -1,0 +1,133 @@
+"""Inventory in and out in bulk: CSV manifests imported row by row, checked first; exports."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from .conftest import Cli
+
+WEAPONS = (
+    "weapon,serial,make,model,category,caliber,chambers,action,storage,magazine_capacity\n"
+    "colt-2,SA-2,Colt,Single Action Army,blank_firing,.45 Colt,6,revolver,safe-1,\n"
+    "g17-1,G-17,Glock,17,blank_firing,9mm PAK,1,pistol,safe-1,15\n"
+)
+LOTS = (
+    "lot,kind,caliber,count,supplier,origin,storage,load\n"
+    "B-2,blank,.45 Colt,50,Prop House,invoice 4471,safe-1,quarter\n"
+    "D-2,dummy,.45 Colt,24,Prop House,invoice 4471,safe-1,\n"
+)
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    """A CSV file as a spreadsheet saves it: UTF-8 with a byte-order mark."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8-sig")
+    return path
+
+
+def _weapon_ids(cli: Cli) -> set[str]:
+    return {w["weapon"] for w in cli.json("board")["weapons"]}
+
+
+def test_a_manifest_of_weapons_and_lots_is_received(stocked: Cli, tmp_path: Path) -> None:
+    """Every row of a weapons and a lots manifest becomes a receipt in the inventory."""
+    weapons = stocked.ok("import", "weapons", str(_write(tmp_path, "w.csv", WEAPONS)), "--as", "mo")
+    assert "row 2 colt-2: recorded" in weapons.output
+    assert "2 of 2 rows recorded" in weapons.output
+    stocked.ok("import", "lots", str(_write(tmp_path, "l.csv", LOTS)), "--as", "mo")
+    assert {"colt-2", "g17-1"} <= _weapon_ids(stocked)
+    assert stocked.weapon("g17-1")["state"] == "UNKNOWN"
+    assert stocked.lot("B-2")["received"] == 50
+    assert stocked.lot("D-2")["received"] == 24
+
+
+def test_a_dry_run_prints_every_row_and_records_nothing(stocked: Cli, tmp_path: Path) -> None:
+    """--dry-run says each row would be recorded, and the ledger does not grow."""
+    before = stocked.json("board")
+    result = stocked.ok(
+        "import", "weapons", str(_write(tmp_path, "w.csv", WEAPONS)), "--dry-run", "--as", "mo"
+    )
+    assert "row 2 colt-2: would be recorded" in result.output
+    assert "row 3 g17-1: would be recorded" in result.output
+    assert "nothing was recorded" in result.output
+    assert stocked.json("board") == before
+
+
+def test_one_bad_row_refuses_the_whole_file(stocked: Cli, tmp_path: Path) -> None:
+    """A row that cannot be recorded names its row and column; no row is recorded."""
+    text = WEAPONS + (
+        "rev-9,R-9,Colt,Python,blank_firing,.357,six,revolver,safe-1,\n"
+        "colt-1,SN-x,Colt,SAA,blank_firing,.45 Colt,6,revolver,safe-1,\n"
+        "colt-2,SA-3,Colt,SAA,blank_firing,.45 Colt,6,revolver,safe-1,\n"
+        "colt-3,SA-4,Colt,SAA,blank_firing,.45 Colt,6,revolver,safe-9,\n"
+    )
+    result = stocked("import", "weapons", str(_write(tmp_path, "w.csv", text)), "--as", "mo")
+    assert result.exit_code == 2, result.output
+    out = " ".join(result.output.split())
+    assert "row 2 colt-2: would be recorded" in out
+    assert "row 4 rev-9: column 'chambers': 'six' is not a whole number" in out
+    assert "row 5 colt-1: column 'weapon': 'colt-1' is already in this production" in out
+    assert "row 6 colt-2: column 'weapon': 'colt-2' is also on row 2" in out
+    assert "row 7 colt-3: There is no storage 'safe-9'" in out
+    assert "4 of 6 rows" in out and "Nothing was recorded" in out
+    assert _weapon_ids(stocked) == {"colt-1", "replica-1"}
+
+
+def test_a_row_the_command_model_rejects_names_the_field(stocked: Cli, tmp_path: Path) -> None:
+    """A value the event type does not accept (a category) is that row's error."""
+    text = WEAPONS.replace("blank_firing,9mm", "laser,9mm")
+    result = stocked("import", "weapons", str(_write(tmp_path, "w.csv", text)), "--as", "mo")
+    assert result.exit_code != 0
+    assert "row 3 g17-1:" in result.output and "category" in result.output
+    assert "colt-2" not in _weapon_ids(stocked)
+
+
+def test_a_file_missing_a_column_is_refused_before_any_row(stocked: Cli, tmp_path: Path) -> None:
+    """The header must hold every required column; the message lists the column set."""
+    path = _write(tmp_path, "l.csv", LOTS.replace("origin,", "from,"))
+    result = stocked("import", "lots", str(path), "--as", "mo")
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert "missing column(s) origin" in text and "unknown column(s) from" in text
+
+
+def test_a_spreadsheet_file_asks_to_be_saved_as_csv(stocked: Cli, tmp_path: Path) -> None:
+    """.xlsx is not read: the error says to save it as CSV."""
+    path = tmp_path / "manifest.xlsx"
+    path.write_bytes(b"PK\x03\x04")
+    result = stocked("import", "weapons", str(path), "--as", "mo")
+    assert result.exit_code == 2
+    assert "save it as CSV" in " ".join(result.output.split())
+
+
+def test_a_crew_list_registers_people_with_their_pins(crew: Cli, tmp_path: Path) -> None:
+    """import people registers each row; each new person's PIN comes from the environment."""
+    text = (
+        "person,name,roles,trainings,permits\n"
+        "zoe,Zoe Hart,performer,revolver;rifle,\n"
+        "al,Al Ruiz,armorer,,ca-armorer:A-77:2027-01-31\n"
+    )
+    crew.ok(
+        "import", "people", str(_write(tmp_path, "p.csv", text)), "--as", "sam",
+        env={"SHOWCLEAR_PIN_ZOE": "8888", "SHOWCLEAR_PIN_AL": "9999"},
+    )  # fmt: skip
+    app = crew.app()
+    try:
+        projection = app.projection(app.resolve(None))
+        zoe, al = projection.person("zoe"), projection.person("al")
+    finally:
+        app.close()
+    assert zoe is not None and list(zoe["trainings"]) == ["revolver", "rifle"]
+    assert al is not None and list(al["roles"]) == ["armorer"]
+
+
+def test_the_inventory_exports_as_csv(stocked: Cli, tmp_path: Path) -> None:
+    """export-csv inventory writes one row per weapon and lot, with its state and counts."""
+    path = tmp_path / "inventory.csv"
+    stocked.ok("export-csv", "inventory", str(path))
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = {row["id"]: row for row in csv.DictReader(f)}
+    assert set(rows) == {"colt-1", "replica-1", "D-1", "B-1"}
+    assert rows["colt-1"]["serial"] == "SN-colt-1" and rows["colt-1"]["state"]
+    assert rows["B-1"]["received"] == "12" and rows["B-1"]["kind"] == "lot (blank)"
