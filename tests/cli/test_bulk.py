@@ -131,3 +131,15 @@ def test_the_inventory_exports_as_csv(stocked: Cli, tmp_path: Path) -> None:
     assert set(rows) == {"colt-1", "replica-1", "D-1", "B-1"}
     assert rows["colt-1"]["serial"] == "SN-colt-1" and rows["colt-1"]["state"]
     assert rows["B-1"]["received"] == "12" and rows["B-1"]["kind"] == "lot (blank)"
+
+
+def test_refusals_export_as_csv(stocked: Cli, tmp_path: Path) -> None:
+    """export-csv refusals writes each refused attempt with its rules and reasons."""
+    stocked.refused("take-out", "colt-1", "--setup", "9", "--as", "ana", rules=set())
+    path = tmp_path / "refusals.csv"
+    stocked.ok("export-csv", "refusals", str(path))
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 1
+    assert rows[0]["actor"] == "ana" and rows[0]["weapon"] == "colt-1"
+    assert rows[0]["rules"] and rows[0]["reasons"]

@@ -304,7 +304,11 @@ def import_people(
     _import(ctx, "people", file, dry_run, as_)
 
 
-#: The columns of ``export inventory``.
+CsvFileArg = Annotated[
+    Path, typer.Argument(metavar="FILE.csv", dir_okay=False, help="The CSV file to write.")
+]
+
+#: The columns of ``export-csv inventory``.
 INVENTORY_COLUMNS = (
     "kind", "id", "state", "location", "serial", "make", "model", "category", "caliber",
     "chambers", "supplier", "origin", "received", "in_storage", "in_weapons", "expended",
@@ -314,9 +318,7 @@ INVENTORY_COLUMNS = (
 @export_app.command("inventory")
 def export_inventory(
     ctx: typer.Context,
-    csv_file: Annotated[
-        Path, typer.Argument(metavar="FILE.csv", dir_okay=False, help="The CSV file to write.")
-    ],
+    csv_file: CsvFileArg,
 ) -> None:
     """Write every weapon and lot of the inventory with its state to a CSV file.
 
@@ -358,6 +360,41 @@ def export_inventory(
                 }
             )
     out_console.print(f"Inventory written to {escape(str(csv_file))}.")
+
+
+#: The columns of ``export-csv refusals``.
+REFUSAL_COLUMNS = (
+    "entry", "at", "actor", "attempted", "weapon", "lot", "parties", "rules", "reasons",
+)  # fmt: skip
+
+
+@export_app.command("refusals")
+def export_refusals(ctx: typer.Context, csv_file: CsvFileArg) -> None:
+    """Write every refused attempt (who, what, the rules and why) to a CSV file.
+
+    Example: showclear export-csv refusals refusals.csv
+    """
+    st = state(ctx)
+    with st.app().forensics(st.slug()) as f:
+        found = f.refusals(None, None).refusals
+    with csv_file.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, REFUSAL_COLUMNS)
+        writer.writeheader()
+        for r in found:
+            writer.writerow(
+                {
+                    "entry": r.index,
+                    "at": r.at,
+                    "actor": r.actor or "",
+                    "attempted": r.attempted,
+                    "weapon": r.weapon or "",
+                    "lot": r.lot or "",
+                    "parties": "; ".join(r.parties),
+                    "rules": "; ".join(r.rules),
+                    "reasons": "; ".join(r.reasons),
+                }
+            )
+    out_console.print(f"{len(found)} refusals written to {escape(str(csv_file))}.")
 
 
 def register(app: typer.Typer) -> None:
