@@ -143,3 +143,18 @@ def test_refusals_export_as_csv(stocked: Cli, tmp_path: Path) -> None:
     assert len(rows) == 1
     assert rows[0]["actor"] == "ana" and rows[0]["weapon"] == "colt-1"
     assert rows[0]["rules"] and rows[0]["reasons"]
+
+
+def test_a_row_a_rule_refuses_is_recorded_as_refused_and_named(
+    stocked: Cli, tmp_path: Path
+) -> None:
+    """Rows that pass the checks are submitted; one a rule refuses is named with its rule."""
+    text = LOTS + "P-1,blank,.45 Colt,10,Prop House,invoice 4471,safe-1,,yes\n"
+    text = text.replace("storage,load\n", "storage,load,personal\n", 1)
+    result = stocked("import", "lots", str(_write(tmp_path, "l.csv", text)), "--as", "mo")
+    assert result.exit_code == 4, result.output
+    out = " ".join(result.output.split())
+    assert "row 2 B-2: recorded" in out
+    assert "row 4 P-1: REFUSED AMMO-SOURCE" in out
+    assert "2 of 3 rows recorded" in out
+    assert stocked.lot("B-2")["received"] == 50
