@@ -63,3 +63,18 @@ def test_a_released_weapon_still_goes_to_the_rules(client: httpx.Client, world: 
     assert response.status_code == 409, response.text
     assert "CUS-INVENTORY" in {rule["id"] for rule in response.json()["rules"]}
     assert world.size() > before
+
+
+def test_a_typo_proposed_for_passkey_signatures_is_422_before_anyone_signs(
+    client: httpx.Client, world: World
+) -> None:
+    """A handover of rev1 proposed for passkeys is an input error: no challenge, no entry."""
+    before = world.size()
+    response = client.post(
+        world.path("/sign/options"),
+        json={"command": "HandOver", "body": {"weapon": "rev1", "receiver": "pat"}},
+        headers=world.auth("ava"),
+    )
+    assert response.status_code == 422, response.text
+    assert "did you mean rev-1" in response.json()["detail"]
+    assert world.size() == before

@@ -20,6 +20,7 @@ from showclear.api.problems import errors
 from showclear.api.responses import CommandResult
 from showclear.commands.fields import Id, PersonPath, Pin, Slug
 from showclear.http import Member, Refused, Service, relying_of
+from showclear.service.known import check_references
 from showclear.service.passkeys import Pending
 
 __all__ = ["router"]
@@ -146,6 +147,7 @@ def propose_signed(
     root and a server nonce (docs/security.md, "Passkey signatures").
     """
     pending = app.passkeys.propose(slug, member, body.command, body.body)
+    check_references(app, slug, pending.event)  # a typo is 422 with suggestions, not signed
     person = body.person or member.person
     return app.passkeys.options(slug, pending.id, person, relying_of(request))
 
