@@ -158,3 +158,19 @@ def test_a_row_a_rule_refuses_is_recorded_as_refused_and_named(
     assert "row 4 P-1: REFUSED AMMO-SOURCE" in out
     assert "2 of 3 rows recorded" in out
     assert stocked.lot("B-2")["received"] == 50
+
+
+def test_custody_history_and_round_accounting_export_as_csv(stocked: Cli, tmp_path: Path) -> None:
+    """export-csv custody lists every entry about a weapon; rounds every lot's accounting."""
+    stocked.ok("import", "lots", str(_write(tmp_path, "l.csv", LOTS)), "--as", "mo")
+    custody, rounds = tmp_path / "custody.csv", tmp_path / "rounds.csv"
+    stocked.ok("export-csv", "custody", str(custody), "--weapon", "colt-1")
+    stocked.ok("export-csv", "rounds", str(rounds))
+    with custody.open(encoding="utf-8", newline="") as f:
+        entries = list(csv.DictReader(f))
+    assert entries and {e["weapon"] for e in entries} == {"colt-1"}
+    assert entries[0]["type"] == "WeaponReceived" and entries[0]["actor"] == "mo"
+    with rounds.open(encoding="utf-8", newline="") as f:
+        lots = {row["lot"]: row for row in csv.DictReader(f)}
+    assert set(lots) == {"D-1", "B-1", "B-2", "D-2"}
+    assert lots["D-1"]["verified"] == "12" and lots["B-2"]["in_storage"] == "50"

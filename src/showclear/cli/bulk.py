@@ -397,6 +397,78 @@ def export_refusals(ctx: typer.Context, csv_file: CsvFileArg) -> None:
     out_console.print(f"{len(found)} refusals written to {escape(str(csv_file))}.")
 
 
+#: The columns of ``export-csv custody``.
+CUSTODY_COLUMNS = (
+    "weapon", "entry", "at", "type", "actor", "what", "refused", "rules", "location", "holder",
+    "chambers", "state",
+)  # fmt: skip
+
+
+@export_app.command("custody")
+def export_custody(
+    ctx: typer.Context,
+    csv_file: CsvFileArg,
+    weapon: Annotated[
+        list[str] | None,
+        typer.Option(metavar="WEAPON", help="Only this weapon (repeat for several)."),
+    ] = None,
+) -> None:
+    """Write every weapon's custody history (every entry about it, the state after) to CSV.
+
+    Example: showclear export-csv custody custody.csv --weapon colt-1
+    """
+    st = state(ctx)
+    app, slug = st.app(), st.slug()
+    wanted = weapon or [ident for ident, _ in app.projection(slug).weapons()]
+    rows = 0
+    with app.forensics(slug) as f, csv_file.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, CUSTODY_COLUMNS)
+        writer.writeheader()
+        for ident in wanted:
+            for entry in f.weapon_chain(ident).entries:
+                rows += 1
+                writer.writerow(
+                    {
+                        "weapon": ident,
+                        "entry": entry.index,
+                        "at": entry.at,
+                        "type": entry.type,
+                        "actor": entry.actor or "",
+                        "what": entry.summary,
+                        "refused": "yes" if entry.refused else "no",
+                        "rules": "; ".join(entry.rules),
+                        "location": entry.location or "",
+                        "holder": entry.holder or "",
+                        "chambers": "; ".join(entry.chambers),
+                        "state": entry.state or "",
+                    }
+                )
+    out_console.print(f"{rows} custody entries written to {escape(str(csv_file))}.")
+
+
+#: The columns of ``export-csv rounds``: a lot's accounting, every round somewhere.
+ROUND_COLUMNS = (
+    "lot", "kind", "caliber", "received", "verified", "in_storage", "in_weapons", "expended",
+    "returned", "destroyed", "missing", "quarantined", "live_found", "discrepancy",
+)  # fmt: skip
+
+
+@export_app.command("rounds")
+def export_rounds(ctx: typer.Context, csv_file: CsvFileArg) -> None:
+    """Write the round accounting of every lot (received, where each round is now) to CSV.
+
+    Example: showclear export-csv rounds rounds.csv
+    """
+    st = state(ctx)
+    lots = st.app().projection(st.slug()).lots()
+    with csv_file.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, ROUND_COLUMNS)
+        writer.writeheader()
+        for ident, lot in lots:
+            writer.writerow({"lot": ident, **{c: lot[c] for c in ROUND_COLUMNS[1:]}})  # type: ignore[literal-required]
+    out_console.print(f"{len(lots)} lots written to {escape(str(csv_file))}.")
+
+
 def register(app: typer.Typer) -> None:
     """Add ``import`` and ``export`` to the CLI."""
     app.add_typer(import_app, name="import")
