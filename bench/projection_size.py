@@ -159,19 +159,21 @@ def p99(samples: list[float]) -> float:
 
 
 def measure(sizes: list[Size], samples: int) -> None:
-    """Alternate the sizes (in turned order each round) so all see the same disk and load."""
+    """Commands first, then reads, each alternating the sizes (in turned order each round)
+    so all see the same disk and load; a read never follows another size's command (a
+    command's work on a bigger projection would leave the caches colder for it)."""
     work: list[tuple[str, Callable[[Size], float]]] = [
         ("command", Size.submit),
         ("read", Size.authenticate),
     ]
-    for n in range(samples + 5):  # five rounds of warm-up
-        for size in sizes if n % 2 else sizes[::-1]:
-            cpu = time.process_time()
-            for name, run in work:
+    for name, run in work:
+        for n in range(samples + 5):  # five rounds of warm-up
+            for size in sizes if n % 2 else sizes[::-1]:
+                cpu = time.process_time()
                 elapsed = run(size)
+                size.cpu += time.process_time() - cpu
                 if n >= 5:
                     getattr(size, name).append(elapsed)
-            size.cpu += time.process_time() - cpu
 
 
 def report(sizes: list[Size], clock: Clock) -> None:
