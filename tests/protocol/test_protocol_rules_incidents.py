@@ -126,6 +126,29 @@ def test_an_unanswered_concern_is_warned_and_escalates_after_24_hours(world: Wor
     assert [e["type"] for e in later.events] == ["MealBreakCalled"]
 
 
+def test_a_concern_escalates_at_exactly_the_policy_hours_and_a_later_one_waits(
+    world: World,
+) -> None:
+    """INC-CONCERN: escalated by the first entry at raised + 24 h, not a minute before; a
+    concern raised an hour later escalates an hour later."""
+    day = 24 * 60
+    # Every recorded event is one minute after the previous one (World.event ticks).
+    world.ok("ConcernRaised", "cam", text="first", anonymous=False, stop_work=False)  # t
+    world.tick(59)
+    world.ok("ConcernRaised", "cam", text="second", anonymous=False, stop_work=False)  # t+60
+
+    def escalated_at(minutes_after_first: int, since: int) -> list[int]:
+        world.tick(minutes_after_first - since - 1)
+        events = world.record("MealBreakCalled", "dee").events
+        assert events[-1]["type"] == "MealBreakCalled"
+        return [e["concern"] for e in events if e["type"] == "ConcernEscalated"]
+
+    assert escalated_at(day - 1, since=60) == []
+    assert escalated_at(day, since=day - 1) == [1]
+    assert escalated_at(day + 59, since=day) == []
+    assert escalated_at(day + 60, since=day + 59) == [2]
+
+
 def test_only_the_safety_coordinator_overrides(world: World) -> None:
     """INC-OVERRIDE: the armorer cannot override."""
     decision = world.record("OverrideGranted", "ana", rule="CUS-SECURED", reason="quick lunch")

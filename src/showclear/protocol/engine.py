@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Final, Literal
 
 from showclear.protocol.catalogue import ASSIGNED_FIELDS, CATALOGUE, REPORT_TYPES
@@ -28,7 +29,7 @@ from showclear.protocol.policy import Policy
 from showclear.protocol.projection import Projection
 from showclear.protocol.refusal import bounded
 from showclear.protocol.rules import ALL_RULES, Finding, Rule, Severity
-from showclear.protocol.time import add_minutes, parse_time
+from showclear.protocol.time import parse_time
 from showclear.protocol.validity import check_validity
 
 __all__ = ["DEFAULT_RULES", "Decision", "Outcome", "RuleSet", "decide"]
@@ -204,8 +205,9 @@ def _overrides_used(projection: Projection, event: Event, findings: list[Finding
 
 def _escalations(projection: Projection, event: Event, policy: Policy) -> list[Event]:
     """INC-CONCERN: a concern unanswered for the policy's hours escalates to the producers."""
-    now = parse_time(event["at"])
-    minutes = policy.concern_escalation_hours * 60
+    # The deadline is worked out once, not per concern: this runs for every command, and
+    # concerns are never rate-limited, so a set may have many open (issue 15, the soak).
+    due = parse_time(event["at"]) - timedelta(hours=policy.concern_escalation_hours)
     return [
         {
             "type": "ConcernEscalated",
@@ -215,6 +217,5 @@ def _escalations(projection: Projection, event: Event, policy: Policy) -> list[E
             "to": "producers",
         }
         for number, concern in projection.open_concerns()
-        if not concern["escalated"]
-        and parse_time(add_minutes(concern["raised_at"], minutes)) <= now
+        if not concern["escalated"] and parse_time(concern["raised_at"]) <= due
     ]
