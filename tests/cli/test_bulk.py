@@ -174,3 +174,34 @@ def test_custody_history_and_round_accounting_export_as_csv(stocked: Cli, tmp_pa
         lots = {row["lot"]: row for row in csv.DictReader(f)}
     assert set(lots) == {"D-1", "B-1", "B-2", "D-2"}
     assert lots["D-1"]["verified"] == "12" and lots["B-2"]["in_storage"] == "50"
+
+
+def test_a_call_sheet_export_opens_the_day(crew: Cli, tmp_path: Path) -> None:
+    """import call-sheet opens the shoot day with every row's duties, as day open does."""
+    text = "person,duties\nmo,handler\nana,performer\nlee,first_ad\nkim,props;crew\n"
+    crew.ok("import", "call-sheet", str(_write(tmp_path, "c.csv", text)), "--as", "lee")
+    app = crew.app()
+    try:
+        day = app.projection(app.resolve(None)).open_day()
+    finally:
+        app.close()
+    assert day is not None
+    duties = {person: sorted(d) for person, d in day["duties"].items()}
+    assert duties == {
+        "mo": ["handler"], "ana": ["performer"], "lee": ["first_ad"], "kim": ["crew", "props"]
+    }  # fmt: skip
+
+
+def test_a_call_sheet_naming_an_unknown_person_is_refused(crew: Cli, tmp_path: Path) -> None:
+    """A person never registered names its row and column; no day is opened."""
+    text = "person,duties\nmo,handler\njo,performer\n"
+    result = crew("import", "call-sheet", str(_write(tmp_path, "c.csv", text)), "--as", "lee")
+    assert result.exit_code == 2
+    out = " ".join(result.output.split())
+    assert "row 2 mo: would be on the call sheet" in out
+    assert "row 3 jo: column 'person': there is no person 'jo'" in out
+    app = crew.app()
+    try:
+        assert app.projection(app.resolve(None)).open_day() is None
+    finally:
+        app.close()

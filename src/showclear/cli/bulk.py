@@ -22,7 +22,9 @@ from rich.markup import escape
 
 from showclear.cli.acting import propose
 from showclear.cli.context import ExitCode, err_console, out_console, state
+from showclear.cli.day import day_open, day_revise
 from showclear.cli.identity import ActAs, credentials, new_pin
+from showclear.cli.parse import Duty
 from showclear.errors import ShowclearError
 from showclear.protocol import Projection
 from showclear.service import App
@@ -65,6 +67,7 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("load", "close_range", "personal"),
     ),
     "people": (("person", "name", "roles"), ("trainings", "permits")),
+    "call-sheet": (("person", "duties"), ()),
 }
 _EVENT = {"weapons": "WeaponReceived", "lots": "LotReceived", "people": "PersonRegistered"}
 _ID = {"weapons": "weapon", "lots": "lot", "people": "person"}
@@ -307,6 +310,66 @@ def import_people(
 CsvFileArg = Annotated[
     Path, typer.Argument(metavar="FILE.csv", dir_okay=False, help="The CSV file to write.")
 ]
+
+
+@import_app.command("call-sheet")
+def import_call_sheet(
+    ctx: typer.Context,
+    file: FileArg,
+    *,
+    as_: ActAs,
+    date: Annotated[
+        str | None,
+        typer.Option(metavar="YYYY-MM-DD", help="The shoot day to open (as day open)."),
+    ] = None,
+    revise: Annotated[
+        bool, typer.Option("--revise", help="Revise the open day's call sheet instead.")
+    ] = False,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Open a shoot day (or revise its call sheet) from a call sheet export: columns person,
+    duties (several separated by ';', e.g. handler;props).
+
+    Every person must be registered and on one row only; one bad row refuses the file.
+
+    Example: showclear import call-sheet call-sheet.csv --date 2026-11-26 --as lee
+    """
+    st = state(ctx)
+    projection = st.app().projection(st.slug())
+    rows: list[Row] = []
+    sheet: list[Duty] = []
+    seen: dict[str, int] = {}
+    for number, cells in _read(file, "call-sheet"):
+        person = cells.get("person", "")
+        row = Row(number, person)
+        rows.append(row)
+        duties = tuple(d.strip() for d in cells.get("duties", "").split(";") if d.strip())
+        if person in seen:
+            row.error = f"column 'person': {person!r} is also on row {seen[person]}"
+        elif projection.person(person) is None:
+            row.error = f"column 'person': there is no person {person!r} in this production"
+        elif not duties:
+            row.error = "column 'duties': no duty (handler, performer, first_ad, ...)"
+        seen.setdefault(person, number)
+        sheet.append(Duty(person, duties))
+    bad = [row for row in rows if row.error]
+    if bad or dry_run:
+        for row in rows:
+            said = f"[red]{escape(row.error)}[/]" if row.error else "would be on the call sheet"
+            out_console.print(f"row {row.number} {escape(row.ident or '(no id)')}: {said}")
+    if bad:
+        err_console.print(
+            f"[bold red]Error:[/] {len(bad)} of {len(rows)} rows of {escape(file.name)} "
+            "cannot be on the call sheet: fix them and import again. Nothing was recorded."
+        )
+        raise typer.Exit(ExitCode.USAGE)
+    if dry_run:
+        out_console.print(f"Dry run: a call sheet of {len(rows)} people; nothing was recorded.")
+    elif revise:
+        day_revise(ctx, sheet, as_)
+    else:
+        day_open(ctx, sheet, as_, date)
+
 
 #: The columns of ``export-csv inventory``.
 INVENTORY_COLUMNS = (
