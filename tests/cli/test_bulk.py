@@ -205,3 +205,19 @@ def test_a_call_sheet_naming_an_unknown_person_is_refused(crew: Cli, tmp_path: P
         assert app.projection(app.resolve(None)).open_day() is None
     finally:
         app.close()
+
+
+def test_a_short_pin_for_a_new_person_stops_the_file_first(crew: Cli, tmp_path: Path) -> None:
+    """Every new person's PIN is read before anything is recorded; a short one stops all."""
+    text = "person,name,roles\nzoe,Zoe Hart,performer\nal,Al Ruiz,crew\n"
+    result = crew(
+        "import", "people", str(_write(tmp_path, "p.csv", text)), "--as", "sam",
+        env={"SHOWCLEAR_PIN_ZOE": "8888", "SHOWCLEAR_PIN_AL": "9"},
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "the PIN for al needs at least" in " ".join(result.output.split())
+    app = crew.app()
+    try:
+        assert app.projection(app.resolve(None)).person("zoe") is None
+    finally:
+        app.close()

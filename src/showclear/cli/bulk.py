@@ -1,5 +1,5 @@
-"""Inventory in and out in bulk: ``import weapons|lots|people FILE.csv``,
-``export-csv inventory FILE.csv``.
+"""Inventory in and out in bulk: ``import weapons|lots|people|call-sheet FILE.csv``,
+``export-csv inventory|custody|rounds|refusals FILE.csv``.
 
 A rental house's manifest or a call sheet export, saved as CSV (UTF-8, with or without
 the byte-order mark a spreadsheet writes), becomes one event per row. Every row is
@@ -28,6 +28,7 @@ from showclear.cli.parse import Duty
 from showclear.errors import ShowclearError
 from showclear.protocol import Projection
 from showclear.service import App
+from showclear.service.auth import MIN_SECRET_LENGTH
 from showclear.service.commands import Receipt
 from showclear.service.known import check_arguments
 
@@ -246,12 +247,23 @@ def _import(ctx: typer.Context, kind: str, path: Path, dry_run: bool, actor: str
     if dry_run:
         out_console.print(f"Dry run: {len(rows)} rows would be recorded; nothing was recorded.")
         return
+    # Every new person's PIN before anything is recorded: a short one stops the whole file.
+    pins = {row.ident: new_pin(row.ident) for row in rows} if kind == "people" else {}
+    short = [
+        person for person, pin in pins.items() if len("".join(pin.split())) < MIN_SECRET_LENGTH
+    ]
+    if short:
+        err_console.print(
+            f"[bold red]Error:[/] the PIN for {escape(', '.join(short))} needs at least "
+            f"{MIN_SECRET_LENGTH} characters that are not spaces. Nothing was recorded."
+        )
+        raise typer.Exit(ExitCode.USAGE)
     auth = credentials(actor)  # one PIN for the whole file
     refused = 0
     for row in rows:
         assert row.event is not None
         if kind == "people":
-            receipt, _ = app.register_person(slug, row.event, auth, new_pin(row.ident))
+            receipt, _ = app.register_person(slug, row.event, auth, pins[row.ident])
         else:
             receipt = app.submit(slug, row.event, auth)
         if receipt.refused:
