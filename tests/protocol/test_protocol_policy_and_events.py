@@ -18,7 +18,7 @@ from showclear.protocol import (
 
 
 def test_the_default_policy_is_the_catalogs() -> None:
-    """20 ft, 10 minutes, 24 hours, warn, warn."""
+    """20 ft, 10 minutes, 24 hours, warn, warn; no witnesses, and an unwitnessed close warns."""
     assert Policy.from_toml("") == DEFAULT_POLICY
     assert DEFAULT_POLICY.to_json() == {
         "blank_min_distance_cm": 610,
@@ -28,6 +28,9 @@ def test_the_default_policy_is_the_catalogs() -> None:
         "sole_duty": "warn",
         "jurisdiction": "",
         "passkeys_for_performer_handovers": "off",
+        "witnesses": [],
+        "witness_quorum": 0,
+        "unwitnessed_day_close": "warn",
     }
 
 
@@ -161,7 +164,7 @@ def test_an_anonymous_concern_names_nobody() -> None:
 
 def test_every_event_type_is_named_in_the_past_tense() -> None:
     """Events are facts: WeaponHandedOver, AttemptRefused, ..."""
-    irregular = {"Found", "Held", "Taken"}
+    irregular = {"Found", "Held", "Taken", "Made"}
     for name in EVENT_TYPES:
         words = re.findall("[A-Z][a-z]+", name)
         assert any(w.endswith("ed") or w in irregular for w in words), name

@@ -57,7 +57,7 @@ def test_a_document_is_written_whole_or_not_at_all(
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "fsync", crash)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(DocumentsUnavailable, match=r"cannot keep the document in .*: disk full"):
         store.put(SCAN)
     assert not store.has(SHA)
     assert list(store.path(SHA).parent.iterdir()) == []  # the temporary file is gone

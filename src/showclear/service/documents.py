@@ -285,7 +285,7 @@ def _unwritable(folder: Path, e: OSError) -> DocumentsUnavailable:
     if e.errno in (errno.ENOSPC, errno.EDQUOT):
         why = "the disk is full; free space on it, then try again"
     else:
-        why = f"{e.strerror}"
+        why = e.strerror or str(e) or type(e).__name__
     return DocumentsUnavailable(
         f"cannot keep the document in {folder}: {why}; nothing was recorded"
     )
