@@ -57,6 +57,7 @@ The whole tree, each class with its kind::
     │   ├── Forbidden                     forbidden          the roles do not allow it
     │   ├── NotFound (LookupError)        not-found          an unknown production, entry, ...
     │   ├── BadRequest (ValueError)       bad-request        arguments that make no sense
+    │   │   └── RowError                  bad-request        (showclear.cli.bulk) a CSV cell
     │   └── DocumentError                 internal           (showclear.service.documents)
     │       ├── DocumentTooLarge          bad-request        over the size limit
     │       ├── DocumentNotStored (LookupError)  not-found   no document by that SHA-256

@@ -30,6 +30,7 @@ from showclear.protocol import Projection
 from showclear.service import App
 from showclear.service.auth import MIN_SECRET_LENGTH
 from showclear.service.commands import Receipt
+from showclear.service.errors import BadRequest
 from showclear.service.known import check_arguments
 
 __all__ = ["COLUMNS", "register"]
@@ -92,7 +93,7 @@ DryRunOpt = Annotated[
 ]
 
 
-class RowError(ValueError):
+class RowError(BadRequest):
     """A cell that cannot become its event field (internal: reported as the row's outcome)."""
 
 
