@@ -10,7 +10,7 @@ A production on a SQLite file (an armorer, a first AD and crew, one weapon per c
 made in this process with cheap PIN hashes; ``showclear serve`` then runs as a subprocess on
 a free loopback port, and each client signs in for an API token as a device would. Each
 client thread loops: read the board (``GET /board``) and its weapon's page
-(``GET /weapons/{w}/history``), pause 0.1 s, and every 5 s raise a concern
+(``GET /weapons/{w}/history``, its p50 shown as "page"), pause 0.1 s, and every 5 s raise a concern
 (``POST /concerns``); the armorer adds a storage place (``POST /storage``) every 5 s and the
 safety coordinator answers the open concerns every 2 s (``--unanswered``: nobody does, and
 they pile up, as in the first soak). Refused requests (429) are counted, not timed.
@@ -222,7 +222,7 @@ class Row:
     @staticmethod
     def header() -> str:
         return (
-            "  elapsed | writes  p50    p99 | boards  p50    p99 | files  RSS MB threads"
+            "  elapsed | writes  p50    p99 | boards  p50    p99 | page p50 | files  RSS MB threads"
             " | server CPU-s | entries | load"
         )
 
@@ -328,6 +328,7 @@ def _soak(url: str, pid: int, db: str, work: Load, seconds: float) -> list[Row]:
             print(
                 f"  {row.elapsed:5.0f} s | {len(got.writes):6d} {row.w50:5.1f} {row.w99:6.1f}"
                 f" | {len(got.boards):6d} {row.b50:5.1f} {row.b99:6.1f}"
+                f" | {_pct(got.reads, 0.5):8.1f}"
                 f" | {files:5d} {rss:7.1f} {threads:7d} | {cpu_of(pid):12.1f}"
                 f" | {row.size:7d} | {load()}",
                 flush=True,
