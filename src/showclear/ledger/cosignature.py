@@ -42,6 +42,7 @@ from cryptography.hazmat.primitives.serialization import (
 
 from showclear.ledger.checkpoint import Checkpoint
 from showclear.ledger.errors import CosignatureError, NoteError
+from showclear.ledger.note import check_key_name, split_key
 
 __all__ = [
     "ALG_COSIGNATURE_V1",
@@ -101,31 +102,19 @@ def _check_timestamp(timestamp: int) -> None:
 
 
 def _check_name(name: str) -> None:
-    # C2SP signed-note: key names are non-empty, with no whitespace and no plus sign.
-    if not name or "+" in name or any(ch.isspace() for ch in name):
-        raise CosignatureError(f"cosigner name {name!r} must be non-empty, without spaces or '+'")
+    check_key_name(name, CosignatureError)
 
 
 def _split_key(text: str, what: str) -> tuple[str, bytes, bytes]:
     """Split ``name+hexkeyid+base64(0x04 || key)`` into name, key id and key bytes."""
-    parts = text.strip().split("+", 2)
-    if len(parts) != 3:
-        raise CosignatureError(f"{what} must look like NAME+KEYID+BASE64")
-    name, hex_id, b64 = parts
-    _check_name(name)
-    try:
-        kid = bytes.fromhex(hex_id)
-        blob = base64.b64decode(b64, validate=True)
-    except (ValueError, binascii.Error) as e:
-        raise CosignatureError(f"{what} has a bad key id or base64 part: {e}") from e
-    if len(hex_id) != 2 * _KEY_ID_SIZE:
-        raise CosignatureError(f"{what} key id must be 8 hex digits")
-    if len(blob) != 33 or blob[0] != ALG_COSIGNATURE_V1:
-        raise CosignatureError(
-            f"{what} is not an Ed25519 cosigner key (type 0x04, 32 bytes); "
-            "a log's key (type 0x01) cannot be used as a witness key"
-        )
-    return name, kid, blob[1:]
+    return split_key(
+        text,
+        what,
+        alg=ALG_COSIGNATURE_V1,
+        error=CosignatureError,
+        kind="Ed25519 cosigner key",
+        wrong_type="; a log's key (type 0x01) cannot be used as a witness key",
+    )
 
 
 @dataclass(frozen=True, slots=True)

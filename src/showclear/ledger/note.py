@@ -29,9 +29,11 @@ __all__ = [
     "ALG_ED25519",
     "Ed25519Signer",
     "Ed25519Verifier",
+    "check_key_name",
     "key_id",
     "open_note",
     "sign_note",
+    "split_key",
 ]
 
 #: Signature type byte for Ed25519 in C2SP signed-note.
@@ -54,27 +56,41 @@ def _check_text(text: str) -> None:
             raise NoteError(f"a note must be valid UTF-8, not hold U+{ord(ch):04X}")
 
 
-def _check_name(name: str) -> None:
-    # Key names are non-empty, and contain no whitespace and no plus sign.
+def check_key_name(name: str, error: type[NoteError] = NoteError) -> None:
+    """Key names are non-empty, and contain no whitespace and no plus sign (signed-note)."""
     if not name or "+" in name or any(ch.isspace() for ch in name):
-        raise NoteError(f"key name {name!r} must be non-empty, without spaces or '+'")
+        raise error(f"key name {name!r} must be non-empty, without spaces or '+'")
 
 
-def _split_key(text: str, what: str) -> tuple[str, bytes, bytes]:
+def split_key(
+    text: str,
+    what: str,
+    *,
+    alg: int = ALG_ED25519,
+    error: type[NoteError] = NoteError,
+    kind: str = "Ed25519 key",
+    wrong_type: str = "",
+) -> tuple[str, bytes, bytes]:
+    """Split ``name+hexkeyid+base64(alg || 32-byte key)`` into name, key id and key.
+
+    ``alg`` is the signature type byte the key must carry (0x01 a log's Ed25519 key,
+    0x04 a witness's cosignature key); ``kind`` names it and ``wrong_type`` is added to
+    the error when the type byte is another.
+    """
     parts = text.strip().split("+", 2)
     if len(parts) != 3:
-        raise NoteError(f"{what} must look like NAME+KEYID+BASE64")
+        raise error(f"{what} must look like NAME+KEYID+BASE64")
     name, hex_id, b64 = parts
-    _check_name(name)
+    check_key_name(name, error)
     try:
         kid = bytes.fromhex(hex_id)
         blob = base64.b64decode(b64, validate=True)
     except (ValueError, binascii.Error) as e:
-        raise NoteError(f"{what} has a bad key id or base64 part: {e}") from e
+        raise error(f"{what} has a bad key id or base64 part: {e}") from e
     if len(kid) != 4 or len(hex_id) != 8:
-        raise NoteError(f"{what} key id must be 8 hex digits")
-    if len(blob) != 33 or blob[0] != ALG_ED25519:
-        raise NoteError(f"{what} is not an Ed25519 key (type 0x01, 32 bytes)")
+        raise error(f"{what} key id must be 8 hex digits")
+    if len(blob) != 33 or blob[0] != alg:
+        raise error(f"{what} is not an {kind} (type 0x{alg:02x}, 32 bytes){wrong_type}")
     return name, kid, blob[1:]
 
 
@@ -84,7 +100,7 @@ class Ed25519Verifier:
     __slots__ = ("_key", "key_id", "name", "public_key")
 
     def __init__(self, name: str, public_key: bytes) -> None:
-        _check_name(name)
+        check_key_name(name)
         self.name = name
         self.public_key = public_key
         self.key_id = key_id(name, public_key)
@@ -97,7 +113,7 @@ class Ed25519Verifier:
         Raises:
             NoteError: the string is malformed or its key id does not match.
         """
-        name, kid, pub = _split_key(vkey, "verifier key")
+        name, kid, pub = split_key(vkey, "verifier key")
         verifier = cls(name, pub)
         if verifier.key_id != kid:
             raise NoteError("verifier key id does not match its name and public key")
@@ -123,7 +139,7 @@ class Ed25519Signer:
     __slots__ = ("_key", "key_id", "name", "public_key")
 
     def __init__(self, name: str, seed: bytes) -> None:
-        _check_name(name)
+        check_key_name(name)
         self.name = name
         self._key = Ed25519PrivateKey.from_private_bytes(seed)
         self.public_key = self._key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
@@ -148,7 +164,7 @@ class Ed25519Signer:
         """
         if not skey.startswith(_PRIVATE_PREFIX):
             raise NoteError("a private key string starts with PRIVATE+KEY+")
-        name, kid, seed = _split_key(skey[len(_PRIVATE_PREFIX) :], "private key")
+        name, kid, seed = split_key(skey[len(_PRIVATE_PREFIX) :], "private key")
         signer = cls(name, seed)
         if signer.key_id != kid:
             raise NoteError("private key id does not match its name and public key")
@@ -215,7 +231,7 @@ def open_note(note: str, verifiers: Sequence[Ed25519Verifier]) -> tuple[str, lis
         if not line.startswith(_DASH):
             raise NoteError(f"signature line {line!r} does not start with an em dash")
         name, _, b64 = line[len(_DASH) :].partition(" ")
-        _check_name(name)
+        check_key_name(name)
         try:
             blob = base64.b64decode(b64, validate=True)
         except (ValueError, binascii.Error) as e:
