@@ -427,3 +427,25 @@ def test_changing_any_byte_of_any_stored_value_fails_naming_its_place(
         report = verify(ledger)
     assert report.problem is not None
     assert re.search(place, report.problem), report.problem
+
+
+def test_a_changed_letter_in_a_registrations_field_name_is_named_by_its_hash(
+    template: Path,
+) -> None:
+    """Found by the test above in CI: one bit of entry 1 turned its field "person" into
+    "qerson", and the passkey check read the field the entry no longer had (a KeyError);
+    the change is named by the entry's hash, as any other changed byte."""
+    data = _entry_data(template, 1)
+    position = data.index(b'"person"') + 1
+    assert data[position : position + 1] == b"p"
+    with copy_of(template) as ledger:
+        tamper(ledger, entry_byte(1, position, 0x01))
+        report = verify(ledger)
+    assert report.problem is not None
+    assert re.search(r"^entry 1: its bytes do not match its stored leaf hash", report.problem)
+
+
+def _entry_data(template: Path, index: int) -> bytes:
+    with closing(sqlite3.connect(template)) as conn:
+        (data,) = conn.execute("SELECT data FROM entries WHERE idx = ?", (index,)).fetchone()
+    return bytes(data)

@@ -209,6 +209,16 @@ class PasskeyLedger:
                 self._used[used] = index
             self.signatures += len(signatures)
         kind = event.get("type")
+        try:
+            self._learn(index, kind, event)
+        except (KeyError, TypeError) as e:  # a signed entry not shaped as its type
+            raise VerificationError(
+                f"entry {index}: a {kind} entry without a well-formed {e} field: it cannot be "
+                "read as the key it enrols, revokes or the person it registers"
+            ) from e
+
+    def _learn(self, index: int, kind: object, event: Mapping[str, Any]) -> None:
+        """Learn who is registered, and each key enrolled or revoked, from entry ``index``."""
         if kind == "ProductionCreated":
             self._people = {}
         if kind == "PersonRegistered" and self._people is not None:
@@ -223,7 +233,7 @@ class PasskeyLedger:
                 "alg": event["alg"],
                 "rp_id": event["rp_id"],
             }
-        if event.get("type") == "PasskeyRevoked":
+        if kind == "PasskeyRevoked":
             key = self._keys.get((str(event["person"]), str(event["credential"])))
             if key is not None:
                 key["revoked"] = f"at entry {index}"

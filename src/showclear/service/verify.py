@@ -43,6 +43,8 @@ from showclear.ledger.chain import check_chain, link_of
 from showclear.ledger.checkpoint import Checkpoint
 from showclear.ledger.cosignature import CosignatureVerifier, cosignatures_in
 from showclear.ledger.pins import Pins, check_quorum, cosigners_of
+from showclear.protocol import ProtocolError, validate_event
+from showclear.protocol.schema import recorded_entries
 from showclear.protocol.signing import PasskeyLedger
 from showclear.store import LedgerSession, ProductionInfo, StoreError
 
@@ -338,6 +340,8 @@ def _check_signatures(passkeys: PasskeyLedger, rows: list[Any], root_at: Any) ->
     for row in rows:
         try:
             event = decode_entry(row)
-        except LedgerError:
-            return
+            with recorded_entries():
+                validate_event(event)
+        except (LedgerError, ProtocolError):
+            return  # not an entry at all: its hash names the change
         ahead.check(row.index, event, root_at)
