@@ -20,21 +20,36 @@ from showclear.service import App
 from showclear.store import ProductionInfo, WitnessStateRow
 
 
-def test_a_witness_known_to_hold_more_than_the_database_fails_verify(
+def test_a_witness_known_to_have_cosigned_more_than_the_database_fails_verify(
     app: App, production: ProductionInfo
 ) -> None:
-    """The production once heard (a cosignature, or a 409) that a witness holds size N:
-    a database holding fewer entries fails, naming the witness and how many are missing."""
+    """The production once stored a witness's cosignature of size N: a database holding
+    fewer entries fails, naming the witness and how many entries are missing."""
     size = app.production(production.slug).size
     assert app.verify(production.slug).ok
     with app.store.write(production.slug) as session:
-        session.put_witness_state(WitnessStateRow("insurer", known_size=size + 3))
+        session.put_witness_state(WitnessStateRow("insurer", size + 3, size + 3))
     report = app.verify(production.slug)
     assert not report.ok
-    assert f"witness insurer holds a checkpoint of this ledger at size {size + 3:,}" in str(
-        report.problem
-    )
+    assert f"witness insurer cosigned this ledger at size {size + 3:,}" in str(report.problem)
     assert "3 entries the witness saw are missing" in str(report.problem)
+
+
+def test_a_size_a_witness_only_said_it_holds_is_reported_not_failed(
+    app: App, production: ProductionInfo
+) -> None:
+    """A 409 carries no signature: a witness cannot fail a production's verify by saying
+    so; the report says what it said and how to ask for its cosigned checkpoint."""
+    size = app.production(production.slug).size
+    with app.store.write(production.slug) as session:
+        session.put_witness_state(WitnessStateRow("insurer", known_size=size + 3))
+    report = app.verify(production.slug)
+    assert report.ok, report.problem
+    assert any(
+        f"witness insurer said, unsigned, that it holds this ledger at size {size + 3:,}" in line
+        and "--ask-witnesses" in line
+        for line in report.unseen
+    ), report.unseen
 
 
 def _backup(cli: Cli, where: Path) -> None:

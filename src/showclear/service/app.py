@@ -320,6 +320,7 @@ class App:
                 raise VerifyFailed(f"entry {index} cannot be replayed: {e}") from e
 
         with self.store.read(slug) as session:
+            witnesses = session.witness_states()
             report = verify_ledger(
                 session,
                 progress=progress,
@@ -328,9 +329,8 @@ class App:
                 signed=signed,
                 cosigned=_cosigned(session),
                 listed=[CosignatureVerifier(w.key) for w in policy_of(session).witnesses],
-                held={
-                    w.witness: max(w.known_size, w.cosigned_size) for w in session.witness_states()
-                },
+                held={w.witness: w.cosigned_size for w in witnesses},
+                claimed={w.witness: w.known_size for w in witnesses},
             )
             if report.ok:
                 try:

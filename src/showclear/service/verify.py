@@ -104,6 +104,7 @@ def verify_ledger(
     cosigned: Cosigned | None = None,
     listed: Sequence[CosignatureVerifier] = (),
     held: Mapping[str, int] | None = None,
+    claimed: Mapping[str, int] | None = None,
 ) -> VerifyReport:
     """Recompute and check everything stored for one production.
 
@@ -112,8 +113,9 @@ def verify_ledger(
     root the production's key remembers signing last; ``cosigned`` adds the stored
     cosignatures to a checkpoint's note; ``listed`` are the witnesses the production's
     policy names, whose stored cosignatures must verify too (not a quorum: the policy
-    is the operator's own word); ``held`` the largest size each witness is known to hold
-    (what it cosigned, or named in a 409), which the database must reach. The report's
+    is the operator's own word); ``held`` the largest size each witness cosigned for this
+    ledger, which the database must reach; ``claimed`` the size each witness last said,
+    unsigned (a 409), it holds: reported when beyond the database, not failed. The report's
     ``problem`` names the first
     failure; a ``VerifyFailed`` raised by ``on_entry`` is reported the same way.
     """
@@ -130,7 +132,7 @@ def verify_ledger(
             cosigned=cosigned,
             listed=listed,
         )
-        _check_held(held or {}, session.production().size)
+        _check_held(held or {}, claimed or {}, session.production().size, report)
     except (VerifyFailed, VerificationError) as e:
         report.problem = str(e)
     except (LedgerError, StoreError) as e:
@@ -293,13 +295,26 @@ def _verify_trust(
         _check_signed(signed, info.size, notes)
 
 
-def _check_held(held: Mapping[str, int], size: int) -> None:
-    """The database is no older than what each witness holds of this ledger."""
+def _check_held(
+    held: Mapping[str, int], claimed: Mapping[str, int], size: int, report: VerifyReport
+) -> None:
+    """The database is no older than what each witness cosigned of this ledger.
+
+    A size a witness only said it holds (a 409 carries no signature) is reported, not
+    failed: a witness cannot fail a production's verify with an unsigned word.
+    """
+    for witness, said in sorted(claimed.items()):
+        if said > size and held.get(witness, 0) <= size:
+            report.unseen.append(
+                f"witness {witness} said, unsigned, that it holds this ledger at size "
+                f"{said:,}, beyond the database's {size:,} entries; ask it for its cosigned "
+                "checkpoint with verify --ask-witnesses"
+            )
     for witness, witnessed in sorted(held.items()):
         if witnessed > size:
             missing = witnessed - size
             raise VerifyFailed(
-                f"witness {witness} holds a checkpoint of this ledger at size {witnessed:,}, "
+                f"witness {witness} cosigned this ledger at size {witnessed:,}, "
                 f"but the database holds {size:,} entr{'y' if size == 1 else 'ies'}: "
                 f"{missing:,} entr{'y' if missing == 1 else 'ies'} the witness saw "
                 f"{'is' if missing == 1 else 'are'} missing (a damaged database file, or an "
