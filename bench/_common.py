@@ -79,3 +79,20 @@ def wait_until(
         time.sleep(delay)
         delay = min(delay * 2, 1.0)
     return time.monotonic() - started
+
+
+def revolver(weapon: str, storage: str = "safe") -> dict[str, object]:
+    """The fields of a WeaponReceived for a six-shot blank-firing revolver kept in ``storage``:
+    the weapon every benchmark's production receives."""
+    return {
+        "weapon": weapon,
+        "serial": f"SN-{weapon}",
+        "make": "Uberti",
+        "model": "Cattleman",
+        "category": "blank_firing",
+        "caliber": ".45 Colt",
+        "chambers": 6,
+        "action": "revolver",
+        "storage": storage,
+        "personal": False,
+    }

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from _common import cpu_of, load, verdict, wait_until
+from _common import cpu_of, load, revolver, verdict, wait_until
 
 from showclear.limits import command_rate
 from showclear.service import TRUSTED, App, FileKeyring, build_app
@@ -101,20 +101,7 @@ def build(db: str, keys: Path, clients: int, hasher: PinHasher) -> dict[str, str
             )
         add("StorageAdded", ARMORER, storage="safe", name="Safe", lockable=True)
         for w in weapons:
-            add(
-                "WeaponReceived",
-                ARMORER,
-                weapon=w,
-                serial=f"SN-{w}",
-                make="Uberti",
-                model="Cattleman",
-                category="blank_firing",
-                caliber=".45 Colt",
-                chambers=6,
-                action="revolver",
-                storage="safe",
-                personal=False,
-            )
+            add("WeaponReceived", ARMORER, **revolver(w))
         sheet = [
             {"person": ARMORER, "duties": ["handler"]},
             {"person": "dan", "duties": ["first_ad"]},

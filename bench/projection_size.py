@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from _common import Clock, load, verdict
+from _common import Clock, load, revolver, verdict
 
 from showclear.service import TRUSTED, App, MemoryKeyring, build_app
 from showclear.service.auth import Argon2idHasher
@@ -108,20 +108,7 @@ def build(directory: Path, weapons: int) -> Size:
         )
     add("StorageAdded", "ava", storage="safe", name="Safe", lockable=True)
     for i in range(weapons):
-        add(
-            "WeaponReceived",
-            "ava",
-            weapon=f"w-{i}",
-            serial=f"SN-{i}",
-            make="Uberti",
-            model="Cattleman",
-            category="blank_firing",
-            caliber=".45 Colt",
-            chambers=6,
-            action="revolver",
-            storage="safe",
-            personal=False,
-        )
+        add("WeaponReceived", "ava", **revolver(f"w-{i}"))
     sheet = [
         {"person": "ava", "duties": ["handler"]},
         {"person": "dan", "duties": ["first_ad"]},

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from _common import cpu_of, load, verdict, wait_until
+from _common import cpu_of, load, revolver, verdict, wait_until
 
 from showclear.service import TRUSTED, build_app
 from showclear.service.auth import Argon2idHasher
@@ -69,20 +69,7 @@ def build(db: str, keys: Path, clients: int) -> None:
             add("PersonRegistered", "ava", person=person, name=person, roles=["crew"])
         add("StorageAdded", "ava", storage="safe", name="Safe", lockable=True)
         for i in range(clients):
-            add(
-                "WeaponReceived",
-                "ava",
-                weapon=f"w-{i}",
-                serial=f"SN-{i}",
-                make="Uberti",
-                model="Cattleman",
-                category="blank_firing",
-                caliber=".45 Colt",
-                chambers=6,
-                action="revolver",
-                storage="safe",
-                personal=False,
-            )
+            add("WeaponReceived", "ava", **revolver(f"w-{i}"))
         for person in ["ava", "sam", *crew]:
             app.set_pin(slug, person, PIN)
     finally:
