@@ -234,17 +234,7 @@ def _import(ctx: typer.Context, kind: str, path: Path, dry_run: bool, actor: str
         rows=rows,
         path=path,
     )
-    bad = [row for row in rows if row.error]
-    if bad or dry_run:
-        for row in rows:
-            said = f"[red]{escape(row.error)}[/]" if row.error else "would be recorded"
-            out_console.print(f"row {row.number} {escape(row.ident or '(no id)')}: {said}")
-    if bad:
-        err_console.print(
-            f"[bold red]Error:[/] {len(bad)} of {len(rows)} rows of {escape(path.name)} "
-            "cannot be recorded: fix them and import again. Nothing was recorded."
-        )
-        raise typer.Exit(ExitCode.USAGE)
+    _refuse_bad_rows(rows, path, dry_run, "be recorded")
     if dry_run:
         out_console.print(f"Dry run: {len(rows)} rows would be recorded; nothing was recorded.")
         return
@@ -365,17 +355,7 @@ def import_call_sheet(
             row.error = "column 'duties': no duty (handler, performer, first_ad, ...)"
         seen.setdefault(person, number)
         sheet.append(Duty(person, duties))
-    bad = [row for row in rows if row.error]
-    if bad or dry_run:
-        for row in rows:
-            said = f"[red]{escape(row.error)}[/]" if row.error else "would be on the call sheet"
-            out_console.print(f"row {row.number} {escape(row.ident or '(no id)')}: {said}")
-    if bad:
-        err_console.print(
-            f"[bold red]Error:[/] {len(bad)} of {len(rows)} rows of {escape(file.name)} "
-            "cannot be on the call sheet: fix them and import again. Nothing was recorded."
-        )
-        raise typer.Exit(ExitCode.USAGE)
+    _refuse_bad_rows(rows, file, dry_run, "be on the call sheet")
     if dry_run:
         out_console.print(f"Dry run: a call sheet of {len(rows)} people; nothing was recorded.")
     elif revise:
@@ -549,3 +529,23 @@ def register(app: typer.Typer) -> None:
     """Add ``import`` and ``export`` to the CLI."""
     app.add_typer(import_app, name="import")
     app.add_typer(export_app, name="export-csv")
+
+
+def _refuse_bad_rows(rows: list[Row], path: Path, dry_run: bool, outcome: str) -> None:
+    """Print every row's outcome on a dry run or when any row is bad; refuse a file with a bad
+    row whole (``outcome`` completes "would ..." and "cannot ...").
+
+    Raises:
+        typer.Exit: a row is bad (exit 2); nothing was recorded.
+    """
+    bad = [row for row in rows if row.error]
+    if bad or dry_run:
+        for row in rows:
+            said = f"[red]{escape(row.error)}[/]" if row.error else f"would {outcome}"
+            out_console.print(f"row {row.number} {escape(row.ident or '(no id)')}: {said}")
+    if bad:
+        err_console.print(
+            f"[bold red]Error:[/] {len(bad)} of {len(rows)} rows of {escape(path.name)} "
+            f"cannot {outcome}: fix them and import again. Nothing was recorded."
+        )
+        raise typer.Exit(ExitCode.USAGE)
