@@ -102,6 +102,26 @@ def chromium(playwright: Any) -> Iterator[Any]:
     launched.close()
 
 
+def two_devices(
+    site: Site, chromium: Any, slug: str, tablet: dict[str, str], phone: dict[str, str]
+) -> tuple[Phone, Phone, str, dict[str, str]]:
+    """The set's tablet and a person's own phone, each enrolling a passkey for the people
+    given (person -> who witnesses the enrolment); the phone then keeps no sign-in, since
+    its confirmation page needs none. Returns both devices, the origin and each person's
+    API token."""
+    token = {
+        person: site.app.create_token(slug, person, PINS[person], label="web", ttl=None).secret
+        for person in (*tablet, *phone)
+    }
+    origin = "http://localhost:" + site.url.rsplit(":", 1)[1]
+    devices = Phone(chromium, origin, slug), Phone(chromium, origin, slug)
+    for device, people in zip(devices, (tablet, phone), strict=True):
+        for person, witness in people.items():
+            device.call("enrol", token[person], witness, PINS[witness])
+    devices[1].context.clear_cookies()
+    return devices[0], devices[1], origin, token
+
+
 class Phone:
     """One device: a browser context with its own virtual authenticator, on the production."""
 

@@ -18,22 +18,15 @@ from showclear.service import TRUSTED
 
 from .axe import violations
 from .conftest import AXE, PINS, Site
-from .test_passkeys import Phone, _ready_for_handover, chromium  # noqa: F401  (a fixture)
+from .test_passkeys import Phone, _ready_for_handover, chromium, two_devices  # noqa: F401  (a fixture)
 
 
 def test_a_handover_confirmed_on_the_receivers_own_phone(site: Site, chromium: Any) -> None:  # noqa: F811
     slug = site.production()
     _ready_for_handover(site, slug)
-    token = {
-        person: site.app.create_token(slug, person, PINS[person], label="web", ttl=None).secret
-        for person in ("maria", "jack")
-    }
-    origin = "http://localhost:" + site.url.rsplit(":", 1)[1]
-    tablet, phone = Phone(chromium, origin, slug), Phone(chromium, origin, slug)
-    tablet.call("enrol", token["maria"], "ruth", PINS["ruth"])
-    phone.call("enrol", token["jack"], "maria", PINS["maria"])
-    # The phone forgets any sign-in: the confirmation page needs none.
-    phone.context.clear_cookies()
+    tablet, phone, origin, _ = two_devices(
+        site, chromium, slug, {"maria": "ruth"}, {"jack": "maria"}
+    )
 
     page = tablet.page
     page.fill("#person", "maria")
@@ -109,15 +102,9 @@ def _taken_out(site: Site, slug: str) -> None:
 def test_a_show_clear_confirmed_on_the_performers_own_phone(site: Site, chromium: Any) -> None:  # noqa: F811
     slug = site.production()
     _taken_out(site, slug)
-    token = {
-        person: site.app.create_token(slug, person, PINS[person], label="web", ttl=None).secret
-        for person in ("maria", "jack")
-    }
-    origin = "http://localhost:" + site.url.rsplit(":", 1)[1]
-    tablet, phone = Phone(chromium, origin, slug), Phone(chromium, origin, slug)
-    tablet.call("enrol", token["maria"], "ruth", PINS["ruth"])
-    phone.call("enrol", token["jack"], "maria", PINS["maria"])
-    phone.context.clear_cookies()
+    tablet, phone, origin, _ = two_devices(
+        site, chromium, slug, {"maria": "ruth"}, {"jack": "maria"}
+    )
 
     page = tablet.page
     page.fill("#person", "maria")

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from .axe import SMALL_TARGETS, violations
-from .conftest import PINS, Site
-from .test_passkeys import SCRIPT, Phone, chromium  # noqa: F401  (a fixture)
+from .conftest import Site
+from .test_passkeys import SCRIPT, chromium, two_devices  # noqa: F401  (a fixture)
 from .test_phone_confirm import _taken_out
 
 PHONE = {"width": 390, "height": 844}
@@ -27,16 +27,9 @@ def test_every_phone_confirmation_page_passes_axe_with_thumb_sized_targets(
 ) -> None:
     slug = site.production()
     _taken_out(site, slug)
-    token = {
-        person: site.app.create_token(slug, person, PINS[person], label="web", ttl=None).secret
-        for person in ("maria", "jack", "dana")
-    }
-    origin = "http://localhost:" + site.url.rsplit(":", 1)[1]
-    tablet, phone = Phone(chromium, origin, slug), Phone(chromium, origin, slug)
-    tablet.call("enrol", token["maria"], "ruth", PINS["ruth"])
-    tablet.call("enrol", token["dana"], "maria", PINS["maria"])
-    phone.call("enrol", token["jack"], "maria", PINS["maria"])
-    phone.context.clear_cookies()
+    tablet, phone, origin, token = two_devices(
+        site, chromium, slug, {"maria": "ruth", "dana": "maria"}, {"jack": "maria"}
+    )
     mobile = phone.page
     mobile.set_viewport_size(PHONE)
     device = {"maria": tablet, "dana": tablet, "jack": phone}

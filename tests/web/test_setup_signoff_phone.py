@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .axe import violations
 from .conftest import PINS, Site
-from .test_passkeys import Phone, chromium  # noqa: F401  (a fixture)
+from .test_passkeys import Phone, chromium, two_devices  # noqa: F401  (a fixture)
 
 if TYPE_CHECKING:
     from tests.conftest import CliRun
@@ -60,15 +60,10 @@ def test_the_handler_signs_the_setup_off_on_their_own_phone(
     showclear: Callable[..., CliRun],
 ) -> None:
     slug = site.production()
-    token = {
-        person: site.app.create_token(slug, person, PINS[person], label="web", ttl=None).secret
-        for person in ("dana", "maria")
-    }
-    origin = "http://localhost:" + site.url.rsplit(":", 1)[1]
-    tablet, phone = Phone(chromium, origin, slug), Phone(chromium, origin, slug)
-    tablet.call("enrol", token["dana"], "maria", PINS["maria"])
-    phone.call("enrol", token["maria"], "ruth", PINS["ruth"])
-    phone.context.clear_cookies()  # the phone's page needs no sign-in: the passkey is the proof
+    # The phone's page needs no sign-in: the passkey is the proof.
+    tablet, phone, origin, _ = two_devices(
+        site, chromium, slug, {"dana": "maria"}, {"maria": "ruth"}
+    )
 
     page = tablet.page
     page.fill("#person", "dana")
