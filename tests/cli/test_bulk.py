@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from openpyxl import Workbook
+
 from .conftest import Cli
 
 WEAPONS = (
@@ -92,13 +94,87 @@ def test_a_file_missing_a_column_is_refused_before_any_row(stocked: Cli, tmp_pat
     assert "missing column(s) origin" in text and "unknown column(s) from" in text
 
 
-def test_a_spreadsheet_file_asks_to_be_saved_as_csv(stocked: Cli, tmp_path: Path) -> None:
-    """.xlsx is not read: the error says to save it as CSV."""
-    path = tmp_path / "manifest.xlsx"
-    path.write_bytes(b"PK\x03\x04")
+def _workbook(tmp_path: Path, name: str, rows: list[list[object]]) -> Path:
+    """An .xlsx workbook as a spreadsheet saves it, written by openpyxl: one sheet, ``rows``."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Manifest"
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+def test_an_xlsx_manifest_is_received_as_its_csv_would_be(stocked: Cli, tmp_path: Path) -> None:
+    """A workbook's first sheet is read like a CSV file: numbers as numbers, blanks skipped."""
+    header = WEAPONS.splitlines()[0].split(",")
+    rows: list[list[object]] = [
+        header,
+        ["colt-2", "SA-2", "Colt", "Single Action Army", "blank_firing", ".45 Colt", 6,
+         "revolver", "safe-1", None],
+        [None] * len(header),  # an empty row a spreadsheet leaves is not a row
+        ["g17-1", "G-17", "Glock", "17", "blank_firing", "9mm PAK", 1.0, "pistol", "safe-1", 15],
+    ]  # fmt: skip
+    path = _workbook(tmp_path, "manifest.xlsx", rows)
+    dry = stocked.ok("import", "weapons", str(path), "--dry-run", "--as", "mo")
+    assert "row 2 colt-2: would be recorded" in dry.output
+    assert "row 4 g17-1: would be recorded" in dry.output
+    assert _weapon_ids(stocked) == {"colt-1", "replica-1"}
+    stocked.ok("import", "weapons", str(path), "--as", "mo")
+    assert {"colt-2", "g17-1"} <= _weapon_ids(stocked)
+    board = {w["weapon"]: w for w in stocked.json("board")["weapons"]}
+    assert len(board["colt-2"]["chambers"]) == 6
+
+
+def test_one_bad_row_of_a_workbook_refuses_the_whole_file(stocked: Cli, tmp_path: Path) -> None:
+    """The same row checks as CSV: a text chamber count names its row; nothing is recorded."""
+    rows: list[list[object]] = [
+        LOTS.splitlines()[0].split(","),
+        ["B-2", "blank", ".45 Colt", 50, "Prop House", "invoice 4471", "safe-1", "quarter"],
+        ["D-2", "dummy", ".45 Colt", "two dozen", "Prop House", "invoice 4471", "safe-1"],
+    ]
+    result = stocked("import", "lots", str(_workbook(tmp_path, "lots.xlsx", rows)), "--as", "mo")
+    assert result.exit_code == 2, result.output
+    out = " ".join(result.output.split())
+    assert "row 2 B-2: would be recorded" in out
+    assert "row 3 D-2: column 'count': 'two dozen' is not a whole number" in out
+    assert "B-2" not in {row["lot"] for row in stocked.json("rounds")}
+
+
+def test_a_workbook_missing_a_column_names_it(stocked: Cli, tmp_path: Path) -> None:
+    """The first row of the sheet is the header, checked as a CSV file's is."""
+    rows: list[list[object]] = [["weapon", "serial"], ["colt-2", "SA-2"]]
+    path = _workbook(tmp_path, "w.xlsx", rows)
     result = stocked("import", "weapons", str(path), "--as", "mo")
     assert result.exit_code == 2
-    assert "save it as CSV" in " ".join(result.output.split())
+    assert "missing column(s) make, model" in " ".join(result.output.split())
+
+
+def test_a_file_that_is_not_a_workbook_or_an_old_format_is_an_input_error(
+    stocked: Cli, tmp_path: Path
+) -> None:
+    """A broken .xlsx, and an .xls or .ods, say to save as .xlsx or CSV; nothing is recorded."""
+    broken = tmp_path / "manifest.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    result = stocked("import", "weapons", str(broken), "--as", "mo")
+    assert result.exit_code == 2
+    assert "is not an .xlsx workbook" in " ".join(result.output.split())
+    old = tmp_path / "manifest.ods"
+    old.write_bytes(b"PK\x03\x04")
+    result = stocked("import", "weapons", str(old), "--as", "mo")
+    assert result.exit_code == 2
+    assert "save it as Excel Workbook (.xlsx) or as CSV" in " ".join(result.output.split())
+    assert _weapon_ids(stocked) == {"colt-1", "replica-1"}
+
+
+def test_a_call_sheet_workbook_opens_the_day(crew: Cli, tmp_path: Path) -> None:
+    """import call-sheet reads an .xlsx call sheet export as it reads CSV."""
+    rows: list[list[object]] = [["Person", "Duties"], ["mo", "handler"], ["ana", "performer"]]
+    path = _workbook(tmp_path, "call.xlsx", rows)
+    crew.ok("import", "call-sheet", str(path), "--as", "lee")
+    assert crew.json("board")["day"]["duties"]["ana"] == ["performer"]
 
 
 def test_a_crew_list_registers_people_with_their_pins(crew: Cli, tmp_path: Path) -> None:

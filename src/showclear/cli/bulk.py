@@ -1,8 +1,9 @@
-"""Inventory in and out in bulk: ``import weapons|lots|people|call-sheet FILE.csv``,
+"""Inventory in and out in bulk: ``import weapons|lots|people|call-sheet FILE``,
 ``export-csv inventory|custody|rounds|refusals FILE.csv``.
 
-A rental house's manifest or a call sheet export, saved as CSV (UTF-8, with or without
-the byte-order mark a spreadsheet writes), becomes one event per row. Every row is
+A rental house's manifest or a call sheet export, as CSV (UTF-8, with or without the
+byte-order mark a spreadsheet writes) or as an .xlsx workbook (its first sheet, read with
+openpyxl), becomes one event per row. Every row is
 checked first, exactly as the single command would check it (the command model of its
 event type, the ids it names, ids unique in the file and not already in the production);
 one bad row refuses the whole file and nothing is recorded. ``--dry-run`` prints every
@@ -12,6 +13,8 @@ row's outcome and records nothing.
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,8 +39,9 @@ from showclear.service.known import check_arguments
 __all__ = ["COLUMNS", "register"]
 
 import_app = typer.Typer(
-    help="Import weapons, lots or people from a CSV file (a rental house's manifest, a "
-    "call sheet export); every row is checked first and one bad row refuses the file.\n\n"
+    help="Import weapons, lots or people from a CSV file or an .xlsx workbook (a rental "
+    "house's manifest, a call sheet export); every row is checked first and one bad row "
+    "refuses the file.\n\n"
     "Example: showclear import weapons manifest.csv --dry-run --as mo",
     no_args_is_help=True,
 )
@@ -82,10 +86,11 @@ _FALSE = frozenset({"no", "n", "false", "0", ""})
 FileArg = Annotated[
     Path,
     typer.Argument(
-        metavar="FILE.csv",
+        metavar="FILE",
         exists=True,
         dir_okay=False,
-        help="The CSV file (UTF-8, one header row).",
+        help="A CSV file (UTF-8) or an .xlsx workbook (its first sheet); the first row names "
+        "the columns.",
     ),
 ]
 DryRunOpt = Annotated[
@@ -133,42 +138,86 @@ def _permit(text: str) -> dict[str, str]:
     return {"kind": kind, "number": number, "expires": expires}
 
 
-def _read(path: Path, kind: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, cells by column) for every data row of ``path``.
+def _text(value: object) -> str:
+    """A spreadsheet cell as the text a CSV export would hold (6, not 6.0; dates as ISO)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
-    Raises typer.BadParameter for a file that is not UTF-8 CSV or lacks a required column.
-    """
-    if path.suffix.lower() in {".xlsx", ".xls", ".ods"}:
-        raise typer.BadParameter(f"{path.name} is a spreadsheet: save it as CSV (UTF-8) first.")
-    required, optional = COLUMNS[kind]
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of every row of a UTF-8 CSV file, the header first."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as f:
-            reader = csv.DictReader(f)
-            header = [(name or "").strip().lower() for name in reader.fieldnames or []]
-            missing = [c for c in required if c not in header]
-            unknown = [c for c in header if c and c not in required + optional]
-            if missing or unknown:
-                raise typer.BadParameter(
-                    f"{path.name}: "
-                    + "; ".join(
-                        [f"missing column(s) {', '.join(missing)}"] * bool(missing)
-                        + [f"unknown column(s) {', '.join(unknown)}"] * bool(unknown)
-                    )
-                    + f". The columns of {kind} are {', '.join(required)} (required) and "
-                    f"{', '.join(optional)} (optional)."
-                )
+            reader = csv.reader(f)
             for values in reader:
-                cells = {
-                    name: (value or "").strip()
-                    for name, value in zip(header, values.values(), strict=False)
-                    if isinstance(value, str)
-                }
-                if any(cells.values()):
-                    yield reader.line_num, cells
+                yield reader.line_num, values
     except UnicodeDecodeError:
         raise typer.BadParameter(
-            f"{path.name} is not UTF-8 text: save it as CSV (UTF-8)."
+            f"{path.name} is not UTF-8 text: save it as CSV (UTF-8) or as .xlsx."
         ) from None
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) of every row of the first sheet of an .xlsx workbook."""
+    from openpyxl import load_workbook  # a spreadsheet library, only for .xlsx files
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
+        raise typer.BadParameter(
+            f"{path.name} is not an .xlsx workbook showclear can read ({e}): save it again "
+            "as Excel Workbook (.xlsx) or as CSV (UTF-8)."
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, [_text(value) for value in values]
+    finally:
+        book.close()
+
+
+def _read(path: Path, kind: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line or row number, cells by column) for every data row of ``path``: a CSV file, or
+    the first sheet of an .xlsx workbook, whose first row names the columns.
+
+    Raises typer.BadParameter for a file that is neither UTF-8 CSV nor .xlsx, or lacks a
+    required column.
+    """
+    suffix = path.suffix.lower()
+    if suffix in {".xls", ".ods", ".numbers"}:
+        raise typer.BadParameter(
+            f"{path.name}: showclear reads .xlsx workbooks and CSV files: save it as "
+            "Excel Workbook (.xlsx) or as CSV (UTF-8) first."
+        )
+    rows = _xlsx_rows(path) if suffix in {".xlsx", ".xlsm"} else _csv_rows(path)
+    required, optional = COLUMNS[kind]
+    first = next(rows, None)
+    header = [name.strip().lower() for name in (first[1] if first else [])]
+    missing = [c for c in required if c not in header]
+    unknown = [c for c in header if c and c not in required + optional]
+    if missing or unknown:
+        raise typer.BadParameter(
+            f"{path.name}: "
+            + "; ".join(
+                [f"missing column(s) {', '.join(missing)}"] * bool(missing)
+                + [f"unknown column(s) {', '.join(unknown)}"] * bool(unknown)
+            )
+            + f". The columns of {kind} are {', '.join(required)} (required) and "
+            f"{', '.join(optional)} (optional)."
+        )
+    for number, values in rows:
+        cells = {name: value.strip() for name, value in zip(header, values, strict=False) if name}
+        if any(cells.values()):
+            yield number, cells
 
 
 def _present(projection: Projection, kind: str, ident: str) -> bool:
