@@ -132,27 +132,18 @@ def check_extends(
 ) -> None:
     """Raise unless the ledger of ``size`` entries extends what the key signed (``state``).
 
-    A pending checkpoint (signed, its commit not confirmed) may be missing only if the
-    database is exactly at the confirmed one: that transaction did not commit, and
-    nobody was told it had.
+    A pending checkpoint (signed, its commit not confirmed) the database does not hold
+    did not commit, and nobody was told it had (the confirmation comes before the
+    answer): the database is at the confirmed one, or another server with a copy of the
+    key grew it since (several servers on one database, docs/deploy.md).
 
     Raises:
-        RolledBack: the database lost entries the key signed, or holds other ones.
+        RolledBack: the database lost entries the key signed and saw committed, or holds
+            other ones.
     """
-    if state is None:
+    if state is None or state.confirmed is None or _holds(session, size, state.confirmed):
         return
-    confirmed, pending = state.confirmed, state.pending
-    if confirmed is not None and not _holds(session, size, confirmed):
-        lost = confirmed
-    elif (
-        pending is None
-        or _holds(session, size, pending)
-        # the pending one did not commit: the database is exactly at the confirmed one
-        or (size, tree_root(size, session) if size else b"") == (confirmed or (0, b""))
-    ):
-        return
-    else:
-        lost = pending
+    lost = state.confirmed
     raise RolledBack(
         f"the database holds {size} entries of production {origin}, but its key signed a "
         f"checkpoint of {lost[0]} entries that this database does not hold "
