@@ -18,6 +18,8 @@ from showclear.cli.parse import (
     read_setup_file,
     split_ids,
 )
+from showclear.cli.settings import production_settings
+from showclear.protocol.units import DEFAULT_UNITS
 
 __all__ = ["register"]
 
@@ -41,6 +43,7 @@ def _plan(
     weapons: list[PlannedWeapon] | None,
     near: list[Near] | None,
     signoff_by: str | None,
+    units: str = DEFAULT_UNITS,
 ) -> dict[str, Any]:
     """A setup's plan (SetupPlanned, SetupChanged): the file's fields, then the options given."""
     plan: dict[str, Any] = read_setup_file(file) if file is not None else {}
@@ -51,7 +54,7 @@ def _plan(
     if weapons:
         plan["weapons"] = [w.to_event() for w in weapons]
     if near is not None:
-        plan["people_near"] = [n.to_event() for n in near]
+        plan["people_near"] = [n.to_event(units) for n in near]
     plan.setdefault("people_near", [])
     for required in ("scene", "kind", "direction", "weapons"):
         if required not in plan:
@@ -92,8 +95,9 @@ NearOpt = Annotated[
     typer.Option(
         "--near",
         parser=parse_near,
-        metavar="WHO:DISTANCE_CM[:line][:shielded][:remote][:eye][:hearing]",
-        help="Someone near the line of fire and their distance from it in cm; 'line' if "
+        metavar="WHO:DISTANCE[:line][:shielded][:remote][:eye][:hearing]",
+        help="Someone near the line of fire and their distance from it (20ft, 6m, 610cm; "
+        "a bare number is in the production's unit); 'line' if "
         "they are in it, 'remote' for a remotely operated camera, 'eye'/'hearing' for "
         "protection worn (repeat for each).",
     ),
@@ -134,6 +138,7 @@ def _plan_command(event_type: str, done: str, doc: str) -> Callable[..., None]:
         plan = _plan(
             setup=setup, file=file, fields=fields, weapons=weapon, near=near,
             signoff_by=as_ if signoff else None,
+            units=production_settings(ctx).units if near else DEFAULT_UNITS,
         )  # fmt: skip
         act(ctx, event_type, f"setup {setup} {done}", actor=as_, **plan)
 
@@ -195,6 +200,14 @@ def meeting(
         ),
     ],
     as_: ActAs,
+    visitors: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--visitor",
+            metavar="NAME[:COMPANY]",
+            help="Someone present with no account (repeat): recorded by name, confirming nothing.",
+        ),
+    ] = None,
 ) -> None:
     """Record a safety meeting for setups, each attendee confirming with their own PIN.
 
@@ -202,11 +215,19 @@ def meeting(
     performers or direction (PLAN-MEETING). An attendee who declines the prompt is
     recorded as present but not confirming.
 
-    Example: showclear meeting 12A 14 --attendee mo,ana,lee,sam --as sam
+    Example: showclear meeting 12A 14 --attendee mo,ana,lee,sam --visitor "Sam Reed:Acme" --as sam
     """
     attendees = [{"person": p} for p in split_ids(attendee)]
+    present = [_visitor(v) for v in visitors or []]
     act(ctx, "SafetyMeetingHeld", f"safety meeting for {', '.join(setup)}", actor=as_,
-        setups=split_ids(setup), attendees=attendees)  # fmt: skip
+        setups=split_ids(setup), attendees=attendees,
+        **({"visitors": present} if present else {}))  # fmt: skip
+
+
+def _visitor(text: str) -> dict[str, str]:
+    """``NAME[:COMPANY]`` as a meeting's visitor."""
+    name, _, company = (part.strip() for part in text.partition(":"))
+    return {"name": name, "company": company} if company else {"name": name}
 
 
 def register(app: typer.Typer) -> None:

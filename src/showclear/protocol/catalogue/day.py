@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypedDict
+import re
+from typing import Annotated, Any, NotRequired, TypedDict
 
 from showclear.protocol.catalogue.declare import STOCK, Command, EventType, Incidents
 from showclear.protocol.catalogue.fields import Count, Date, Event, Id
@@ -10,7 +11,7 @@ from showclear.protocol.catalogue.folding import Fold
 from showclear.protocol.catalogue.words import Words
 from showclear.protocol.errors import MalformedEventError
 from showclear.protocol.projection import DayRecord, Projection
-from showclear.protocol.schema import Doc, items
+from showclear.protocol.schema import Check, Doc, items
 
 __all__ = [
     "TYPES",
@@ -29,12 +30,27 @@ TOPIC = "the day"
 _DAY_RUNNERS = frozenset({"first_ad", "producer"})
 
 
+_CALL_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+#: A call time as the call sheet prints it: the production's local time of day, HH:MM.
+CallTime = Annotated[
+    str,
+    Check(
+        "a local time of day like 07:30 (24-hour clock)",
+        lambda v: bool(_CALL_TIME.match(v)),
+        {"pattern": _CALL_TIME.pattern},
+    ),
+]
+
+
 class CallSheetEntry(TypedDict):
     person: Id
     duties: Annotated[
         list[Id],
         items(0, 20),
         Doc('"handler", "performer", "first_ad" or any other duty by name.'),
+    ]
+    call_time: NotRequired[
+        Annotated[CallTime, Doc("When the person is called, local time of day (HH:MM).")]
     ]
 
 
@@ -148,7 +164,7 @@ def _close_words(e: DayClosed, w: Words) -> str:
 
 
 _SHEET = [
-    {"person": "ava", "duties": ["handler"]},
+    {"person": "ava", "duties": ["handler"], "call_time": "06:30"},
     {"person": "pat", "duties": ["performer"]},
     {"person": "dan", "duties": ["first_ad"]},
 ]

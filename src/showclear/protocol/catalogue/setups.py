@@ -29,6 +29,7 @@ __all__ = [
     "SetupCompleted",
     "SetupPlanned",
     "SetupWeapon",
+    "Visitor",
     "normalize_plan",
 ]
 
@@ -94,11 +95,27 @@ class Attendee(TypedDict):
     confirmed: bool
 
 
+class Visitor(TypedDict):
+    name: Text
+    company: NotRequired[FreeText]
+
+
 class SafetyMeetingHeld(Event):
-    """A safety meeting for setups, each attendee confirming with their own credential."""
+    """A safety meeting for setups, each attendee confirming with their own credential.
+
+    Visitors (no account, no credential) are recorded by name as present; they confirm
+    nothing, and PLAN-MEETING counts only the attendees who confirmed.
+    """
 
     setups: Annotated[list[Id], items(1, 50), unique()]
     attendees: Annotated[list[Attendee], items(1, 200), unique("person")]
+    visitors: NotRequired[
+        Annotated[
+            list[Visitor],
+            items(0, 100),
+            Doc("People at the meeting with no account (a rental house's driver, a guest)."),
+        ]
+    ]
 
 
 def normalize_plan(event: SetupPlanned | dict[str, Any]) -> dict[str, Any]:
@@ -184,9 +201,11 @@ def _setup_words(e: SetupPlanned, w: Words) -> str:
 
 def _meeting_words(e: SafetyMeetingHeld, w: Words) -> str:
     signed = sum(1 for x in e["attendees"] if x["confirmed"])
+    visitors = len(e.get("visitors", []))
+    also = f"; {visitors} visitor{'s' if visitors != 1 else ''} present" if visitors else ""
     return (
         f"{w.who(e['actor'])} held a safety meeting for {', '.join(e['setups'])}: "
-        f"{signed} of {len(e['attendees'])} attendees confirmed"
+        f"{signed} of {len(e['attendees'])} attendees confirmed{also}"
     )
 
 
@@ -281,6 +300,7 @@ TYPES: tuple[EventType[Any], ...] = (
             example={
                 "setups": ["12a-1"],
                 "attendees": [{"person": "ava", "pin": "1357"}, {"person": "pat"}],
+                "visitors": [{"name": "Sam Reed", "company": "Acme Prop Rentals"}],
             },
         ),
     ),
