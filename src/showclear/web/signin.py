@@ -3,21 +3,37 @@
 Logging in is what the API's ``POST /productions/{slug}/login`` does (the same
 service call, body and session cookie); switching person is what its ``POST .../logout``
 does, followed by the login page, which offers the people recently signed in on this device.
+
+The people recently signed in are kept in a cookie the server signs (HMAC-SHA256 over the
+production's slug and the list, keyed by a secret derived from the production's own private
+key in the server's key directory): only a device someone really signed in on is shown the
+production's people to pick from. A cookie written by hand, changed, or signed for another
+production is read as no cookie at all: the page shows only the id field.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import hmac
 import json
 import re
 from typing import Annotated
-from urllib.parse import quote, unquote
 
 from fastapi import Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from showclear.commands.fields import ID_PATTERN, Slug
-from showclear.http import Login, Service, clear_session_cookie, client_of, set_session_cookie
-from showclear.service import AuthError, BadRequest
+from showclear.http import (
+    Login,
+    Service,
+    clear_session_cookie,
+    client_of,
+    service_of,
+    set_session_cookie,
+)
+from showclear.service import AuthError, BadRequest, KeyFileError
 from showclear.web.custody import roster
 from showclear.web.render import page, ui_path
 from showclear.web.routing import Viewer, page_router
@@ -34,10 +50,45 @@ _MAX_RECENT = 8
 _ID = re.compile(ID_PATTERN)
 
 
-def _recent(request: Request) -> list[str]:
+#: Separates the cookie's key from every other use of the production's private key.
+_COOKIE_KEY_LABEL = b"showclear web: people recently signed in on this device, v1"
+
+
+def _cookie_key(request: Request, slug: str) -> bytes | None:
+    """The production's secret for signing the recent-people cookie (None: no key here)."""
+    app = service_of(request)
     try:
-        people = json.loads(unquote(request.cookies.get(_RECENT, "[]")))
-    except ValueError:
+        signer = app.keyring.signer_for(app.production(slug).verifier_key)
+    except KeyFileError:
+        return None  # this server cannot sign for the production: no picker, no cookie
+    secret = signer.private_key_string().encode("ascii")
+    return hmac.new(secret, _COOKIE_KEY_LABEL, hashlib.sha256).digest()
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _mac(key: bytes, slug: str, payload: str) -> str:
+    return _b64(hmac.new(key, f"{slug}\n{payload}".encode(), hashlib.sha256).digest())
+
+
+def _sealed(key: bytes, slug: str, people: list[str]) -> str:
+    """``people`` as a cookie value: the list, then its signature."""
+    payload = _b64(json.dumps(people).encode())
+    return f"{payload}.{_mac(key, slug, payload)}"
+
+
+def _recent(request: Request, slug: str) -> list[str]:
+    """The people this device signed in as, newest first; [] unless the server signed it."""
+    value = request.cookies.get(_RECENT, "")
+    payload, _, mac = value.partition(".")
+    key = _cookie_key(request, slug) if mac else None
+    if key is None or not hmac.compare_digest(mac, _mac(key, slug, payload)):
+        return []
+    try:
+        people = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (ValueError, binascii.Error):
         return []
     if not isinstance(people, list):
         return []
@@ -69,11 +120,11 @@ def open_production(slug: Annotated[str, Query(pattern=ID_PATTERN, max_length=64
 def _login_form(
     request: Request, slug: str, person: str, target: str, error: str | None = None
 ) -> Response:
-    recent = _recent(request)
+    recent = _recent(request, slug)
     known = dict(roster(request, slug))
     # The picker lists the production's people only on a device someone of the production
-    # signed in on before (its recent-people cookie names one of them): a stranger's browser
-    # is shown no roster, only the id field.
+    # signed in on before (its signed recent-people cookie names one of them): a stranger's
+    # browser, or one with a forged cookie, is shown no roster, only the id field.
     trusted = any(p in known for p in recent)
     return page(
         request,
@@ -127,15 +178,17 @@ def login(
         return _login_form(request, slug, body.person, next, str(e))
     response = RedirectResponse(_safe_next(slug, next), 303)
     set_session_cookie(response, slug, issued, secure=request.app.state.secure_cookies)
-    recent = [body.person, *(p for p in _recent(request) if p != body.person)][:_MAX_RECENT]
-    response.set_cookie(
-        _RECENT,
-        quote(json.dumps(recent)),
-        max_age=90 * 24 * 3600,
-        path=f"/productions/{slug}",
-        httponly=True,
-        samesite="strict",
-    )
+    recent = [body.person, *(p for p in _recent(request, slug) if p != body.person)]
+    key = _cookie_key(request, slug)
+    if key is not None:
+        response.set_cookie(
+            _RECENT,
+            _sealed(key, slug, recent[:_MAX_RECENT]),
+            max_age=90 * 24 * 3600,
+            path=f"/productions/{slug}",
+            httponly=True,
+            samesite="strict",
+        )
     response.set_cookie(
         _PRODUCTION, slug, max_age=90 * 24 * 3600, path="/", httponly=True, samesite="strict"
     )
