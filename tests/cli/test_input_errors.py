@@ -137,3 +137,32 @@ def test_a_weapon_refused_at_receipt_is_still_a_real_attempt(stocked: Cli) -> No
     before = entries(stocked)
     stocked.refused("barrel-check", "mine", "--clear", "--as", "mo", rules={"CUS-INVENTORY"})
     assert entries(stocked) > before
+
+
+def test_a_lot_without_its_origin_is_an_input_error_not_an_ammo_source_refusal(
+    stocked: Cli,
+) -> None:
+    """`receive lot` with --origin left out names the option, exits 2, asks no PIN."""
+    before = entries(stocked)
+    ran = stocked.main(
+        "receive", "lot", "D-2", "--kind", "dummy", "--caliber", ".45 Colt", "--count", "24",
+        "--supplier", "Prop House", "--storage", "safe-1", "--as", "mo", env=NO_PINS,
+    )  # fmt: skip
+    assert ran.code == ExitCode.USAGE, ran.text
+    assert "origin is missing (--origin on the command line)" in ran.text
+    assert "PIN" not in ran.text
+    assert entries(stocked) == before
+
+
+def test_an_input_error_of_the_validity_layer_comes_before_the_pin(stocked: Cli) -> None:
+    """Receiving a weapon id already in the inventory fails before any PIN is asked."""
+    before = entries(stocked)
+    ran = stocked.main(
+        "receive", "weapon", "colt-1", "--serial", "SN-2", "--make", "Colt", "--model", "SAA",
+        "--category", "blank_firing", "--caliber", ".45 Colt", "--chambers", "6",
+        "--action", "revolver", "--storage", "safe-1", "--as", "mo", env=NO_PINS,
+    )  # fmt: skip
+    assert ran.code != 0
+    assert "weapon 'colt-1' already exists" in ran.text
+    assert "PIN" not in ran.text
+    assert entries(stocked) == before

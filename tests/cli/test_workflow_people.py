@@ -102,12 +102,13 @@ def test_live_ammunition_is_refused_and_the_refusal_is_recorded(crew: Cli) -> No
     assert crew.json("rounds") == []
 
 
-def test_a_lot_without_supplier_or_origin_is_refused(crew: Cli) -> None:
-    """AMMO-SOURCE: a lot must come with its supplier, origin and count."""
+def test_a_lot_with_a_placeholder_origin_is_refused(crew: Cli) -> None:
+    """AMMO-SOURCE: a lot must come with a documented origin; "unknown" is none."""
     crew.ok("storage", "add", "safe-1", "--name", "Safe", "--lockable", "--as", "mo")
     crew.refused(
-        "receive", "lot", "D-9", "--kind", "dummy", "--caliber", ".45 Colt",
-        "--storage", "safe-1", "--as", "mo", rules={"AMMO-SOURCE"},
+        "receive", "lot", "D-9", "--kind", "dummy", "--caliber", ".45 Colt", "--count", "6",
+        "--supplier", "Prop House", "--origin", "unknown", "--storage", "safe-1", "--as", "mo",
+        rules={"AMMO-SOURCE"},
     )  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from fastapi import Depends, Header
 from showclear.api.responses import CommandResult
 from showclear.commands import Command
 from showclear.http import Acting, Member, Service
+from showclear.service.known import check_command
 
 __all__ = ["Actor", "ApiActing"]
 
@@ -30,8 +31,11 @@ class ApiActing:
 
         Raises:
             Refused: a safety rule refused the command (answered 409, and recorded).
+            InvalidCommand: an argument left out or not fitting (422), nothing recorded.
         """
-        return CommandResult.of(self._acting.submit(command, **from_path))
+        acting = self._acting
+        check_command(acting.app, acting.principal.production, command.event(**from_path))
+        return CommandResult.of(acting.submit(command, **from_path))
 
 
 def _actor(

@@ -16,7 +16,7 @@ from showclear.cli.identity import credentials
 from showclear.cli.render import outcome
 from showclear.commands import command_for
 from showclear.service.commands import Receipt
-from showclear.service.known import check_arguments, expand_chambers
+from showclear.service.known import check_arguments, check_decidable, expand_chambers
 
 __all__ = ["act", "propose"]
 
@@ -57,6 +57,7 @@ def act(
     # A typo (an id never registered here, chambers the weapon has not) is an input error
     # with suggestions, before any PIN: a refusal is recorded only for a real attempt.
     check_arguments(app, slug, projection, event)
+    check_decidable(app, projection, event, actor)  # the validity layer's input errors too
     spec = command_for(event_type).SPEC
     confirmers = [
         (person, confirmation.prompt.format(**_readable(event)))

@@ -15,6 +15,14 @@ does an id whose receipt was itself refused (a personal weapon).
 The shorthand ``--chambers empty`` (or ``all-empty``) of ``inspect`` means every chamber of
 the weapon empty, and a chamber list or number that does not fit the weapon's chamber
 count is an argument error, reported before the PIN is asked.
+
+An argument left out is an input error too: a lot received without its count, supplier or
+origin (``--origin`` forgotten) names the missing field and records nothing. A lot
+received with a placeholder origin ("unknown", "-") is a real attempt, and AMMO-SOURCE
+records its refusal. The CLI also runs the validity layer (protocol/validity.py: a
+storage location never added, no shoot day open, ...) on a preview of the event before
+any PIN, so that an input error never costs a PIN; the API answers these with 422
+(``check_command``) before the command is decided.
 """
 
 from __future__ import annotations
@@ -23,13 +31,22 @@ import difflib
 from collections.abc import Iterator
 from typing import Any
 
+from showclear.commands import InvalidCommand
 from showclear.protocol import Projection
+from showclear.protocol.catalogue import apply_confirmations, confirmers
 from showclear.protocol.errors import UnknownReferenceError
+from showclear.protocol.validity import check_validity
 from showclear.service.app import App
-from showclear.service.errors import BadRequest
+from showclear.service.clock import stamp
 from showclear.store import Session
 
-__all__ = ["check_arguments", "check_references", "expand_chambers"]
+__all__ = [
+    "check_arguments",
+    "check_command",
+    "check_decidable",
+    "check_references",
+    "expand_chambers",
+]
 
 #: Events that bring an id into the production: the id they name is new, not a reference.
 _INTRODUCES = {
@@ -43,6 +60,16 @@ _INTRODUCES = {
 _PERSON_FIELDS = ("receiver", "performer", "shooter")
 #: How the ``--chambers`` shorthand for "every chamber empty" may be typed.
 _ALL_EMPTY = frozenset({"empty", "all-empty", "all_empty", "allempty"})
+#: Fields an event type declares as possibly empty only so that a rule can refuse an
+#: empty one as a real attempt; an interface treats them as required arguments.
+_REQUIRED = {
+    "LotReceived": {
+        "count": "the number of rounds received, e.g. 50",
+        "supplier": "who supplied them, from the supplier list, e.g. 'Prop House'",
+        "origin": "the document that names the count (invoice, packing slip, transfer "
+        "document), e.g. 'invoice 4471'",
+    },
+}
 
 
 def expand_chambers(projection: Projection, event_type: str, values: dict[str, Any]) -> None:
@@ -144,12 +171,12 @@ def _check_chamber_fit(projection: Projection, event: dict[str, Any]) -> None:
     count = len(weapon["chambers"])
     if event.get("type") == "ShowClearInspected" and not event.get("magazine_well"):
         if len(chambers) != count:
-            raise BadRequest(
+            raise InvalidCommand(
                 f"--chambers lists {len(chambers)} chamber(s) but {weapon_id} has {count}: "
                 f"list every chamber in order, or write --chambers empty for all {count} empty."
             )
     elif all(isinstance(n, int) for n in chambers) and max(chambers) > count:
-        raise BadRequest(
+        raise InvalidCommand(
             f"--chambers {max(chambers)}: {weapon_id} has {count} chamber(s), numbered 1 to "
             f"{count}."
         )
@@ -168,7 +195,7 @@ def _check_day_count(projection: Projection, event: dict[str, Any]) -> None:
     ]
     if uncounted:
         example = " ".join(f"--count {lot_id}=N" for lot_id in uncounted)
-        raise BadRequest(
+        raise InvalidCommand(
             f"the day's count leaves out lot(s) {', '.join(uncounted)}: count every lot "
             f"({example})."
         )
@@ -211,9 +238,67 @@ def check_arguments(app: App, slug: str, projection: Projection, event: dict[str
 
     Raises:
         UnknownReferenceError: as :func:`check_references`.
-        BadRequest: chambers that do not fit the weapon's chamber count; a day's count that
-            leaves out a lot holding rounds.
+        InvalidCommand: a required argument left out (a lot's origin); chambers that do not
+            fit the weapon's chamber count; a day's count that leaves out a lot holding rounds.
     """
     check_references(app, slug, event)
+    _check_required(event)
     _check_chamber_fit(projection, event)
     _check_day_count(projection, event)
+
+
+def check_command(app: App, slug: str, event: dict[str, Any]) -> None:
+    """The API's :func:`check_arguments` but the references (``http.Acting.submit`` checks
+    those after the rate limit): a required argument, the chambers and the day's count,
+    reading only the records they need (the weapon named, the lots for a day's count).
+
+    Raises:
+        InvalidCommand: as :func:`check_arguments`.
+    """
+    _check_required(event)
+    wanted: dict[str, Any] = {}
+    with app.store.read(slug) as session:
+        weapon = event.get("weapon")
+        if isinstance(weapon, str) and event.get("chambers"):
+            record = session.record(f"weapon:{weapon}")
+            if record is not None:
+                wanted[f"weapon:{weapon}"] = record
+        if event.get("type") == "DayClosed":
+            wanted.update(session.records("lot:"))
+    if wanted:
+        projection = Projection.adopt(wanted)
+        _check_chamber_fit(projection, event)
+        _check_day_count(projection, event)
+
+
+def check_decidable(
+    app: App, projection: Projection, event: dict[str, Any], actor: str | None
+) -> None:
+    """Run the validity layer on ``event`` as ``actor`` would record it now, every confirming
+    person confirmed: an input error (a storage location never added, no shoot day open)
+    found before anybody is asked for a PIN. Nothing is recorded.
+
+    Raises:
+        ProtocolError: what :func:`showclear.protocol.validity.check_validity` raises, with
+            the message saying what to correct.
+    """
+    if actor is not None and projection.person(actor) is None:
+        return  # who is acting is for authentication to answer (exit 6, 401), as always
+    preview = dict(event, actor=actor)
+    preview.setdefault("at", stamp(app.clock.now(), projection.last_at(), str(event.get("type"))))
+    people = set(confirmers(preview)) | ({actor} if actor is not None else set())
+    preview = apply_confirmations(preview, people)
+    if people:
+        preview["assurance"] = dict.fromkeys(sorted(people), "pin")
+    check_validity(projection, preview)
+
+
+def _check_required(event: dict[str, Any]) -> None:
+    """An argument the command cannot go without, left out: named, with an example."""
+    for field, what in _REQUIRED.get(str(event.get("type")), {}).items():
+        value = event.get(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise InvalidCommand(
+                f"{event['type']}: {field} is missing (--{field} on the command line): give "
+                f"{what}. Nothing was recorded."
+            )
