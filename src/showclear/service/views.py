@@ -178,9 +178,13 @@ def rounds(session: Session) -> list[dict[str, Any]]:
 
 
 def weapon_history(session: Session, weapon: str) -> list[dict[str, Any]]:
-    """Every ledger entry about ``weapon``, in order, with its index."""
+    """Every ledger entry about ``weapon``, in order, with its index.
+
+    Read through the entry index (schema 6): only the entries naming the weapon, however
+    long the ledger; each is still held to :func:`mentions_weapon`, the words of "about".
+    """
     return [
         {"index": row.index, **event}
-        for row in session.entries()
+        for row in session.entries_naming("weapon", weapon)
         if isinstance(event := row.event(), dict) and mentions_weapon(event, weapon)
     ]

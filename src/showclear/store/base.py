@@ -131,6 +131,23 @@ class LedgerSession(Protocol):
         """The stored entries from ``start`` up to (not including) ``end``, in index order."""
         ...
 
+    def entries_naming(
+        self, kind: str, ref: str, start: int = 0, limit: int | None = None
+    ) -> Iterator[EntryRow]:
+        """The entries from index ``start`` on that name ``ref`` as a ``kind`` (``"weapon"``,
+        ``"lot"``, ``"person"``, ``"storage"``: :mod:`showclear.store.refs`), in index order,
+        at most ``limit`` of them; read through the entry index, never the whole ledger."""
+        ...
+
+    def rebuild_entry_refs(self) -> int:
+        """Index every stored entry again by what it names; how many index rows it wrote."""
+        ...
+
+    def entry_refs_agree(self) -> tuple[int, int] | None:
+        """None if the entry index holds exactly what the entries name, else the row counts
+        ``(expected, stored)``."""
+        ...
+
     def nodes(self, coords: Sequence[tuple[int, int]]) -> list[bytes]:
         """The tree hashes at ``(level, index)``, level 0 being the entries' leaf hashes.
 

@@ -9,6 +9,8 @@ entries look missing that ``REINDEX`` brings back, a damaged table page loses ro
 * PostgreSQL checks a page's checksum when it reads it (if the cluster has
   ``data_checksums`` on); the ``amcheck`` extension, where installed, checks each B-tree
   index of showclear's tables (``bt_index_check``); ``REINDEX TABLE`` rebuilds them.
+* Both: the entry index (``entry_refs``, schema 6) is showclear's own, derived from the
+  entries; it is checked against what they name, and rebuilt from them.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from showclear.store.base import Store
 from showclear.store.errors import StoreUnavailable
 
-__all__ = ["IntegrityReport", "integrity_check", "reindex"]
+__all__ = ["IntegrityReport", "integrity_check", "rebuild_entry_refs", "reindex"]
 
 #: showclear's tables (those the schema has), whose indexes are checked and rebuilt on PostgreSQL.
 TABLES = (
@@ -34,6 +36,7 @@ TABLES = (
     "cosignatures",
     "witness_state",
     "witness_refusals",
+    "entry_refs",
 )
 
 _INDEX_WORDS = ("index", "missing from index", "wrong # of entries")
@@ -60,16 +63,44 @@ class IntegrityReport:
 
 
 def integrity_check(store: Store) -> IntegrityReport:
-    """Ask the store's database engine whether its pages and indexes hold together.
+    """Ask the store's database engine whether its pages and indexes hold together, and
+    whether each production's entry index (schema 6) holds what its entries name.
 
     Raises:
         StoreUnavailable: the database cannot be opened at all.
     """
     from showclear.store.sqlite import SQLiteStore
 
-    if isinstance(store, SQLiteStore):
-        return _sqlite_check(store)
-    return _postgres_check(store)
+    report = _sqlite_check(store) if isinstance(store, SQLiteStore) else _postgres_check(store)
+    if report.ok:
+        _check_entry_refs(store, report)
+    return report
+
+
+def _check_entry_refs(store: Store, report: IntegrityReport) -> None:
+    """The entry index is derived from the entries: each production's must match them."""
+    for info in store.productions():
+        with store.read(info.slug) as session:
+            differs = session.entry_refs_agree()
+        if differs is not None:
+            expected, stored = differs
+            report.problems.append(
+                f"the entry index of {info.slug!r} disagrees with its entries ({stored:,} "
+                f"index rows where the entries name {expected:,} things)"
+            )
+
+
+def rebuild_entry_refs(store: Store) -> int:
+    """Index every production's entries again from the entries themselves; rows written.
+
+    Raises:
+        StoreUnavailable: the database cannot be opened or is busy.
+    """
+    written = 0
+    for info in store.productions():
+        with store.write(info.slug) as session:
+            written += session.rebuild_entry_refs()
+    return written
 
 
 def reindex(store: Store) -> None:
@@ -86,6 +117,7 @@ def reindex(store: Store) -> None:
                 conn.execute("REINDEX")
         except sqlite3.Error as e:
             raise StoreUnavailable(f"cannot rebuild the indexes of {store.path}: {e}") from e
+        rebuild_entry_refs(store)
         return
     import psycopg
 
@@ -97,6 +129,7 @@ def reindex(store: Store) -> None:
                     conn.execute(f"REINDEX TABLE {table}")  # our own table names
     except psycopg.Error as e:
         raise StoreUnavailable(f"cannot rebuild the indexes: {e}") from e
+    rebuild_entry_refs(store)
 
 
 def _sqlite_check(store: Store) -> IntegrityReport:

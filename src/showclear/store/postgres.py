@@ -29,6 +29,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -48,6 +49,7 @@ from showclear.store.errors import (
 from showclear.store.sql import (
     LATEST_SCHEMA,
     SqlSession,
+    after_migration,
     check_schema,
     migration_files,
     split_statements,
@@ -144,6 +146,11 @@ class _PgSession(SqlSession):
             "COPY entries (production, idx, data, leaf_hash) FROM STDIN (FORMAT BINARY)",
             ("text", "int8", "bytea", "bytea"),
             ((self.slug, r.index, r.data, r.leaf_hash) for r in rows),
+        )
+        self._copy(
+            "COPY entry_refs (production, kind, ref, idx) FROM STDIN (FORMAT BINARY)",
+            ("text", "text", "text", "int8"),
+            self._refs(rows),
         )
 
     def add_nodes(self, rows: Sequence[tuple[int, int, bytes]]) -> None:
@@ -354,12 +361,24 @@ class PostgresStore:
                     continue
                 for statement in split_statements(sql):
                     cur.execute(statement)  # our own shipped SQL
+                sessions: list[_PgSession] = []
+                after_migration(version, cur, partial(self._migrating, cur, sessions))
+                for session in sessions:
+                    session._close_streams()
                 cur.execute(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES (%s, %s)",
                     (version, datetime.now(UTC).isoformat(timespec="seconds")),
                 )
                 applied.append(version)
         return applied
+
+    def _migrating(
+        self, cur: psycopg.Cursor[Any], sessions: list[_PgSession], slug: str
+    ) -> SqlSession:
+        """A session on the migration's transaction, for what a migration does in Python."""
+        session = _PgSession(cur, slug, self._production(cur, slug, lock=""))
+        sessions.append(session)
+        return session
 
     # -- productions ---------------------------------------------------------
 

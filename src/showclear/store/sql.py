@@ -6,6 +6,7 @@ spell a parameter; the queries here are written once with ``?`` placeholders.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -21,8 +22,13 @@ from showclear.store.base import (
     WitnessStateRow,
 )
 from showclear.store.errors import DatabaseDamaged, ProductionNotFound, SchemaError, StoreError
+from showclear.store.refs import refs_of_data
 
-__all__ = ["SqlSession", "migration_files"]
+__all__ = ["SqlSession", "after_migration", "migration_files"]
+
+#: The most parameters one statement binds (SQLite allows 32,766 since 3.32; PostgreSQL
+#: 65,535): a batch of rows is inserted by as few multi-row statements as this allows.
+_MAX_PARAMS = 8000
 
 
 def migration_files() -> list[tuple[int, str]]:
@@ -58,6 +64,16 @@ def _as_index(value: Any, what: str) -> int:
     raise StoreError(f"{what} has the non-integer index {value!r} (the database was altered)")
 
 
+#: The lowest index a BIGINT holds: a stream from here sees rows stored below 0 too.
+_LOWEST = -(2**63)
+_MOD = 2**64
+
+
+def _row_hash(kind: str, ref: str, index: int) -> int:
+    digest = hashlib.blake2b(f"{kind}\0{ref}\0{index}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
 def _record(key: str, value: Any) -> JSON:
     """A stored state record decoded; one that is not JSON is a damaged database."""
     try:
@@ -68,6 +84,18 @@ def _record(key: str, value: Any) -> JSON:
             "damaged; nothing was recorded. The ledger is the record: run `showclear repair "
             "projection` to rebuild the state from it (the ledger is verified first)"
         ) from e
+
+
+def after_migration(version: int, cursor: Any, session_for: Callable[[str], SqlSession]) -> None:
+    """What a migration needs beyond its SQL, run in its transaction once it is applied.
+
+    Schema 6 back-fills the entry index of every production from its stored entries
+    (``session_for(slug)`` is a session on ``cursor``'s transaction).
+    """
+    if version == 6:
+        slugs = [str(row[0]) for row in cursor.execute("SELECT slug FROM productions").fetchall()]
+        for slug in slugs:
+            session_for(slug).rebuild_entry_refs()
 
 
 def split_statements(sql: str) -> list[str]:
@@ -142,10 +170,31 @@ class SqlSession:
         if end is not None:
             sql += " AND idx < ?"
             args.append(end)
+        yield from self._stream_entries(sql + " ORDER BY idx", args)
+
+    def entries_naming(
+        self, kind: str, ref: str, start: int = 0, limit: int | None = None
+    ) -> Iterator[EntryRow]:
+        """The entries from index ``start`` on that name ``ref`` as a ``kind``, in index order.
+
+        Read through the entry index (schema 6): only those entries, however long the ledger.
+        """
+        sql = (
+            "SELECT e.idx, e.data, e.leaf_hash FROM entry_refs AS r JOIN entries AS e "
+            "ON e.production = r.production AND e.idx = r.idx "
+            "WHERE r.production = ? AND r.kind = ? AND r.ref = ? AND r.idx >= ? ORDER BY r.idx"
+        )
+        args: list[Any] = [self.slug, kind, ref, start]
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(max(0, limit))
+        yield from self._stream_entries(sql, args)
+
+    def _stream_entries(self, sql: str, args: Sequence[Any]) -> Iterator[EntryRow]:
         cur = self._cursor_for_stream()
         if self._param != "?":
             sql = sql.replace("?", self._param)
-        cur.execute(sql + " ORDER BY idx", args)
+        cur.execute(sql, args)
         while rows := cur.fetchmany(2048):
             for idx, data, leaf in rows:
                 yield EntryRow(
@@ -153,6 +202,49 @@ class SqlSession:
                     data if type(data) is bytes else _as_bytes(data),
                     leaf if type(leaf) is bytes else _as_bytes(leaf),
                 )
+
+    def rebuild_entry_refs(self) -> int:
+        """Index every stored entry again from its bytes (schema 6); how many rows it wrote.
+
+        Run by the migration that adds the index and by ``showclear repair index``.
+        """
+        self._q("DELETE FROM entry_refs WHERE production = ?", (self.slug,))
+        written = 0
+        batch: list[EntryRow] = []
+        for row in self.entries(_LOWEST):
+            batch.append(row)
+            if len(batch) >= 4096:
+                refs = self._refs(batch)
+                self._insert("entry_refs", "production, kind, ref, idx", refs)
+                written += len(refs)
+                batch = []
+        refs = self._refs(batch)
+        self._insert("entry_refs", "production, kind, ref, idx", refs)
+        return written + len(refs)
+
+    def entry_refs_agree(self) -> tuple[int, int] | None:
+        """None if the entry index holds exactly what the entries name, else the counts
+        ``(expected, stored)`` of its rows.
+
+        Compared by count and by an order-free sum of the rows' hashes, so neither side is
+        held in memory.
+        """
+        expected = stored = 0
+        want = have = 0
+        for row in self.entries(_LOWEST):
+            for kind, ref in refs_of_data(row.data):
+                expected += 1
+                want = (want + _row_hash(kind, ref, row.index)) % _MOD
+        cur = self._cursor_for_stream()
+        sql = "SELECT kind, ref, idx FROM entry_refs WHERE production = ?"
+        if self._param != "?":
+            sql = sql.replace("?", self._param)
+        cur.execute(sql, (self.slug,))
+        while rows := cur.fetchmany(4096):
+            for kind, ref, idx in rows:
+                stored += 1
+                have = (have + _row_hash(str(kind), str(ref), int(idx))) % _MOD
+        return None if (expected, want) == (stored, have) else (expected, stored)
 
     def _cursor_for_stream(self) -> Any:
         # A separate cursor, so streams can interleave with point reads.
@@ -242,16 +334,43 @@ class SqlSession:
 
     # -- writes ------------------------------------------------------------
 
+    def _insert(self, table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Insert ``rows`` with as few multi-row ``INSERT`` statements as the parameters allow."""
+        if not rows:
+            return
+        width = len(rows[0])
+        one = "(" + ", ".join([self._param] * width) + ")"
+        per = max(1, _MAX_PARAMS // width)
+        for start in range(0, len(rows), per):
+            chunk = rows[start : start + per]
+            values = ", ".join([one] * len(chunk))
+            self._cur.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {values}",  # our own names
+                [value for row in chunk for value in row],
+            )
+
     def add_entries(self, rows: Sequence[EntryRow]) -> None:
-        self._many(
-            "INSERT INTO entries (production, idx, data, leaf_hash) VALUES (?, ?, ?, ?)",
-            [(self.slug, r.index, r.data, r.leaf_hash) for r in rows],
+        """Store new entries and index them by what each names (schema 6)."""
+        slug = self.slug
+        self._insert(
+            "entries",
+            "production, idx, data, leaf_hash",
+            [(slug, r.index, r.data, r.leaf_hash) for r in rows],
         )
+        self._insert("entry_refs", "production, kind, ref, idx", self._refs(rows))
+
+    def _refs(self, rows: Sequence[EntryRow]) -> list[tuple[str, str, str, int]]:
+        slug = self.slug
+        return [
+            (slug, kind, ref, r.index) for r in rows for kind, ref in sorted(refs_of_data(r.data))
+        ]
 
     def add_nodes(self, rows: Sequence[tuple[int, int, bytes]]) -> None:
-        self._many(
-            "INSERT INTO nodes (production, level, idx, hash) VALUES (?, ?, ?, ?)",
-            [(self.slug, level, idx, h) for level, idx, h in rows],
+        slug = self.slug
+        self._insert(
+            "nodes",
+            "production, level, idx, hash",
+            [(slug, level, idx, h) for level, idx, h in rows],
         )
 
     def add_checkpoint(self, size: int, note: str) -> None:

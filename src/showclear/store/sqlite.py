@@ -35,6 +35,7 @@ from showclear.store.errors import (
 from showclear.store.sql import (
     LATEST_SCHEMA,
     SqlSession,
+    after_migration,
     check_schema,
     migration_files,
     split_statements,
@@ -211,7 +212,8 @@ class SQLiteStore:
                 if version <= current:
                     continue
                 for statement in split_statements(sql):
-                    cur.execute(statement)
+                    cur.execute(statement.replace("/*WITHOUT ROWID*/", "WITHOUT ROWID"))
+                after_migration(version, cur, lambda slug: SqlSession(cur, slug))
                 cur.execute(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
                     (version, datetime.now(UTC).isoformat(timespec="seconds")),

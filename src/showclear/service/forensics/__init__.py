@@ -17,6 +17,7 @@ gives any of them an inclusion proof against the snapshot's signed checkpoint.
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,7 +25,7 @@ from showclear.ledger import TlogProof
 from showclear.protocol import Projection
 from showclear.protocol.catalogue import describe, numbers_text
 from showclear.protocol.replay import projection_at
-from showclear.protocol.time import format_time, read_time
+from showclear.protocol.time import format_time, parse_time, read_time
 from showclear.service.errors import BadRequest, NotFound
 from showclear.service.forensics import custody, refusals, rounds
 from showclear.service.forensics.records import (
@@ -53,7 +54,7 @@ from showclear.service.forensics.replay import (
     pairs,
 )
 from showclear.service.ledger import prove_inclusion
-from showclear.store import ProductionInfo, Session
+from showclear.store import EntryRow, ProductionInfo, Session
 
 __all__ = [
     "Carrier",
@@ -108,10 +109,28 @@ class Forensics:
         self._session = session
         self.production: ProductionInfo = session.production()
         self.size, self.checkpoint_note = session.checkpoint()
-        rows = ((row.index, row.event()) for row in session.entries(0, self.size))
-        self.events: list[Indexed] = index_events(rows)
+        self._events: list[Indexed] | None = None
         self._final: Projection | None = None
         self._names: dict[str, str] | None = None
+
+    @property
+    def events(self) -> list[Indexed]:
+        """Every entry of the snapshot with its time, read on first use: a question about
+        one thing that the entry index answers (:meth:`naming`) never reads them all."""
+        if self._events is None:
+            rows = ((row.index, row.event()) for row in self._session.entries(0, self.size))
+            self._events = index_events(rows)
+        return self._events
+
+    def naming(self, kind: str, ref: str) -> list[Indexed]:
+        """The entries of the snapshot that name ``ref`` as a ``kind``, through the entry index."""
+        rows = self._session.entries_naming(kind, ref)
+        return index_events(
+            (row.index, row.event()) for row in itertools.takewhile(self._covered, rows)
+        )
+
+    def _covered(self, row: EntryRow) -> bool:
+        return row.index < self.size
 
     @property
     def verifier_key(self) -> str:
@@ -139,10 +158,17 @@ class Forensics:
         return [item for item in self.events if start <= item.at <= end]
 
     def first_time(self) -> datetime:
-        return self.events[0].at if self.events else _EARLIEST
+        return self._time_of(0)
 
     def last_time(self) -> datetime:
-        return self.events[-1].at if self.events else _EARLIEST
+        return self._time_of(self.size - 1)
+
+    def _time_of(self, index: int) -> datetime:
+        """The time of entry ``index`` (one entry read, not the ledger), or the earliest."""
+        if self._events is not None or not 0 <= index < self.size:
+            events = self._events or []
+            return events[index].at if 0 <= index < len(events) else _EARLIEST
+        return parse_time(str(self._session.entry(index).event()["at"]))
 
     # -- queries ------------------------------------------------------------------------
 
