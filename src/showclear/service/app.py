@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -38,12 +37,13 @@ from showclear.protocol.time import format_time, parse_time
 from showclear.service.auth import (
     OWASP_ARGON2ID,
     VOID_SECRET,
+    ConfirmationWindow,
     PinHasher,
     check_new_secret,
 )
 from showclear.service.authz import ACCOUNTS, authorize, authorize_account, authorize_read
 from showclear.service.clock import Clock, SystemClock, stamp
-from showclear.service.commands import Receipt, load_projection, run_decision, stored_changes
+from showclear.service.commands import Receipt, load_projection
 from showclear.service.documents import (
     DocumentProblem,
     DocumentStore,
@@ -54,6 +54,7 @@ from showclear.service.documents import (
 )
 from showclear.service.errors import AuthError, BadRequest, Forbidden, NotFound
 from showclear.service.forensics import Forensics
+from showclear.service.group import Group, GroupCommit
 from showclear.service.idempotency import remember, replay, request_digest
 from showclear.service.identity import (
     Credentials,
@@ -100,7 +101,6 @@ from showclear.store import (
     StoreError,
     open_store,
 )
-from showclear.store.errors import WritersBusy
 
 __all__ = ["App", "build_app", "slugify"]
 
@@ -145,15 +145,21 @@ class App:
         self.hasher = hasher
         self.keyring = keyring
         self.clock = clock
-        # One writer per production at a time (DESIGN); productions do not share a lock.
-        self._locks: dict[str, threading.Lock] = {}
-        self._locks_guard = threading.Lock()
-        self._signers: dict[str, Any] = {}  # a production's checkpoint signer, once loaded
         #: Seconds a command waits for earlier writers of its production (WRITE_WAIT_SECONDS).
         self.write_wait = WRITE_WAIT_SECONDS
+        #: One writer per production at a time (DESIGN), recording queued commands in
+        #: groups, with each production's decoded state kept between them.
+        self.group = GroupCommit(
+            store,
+            lambda info: self.keyring.signer_for(info.verifier_key),
+            self._committed,
+            lambda: self.write_wait,
+        )
         #: Sign-in attempts per client address (API and web), so nobody locks people out at will.
         self.sign_in_limiter = SignInLimiter(limit=SIGN_INS_PER_MINUTE)
         self._dummy_hash: str | None = None
+        #: PINs confirmed lately, as keyed hashes in memory (no argon2 on the command path).
+        self.confirmations = ConfirmationWindow()
         #: Passkey ceremonies: enrolment and signed commands (ID-OWN).
         self.passkeys = Passkeys(self)
         #: Called with a production's slug after each commit to its ledger (the witness
@@ -261,18 +267,14 @@ class App:
             ProtocolError: an event is not a valid protocol event (nothing is appended).
             EncodingError: an event cannot be a canonical entry (nothing is appended).
         """
-        data = [canonical_json(e) for e in events]
-        signer = self.keyring.signer_for(self.production(slug).verifier_key)
-        with self.store.write(slug) as session:
-            projection = load_projection(session)
-            changed: set[str] = set()
-            for event in events:
-                validate_event(event)
-                changed |= apply(projection, event)
-            session.put_projection(stored_changes(projection, changed))
-            result = append_entries(session, signer, data)
-        self._committed(slug)
-        return result
+        for event in events:
+            validate_event(event)
+        with self._writer(slug) as session:
+            group = self.group.current(session)
+            group.record(list(events), "allowed", [])
+            result = group.flush()
+        assert result is not None or not events
+        return result or AppendResult(group.size, group.size, "")
 
     def checkpoint(self, slug: str, size: int | None = None) -> str:
         """The signed checkpoint note at ``size`` (the latest by default)."""
@@ -355,7 +357,7 @@ class App:
         check_new_secret(secret)
         hashed = self.hasher.hash(secret)
         with self._writer(slug) as session:
-            if _person(session, person) is None:
+            if self.group.current(session).projection.person(person) is None:
                 raise NotFound(f"there is no person {person!r} on this production")
             if session.credential(person) is not None:
                 raise BadRequest(f"{person} has a PIN already; they change it with pin set")
@@ -369,8 +371,13 @@ class App:
             self._append_own(session, [event], self.clock.now())
             session.set_credential(person, hashed)
 
-    def authenticate(self, slug: str, person: str, secret: str) -> None:
+    def authenticate(self, slug: str, person: str, secret: str, *, window: bool = False) -> None:
         """Check a person's PIN; a failure is recorded even though this raises.
+
+        With ``window`` (a PIN confirming a command), the PIN this person gave and argon2
+        accepted within :data:`~showclear.service.auth.CONFIRMATION_WINDOW` is accepted
+        again without argon2, if their stored PIN is unchanged and they have no wrong PIN
+        counted and no lock-out; a right check opens the window.
 
         One of the person's tries is taken in a short write before argon2 runs, so a burst
         of concurrent guesses checks at most the limit; argon2 runs outside any
@@ -382,6 +389,8 @@ class App:
             AuthError: wrong PIN, or no such person (the same answer).
         """
         now = self.clock.now()
+        if window and self._within_window(slug, person, secret, now):
+            return
         attempt = self._reserve(slug, person, now)
         ok = self.hasher.verify(attempt.stored or self._dummy(), secret)
         lock: str | None = None
@@ -394,10 +403,26 @@ class App:
             if lock is not None:
                 event = {"type": "PersonLockedOut", "actor": None, "person": person, "until": lock}
                 self._append_own(session, [event], now)
+        if failure is not None or lock is not None:
+            self.confirmations.close(slug, person)
         if failure is not None:
             raise failure
         if lock is not None:
             raise locked_out(person, lock)
+        if window and ok and attempt.stored is not None:
+            self.confirmations.open(slug, person, secret, attempt.stored, now)
+
+    def _within_window(self, slug: str, person: str, secret: str, now: datetime) -> bool:
+        """Whether ``secret`` is the PIN ``person`` confirmed with lately, still theirs."""
+        stored = self.confirmations.accepts(slug, person, secret, now)
+        if stored is None:
+            return False
+        with self.store.read(slug) as session:
+            current = session.credential(person)  # one row: a reset or lock-out elsewhere too
+        if current is None or current != (stored, 0, None):
+            self.confirmations.close(slug, person)
+            return False
+        return True
 
     def _reserve(self, slug: str, person: str, now: datetime) -> Attempt:
         """One of the person's tries, waiting while every try is being checked (a burst)."""
@@ -417,15 +442,6 @@ class App:
             self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(16))
         return self._dummy_hash
 
-    def _signer(self, slug: str, session: Session | None = None) -> Any:
-        """The production's checkpoint signer, loaded once (read in ``session`` if given)."""
-        signer = self._signers.get(slug)
-        if signer is None:
-            info = session.production() if session is not None else self.production(slug)
-            signer = self.keyring.signer_for(info.verifier_key)
-            self._signers[slug] = signer
-        return signer
-
     def _append_own(
         self,
         session: Session,
@@ -435,49 +451,30 @@ class App:
     ) -> Receipt:
         """Append entries showclear writes itself (a lock-out, a credential set), in order.
 
-        They concern one person, so only the records they read and fold are loaded: never
-        the whole projection for one person's credential.
+        They are folded into the production's projection as the group holds it, and
+        recorded with the entries of the transaction ``session`` belongs to.
         """
-        projection = _credential_records(session, events)
-        last = projection.last_at()
+        group = self.group.current(session)
+        last = group.projection.last_at()
         at = format_time(now)
         if last is not None and parse_time(last) > now:
             at = last  # never before the last entry (DESIGN: Time)
-        changed: set[str] = set()
         for event in events:
             event["at"] = at
             validate_event(event)
-            changed |= apply(projection, event)
-        session.put_projection(stored_changes(projection, changed))
-        result = append_entries(
-            session, self._signer(session.slug, session), [canonical_json(e) for e in events]
-        )
-        return Receipt(
-            "refused" if findings else "allowed",
-            list(findings),
-            events,
-            result.first_index,
-            result.size,
-            result.checkpoint_note,
-        )
+        return group.record(events, "refused" if findings else "allowed", list(findings))
 
     @contextmanager
     def _writer(self, slug: str) -> Iterator[Session]:
-        """A write session on ``slug``, taken only after this process's lock on that production."""
-        with self._locks_guard:
-            lock = self._locks.setdefault(slug, threading.Lock())
-        if not lock.acquire(timeout=self.write_wait):
-            raise WritersBusy(
-                f"too many commands for {slug!r} are being recorded at once: this one waited "
-                f"{self.write_wait:g} s and was not recorded; send it again in a few seconds",
-                retry_after=max(1, round(self.write_wait / 2)),
-            )
-        try:
-            with self.store.write(slug) as session:
-                yield session
-        finally:
-            lock.release()
-        self._committed(slug)
+        """A write session on ``slug`` for this thread alone, between the production's groups.
+
+        Entries are recorded in it with :meth:`_append_own`.
+
+        Raises:
+            WritersBusy: earlier writers of the production held it past ``write_wait``.
+        """
+        with self.group.exclusive(slug) as session:
+            yield session
 
     def _committed(self, slug: str) -> None:
         """Tell the listeners (the witness submitter) that ``slug``'s ledger grew."""
@@ -522,41 +519,43 @@ class App:
             if auth.actor is not None:
                 if auth.secret is None:
                     raise BadRequest(f"{auth.actor} must give their PIN")
-                self.authenticate(slug, auth.actor, auth.secret)
+                self.authenticate(slug, auth.actor, auth.secret, window=True)
             confirmed: set[str] = set()
             for person in confirmers(event):
                 secret = auth.confirmations.get(person)
                 if person == auth.actor and auth.actor is not None and secret is None:
                     confirmed.add(person)  # their PIN was checked as the actor's, just above
                 elif secret is not None:
-                    self.authenticate(slug, person, secret)
+                    self.authenticate(slug, person, secret, window=True)
                     confirmed.add(person)
             # How each person's part was proven: the actor's and each confirmer's own PIN.
             proven = confirmed | ({auth.actor} if auth.actor is not None else set())
             event = _with_assurance(
                 apply_confirmations(event, confirmed), dict.fromkeys(proven, "pin")
             )
-        info = self.production(slug)
-        signer = self.keyring.signer_for(info.verifier_key)
-        with self._writer(slug) as session:
-            projection = load_projection(session)
-            # The time is taken under the write lock, so that concurrent commands
+        credentials = auth if isinstance(auth, Credentials) else None
+
+        def work(group: Group) -> Callable[[], Receipt]:
+            session, projection = group.session, group.projection
+            # The time is taken by the group's writer, so that concurrent commands
             # are recorded in the order they are decided (DESIGN: Time); a concern or
             # an incident is never refused for the clock (service/clock.py: stamp).
             kind = str(event.get("type"))
-            event.setdefault("at", stamp(self.clock.now(), projection.last_at(), kind))
-            if isinstance(auth, Credentials):
-                actor = auth.actor
+            decided = {**event}
+            decided.setdefault("at", stamp(self.clock.now(), projection.last_at(), kind))
+            if credentials is not None:
+                actor = credentials.actor
                 roles = _roles(projection.person(actor)) if actor is not None else None
                 first = actor is None and not projection.people()
-                authorize(roles, actor, str(event.get("type")), first=first)
-            unwitnessed = check_day_close(session, event)  # raises where the policy blocks
-            receipt = run_decision(session, signer, event, projection)
+                authorize(roles, actor, kind, first=first)
+            unwitnessed = _check_day_close(group, decided)  # raises where the policy blocks
+            receipt = group.decide(decided)
             self._after(session, receipt, projection)
-            receipt = _noting(receipt, unwitnessed)
             if then is not None and not receipt.refused:
                 then(session)
-            return receipt
+            return lambda: _noting(receipt, unwitnessed)
+
+        return self.group.run(slug, work)
 
     def _submit_signed_in(
         self, slug: str, proposed: dict[str, Any], auth: SignedIn, key: str | None = None
@@ -578,28 +577,41 @@ class App:
             if person == actor:
                 assurance[person] = "session"  # signed in already
             elif (secret := auth.confirmations.get(person)) is not None:
-                self.authenticate(slug, person, secret)
+                self.authenticate(slug, person, secret, window=True)
                 assurance[person] = "pin"
         confirmed = set(assurance)
         if event["actor"] is not None:
             assurance[actor] = "session"  # the actor's own part: their signed-in session
         event = _with_assurance(apply_confirmations(event, confirmed), assurance)
-        signer = self._signer(slug)
-        with self._writer(slug) as session:
+
+        def work(group: Group) -> Callable[[], Receipt]:
+            session, projection = group.session, group.projection
             now = self.clock.now()
             self._check_login(session, principal, now)
-            if key is not None and (done := replay(session, actor, key, digest)) is not None:
-                return done  # recorded already: a retry records nothing new
-            projection = load_projection(session)
-            authorize(_roles(projection.person(actor)), actor, kind)
-            event.setdefault("at", stamp(now, projection.last_at(), kind))
-            unwitnessed = check_day_close(session, event)  # raises where the policy blocks
-            receipt = run_decision(session, signer, event, projection)
-            self._after(session, receipt, projection)
-            receipt = _noting(receipt, unwitnessed)
             if key is not None:
-                remember(session, actor, key, digest, receipt, now=now)
-            return receipt
+                if (actor, key) in group.keys:
+                    group.flush()  # the same key earlier in this group: answer as a retry
+                if (done := replay(session, actor, key, digest)) is not None:
+                    return lambda: done  # recorded already: a retry records nothing new
+            authorize(_roles(projection.person(actor)), actor, kind)
+            decided = {**event}
+            decided.setdefault("at", stamp(now, projection.last_at(), kind))
+            unwitnessed = _check_day_close(group, decided)  # raises where the policy blocks
+            receipt = group.decide(decided)
+            self._after(session, receipt, projection)
+            answer: list[Receipt] = []
+
+            def finish() -> None:  # once the group's checkpoint is signed
+                answer.append(_noting(receipt, unwitnessed))
+                if key is not None:
+                    remember(session, actor, key, digest, answer[0], now=now)
+
+            if key is not None:
+                group.keys.add((actor, key))
+            group.after_flush(finish)
+            return lambda: answer[0]
+
+        return self.group.run(slug, work)
 
     def submit_signed(
         self, slug: str, event: dict[str, Any], inspect: Callable[[Projection, Decision], None]
@@ -614,16 +626,16 @@ class App:
             ProtocolError: a malformed event, or one earlier than the last entry.
         """
         self._require_documents(slug, event)
-        signer = self._signer(slug)
-        with self._writer(slug) as session:
-            projection = load_projection(session)
+
+        def work(group: Group) -> Callable[[], Receipt]:
             actor = event["actor"]
-            authorize(_roles(projection.person(actor)), actor, str(event.get("type")))
-            unwitnessed = check_day_close(session, event)  # raises where the policy blocks
-            receipt = run_decision(session, signer, event, projection, inspect)
-            self._after(session, receipt, projection)
-            receipt = _noting(receipt, unwitnessed)
-            return receipt
+            authorize(_roles(group.projection.person(actor)), actor, str(event.get("type")))
+            unwitnessed = _check_day_close(group, event)  # raises where the policy blocks
+            receipt = group.decide(event, inspect)
+            self._after(group.session, receipt, group.projection)
+            return lambda: _noting(receipt, unwitnessed)
+
+        return self.group.run(slug, work)
 
     def append_own(self, slug: str, events: list[dict[str, Any]]) -> Receipt:
         """Append entries showclear writes itself after its own checks (a passkey enrolled)."""
@@ -640,6 +652,7 @@ class App:
             person = event["person"]
             if credential_record(projection.record(f"credential:{person}"))["reset_approved"]:
                 # Both approvals are in: the old PIN stops working, every sign-in ends.
+                self.confirmations.close(session.slug, person)
                 if session.credential(person) is not None:
                     session.set_credential(person, VOID_SECRET)
                 session.revoke_logins(person, event["at"])
@@ -906,7 +919,8 @@ class App:
     def _enrol(self, session: Session, person: str, hashed: str, actor: str | None) -> Receipt:
         """Record a PIN set in ``session`` and store its hash, if ID-RESET allows."""
         now = self.clock.now()
-        if _person(session, person) is None:
+        projection = self.group.current(session).projection  # with this group's changes
+        if projection.person(person) is None:
             raise NotFound(f"there is no person {person!r} on this production")
         proposed: dict[str, Any] = {
             "type": "CredentialEnrolled",
@@ -915,7 +929,6 @@ class App:
             "kind": "pin",
             "reset": False,
         }
-        projection = _credential_records(session, [proposed])
         record = credential_record(projection.record(f"credential:{person}"))
         proposed["reset"] = record["reset_approved"]
         findings = _ID_RESET.check(projection, {**proposed, "at": ""}, projection.policy())
@@ -929,6 +942,7 @@ class App:
             }
             return self._append_own(session, [refusal], now, findings)
         receipt = self._append_own(session, [proposed], now)
+        self.confirmations.close(session.slug, person)
         session.set_credential(person, hashed)
         session.revoke_logins(person, format_time(now))
         return receipt
@@ -949,16 +963,12 @@ def _noting(receipt: Receipt, notice: str | None) -> Receipt:
     return replace(receipt, notices=(*receipt.notices, notice))
 
 
-def _credential_records(session: ProjectionSession, events: list[dict[str, Any]]) -> Projection:
-    """The records that entries about one person's credential read and fold, alone."""
-    keys = {"production", "meta", "policy"}
-    for event in events:
-        attempted = event.get("attempted") or event
-        for who in (attempted.get("actor"), attempted.get("person")):
-            if who:
-                keys |= {f"person:{who}", f"credential:{who}"}
-    found = {key: session.record(key) for key in sorted(keys)}
-    return Projection.adopt({key: value for key, value in found.items() if value is not None})
+def _check_day_close(group: Group, event: dict[str, Any]) -> str | None:
+    """check_day_close against the ledger as it stands: a day close first appends what the
+    group holds so far (its own checkpoint), so the witnesses' lag is counted right."""
+    if event.get("type") == "DayClosed":
+        group.flush()
+    return check_day_close(group.session, event)
 
 
 def _with_assurance(event: dict[str, Any], assurance: Mapping[str, str]) -> dict[str, Any]:

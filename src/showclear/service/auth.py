@@ -9,11 +9,22 @@ Hashing is a port, :class:`PinHasher`, handed to the service by
 :func:`showclear.service.build_app`. Production uses :data:`OWASP_ARGON2ID`; the
 test suite hands it argon2id at its cheapest parameters, so that a wrong PIN is
 still refused by a real check while a thousand sign-ins take no time.
+
+A confirmer's PIN on a shared tablet is checked with argon2 once; for
+:data:`CONFIRMATION_WINDOW` afterwards the same PIN is accepted by comparing a keyed
+SHA-256 (HMAC) of it, kept in this process's memory only (:class:`ConfirmationWindow`):
+no password hash on the command path (issue 17). A different PIN still goes to argon2
+and counts toward the lock-out; a lock-out, a reset or a new PIN ends the window.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+import hashlib
+import hmac
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Final, Protocol
 
 from argon2 import PasswordHasher
@@ -23,12 +34,14 @@ from showclear.service.errors import BadRequest
 from showclear.store import CredentialSession
 
 __all__ = [
+    "CONFIRMATION_WINDOW",
     "LOCKOUT",
     "MAX_FAILURES",
     "MIN_SECRET_LENGTH",
     "OWASP_ARGON2ID",
     "VOID_SECRET",
     "Argon2idHasher",
+    "ConfirmationWindow",
     "PinHasher",
     "check_new_secret",
     "set_secret",
@@ -37,6 +50,11 @@ __all__ = [
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_SECRET_LENGTH = 4
+
+#: How long after an argon2 check of a person's PIN the same PIN is accepted without one
+#: (a keyed SHA-256 compared in memory): a handoff's receiver confirming again on the same
+#: tablet. Short, so a PIN seen over a shoulder is worth nothing to a device a little later.
+CONFIRMATION_WINDOW: Final = timedelta(minutes=5)
 
 
 class PinHasher(Protocol):
@@ -119,3 +137,54 @@ def set_secret(session: CredentialSession, person: str, secret: str, hasher: Pin
 #: What a reset leaves in place of a person's PIN hash: no PIN verifies against it
 #: (not a PHC string), until a new one is set (ID-RESET).
 VOID_SECRET: Final = "!reset"
+
+
+@dataclass(frozen=True)
+class _Opened:
+    digest: bytes  # HMAC-SHA-256 of the PIN under this process's key
+    stored: str  # the argon2 hash it was checked against: a new PIN ends the window
+    until: datetime
+
+
+class ConfirmationWindow:
+    """PINs checked with argon2 lately, per production and person, as keyed hashes in memory.
+
+    The key is random per process and never stored, so the digests are useless outside it.
+    """
+
+    def __init__(self, length: timedelta = CONFIRMATION_WINDOW) -> None:
+        self.length = length
+        self._key = secrets.token_bytes(32)
+        self._open: dict[tuple[str, str], _Opened] = {}
+        self._guard = threading.Lock()
+
+    def _digest(self, slug: str, person: str, secret: str) -> bytes:
+        message = "\x00".join((slug, person, secret)).encode("utf-8", "surrogateescape")
+        return hmac.new(self._key, message, hashlib.sha256).digest()
+
+    def open(self, slug: str, person: str, secret: str, stored: str, now: datetime) -> None:
+        """Remember that ``secret`` matched ``person``'s ``stored`` hash at ``now``."""
+        opened = _Opened(self._digest(slug, person, secret), stored, now + self.length)
+        with self._guard:
+            if len(self._open) > 10_000:  # bounded memory: forget windows that passed
+                self._open = {k: v for k, v in self._open.items() if v.until > now}
+            self._open[(slug, person)] = opened
+
+    def accepts(self, slug: str, person: str, secret: str, now: datetime) -> str | None:
+        """The stored hash ``secret`` was checked against, if it is within its window; else None.
+
+        The caller still checks that the person's stored hash is that one, and that they
+        are not locked out.
+        """
+        with self._guard:
+            opened = self._open.get((slug, person))
+        if opened is None or now >= opened.until:
+            return None
+        if not hmac.compare_digest(opened.digest, self._digest(slug, person, secret)):
+            return None
+        return opened.stored
+
+    def close(self, slug: str, person: str) -> None:
+        """End ``person``'s window: a lock-out, a reset, a new PIN."""
+        with self._guard:
+            self._open.pop((slug, person), None)

@@ -1,22 +1,21 @@
-"""Running a protocol command: rules, append, projection and checkpoint in one transaction.
+"""What a protocol command returns, and the projection it is decided against.
 
 DESIGN: authenticate → load the projection → evaluate the rules (pure) → append
 the event (accepted or refused) → update the projection → sign a new checkpoint
-→ commit. One transaction; one writer per production at a time.
+→ commit. Commands of one production are recorded by its group commit
+(:mod:`showclear.service.group`): many in one transaction, one writer at a time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from showclear.ledger import Ed25519Signer, canonical_json
-from showclear.protocol import Decision, Finding, Projection, apply, decide
-from showclear.service.ledger import append_entries
-from showclear.store import ProjectionSession, Session
+from showclear.protocol import Finding, Projection
+from showclear.store import ProjectionSession
 
-__all__ = ["Receipt", "load_projection", "run_decision", "stored_changes"]
+__all__ = ["Receipt", "load_projection", "seal", "stored_changes"]
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,11 @@ class Receipt:
 
     ``outcome`` is the protocol's verdict (``allowed``, ``warned`` or ``refused``);
     ``events`` were appended at ``first_index`` onwards, leaving the ledger at ``size``
-    entries under the signed ``checkpoint_note``.
+    entries under the signed ``checkpoint_note``. Its entries' inclusion proof is
+    ``App.prove_inclusion(slug, first_index, size)``.
+
+    A receipt made in a group commit is completed (:func:`seal`) once the group's
+    checkpoint is signed, before the commit and before its caller sees it.
     """
 
     outcome: str
@@ -57,36 +60,10 @@ def load_projection(session: ProjectionSession) -> Projection:
     return Projection.adopt(session.projection())
 
 
-def run_decision(
-    session: Session,
-    signer: Ed25519Signer,
-    proposed: dict[str, Any],
-    projection: Projection | None = None,
-    inspect: Callable[[Projection, Decision], None] | None = None,
-) -> Receipt:
-    """Decide ``proposed`` against the stored projection and record the result.
+def seal(receipt: Receipt, size: int, checkpoint_note: str) -> None:
+    """Complete ``receipt`` with the size and checkpoint its group was signed at.
 
-    ``projection`` is the session's stored projection if the caller already
-    loaded it in this transaction; it is updated in place. ``inspect`` sees the
-    decision before anything is written, and may raise to write nothing (a passkey
-    signature that would not verify).
+    Only the group commit calls this, once, before the receipt leaves its transaction.
     """
-    if projection is None:
-        projection = load_projection(session)
-    decision: Decision = decide(projection, proposed)
-    if inspect is not None:
-        inspect(projection, decision)
-    data = [canonical_json(event) for event in decision.events]
-    changed: set[str] = set()
-    for event in decision.events:
-        changed |= apply(projection, event)
-    session.put_projection(stored_changes(projection, changed))
-    result = append_entries(session, signer, data)
-    return Receipt(
-        decision.outcome,
-        list(decision.findings),
-        list(decision.events),
-        result.first_index,
-        result.size,
-        result.checkpoint_note,
-    )
+    object.__setattr__(receipt, "size", size)  # frozen for every reader after this
+    object.__setattr__(receipt, "checkpoint_note", checkpoint_note)
