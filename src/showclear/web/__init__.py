@@ -18,6 +18,7 @@ nor the API the web UI: :mod:`showclear.server` puts the two in one application.
       custody.py     take out, load, inspect, hand over, fire, barrel check, return
       inventory.py   receiving weapons and lots, verifying dummies
       setups.py      setups and the safety meeting sign-in
+      meeting.py     the whole crew's safety meeting sign-in, visitors included
       incidents.py   cease-fire and incidents, concerns, reviews
       day.py         opening the day, meal break, wrap, closing with the round count
       ledger.py      entries, checkpoints and the inclusion proof of any entry
@@ -68,6 +69,7 @@ def _router() -> APIRouter:
         incidents,
         inventory,
         ledger,
+        meeting,
         setups,
         signin,
         trust,
@@ -77,7 +79,8 @@ def _router() -> APIRouter:
     combined.include_router(_assets())
     combined.include_router(signin.root)
     combined.include_router(trust.router)
-    for module in (signin, board, custody, confirm, inventory, setups, incidents, day, ledger):
+    routed = (signin, board, custody, confirm, inventory, setups, meeting, incidents, day, ledger)
+    for module in routed:
         combined.include_router(module.router)
     return combined
 

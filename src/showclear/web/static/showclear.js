@@ -137,6 +137,7 @@
       if (!kept) { return; }
       sessionStorage.removeItem(key);
       if (Date.now() - kept.at > KEEP_FOR) { return; }
+      matchRows(form, kept.fields);
       kept.fields.forEach(function (f) {
         var el = form.elements[f.i];
         if (!el || el.name !== f.name || !keepable(el)) { return; }
@@ -156,6 +157,95 @@
       form.insertBefore(note, form.firstChild);
     });
   }
+
+  // -- tables of rows: the call sheet, the meeting's visitors ---------------------------------
+  // A row is added from its <template> (ids made unique) and removed with its own button;
+  // a kept form gets back as many rows as it had when it was sent.
+  var added = 0;
+
+  function addRow(template) {
+    var into = document.getElementById(template.getAttribute("data-into"));
+    var n = "new" + (++added);
+    var fragment = template.content.cloneNode(true);
+    $$("[id], [for]", fragment).forEach(function (el) {
+      ["id", "for"].forEach(function (name) {
+        var value = el.getAttribute(name);
+        if (value) { el.setAttribute(name, value.replace("__N__", n)); }
+      });
+    });
+    var row = fragment.firstElementChild;
+    into.appendChild(fragment);
+    return row;
+  }
+
+  function removeRow(row) {
+    var into = row.parentNode;
+    var rows = $$("[data-row]", into);
+    var next = rows[rows.indexOf(row) + 1] || rows[rows.indexOf(row) - 1];
+    if (rows.length > 1) {
+      row.remove();
+    } else {
+      $$("input, select", row).forEach(function (el) { el.value = ""; });
+      next = row;
+    }
+    var focus = next && $("input, select", next);
+    if (focus) { focus.focus(); }
+  }
+
+  function matchRows(form, fields) {
+    $$("[data-rows]", form).forEach(function (into) {
+      var key = into.getAttribute("data-rows");
+      var template = document.getElementById(into.getAttribute("data-template"));
+      var wanted = fields.filter(function (f) { return f.name === key; }).length;
+      var have = $$("[name='" + key + "']", form).length;
+      for (; template && have < wanted; have++) { addRow(template); }
+      for (; have > wanted && $$("[data-row]", into).length > 1; have--) {
+        var rows = $$("[data-row]", into);
+        rows[rows.length - 1].remove();
+      }
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var add = event.target.closest("[data-add-row]");
+    if (add) {
+      var row = addRow(document.getElementById(add.getAttribute("data-add-row")));
+      var first = row && $("input, select", row);
+      if (first) { first.focus(); }
+      return;
+    }
+    var remove = event.target.closest("[data-remove-row]");
+    if (remove) { removeRow(remove.closest("[data-row]")); }
+  });
+
+  // -- the meeting: everyone on the call sheet at once; a PIN typed ticks its person -----------
+  function tickAllState(toggle) {
+    var boxes = $$("input[type=checkbox]", document.getElementById(toggle.getAttribute("data-tick-all")));
+    var all = boxes.length > 0 && boxes.every(function (b) { return b.checked; });
+    toggle.setAttribute("aria-pressed", all ? "true" : "false");
+    return { boxes: boxes, all: all };
+  }
+
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("[data-tick-all]");
+    if (!toggle) { return; }
+    var state = tickAllState(toggle);
+    state.boxes.forEach(function (b) { b.checked = !state.all; });
+    tickAllState(toggle);
+  });
+
+  document.addEventListener("change", function () {
+    $$("[data-tick-all]").forEach(tickAllState);
+  });
+
+  document.addEventListener("input", function (event) {
+    var id = event.target.getAttribute && event.target.getAttribute("data-ticks");
+    var box = id && document.getElementById(id);
+    if (box && event.target.value) {
+      box.checked = true;
+      $$("[data-tick-all]").forEach(tickAllState);
+    }
+  });
 
   // -- signing in ------------------------------------------------------------------------
   document.addEventListener("click", function (event) {
@@ -313,6 +403,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     restoreForms();
+    $$("[data-tick-all]").forEach(tickAllState);
     localTimes(document);
     pinFor("performer-choice", "performer-pin", "Performer");
     pinFor("receiver-choice", "receiver-pin", "Receiver");
