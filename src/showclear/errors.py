@@ -50,6 +50,14 @@ The whole tree, each class with its kind::
     │   ├── WitnessOffline                unavailable        a witness did not answer
     │   ├── RolledBack                    damaged            (service.ledger) the database lost
     │   │                                                    entries the key signed
+    │   ├── MirrorReadOnly                conflict           (service.mirrors) a command sent to
+    │   │                                                    a mirror; names where it is written
+    │   ├── MirrorGap                     conflict           a sync batch past the size held
+    │   ├── MirrorFork                    conflict           a sync batch that does not extend
+    │   │                                                    what is held; kept as evidence
+    │   ├── MirrorBatchInvalid            bad-request        unsigned, malformed, or not events
+    │   ├── SyncFailed                    unavailable        (service.sync) the studio did not
+    │   │                                                    answer, or refused the batch
     │   ├── AuthError                     unauthenticated    a wrong or missing PIN or token
     │   │   └── LockedOut                 locked-out         too many wrong PINs in a row
     │   │       ├── TriesBusy             locked-out         every try is being checked at once

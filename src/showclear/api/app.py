@@ -10,6 +10,7 @@ from showclear import __version__
 from showclear.api.guard import RequestGuard
 from showclear.api.problems import MEDIA_TYPE, install
 from showclear.api.routes import ROUTERS
+from showclear.api.routes.mirror import install_freshness
 from showclear.api.routes_forensics import router as forensics_router
 from showclear.service import App
 
@@ -49,6 +50,7 @@ def create_api(app: App, *, secure_cookies: bool = True) -> FastAPI:
     api.state.showclear = app
     api.state.secure_cookies = secure_cookies
     install(api)
+    install_freshness(api)  # Showclear-Mirror on every answer about a mirror
     api.add_middleware(RequestGuard, state=api.state)  # Host, body size, JSON shape
     for router in ROUTERS:
         api.include_router(router)

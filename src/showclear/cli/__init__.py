@@ -29,6 +29,7 @@ from showclear.cli import (
     serve,
     setups,
     suppliers,
+    sync,
     tls,
     views,
     weapons,
@@ -110,6 +111,7 @@ witnessing.register(app)
 repair.register(app)
 publish.register(app)
 bulk.register(app)
+sync.register(app)
 for _module in (
     people,
     passkeys,

@@ -70,6 +70,7 @@ from showclear.service.ledger import (
     prove_consistency,
     prove_inclusion,
 )
+from showclear.service.mirrors import check_writable
 from showclear.service.passkeys import Passkeys
 from showclear.service.sessions import (
     Attempt,
@@ -473,6 +474,7 @@ class App:
         Raises:
             WritersBusy: earlier writers of the production held it past ``write_wait``.
         """
+        check_writable(self, slug)
         with self.group.exclusive(slug) as session:
             yield session
 
@@ -510,6 +512,7 @@ class App:
             Forbidden: the actor's roles do not allow the command (nothing is appended).
             ProtocolError: a malformed event or unknown reference (nothing is appended).
         """
+        check_writable(self, slug)  # a mirror is written elsewhere (service/mirrors.py)
         self._require_documents(slug, proposed)  # before any PIN is checked or entry written
         if isinstance(auth, SignedIn):
             return self._submit_signed_in(slug, proposed, auth, idempotency_key)
@@ -625,6 +628,7 @@ class App:
             Forbidden: the actor's roles do not allow the command (nothing is appended).
             ProtocolError: a malformed event, or one earlier than the last entry.
         """
+        check_writable(self, slug)
         self._require_documents(slug, event)
 
         def work(group: Group) -> Callable[[], Receipt]:

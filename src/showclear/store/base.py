@@ -25,6 +25,9 @@ __all__ = [
     "IdempotencySession",
     "LedgerSession",
     "LoginRow",
+    "MirrorForkRow",
+    "MirrorRow",
+    "MirrorSession",
     "ProductionInfo",
     "ProjectionSession",
     "Session",
@@ -100,6 +103,27 @@ class WitnessRefusalRow:
     size: int
     request: str
     response: str
+
+
+@dataclass(frozen=True, slots=True)
+class MirrorRow:
+    """A production this database mirrors (schema 7): where it is written, how fresh it is."""
+
+    source: str  # the writer's URL, or "set"
+    synced_at: str | None
+    synced_size: int
+    created_at: str
+    upload_token_hash: str  # SHA-256 (hex) of the upload token; the token is never stored
+
+
+@dataclass(frozen=True, slots=True)
+class MirrorForkRow:
+    """A batch a mirror refused as not extending what it holds: both notes, as evidence."""
+
+    received_at: str
+    held_note: str
+    offered_note: str
+    detail: str
 
 
 class LedgerSession(Protocol):
@@ -321,12 +345,44 @@ class IdempotencySession(Protocol):
         ...
 
 
+class MirrorSession(Protocol):
+    """The mirror part of a session (schema 7): whether the production is a mirror, and
+    the forks it refused."""
+
+    slug: str
+
+    def mirror(self) -> MirrorRow | None:
+        """The production's mirror row, or None when this database is its writer."""
+        ...
+
+    def add_mirror(self, row: MirrorRow) -> None:
+        """Make the production a mirror (it must have no entries of its own)."""
+        ...
+
+    def set_mirror_synced(self, synced_at: str, synced_size: int) -> None:
+        """Record an accepted sync: when, and the size the mirror now holds."""
+        ...
+
+    def set_mirrored_identity(self, name: str, created_at: str) -> None:
+        """State the name and creation time the writer's entry 0 records (its first sync)."""
+        ...
+
+    def add_mirror_fork(self, row: MirrorForkRow) -> None:
+        """Keep a refused batch's notes as evidence of a fork."""
+        ...
+
+    def mirror_forks(self) -> list[MirrorForkRow]:
+        """Every fork kept, oldest first."""
+        ...
+
+
 class Session(
     LedgerSession,
     ProjectionSession,
     CredentialSession,
     WitnessSession,
     IdempotencySession,
+    MirrorSession,
     Protocol,
 ):
     """One transaction on one production: its ledger, projection and credentials together.

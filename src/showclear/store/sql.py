@@ -22,6 +22,7 @@ from showclear.store.base import (
     WitnessStateRow,
 )
 from showclear.store.errors import DatabaseDamaged, ProductionNotFound, SchemaError, StoreError
+from showclear.store.mirror_sql import MirrorSql
 from showclear.store.refs import refs_of_data
 
 __all__ = ["SqlSession", "after_migration", "migration_files"]
@@ -104,7 +105,7 @@ def split_statements(sql: str) -> list[str]:
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
 
 
-class SqlSession:
+class SqlSession(MirrorSql):
     """One transaction on one production, over a DB-API cursor."""
 
     def __init__(self, cursor: Any, slug: str, param: str = "?") -> None:

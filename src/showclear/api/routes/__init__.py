@@ -4,7 +4,7 @@
 others are signing in, passkeys, the views, the ledger and the documents.
 """
 
-from showclear.api.routes import commands, documents, ledger, passkeys, signin, views
+from showclear.api.routes import commands, documents, ledger, mirror, passkeys, signin, views
 
 __all__ = ["ROUTERS"]
 
@@ -15,4 +15,5 @@ ROUTERS = [
     views.router,
     ledger.router,
     documents.router,
+    mirror.router,
 ]

@@ -1,0 +1,138 @@
+"""A studio's mirrors: what one holds, and the writer's batches it verifies before storing.
+
+``showclear mirror add`` makes a mirror and prints its upload token; the production's
+writer (``showclear sync``) sends it with ``Authorization: Bearer <token>``. The checks a
+batch passes are :mod:`showclear.service.mirrors`; docs/sync.md tells the whole story.
+
+Every other read of a mirror (board, history, proofs, ...) is answered from its tables as
+the writer would, with the ``Showclear-Mirror: as-of=<size>; synced=<time>`` header
+(:func:`install_freshness`); every command sent to one is refused (409 ``conflict``).
+"""
+
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from showclear.api.problems import MEDIA_TYPE, PROBLEM_BASE, errors
+from showclear.commands.fields import Slug
+from showclear.errors import KINDS
+from showclear.http import Service, service_of
+from showclear.ledger import MAX_SAFE_INTEGER
+from showclear.service.mirrors import (
+    MIRROR_HEADER,
+    Batch,
+    MirrorGap,
+    freshness_header,
+    mirror_state,
+    mirror_status,
+    receive_batch,
+)
+from showclear.store import ProductionNotFound, StoreError
+
+__all__ = ["MirrorAccepted", "MirrorBatch", "MirrorHeld", "install_freshness", "router"]
+
+router = APIRouter(prefix="/mirror/{slug}", tags=["mirrors"])
+
+_upload_token = HTTPBearer(
+    auto_error=False,
+    scheme_name="upload token",
+    description="The mirror's upload token, printed once by `showclear mirror add`.",
+)
+UploadToken = Annotated[HTTPAuthorizationCredentials | None, Depends(_upload_token)]
+
+
+class MirrorHeld(BaseModel):
+    """What the mirror holds: its size and the writer's checkpoint note at that size."""
+
+    size: int = Field(description="Entries held.")
+    checkpoint: str | None = Field(description="The signed checkpoint note; null when empty.")
+
+
+class MirrorBatch(BaseModel):
+    """Entries from index `from`, and the writer's checkpoints of sizes within the batch."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    start: int = Field(alias="from", ge=0, le=MAX_SAFE_INTEGER, description="First index.")
+    entries: list[str] = Field(description="Each entry's exact bytes, base64.")
+    checkpoints: list[str] = Field(
+        description="Signed checkpoint notes; the last one at `from` + the number of entries."
+    )
+
+
+class MirrorAccepted(MirrorHeld):
+    """The batch is stored (or was already): what is held now, and the studio's cosignature."""
+
+    stored: int = Field(description="Entries this batch added (0 when sent again).")
+    cosignature: str | None = Field(
+        description="The studio's tlog-cosignature/v1 line of the checkpoint held, if it "
+        "has a witness key."
+    )
+
+
+@router.get("/state", responses=errors(401, 404))
+def state(slug: Slug, app: Service, token: UploadToken) -> MirrorHeld:
+    """The size the mirror holds and its checkpoint: where the writer's next batch starts."""
+    held = mirror_state(app, slug, token.credentials if token else None)
+    return MirrorHeld(size=held.size, checkpoint=held.checkpoint)
+
+
+@router.post("/entries", responses=errors(400, 401, 404, 409))
+def entries(slug: Slug, body: MirrorBatch, app: Service, token: UploadToken) -> Any:
+    """Verify a batch of the writer's entries and checkpoints, then store it whole.
+
+    Every checkpoint must be signed by the production's key and have the root recomputed
+    from the entries held and sent. A batch sent again changes nothing; one past the size
+    held is a 409 `conflict` with `held_size`; one that does not extend what is held is a
+    409 `conflict` (a fork: both checkpoints are kept as evidence, nothing is stored).
+    """
+    batch = Batch.from_json(body.model_dump(by_alias=True))
+    try:
+        accepted = receive_batch(app, slug, token.credentials if token else None, batch)
+    except MirrorGap as gap:
+        shown = KINDS[gap.kind]
+        return JSONResponse(
+            {
+                "type": PROBLEM_BASE + gap.kind,
+                "title": shown.title,
+                "status": shown.status,
+                "detail": str(gap),
+                "held_size": gap.held_size,
+            },
+            shown.status,
+            media_type=MEDIA_TYPE,
+        )
+    return MirrorAccepted(**accepted.to_json())
+
+
+_PRODUCTION_PATH = re.compile(r"^/productions/([^/]+)(?:/|$)")
+
+
+class _Freshness(BaseHTTPMiddleware):
+    """Marks every answer about a mirrored production with how fresh the mirror is."""
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        found = _PRODUCTION_PATH.match(request.url.path)
+        status = None
+        if found is not None:
+            app = service_of(request)
+            try:
+                status = await run_in_threadpool(mirror_status, app, found[1])
+            except (ProductionNotFound, StoreError):
+                status = None  # the route answers for a production that is not here
+            request.state.mirror = status  # the web's banner reads it
+        response = await call_next(request)
+        if status is not None:
+            response.headers[MIRROR_HEADER] = freshness_header(status)
+        return response
+
+
+def install_freshness(api: FastAPI) -> None:
+    """Add the ``Showclear-Mirror`` header to every answer about a mirror."""
+    api.add_middleware(_Freshness)
