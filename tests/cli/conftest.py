@@ -233,7 +233,7 @@ def plan_and_meet(cli: Cli, setup: str = "1", load: str = "dummies:D-1:6") -> No
     cli.ok(
         "setup", "plan", setup, "--scene", "Saloon standoff", "--kind", "take",
         "--weapon", f"colt-1:ana:{load}", "--direction", "east, away from the crew",
-        "--near", "camera A:900:eye:hearing", "--as", "lee",
+        "--near", "camera A:900cm:eye:hearing", "--as", "lee",
     )  # fmt: skip
     cli.ok("meeting", setup, "--attendee", "mo,ana,lee,sam", "--as", "sam")
 

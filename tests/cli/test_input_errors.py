@@ -117,7 +117,7 @@ def test_a_setup_naming_an_unknown_weapon_or_performer_is_not_planned(stocked: C
     ran = stocked.main(
         "setup", "plan", "1", "--scene", "Saloon", "--kind", "take",
         "--weapon", "colt1:anna:dummies:D-1:6", "--direction", "east",
-        "--near", "camera A:900:eye:hearing", "--as", "lee", env=NO_PINS,
+        "--near", "camera A:900cm:eye:hearing", "--as", "lee", env=NO_PINS,
     )  # fmt: skip
     assert ran.code == ExitCode.NOT_FOUND, ran.text
     assert "There is no weapon 'colt1'" in ran.text

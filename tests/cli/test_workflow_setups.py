@@ -102,7 +102,7 @@ def test_blanks_with_someone_too_close_are_refused(stocked: Cli) -> None:
     stocked.refused(
         "setup", "plan", "8", "--scene", "Bar fight", "--kind", "take",
         "--weapon", "colt-1:ana:blanks:B-1:2", "--direction", "north",
-        "--near", "boom operator:300:eye:hearing", "--as", "lee", rules={"PLAN-DISTANCE"},
+        "--near", "boom operator:300cm:eye:hearing", "--as", "lee", rules={"PLAN-DISTANCE"},
     )  # fmt: skip
 
 
@@ -112,8 +112,8 @@ def test_pointing_toward_a_person_needs_a_shield_and_the_handlers_signoff(stocke
         "setup", "plan", "9", "--scene", "Close-up", "--kind", "take",
         "--weapon", "colt-1:ana:dummies:D-1:6", "--direction", "toward camera B",
     ]  # fmt: skip
-    stocked.refused(*plan, "--near", "camera B:300:line", "--as", "mo", rules={"PLAN-POINTING"})
-    stocked.ok(*plan, "--near", "camera B:300:line:shielded", "--signoff", "--as", "mo")
+    stocked.refused(*plan, "--near", "camera B:300cm:line", "--as", "mo", rules={"PLAN-POINTING"})
+    stocked.ok(*plan, "--near", "camera B:300cm:line:shielded", "--signoff", "--as", "mo")
     assert _setup(stocked, "9")["handler_signoff"] == "mo"
 
 
@@ -137,7 +137,7 @@ def test_changing_the_load_needs_a_new_safety_meeting(planned: Cli) -> None:
     planned.ok(
         "setup", "change", "1", "--scene", "Saloon standoff", "--kind", "take",
         "--weapon", "colt-1:ana:blanks:B-1:2", "--direction", "east, away from the crew",
-        "--near", "camera A:900:eye:hearing", "--as", "lee",
+        "--near", "camera A:900cm:eye:hearing", "--as", "lee",
     )  # fmt: skip
     planned.refused("take-out", "colt-1", "--setup", "1", "--as", "mo", rules={"PLAN-MEETING"})
     planned.ok("meeting", "1", "--attendee", "mo", "--attendee", "ana,lee", "--as", "lee")

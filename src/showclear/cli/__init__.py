@@ -27,6 +27,7 @@ from showclear.cli import (
     reports,
     scenario,
     serve,
+    settings,
     setups,
     suppliers,
     sync,
@@ -115,6 +116,7 @@ sync.register(app)
 for _module in (
     people,
     passkeys,
+    settings,
     day,
     suppliers,
     inventory,

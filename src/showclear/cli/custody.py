@@ -8,8 +8,16 @@ import typer
 
 from showclear.cli.acting import act
 from showclear.cli.identity import ActAs
-from showclear.cli.parse import Chambers, Contents, parse_chambers, parse_contents
+from showclear.cli.parse import (
+    Chambers,
+    Contents,
+    parse_chambers,
+    parse_contents,
+    parse_distance,
+)
+from showclear.cli.settings import production_settings
 from showclear.cli.weapons import ShownMagazine, parse_shown_magazine
+from showclear.protocol.units import read_distance
 
 __all__ = ["register"]
 
@@ -241,9 +249,15 @@ def discharge(
         ),
     ] = None,
     direction: Annotated[str | None, typer.Option(help="Where the muzzle pointed.")] = None,
-    nearest_cm: Annotated[
-        int | None,
-        typer.Option("--nearest", min=0, metavar="CM", help="The nearest person's distance, cm."),
+    nearest: Annotated[
+        str | None,
+        typer.Option(
+            "--nearest",
+            parser=parse_distance,
+            metavar="DISTANCE",
+            help="The nearest person's distance: 20ft, 6m, 610cm, or a bare number in the "
+            "production's unit.",
+        ),
     ] = None,
 ) -> None:
     """Report that a weapon discharged: which chambers, intended or not, who fired, where.
@@ -254,7 +268,7 @@ def discharge(
     custody finding (CUS-TWO-PARTY): an incident and a custody gap.
 
     Example: showclear discharge colt-1 --chambers 1,2 --direction 'upstage' \\
-    --nearest 700 --as ana
+    --nearest 23ft --as ana
     """
     act(
         ctx,
@@ -269,7 +283,9 @@ def discharge(
         rounds=rounds,
         shooter=shooter,
         direction=direction,
-        nearest_cm=nearest_cm,
+        nearest_cm=(
+            read_distance(nearest, production_settings(ctx).units) if nearest is not None else None
+        ),
     )
 
 

@@ -10,6 +10,8 @@ from showclear.cli.acting import act
 from showclear.cli.context import state
 from showclear.cli.identity import ActAs
 from showclear.cli.parse import Duty, LotCount, parse_duty, parse_lot_count
+from showclear.cli.settings import production_settings
+from showclear.protocol.time import local_date, parse_date
 
 __all__ = ["register"]
 
@@ -42,7 +44,12 @@ def day_open(
     duty: DutyOpt,
     as_: ActAs,
     date: Annotated[
-        str | None, typer.Option(metavar="YYYY-MM-DD", help="The shoot day (default: today, UTC).")
+        str | None,
+        typer.Option(
+            metavar="YYYY-MM-DD",
+            help="The shoot day (default: today in the production's time zone, so a night "
+            "shoot called at 18:00 opens the date it was called on).",
+        ),
     ] = None,
 ) -> None:
     """Open a shoot day by publishing its call sheet.
@@ -53,7 +60,14 @@ def day_open(
 
     Example: showclear day open --duty mo=handler --duty ana=performer --duty lee=first_ad --as lee
     """
-    day = date or state(ctx).app().clock.now().date().isoformat()
+    if date is not None:
+        try:
+            day = parse_date(date.strip()).isoformat()
+        except ValueError as e:
+            raise typer.BadParameter(str(e), param_hint="--date") from None
+    else:
+        zone = production_settings(ctx).time_zone
+        day = local_date(state(ctx).app().clock.now(), zone).isoformat()
     act(ctx, "DayOpened", f"shoot day {day} opened", actor=as_, date=day, call_sheet=_sheet(duty))
 
 

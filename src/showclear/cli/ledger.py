@@ -11,7 +11,11 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+from showclear.cli.acting import propose
 from showclear.cli.context import ExitCode, err_console, out_console, state
+from showclear.cli.identity import credentials
+from showclear.cli.settings import TimeZoneOpt, UnitsOpt
+from showclear.protocol.catalogue.settings import settings_of
 
 if TYPE_CHECKING:
     from showclear.ledger.pins import Pins
@@ -24,7 +28,7 @@ __all__ = ["register"]
 PROGRESS_THRESHOLD = 250_000
 
 
-def init(
+def init(  # noqa: PLR0917 -- a typer command: each option is a parameter
     ctx: typer.Context,
     production: Annotated[str, typer.Option("--production", help="The production's name.")],
     origin: Annotated[
@@ -41,20 +45,32 @@ def init(
             "policy defaults its law requires (in California, CUS-SOLE-DUTY blocks).",
         ),
     ] = None,
+    time_zone: TimeZoneOpt = None,
+    units: UnitsOpt = None,
 ) -> None:
     """Create a new production ledger and its signing key.
 
     The first entry names the production, its public key and its jurisdiction. The
     private key is written outside the database (see --key-dir), readable by you only.
 
-    Example: showclear init --production "Dust Creek" --jurisdiction US-CA
+    With --time-zone and --units, the second entry records the production's settings
+    (default: UTC and feet; ``showclear settings`` changes them later).
+
+    Example: showclear init --production "Dust Creek" --time-zone America/Los_Angeles --units ft
     """
     st = state(ctx)
-    info = st.app(create=True).init_production(production, origin=origin, jurisdiction=jurisdiction)
+    app = st.app(create=True)
+    info = app.init_production(production, origin=origin, jurisdiction=jurisdiction)
+    if time_zone is not None or units is not None:
+        first = propose("ProductionSettingsChanged", None, time_zone=time_zone, units=units)
+        app.submit(info.slug, first, credentials(None))
     where = escape(re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", st.db))  # never print a password
     out_console.print(f"Created production [bold]{info.name}[/] ([cyan]{info.slug}[/]) in {where}")
     out_console.print(f"Origin: {info.origin}")
     out_console.print(f"Verifier key: {info.verifier_key}", soft_wrap=True)
+    if time_zone is not None or units is not None:  # as recorded, defaults filled in
+        chosen = settings_of(app.projection(info.slug))
+        out_console.print(f"Time zone: {chosen.time_zone}; units: {chosen.units}")
 
 
 def checkpoint(ctx: typer.Context) -> None:

@@ -18,6 +18,7 @@ import typer
 import yaml
 
 from showclear.protocol.schema import MAX_CHAMBERS
+from showclear.protocol.units import DEFAULT_UNITS, DISTANCE_FORMS, read_distance
 
 __all__ = [
     "Chambers",
@@ -31,6 +32,7 @@ __all__ = [
     "Role",
     "parse_chambers",
     "parse_contents",
+    "parse_distance",
     "parse_duty",
     "parse_lot_count",
     "parse_near",
@@ -153,14 +155,22 @@ _NEAR_FLAGS = {
 
 @dataclass(frozen=True)
 class Near:
-    """Someone near the line of fire: ``WHO:DISTANCE_CM`` and any of the ``_NEAR_FLAGS``."""
+    """Someone near the line of fire: ``WHO:DISTANCE`` and any of the ``_NEAR_FLAGS``.
+
+    The distance is kept as typed (``20ft``, ``6m``, ``610cm``, or a bare number in the
+    production's unit) until the production's unit is known: :meth:`to_event`.
+    """
 
     who: str
-    distance_cm: int
+    distance: str
     flags: tuple[str, ...] = ()
 
-    def to_event(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"who": self.who, "distance_cm": self.distance_cm}
+    def distance_cm(self, units: str = DEFAULT_UNITS) -> int:
+        """The distance in whole centimetres, a bare number read in ``units``."""
+        return read_distance(self.distance, units)
+
+    def to_event(self, units: str = DEFAULT_UNITS) -> dict[str, Any]:
+        out: dict[str, Any] = {"who": self.who, "distance_cm": self.distance_cm(units)}
         out.update({_NEAR_FLAGS[flag]: True for flag in self.flags})
         return out
 
@@ -168,12 +178,30 @@ class Near:
 def parse_near(text: str) -> Near:
     parts = [p.strip() for p in text.split(":")]
     flags = tuple(p.lower() for p in parts[2:])
-    if len(parts) < 2 or not parts[0] or not parts[1].isdigit() or set(flags) - set(_NEAR_FLAGS):
-        raise typer.BadParameter(
-            f"{text!r}: write WHO:DISTANCE_CM followed by any of "
-            f":{':'.join(_NEAR_FLAGS)}, e.g. 'camera A:900:eye:hearing'"
-        )
-    return Near(parts[0], int(parts[1]), flags)
+    usage = (
+        f"{text!r}: write WHO:DISTANCE followed by any of :{':'.join(_NEAR_FLAGS)}, e.g. "
+        f"'camera A:30ft:eye:hearing'; a distance is {DISTANCE_FORMS}"
+    )
+    if len(parts) < 2 or not parts[0] or set(flags) - set(_NEAR_FLAGS):
+        raise typer.BadParameter(usage)
+    try:
+        read_distance(parts[1])
+    except ValueError:
+        raise typer.BadParameter(usage) from None
+    return Near(parts[0], parts[1], flags)
+
+
+def parse_distance(text: str) -> str:
+    """A distance as typed (``20ft``, ``6m``, ``610cm`` or a bare number), checked.
+
+    Raises:
+        typer.BadParameter: not a distance, naming the forms accepted.
+    """
+    try:
+        read_distance(text)
+    except ValueError as e:
+        raise typer.BadParameter(str(e)) from None
+    return text.strip()
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from rich.text import Text
 from showclear.cli.context import ExitCode, err_console, out_console, state
 from showclear.cli.files import write_output
 from showclear.cli.render import emit_json, inspection_text, state_label, where_text
+from showclear.cli.settings import local_moment
 from showclear.protocol.catalogue import chambers_text
 from showclear.protocol.time import format_time
 from showclear.service.forensics import Custody
@@ -28,11 +29,20 @@ __all__ = ["register"]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print plain JSON on stdout, nothing else.")]
 FromOpt = Annotated[
     str | None,
-    typer.Option("--from", metavar="TIME", help="From this RFC 3339 time (default: the start)."),
+    typer.Option(
+        "--from",
+        metavar="TIME",
+        help="From this time: 2026-11-25 14:05 in the production's zone, or RFC 3339 with Z "
+        "or an offset (default: the start).",
+    ),
 ]
 ToOpt = Annotated[
     str | None,
-    typer.Option("--to", metavar="TIME", help="Up to this RFC 3339 time (default: the end)."),
+    typer.Option(
+        "--to",
+        metavar="TIME",
+        help="Up to this time, local or RFC 3339 as --from (default: the end).",
+    ),
 ]
 PdfOpt = Annotated[Path | None, typer.Option("--pdf", metavar="FILE", help="Write the PDF here.")]
 HtmlOpt = Annotated[
@@ -97,7 +107,11 @@ def custody(
     end: ToOpt = None,
     at: Annotated[
         str | None,
-        typer.Option(metavar="TIME", help="Only where it was at this moment (RFC 3339)."),
+        typer.Option(
+            metavar="TIME",
+            help="Only where it was at this moment: 2026-11-25 14:05 in the production's "
+            "zone, or RFC 3339 with Z or an offset.",
+        ),
     ] = None,
     json: JsonOpt = False,
 ) -> None:
@@ -111,8 +125,10 @@ def custody(
     Examples: showclear custody colt-1 --from 2026-11-25T08:00:00Z --to 2026-11-25T09:00:00Z ;
     showclear custody colt-1 --at 2026-11-25T08:10:00Z
     """
+    # A time without a zone is the production's local time (its settings).
+    start, end = local_moment(ctx, start, "--from"), local_moment(ctx, end, "--to")
     if at is not None:
-        _custody_at(ctx, weapon, at, json)
+        _custody_at(ctx, weapon, local_moment(ctx, at, "--at") or at, json)
         return
     st = state(ctx)
     with st.app().forensics(st.slug()) as f:
@@ -151,7 +167,11 @@ def who(
     weapon: Annotated[str, typer.Option(metavar="WEAPON", help="The weapon's id.")],
     at: Annotated[
         str | None,
-        typer.Option(metavar="TIME", help="An RFC 3339 time, e.g. 2026-11-25T10:05:00Z."),
+        typer.Option(
+            metavar="TIME",
+            help="A time: 2026-11-25 10:05 in the production's zone, or RFC 3339 with Z or "
+            "an offset, e.g. 2026-11-25T10:05:00Z.",
+        ),
     ] = None,
     json: JsonOpt = False,
 ) -> None:
@@ -162,7 +182,7 @@ def who(
 
     Example: showclear who --weapon colt-1 --at 2026-11-25T10:05:00Z
     """
-    moment = at if at is not None else format_time(state(ctx).app().clock.now())
+    moment = local_moment(ctx, at, "--at") or format_time(state(ctx).app().clock.now())
     _custody_at(ctx, weapon, moment, json)
 
 
@@ -181,6 +201,7 @@ def lot_account(
     Examples: showclear lot-account blk-45 ;
     showclear lot-account blk-45 --from 2026-11-25T08:00:00Z --json
     """
+    start, end = local_moment(ctx, start, "--from"), local_moment(ctx, end, "--to")
     st = state(ctx)
     with st.app().forensics(st.slug()) as f:
         names = f.names
@@ -374,6 +395,55 @@ def report_incident(
     _write(rendered, pdf, html)
 
 
+class BookFormat(StrEnum):
+    """What the acquisition and disposition book is written as."""
+
+    pdf = "pdf"
+    csv = "csv"
+
+
+def report_book(
+    ctx: typer.Context,
+    format: Annotated[
+        BookFormat, typer.Option("--format", help="A PDF to print, or CSV for a spreadsheet.")
+    ] = BookFormat.pdf,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="FILE",
+            help="Where to write it (default: PRODUCTION-book.pdf; CSV goes to stdout).",
+        ),
+    ] = None,
+    paper: Annotated[
+        Paper | None,
+        typer.Option(help="The PDF's paper; by default Letter for a US jurisdiction, else A4."),
+    ] = None,
+) -> None:
+    """Write the acquisition and disposition book: every weapon the production ever held.
+
+    One row per weapon held: make, model, serial and type; when it was received and
+    from whom (the rental house or owner, receive weapon --from), with the SHA-256 of
+    each stored scan of its paperwork; when it was released or returned and to whom,
+    with its document; and its status now. Every row cites its ledger entries.
+
+    Example: showclear report book --format csv --out book.csv
+    """
+    from showclear.reports.book import book_file
+
+    st = state(ctx)
+    slug = st.slug()
+    data = book_file(
+        st.app(), slug, fmt=format.value, paper=paper.value if paper is not None else None
+    )
+    if out is None and format is BookFormat.csv:
+        typer.echo(data.decode("utf-8"), nl=False)
+        return
+    target = out if out is not None else Path(f"{slug}-book.pdf")
+    write_output(target, data)
+    out_console.print(f"Wrote {escape(str(target))} ({len(data):,} bytes)")
+
+
 def export(
     ctx: typer.Context,
     bundle: Annotated[
@@ -401,10 +471,12 @@ def register(app: typer.Typer) -> None:
         app.command()(command)
     app.command("lot-account")(lot_account)
     report = typer.Typer(
-        help="Write reports: the daily firearms report, incident reports (PDF and HTML).\n\n"
+        help="Write reports: the daily firearms report, incident reports (PDF and HTML), the "
+        "acquisition and disposition book (PDF or CSV).\n\n"
         "Example: showclear report day 2026-11-25 --pdf day.pdf",
         no_args_is_help=True,
     )
     report.command("day")(report_day)
     report.command("incident")(report_incident)
+    report.command("book")(report_book)
     app.add_typer(report, name="report")

@@ -54,7 +54,8 @@ def authorize(
     """Allow ``actor``, who has ``roles`` here (None: not a member), to attempt ``event_type``.
 
     An unauthenticated actor (None) may only raise an anonymous concern, or
-    register the first person of a production that has nobody yet (set-up):
+    register the first person or set the time zone and units of a production that
+    has nobody yet (set-up, ``showclear init``):
     ``first`` says the production has no person yet.
 
     Raises:
@@ -66,7 +67,7 @@ def authorize(
     if actor is None:
         if event_type == "ConcernRaised":
             return
-        if event_type == "PersonRegistered" and first:
+        if event_type in ("PersonRegistered", "ProductionSettingsChanged") and first:
             return
         raise Forbidden(f"{event_type} needs a signed-in person")
     if not _member(roles, actor) & allowed:

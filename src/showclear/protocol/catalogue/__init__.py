@@ -28,6 +28,7 @@ from showclear.protocol.catalogue import (
     magazines,
     oversight,
     people,
+    settings,
     suppliers,
 )
 from showclear.protocol.catalogue import setups as setups_module
@@ -138,6 +139,7 @@ def _collect() -> dict[str, EventType[Any]]:
     found: dict[str, EventType[Any]] = {}
     modules = (
         people,
+        settings,
         day,
         suppliers,
         inventory,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
+from showclear.protocol.catalogue.settings import settings_of
 from showclear.protocol.catalogue.setups import normalize_plan
 from showclear.protocol.policy import Policy
 from showclear.protocol.projection import Projection
@@ -24,6 +25,7 @@ from showclear.protocol.rules.base import (
     rounds_loaded,
     setup_has_blanks,
 )
+from showclear.protocol.units import distance_text
 
 __all__ = [
     "PlanDistance",
@@ -283,12 +285,14 @@ class PlanDistance(Rule):
         # "less only for specialty close-range loads with shields" - and then by override.
         close_range = all(lot is not None and lot["close_range"] for lot in lots)
         shielded = all(n["shielded"] for n in close)
-        people = ", ".join(f"{n['who']} at {n['distance_cm']} cm" for n in close)
+        # Said in the production's unit, the other in brackets: a US crew thinks in feet.
+        units = settings_of(projection).units
+        people = ", ".join(f"{n['who']} at {distance_text(n['distance_cm'], units)}" for n in close)
+        least = distance_text(minimum, units)
         return [
             self.finding(
-                f"Setup {setup_id} fires blanks with {people}, closer than the minimum of "
-                f"{minimum} cm.",
-                f"Move everyone at least {minimum} cm from the line of fire"
+                f"Setup {setup_id} fires blanks with {people}, closer than the minimum of {least}.",
+                f"Move everyone at least {least} from the line of fire"
                 + (
                     "; a close-range load with shields needs the safety coordinator's override."
                     if close_range and shielded
