@@ -10,6 +10,7 @@ import pytest
 
 from showclear.service import TRUSTED
 
+from .axe import SMALL_TARGETS, violations
 from .conftest import Crew, Site
 
 ON_THE_TABLET = pytest.mark.parametrize("viewport", ["tablet"])
@@ -158,3 +159,23 @@ def test_a_refused_call_sheet_comes_back_with_its_rows_added_and_removed(crew: C
     page.wait_for_load_state()
     assert page.locator("#call-sheet-form .kept-note").count() == 1
     assert _table(crew) == sent
+
+
+_OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def test_the_call_sheet_table_fits_with_big_targets_and_no_axe_violation(
+    crew: Crew, site: Site
+) -> None:
+    """A closed day's page and yesterday's sheet copied into the table, a row added: no
+    sideways scroll, every target at least 44 px, axe-core clean, at tablet and phone size."""
+    page = crew.page
+    _close_the_day(site, crew.slug)
+    crew.sign_in("dana")
+    page.goto(crew.ui("/day?copy=yesterday"))
+    page.get_by_role("button", name="Add a row").click()
+    assert len(_filled(crew)) == len(SEEDED)
+    assert page.evaluate(_OVERFLOW) <= 0
+    assert page.evaluate(SMALL_TARGETS, 44) == []
+    assert violations(page) == []
+    crew.shot("call-sheet")

@@ -9,6 +9,7 @@ import pytest
 
 from showclear.service import TRUSTED
 
+from .axe import SMALL_TARGETS, violations
 from .conftest import Crew, Site
 from .seed import PINS
 
@@ -171,3 +172,22 @@ def test_a_visitor_company_without_a_name_is_refused_before_anything_is_recorded
         "type the name of the visitor from Acme Prop Rentals" in page.locator("main").inner_text()
     )
     assert site.app.production(crew.slug).size == size
+
+
+_OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def test_the_meeting_page_fits_with_big_targets_and_no_axe_violation(crew: Crew) -> None:
+    """With everyone registered listed and a visitor row added: no sideways scroll, every
+    target at least 44 px, axe-core clean (the crawl of every page sees it folded)."""
+    page = crew.page
+    crew.sign_in("maria")
+    page.goto(crew.ui("/meeting"))
+    page.get_by_role("button", name="Add a visitor").click()
+    page.get_by_role("button", name="Everyone on the call sheet").click()
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    assert page.locator(".crew-more .crew-row").count() == 0  # all registered are on the sheet
+    assert page.evaluate(_OVERFLOW) <= 0
+    assert page.evaluate(SMALL_TARGETS, 44) == []
+    assert violations(page) == []
+    crew.shot("meeting")
