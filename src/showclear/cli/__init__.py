@@ -29,6 +29,7 @@ from showclear.cli import (
     serve,
     settings,
     setups,
+    studio,
     suppliers,
     sync,
     tls,
@@ -112,6 +113,7 @@ witnessing.register(app)
 repair.register(app)
 publish.register(app)
 bulk.register(app)
+studio.register(app)
 sync.register(app)
 for _module in (
     people,

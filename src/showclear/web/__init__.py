@@ -23,6 +23,7 @@ nor the API the web UI: :mod:`showclear.server` puts the two in one application.
       day.py         opening the day, meal break, wrap, closing with the round count
       ledger.py      entries, checkpoints and the inclusion proof of any entry
       trust.py       the set's certificate authority for devices to install (/ca)
+      studio.py      the studio view of every granted production (/studio)
       templates/     the pages; static/ their CSS, JS and icon (no build step)
 
 Pages live under ``/productions/{slug}/ui/``, the path the session cookie is
@@ -72,6 +73,7 @@ def _router() -> APIRouter:
         meeting,
         setups,
         signin,
+        studio,
         trust,
     )
 
@@ -79,6 +81,7 @@ def _router() -> APIRouter:
     combined.include_router(_assets())
     combined.include_router(signin.root)
     combined.include_router(trust.router)
+    combined.include_router(studio.router)
     routed = (signin, board, custody, confirm, inventory, setups, meeting, incidents, day, ledger)
     for module in routed:
         combined.include_router(module.router)

@@ -1,10 +1,20 @@
-"""The API's routers; every path is under ``/productions/{slug}``.
+"""The API's routers; every path is under ``/productions/{slug}`` but the studio view's
+(``/api/studio/...``: a studio account belongs to no production).
 
 ``commands`` holds one route per command of the event catalogue, derived from it; the
 others are signing in, passkeys, the views, the ledger and the documents.
 """
 
-from showclear.api.routes import commands, documents, ledger, mirror, passkeys, signin, views
+from showclear.api.routes import (
+    commands,
+    documents,
+    ledger,
+    mirror,
+    passkeys,
+    signin,
+    studio,
+    views,
+)
 
 __all__ = ["ROUTERS"]
 
@@ -16,4 +26,5 @@ ROUTERS = [
     ledger.router,
     documents.router,
     mirror.router,
+    studio.router,
 ]

@@ -29,6 +29,7 @@ from showclear.protocol.catalogue import (
     oversight,
     people,
     settings,
+    studio,
     suppliers,
 )
 from showclear.protocol.catalogue import setups as setups_module
@@ -150,6 +151,7 @@ def _collect() -> dict[str, EventType[Any]]:
         incidents,
         oversight,
         credentials,
+        studio,
     )
     for module in modules:
         if not isinstance(getattr(module, "TOPIC", None), str):
