@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -297,3 +298,19 @@ def test_a_short_pin_for_a_new_person_stops_the_file_first(crew: Cli, tmp_path: 
         assert app.projection(app.resolve(None)).person("zoe") is None
     finally:
         app.close()
+
+
+def test_report_book_writes_where_each_weapon_came_from(stocked: Cli, tmp_path: Path) -> None:
+    """A manifest's received_from is the book's 'received from'; CSV on stdout, PDF to --out."""
+    text = WEAPONS.replace("magazine_capacity\n", "magazine_capacity,received_from\n", 1)
+    text = text.replace("safe-1,\n", "safe-1,,Western Prop Rentals\n", 1)
+    stocked.ok("import", "weapons", str(_write(tmp_path, "w.csv", text)), "--as", "mo")
+    listed = stocked.ok("report", "book", "--format", "csv")
+    rows = {row["weapon"]: row for row in csv.DictReader(io.StringIO(listed.stdout))}
+    assert set(rows) == {"colt-1", "replica-1", "colt-2", "g17-1"}
+    assert rows["colt-2"]["received_from"] == "Western Prop Rentals"
+    assert rows["g17-1"]["received_from"] == ""
+    pdf = tmp_path / "book.pdf"
+    written = stocked.ok("report", "book", "--out", str(pdf), "--paper", "letter")
+    assert "Wrote" in written.output
+    assert pdf.read_bytes().startswith(b"%PDF-")

@@ -179,6 +179,45 @@ def incident_report(
     return _report(rendered.title, rendered.pdf, rendered.html, f"{slug}-incident-{incident}")
 
 
+_BOOK: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The acquisition and disposition book, as a PDF or as CSV.",
+        "content": {
+            "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+            "text/csv": {"schema": {"type": "string"}},
+        },
+    }
+}
+
+
+@router.get("/reports/book", response_class=Response, responses=_BOOK)
+def book_report(
+    slug: Slug,
+    _: Member,
+    app: Service,
+    format: Annotated[
+        Literal["pdf", "csv"], Query(description="A PDF, or CSV for a spreadsheet.")
+    ] = "pdf",
+    paper: Paper = None,
+) -> Response:
+    """The acquisition and disposition book: every weapon held, from whom, to whom (as
+    `showclear report book`)."""
+    from showclear.reports.book import book_file
+
+    data = book_file(app, slug, fmt=format, paper=paper)
+    if format == "csv":
+        return Response(
+            data,
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{slug}-book.csv"'},
+        )
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{slug}-book.pdf"'},
+    )
+
+
 @router.get("/export/bundle", response_class=Response, responses=_ZIP)
 def export_bundle(slug: Slug, _: Member, app: Service) -> Response:
     """The whole ledger as a bundle anyone can check offline (`showclear verify --bundle`)."""

@@ -66,7 +66,7 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "action",
             "storage",
         ),
-        ("personal", "magazine_capacity"),
+        ("personal", "magazine_capacity", "received_from"),
     ),
     "lots": (
         ("lot", "kind", "caliber", "count", "supplier", "origin", "storage"),
@@ -326,7 +326,8 @@ def import_weapons(
     ctx: typer.Context, file: FileArg, *, as_: ActAs, dry_run: DryRunOpt = False
 ) -> None:
     """Receive every weapon of a manifest: columns weapon, serial, make, model, category,
-    caliber, chambers, action, storage, and optionally personal, magazine_capacity.
+    caliber, chambers, action, storage, and optionally personal, magazine_capacity,
+    received_from (the rental house or owner, for the acquisition and disposition book).
 
     Example: showclear import weapons manifest.csv --dry-run --as mo
     """

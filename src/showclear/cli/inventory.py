@@ -60,11 +60,22 @@ def receive_weapon(
         int | None,
         typer.Option(min=1, help="It takes detachable magazines of this many rounds."),
     ] = None,
+    received_from: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="WHO",
+            help="Who it came from: the rental house, supplier or owner on its paperwork "
+            "(the acquisition and disposition book's 'received from').",
+        ),
+    ] = None,
     document_file: DocumentFile = None,
 ) -> None:
     """Receive a weapon into the inventory, into a locked storage location.
 
-    It is UNKNOWN until the handler's first show-clear inspection.
+    It is UNKNOWN until the handler's first show-clear inspection. With --from and
+    --document FILE, the acquisition and disposition book (report book) names where it
+    came from and the paperwork's SHA-256.
 
     Example: showclear receive weapon colt-1 --serial SA-19921 --make Colt \\
     --model 'Single Action Army' --category blank_firing --caliber '.45 Colt' \\
@@ -87,6 +98,7 @@ def receive_weapon(
         storage=storage,
         personal=personal,
         magazine_capacity=magazine_capacity,
+        received_from=received_from,
         document_sha256=document,
     )
 

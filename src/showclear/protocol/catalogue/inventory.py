@@ -82,6 +82,12 @@ class WeaponReceived(Event):
             Doc("For a weapon that takes detachable magazines: the rounds a magazine holds."),
         ]
     ]
+    received_from: NotRequired[
+        Annotated[
+            Text,
+            Doc("Who it came from: the rental house, supplier or owner on its paperwork."),
+        ]
+    ]
     document_sha256: NotRequired[
         Annotated[
             DocumentHash,
