@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from tests.cli.conftest import cli, command_tree_built_once  # noqa: F401  (fixtures test_cli uses)
 from tests.web.seed import seed_production
 
 from showclear.service import TRUSTED, App, FixedClock

@@ -162,3 +162,51 @@ def test_every_page_fits_the_screen_with_big_targets_and_no_axe_violation(
     (SCREENSHOTS / f"{size}-problems.json").write_text(json.dumps(problems, indent=1))
     (SCREENSHOTS / f"{size}-pages.txt").write_text("\n".join(visited))
     assert not problems, json.dumps(problems, indent=1)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_studio_view_fits_the_screen_with_big_targets_and_no_axe_violation(
+    site: Site, browser: Any, size: str
+) -> None:
+    """The studio view and its sign-in, a production in cease-fire with a weapon out on it,
+    pass the checks every production page passes (docs/studio.md)."""
+    from showclear.service.studio import add_account
+
+    slug = site.production()
+    token = add_account(site.app, f"safety-{size}").token
+    for event in (
+        {"type": "StudioAccessGranted", "account": f"safety-{size}", "role": "safety-office"},
+        {"type": "WeaponTakenOut", "weapon": "colt-1", "setup": "12B"},
+        {"type": "IncidentReported", "kind": "misfire", "description": "colt-1 misfired"},
+    ):
+        actor = {"StudioAccessGranted": "paul", "IncidentReported": "ruth"}.get(event["type"])
+        outcome = site.app.submit(slug, {**event, "actor": actor or "maria"}, TRUSTED)
+        assert not outcome.refused, outcome.rule_ids
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    problems: dict[str, Any] = {}
+    try:
+        page.goto(f"{site.url}/studio")
+        page.wait_for_url(re.compile(r"/studio/signin$"))
+        for step in ("signin", "view"):
+            if step == "view":
+                page.fill("#token", token)
+                page.click("form#studio-signin button[type=submit]")
+                page.wait_for_url(re.compile(r"/studio$"))
+                assert page.locator(".studio-row.rank-1").count() == 1
+            page.screenshot(path=str(SCREENSHOTS / f"{size}-studio-{step}.png"), full_page=True)
+            fit = page.evaluate(_OVERFLOW)
+            if fit["scroll"] > fit["width"]:
+                problems[f"{step} overflows"] = fit
+            small = page.evaluate(SMALL_TARGETS, 44)
+            if small:
+                problems[f"{step} small targets"] = small[:4]
+            found = violations(page)
+            if found:
+                problems[f"{step} axe"] = found
+    finally:
+        context.close()
+    assert not problems, json.dumps(problems, indent=1)
