@@ -2,7 +2,7 @@
 
 The demo's western day, read back from the PDFs with pdftotext: the daily report gives
 serial numbers, the handler's permit, the whole inventory at the day's start and end,
-each confirmation's proof, lines to sign with printed names, times marked UTC, on A4 or
+each confirmation's proof, lines to sign with printed names, the time zone named, on A4 or
 Letter. The incident report gives the lot of the round that misfired (traced through
 the chamber records), who fired, and the incident's file: narrative, witness statements,
 a photo (drawn from the stored document), injuries and notifications.
@@ -96,10 +96,14 @@ def test_the_day_report_has_lines_to_sign_with_printed_names(day: str) -> None:
         assert re.search(rf"{role}\s+{name}\s+Signature\s+Date", signatures), role
 
 
-def test_the_day_report_marks_its_times_utc(day: str) -> None:
-    assert "Time" in day and "(UTC)" in day
-    assert "All times are UTC." in day
-    assert "all times UTC" in day  # the footer of every page
+def test_the_day_report_names_the_zone_its_times_are_in(day: str) -> None:
+    """The demo production never set a time zone: its report says UTC, once at the top,
+    on every page's footer, and with every time written out in full."""
+    flat = _flat(day)
+    assert "Time zone UTC" in flat
+    assert "the ledger keeps UTC" in flat
+    assert "times in UTC" in flat  # the footer of every page
+    assert "Period covered 2026-11-25 00:00 UTC to 2026-11-25 23:59 UTC" in flat
 
 
 def test_the_paper_is_a4_by_default_and_letter_when_asked_or_in_the_us(demo: Demo) -> None:

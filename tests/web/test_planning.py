@@ -76,10 +76,10 @@ def test_planning_a_setup_and_signing_everyone_in_at_the_safety_meeting(crew: Cr
     page.locator("#w0-lot").select_option("dum-45")
     page.locator("#w0-rounds").fill("6")
     page.get_by_label("Who 1").fill("camera A")
-    page.locator("#n0-m").fill("9.5")
+    page.locator("#n0-m").fill("9.5m")
     crew.submit("Plan setup")
     assert "planned setup 15 (take): colt-1 with dummies for jack" in crew.recorded()
-    assert "camera A 9.5 m" in page.locator("#setup-15").inner_text()
+    assert "camera A 31.2 ft (9.5 m)" in page.locator("#setup-15").inner_text()
 
     meeting = page.locator("form[action$='/meetings']")
     for box in meeting.locator("input[name=setups]").all():

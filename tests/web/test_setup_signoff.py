@@ -32,7 +32,7 @@ def test_the_handlers_sign_off_is_confirmed_with_the_handlers_own_pin(crew: Crew
         page.locator("#w0-lot").select_option("dum-45")
         page.locator("#w0-rounds").fill("6")
         page.get_by_label("Who 1").fill("stunt double")
-        page.locator("#n0-m").fill("4")
+        page.locator("#n0-m").fill("4m")
         page.locator("input[name=n_line][value='0']").check()
         page.locator("input[name=n_shielded][value='0']").check()
         page.get_by_label("Handler's sign-off (if pointed toward a person)").fill("maria")

@@ -40,7 +40,7 @@ def _fill_plan(page: Any, setup: str) -> None:
     page.locator("#w0-lot").select_option("dum-45")
     page.locator("#w0-rounds").fill("6")
     page.get_by_label("Who 1").fill("stunt double")
-    page.locator("#n0-m").fill("4")
+    page.locator("#n0-m").fill("4m")
     page.locator("input[name=n_line][value='0']").check()
     page.locator("input[name=n_shielded][value='0']").check()
     page.locator("input[name=n_eye][value='0']").check()
@@ -94,7 +94,7 @@ def test_the_handler_signs_the_setup_off_on_their_own_phone(
         "toward the stunt double behind glass",
         "colt-1",
         "for jack: dummies from dum-45 (dummy), 6 rounds",
-        "stunt double: 4.0 m from the line of fire; in the line of fire; shielded; "
+        "stunt double: 13.1 ft (4 m) from the line of fire; in the line of fire; shielded; "
         "eye protection: yes; hearing protection: no",
         "Pointed toward stunt double: PLAN-POINTING",
     ):

@@ -43,7 +43,7 @@ def test_a_setup_planned_through_the_api_without_a_lot_is_listed_on_the_setups_p
     assert response is not None and response.status == 200
     card = crew.page.locator("#setup-20-api").inner_text()
     assert "replica-1 for jack: empty" in card
-    assert "camera B 8.0 m" in card
+    assert "camera B 26.2 ft (8 m)" in card  # the production works in feet
 
 
 def _plan_pointed_at_someone(crew: Crew) -> None:
@@ -59,7 +59,7 @@ def _plan_pointed_at_someone(crew: Crew) -> None:
     page.locator("#w0-lot").select_option("dum-45")
     page.locator("#w0-rounds").fill("6")
     page.get_by_label("Who 1").fill("sheriff's double")
-    page.locator("#n0-m").fill("3.5")
+    page.locator("#n0-m").fill("3.5m")
     page.locator("input[name=n_line][value='0']").check()
 
 
@@ -72,7 +72,7 @@ def _assert_plan_kept(crew: Crew) -> None:
     assert page.locator("#w0-performer").input_value() == "jack"
     assert page.locator("#w0-lot").input_value() == "dum-45"
     assert page.locator("#w0-rounds").input_value() == "6"
-    assert page.locator("#n0-m").input_value() == "3.5"
+    assert page.locator("#n0-m").input_value() == "3.5m"
     assert page.locator("input[name=n_line][value='0']").is_checked()
     assert page.locator(".kept-note").is_visible()
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
 from showclear.ledger import Ed25519Verifier, open_checkpoint
-from showclear.protocol.time import parse_time
+from showclear.protocol.time import DEFAULT_ZONE, check_zone, local_hm, local_stamp, parse_time
+from showclear.protocol.units import DEFAULT_UNITS, distance_text
 from showclear.reports.timeline import Band, Mark, Timeline
 from showclear.service.forensics import Forensics, Hold, WeaponChain
 
@@ -15,11 +19,15 @@ __all__ = [
     "ASSURANCE_WORDS",
     "Basis",
     "basis_of",
+    "clock",
     "confirmed_by",
     "custody_timeline",
+    "distance",
     "hm",
     "is_confirmation",
+    "local_times",
     "person",
+    "report_zone",
     "stamp",
     "weapon_label",
 ]
@@ -100,14 +108,52 @@ def basis_of(f: Forensics) -> Basis:
     )
 
 
+#: The time zone the report being made is read in (the production's settings). A report
+#: formats dozens of times across its document modules; the zone is set once, where the
+#: report is made (:func:`local_times`), rather than threaded through every table.
+_ZONE: ContextVar[str] = ContextVar("report_zone", default=DEFAULT_ZONE)
+_UNITS: ContextVar[str] = ContextVar("report_units", default=DEFAULT_UNITS)
+
+
+@contextmanager
+def local_times(zone: str, units: str = DEFAULT_UNITS) -> Iterator[None]:
+    """Within this block, :func:`hm`, :func:`stamp` and the custody figure read times in
+    ``zone`` (an IANA name), each time with the zone's abbreviation, and :func:`distance`
+    says distances in ``units``."""
+    zone_token, units_token = _ZONE.set(zone), _UNITS.set(units)
+    try:
+        yield
+    finally:
+        _ZONE.reset(zone_token)
+        _UNITS.reset(units_token)
+
+
+def distance(cm: int) -> str:
+    """``20 ft (6.1 m)``: a distance in the report's unit, the other in brackets."""
+    return distance_text(cm, _UNITS.get())
+
+
+def report_zone() -> str:
+    """The time zone the report being made is read in (UTC outside :func:`local_times`)."""
+    return _ZONE.get()
+
+
 def hm(moment: str | None) -> str:
-    """``08:04`` from an RFC 3339 time (reports say once that times are UTC)."""
-    return parse_time(moment).strftime("%H:%M") if moment else "—"
+    """``14:05 PDT`` from an RFC 3339 time, in the report's time zone."""
+    return local_hm(moment, _ZONE.get()) if moment else "—"
+
+
+def clock(moment: str | None) -> str:
+    """``14:05`` from an RFC 3339 time, in the report's time zone (where a row's times sit
+    side by side and the report names its zone once)."""
+    return (
+        parse_time(moment).astimezone(check_zone(_ZONE.get())).strftime("%H:%M") if moment else "—"
+    )
 
 
 def stamp(moment: str | None) -> str:
-    """``2026-11-25 08:04`` from an RFC 3339 time."""
-    return parse_time(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
+    """``2026-11-25 14:05 PDT`` from an RFC 3339 time, in the report's time zone."""
+    return local_stamp(moment, _ZONE.get()) if moment else "—"
 
 
 def person(names: dict[str, str], person_id: str | None) -> str:
@@ -159,7 +205,9 @@ def custody_timeline(
 
     The figure spans ``start`` to ``end``; the bands are cut to it.
     """
-    low, high = parse_time(start), parse_time(end)
+    # Local datetimes: the figure's hours are the clock on set (the report's zone).
+    zone = check_zone(_ZONE.get())
+    low, high = parse_time(start).astimezone(zone), parse_time(end).astimezone(zone)
     names = f.names
     bands: list[Band] = []
     marks: list[Mark] = []

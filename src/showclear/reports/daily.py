@@ -1,7 +1,9 @@
 """The daily firearms report: what a producer hands an insurer about one shoot day.
 
-The day runs from midnight to midnight UTC, stretched to cover the shoot day's
-call sheet (DayOpened) to its close (DayClosed) when those fall outside it. Every
+The day is the production's day: midnight to midnight in its time zone (its
+settings), stretched to cover the shoot day's call sheet (DayOpened) to its close
+(DayClosed) when those fall outside it, so a night shoot from 18:00 to 04:00 stays one
+day; another shoot day's span is never part of it. Every
 row names the ledger entries it rests on (#N), and the report names the signed
 checkpoint it was made from, so each line can be checked with ``showclear prove``.
 
@@ -14,16 +16,19 @@ refused attempt named is shown as the attempt named it and never looked up: a ty
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from showclear.protocol.catalogue.settings import settings_of
 from showclear.protocol.projection import Projection, lot_balance
-from showclear.protocol.time import format_time
+from showclear.protocol.time import DEFAULT_ZONE, format_time, local_day
+from showclear.protocol.units import DEFAULT_UNITS
 from showclear.reports.common import (
     Basis,
     basis_of,
     custody_timeline,
     is_confirmation,
+    local_times,
     person,
     weapon_label,
 )
@@ -166,19 +171,51 @@ class DayReport:
     closing_weapons: list[WeaponStock] = field(default_factory=list)
     closing_lots: list[LotStock] = field(default_factory=list)
     signatories: list[Signatory] = field(default_factory=list)
+    time_zone: str = DEFAULT_ZONE  # the production's, in which the day and its times are read
+    units: str = DEFAULT_UNITS  # the production's, in which distances are said
 
 
-def _window(f: Forensics, day: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time(0), UTC)
-    end = start + timedelta(days=1, seconds=-1)
-    opened: datetime | None = None
+_TICK = timedelta(microseconds=1)
+
+
+def _shoot_days(f: Forensics) -> list[tuple[str, datetime, datetime | None]]:
+    """Every shoot day of the ledger: its date, when it opened and when it closed (None:
+    still open)."""
+    days: list[tuple[str, datetime, datetime | None]] = []
     for item in f.events:
-        if item.type == "DayOpened" and item.event["date"] == day.isoformat():
-            opened = item.at
-            start = min(start, item.at)
-        elif item.type == "DayClosed" and opened is not None:
-            end = max(end, item.at)
-            opened = None
+        if item.type == "DayOpened":
+            days.append((str(item.event["date"]), item.at, None))
+        elif item.type == "DayClosed" and days and days[-1][2] is None:
+            days[-1] = (days[-1][0], days[-1][1], item.at)
+    return days
+
+
+def _window(f: Forensics, day: date, zone: str) -> tuple[datetime, datetime]:
+    """The moments the production's day ``day`` runs between, both included.
+
+    The local calendar day (midnight to midnight in the production's zone), stretched to
+    the shoot day's whole span, from its call sheet (DayOpened) to its close (DayClosed):
+    a night shoot from 18:00 to 04:00 is one day. Another shoot day's span is never
+    part of it: the morning after a night shoot starts when that shoot closed.
+    """
+    low, high = local_day(day, zone)
+    start, end = low, high - _TICK
+    days = _shoot_days(f)
+    ours = next((d for d in days if d[0] == day.isoformat()), None)
+    if ours is not None:
+        start = min(start, ours[1])
+        end = max(end, ours[2] or end)
+    anchor = ours[1] if ours is not None else low
+    for other in days:
+        if other is ours:
+            continue
+        opened, closed = other[1], other[2]
+        if opened < anchor:
+            if closed is None or closed >= end:
+                continue  # a day left open: its entries are still this day's to show
+            start = max(start, closed + _TICK)
+        elif opened <= end:
+            end = min(end, opened - _TICK)
     return start, end
 
 
@@ -193,7 +230,9 @@ def day_report(f: Forensics, day_text: str) -> DayReport:
         day = date.fromisoformat(day_text)
     except ValueError:
         raise BadRequest(f"{day_text!r} is not a date like 2026-11-25") from None
-    low, high = _window(f, day)
+    settings = settings_of(f.final)
+    zone = settings.time_zone
+    low, high = _window(f, day, zone)
     items = f.between(low, high)
     if not items:
         raise NotFound(f"nothing was recorded on {day.isoformat()} in this production's ledger")
@@ -214,6 +253,10 @@ def day_report(f: Forensics, day_text: str) -> DayReport:
         if "incident" in item.event
     ]
     concern_types = ("ConcernRaised", "ConcernAnswered", "ConcernEscalated")
+    with local_times(zone):  # the figure's hours on the clock on set
+        timeline = custody_timeline(
+            f, chains, *_active(items), f"Custody of each weapon on {day.isoformat()} ({zone})"
+        )
     return DayReport(
         production=f.production.name,
         date=day.isoformat(),
@@ -236,9 +279,7 @@ def day_report(f: Forensics, day_text: str) -> DayReport:
         warnings=[w for w in report_refusals.warnings if w.index in within],
         incidents=incidents,
         concerns=[i for i in items if i.type in concern_types],
-        timeline=custody_timeline(
-            f, chains, *_active(items), f"Custody of each weapon on {day.isoformat()} (times UTC)"
-        ),
+        timeline=timeline,
         chains=chains,
         jurisdiction=after.policy().jurisdiction,
         handlers=_handlers(after, call_sheet),
@@ -247,6 +288,8 @@ def day_report(f: Forensics, day_text: str) -> DayReport:
         closing_weapons=_weapon_stock(after, names),
         closing_lots=_lot_stock(after),
         signatories=_signatories(after, call_sheet, names),
+        time_zone=zone,
+        units=settings.units,
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from showclear.protocol.catalogue import chambers_text
-from showclear.reports.common import confirmed_by, hm, person, stamp
+from showclear.reports.common import clock, confirmed_by, distance, person, stamp
 from showclear.reports.daily import DayReport, LotDay, LotStock, WeaponDay, WeaponStock
 from showclear.reports.document import (
     Block,
@@ -82,14 +82,15 @@ def day_document(report: DayReport) -> Document:
         facts=[
             ("Production", report.production),
             ("Shoot day", report.date),
-            ("Period covered", f"{stamp(report.start)} to {stamp(report.end)} UTC"),
+            ("Period covered", f"{stamp(report.start)} to {stamp(report.end)}"),
+            ("Time zone", report.time_zone),
             ("Ledger entries", f"#{first} to #{last}"),
             ("Signed checkpoint", f"size {report.basis.size}, root {report.basis.root}"),
         ],
         sections=sections,
         footer=(
             f"{report.production} · daily firearms report {report.date} · from the signed "
-            f"checkpoint of size {report.basis.size} · all times UTC"
+            f"checkpoint of size {report.basis.size} · times in {report.time_zone}"
         ),
     )
 
@@ -150,7 +151,7 @@ def _inventory(weapons: list[WeaponStock], lots: list[LotStock], moment: str) ->
         empty="No lot of rounds was in the inventory.",
     )
     return [
-        Para(f"Every weapon and lot of the production as the ledger stood at {moment} UTC:"),
+        Para(f"Every weapon and lot of the production as the ledger stood at {moment}:"),
         weapon_table,
         lot_table,
     ]
@@ -214,7 +215,7 @@ def _held(holds: list[Hold], names: dict[str, str]) -> str:
         if hold.holder is None:
             continue
         lines.append(
-            f"{hm(hold.since)}–{hm(hold.until) if hold.until else 'end'} "
+            f"{clock(hold.since)}–{clock(hold.until) if hold.until else 'end'} "
             f"{person(names, hold.holder)} (#{hold.entry})"
         )
     return "\n".join(lines) or "stayed in storage"
@@ -246,7 +247,7 @@ def _plan(event: dict[str, Any], names: dict[str, str]) -> str:
             load += f" (lot {use['lot']}, {use.get('rounds', 0)} rounds)"
         uses.append(f"{use['weapon']}: {load}, for {person(names, use['performer'])}")
     near = "; ".join(
-        f"{n['who']} at {n['distance_cm'] / 100:g} m"
+        f"{n['who']} at {distance(n['distance_cm'])}"
         + (" in the line of fire" if n.get("in_line_of_fire") else "")
         + (", shielded" if n.get("shielded") else "")
         + (", remote" if n.get("remote") else "")
@@ -265,9 +266,9 @@ def _setups(setups: list[Indexed], names: dict[str, str]) -> Table:
         else:
             verb = "planned" if item.type == "SetupPlanned" else "CHANGED"
             what = f"{verb}, {e['kind']}, scene {e['scene']}\n{_plan(e, names)}"
-        rows.append([hm(item.time), e["setup"], what, f"#{item.index}"])
+        rows.append([clock(item.time), e["setup"], what, f"#{item.index}"])
     return Table(
-        ["Time (UTC)", "Setup", "Plan", "Entry"],
+        ["Time", "Setup", "Plan", "Entry"],
         rows,
         [0.6, 0.7, 5.6, 0.6],
         empty="No setup was planned, changed or completed.",
@@ -283,10 +284,10 @@ def _meetings(meetings: list[Indexed], names: dict[str, str]) -> Table:
             person(names, a["person"]) + ("" if a["confirmed"] else " (NOT confirmed)")
             for a in e["attendees"]
         )
-        rows.append([hm(item.time), ", ".join(e["setups"]), attendees, f"#{item.index}"])
+        rows.append([clock(item.time), ", ".join(e["setups"]), attendees, f"#{item.index}"])
         tones.append("warn" if not all(a["confirmed"] for a in e["attendees"]) else "")
     return Table(
-        ["Time (UTC)", "Setups", "Attendees", "Entry"],
+        ["Time", "Setups", "Attendees", "Entry"],
         rows,
         [0.6, 1.2, 5.1, 0.6],
         tones,
@@ -297,7 +298,7 @@ def _meetings(meetings: list[Indexed], names: dict[str, str]) -> Table:
 def _confirmations(items: list[Indexed], names: dict[str, str]) -> Table:
     rows = [
         [
-            hm(i.time),
+            clock(i.time),
             describe(i.event, None, names),
             confirmed_by(i.event, names) or "—",
             f"#{i.index}",
@@ -305,7 +306,7 @@ def _confirmations(items: list[Indexed], names: dict[str, str]) -> Table:
         for i in items
     ]
     return Table(
-        ["Time (UTC)", "What", "Confirmed by (how)", "Entry"],
+        ["Time", "What", "Confirmed by (how)", "Entry"],
         rows,
         [0.6, 3.4, 3.2, 0.6],
         empty="No handover, show-clear or meeting was confirmed.",
@@ -327,7 +328,7 @@ _LOT_ROWS: list[tuple[str, Callable[[LotDay], str]]] = [
     ("Quarantined at the end (misfired, never loaded again)", lambda lot: str(lot.quarantined)),
     (
         "SUSPECT (AMMO-SUSPECT)",
-        lambda lot: f"SUSPECT since {hm(lot.suspect['at'])}" if lot.suspect else "no",
+        lambda lot: f"SUSPECT since {clock(lot.suspect['at'])}" if lot.suspect else "no",
     ),
     ("On hand at the end of the day", lambda lot: str(lot.on_hand_end)),
     ("Counted at the day's close", lambda lot: "—" if lot.counted is None else str(lot.counted)),
@@ -367,7 +368,7 @@ def _lots(lots: list[LotDay]) -> list[Block]:
             blocks.append(
                 Para(
                     f"SUSPECT LOT {lot.lot}: {lot.suspect['reason']}, since "
-                    f"{stamp(lot.suspect['at'])} UTC (#{lot.suspect['entry']}). Every round "
+                    f"{stamp(lot.suspect['at'])} (#{lot.suspect['entry']}). Every round "
                     "of it is quarantined wherever it is: no round of it is loaded, and a "
                     "weapon holding one goes to no performer, until the lot is re-verified "
                     "round by round, returned or destroyed (AMMO-SUSPECT).",
@@ -398,10 +399,10 @@ def _lots(lots: list[LotDay]) -> list[Block]:
 def _refusals(report: DayReport) -> Table:
     names = report.names
     return Table(
-        ["Time (UTC)", "Who", "Attempted", "Refused by", "Why", "Entry"],
+        ["Time", "Who", "Attempted", "Refused by", "Why", "Entry"],
         [
             [
-                hm(r.at),
+                clock(r.at),
                 person(names, r.actor),
                 r.summary.split("attempted: ", 1)[-1],
                 "\n".join(r.rules),
@@ -418,10 +419,10 @@ def _refusals(report: DayReport) -> Table:
 
 def _overrides(report: DayReport) -> Table:
     return Table(
-        ["Time (UTC)", "Granted by", "Rule", "Reason", "Used in", "Entry"],
+        ["Time", "Granted by", "Rule", "Reason", "Used in", "Entry"],
         [
             [
-                hm(o.at),
+                clock(o.at),
                 person(report.names, o.granted_by),
                 o.rule,
                 o.reason,
@@ -438,8 +439,8 @@ def _overrides(report: DayReport) -> Table:
 
 def _warnings(report: DayReport) -> Table:
     return Table(
-        ["Time (UTC)", "What went through with a warning", "Rules", "Entry"],
-        [[hm(w.at), w.summary, "\n".join(w.rules), f"#{w.index}"] for w in report.warnings],
+        ["Time", "What went through with a warning", "Rules", "Entry"],
+        [[clock(w.at), w.summary, "\n".join(w.rules), f"#{w.index}"] for w in report.warnings],
         [0.6, 5.0, 1.4, 0.6],
         ["warn"] * len(report.warnings),
         empty="No warning.",
@@ -451,7 +452,7 @@ def _incidents(report: DayReport) -> Table:
     for i in report.incidents:
         reviews = (
             "\n".join(
-                f"{hm(r.at)} {person(report.names, r.actor)} ({r.role.replace('_', ' ')}): "
+                f"{clock(r.at)} {person(report.names, r.actor)} ({r.role.replace('_', ' ')}): "
                 f"{r.findings} (#{r.index})"
                 for r in i.reviews
             )
@@ -459,9 +460,9 @@ def _incidents(report: DayReport) -> Table:
         )
         status = f"closed {stamp(i.closed_at)}" if i.closed_at else "OPEN: cease-fire"
         what = f"{i.kind.replace('_', ' ')}: {i.description}"
-        rows.append([hm(i.at), f"{i.number}", what, reviews, status, f"#{i.index}"])
+        rows.append([clock(i.at), f"{i.number}", what, reviews, status, f"#{i.index}"])
     return Table(
-        ["Time (UTC)", "No.", "What happened", "Reviews", "Status", "Entry"],
+        ["Time", "No.", "What happened", "Reviews", "Status", "Entry"],
         rows,
         [0.6, 0.4, 2.0, 3.0, 1.0, 0.6],
         ["alert"] * len(rows),
@@ -471,8 +472,8 @@ def _incidents(report: DayReport) -> Table:
 
 def _entries(items: list[Indexed], names: dict[str, str]) -> Table:
     return Table(
-        ["Time (UTC)", "What", "Entry"],
-        [[hm(i.time), describe(i.event, None, names), f"#{i.index}"] for i in items],
+        ["Time", "What", "Entry"],
+        [[clock(i.time), describe(i.event, None, names), f"#{i.index}"] for i in items],
         [0.6, 6.6, 0.6],
         empty="No concern was raised, answered or escalated.",
     )

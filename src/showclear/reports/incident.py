@@ -18,7 +18,7 @@ from typing import Any
 
 from showclear.ledger import Ed25519Verifier, leaf_hash, verify_tlog_proof
 from showclear.protocol.time import format_time, parse_time
-from showclear.reports.common import Basis, basis_of, confirmed_by, custody_timeline
+from showclear.reports.common import Basis, basis_of, confirmed_by, custody_timeline, hm
 from showclear.reports.timeline import Timeline
 from showclear.service.errors import BadRequest
 from showclear.service.forensics import (
@@ -235,7 +235,7 @@ def incident_report(
             chains,
             start,
             end,
-            f"Custody around incident {number}, opened {facts.at[11:16]} (times UTC)",
+            f"Custody around incident {number}, opened {hm(facts.at)}",
         ),
         evidence=[_evidence(f, index) for index in sorted(cited)],
         file=file,

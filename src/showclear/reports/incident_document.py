@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from showclear.protocol.catalogue import chambers_text
 from showclear.protocol.catalogue.incidents import NOTIFIED
-from showclear.reports.common import hm, person, stamp
+from showclear.reports.common import clock, distance, person, report_zone, stamp
 from showclear.reports.document import (
     Block,
     Document,
@@ -75,16 +75,17 @@ def incident_document(
                 "Incident",
                 f"no. {facts.number}, {facts.kind.replace('_', ' ')} (entry #{facts.index})",
             ),
-            ("Opened", f"{stamp(facts.at)} UTC"),
+            ("Opened", f"{stamp(facts.at)}"),
             ("Status", status),
-            ("Period covered", f"{stamp(report.start)} to {stamp(report.end)} UTC"),
+            ("Period covered", f"{stamp(report.start)} to {stamp(report.end)}"),
+            ("Time zone", report_zone()),
             ("Signed checkpoint", f"size {report.basis.size}, root {report.basis.root}"),
             ("Entries cited", f"{len(report.evidence)}, each with its inclusion proof (appendix)"),
         ],
         sections=sections,
         footer=(
             f"{report.production} · incident {facts.number} · from the signed checkpoint of "
-            f"size {report.basis.size} · all times UTC"
+            f"size {report.basis.size} · times in {report_zone()}"
         ),
     )
 
@@ -93,7 +94,7 @@ def _incident(report: IncidentReport) -> Section:
     f, names = report.facts, report.names
     pairs = [
         ("What", f"{f.kind.replace('_', ' ')}: {f.description}"),
-        ("When", f"{stamp(f.at)} UTC (entry #{f.index})"),
+        ("When", f"{stamp(f.at)} (entry #{f.index})"),
         ("Opened by", person(names, f.reported_by) if f.reported_by else "showclear itself"),
         ("Weapon", f.weapon or "—"),
         ("Lot", f.lot or _lots_fired(report) or "—"),
@@ -140,7 +141,7 @@ def _at_incident(report: IncidentReport) -> Section:
         rows.append(
             [
                 c.weapon,
-                f"{where}\nsince {hm(c.since)} (#{c.entry})",
+                f"{where}\nsince {clock(c.since)} (#{c.entry})",
                 chambers_text(c.chambers),
                 c.state,
                 last,
@@ -191,7 +192,7 @@ def _entries_of(report: IncidentReport, kind: str) -> list[FileEntry]:
 
 
 def _by(entry: FileEntry, names: dict[str, str]) -> str:
-    return f"{stamp(entry.at)} UTC, {person(names, entry.actor)} (#{entry.index})"
+    return f"{stamp(entry.at)}, {person(names, entry.actor)} (#{entry.index})"
 
 
 def _narrative(report: IncidentReport) -> Section:
@@ -218,12 +219,12 @@ def _statements(report: IncidentReport) -> Section:
                 if e.event.get("document_sha256")
                 else "—"
             ),
-            f"{hm(e.at)} by {person(names, e.actor)}\n#{e.index}",
+            f"{clock(e.at)} by {person(names, e.actor)}\n#{e.index}",
         ]
         for e in _entries_of(report, "IncidentStatementAdded")
     ]
     table = Table(
-        ["Witness", "Statement", "Document (SHA-256)", "Recorded (UTC)"],
+        ["Witness", "Statement", "Document (SHA-256)", "Recorded"],
         rows,
         [1.3, 4.0, 1.4, 1.1],
         empty="No witness statement has been added.",
@@ -269,13 +270,13 @@ def _injuries(report: IncidentReport) -> Section:
     names = report.names
     entries = _entries_of(report, "IncidentInjuryRecorded")
     table = Table(
-        ["Who was hurt", "Injury", "Care given", "Recorded (UTC)"],
+        ["Who was hurt", "Injury", "Care given", "Recorded"],
         [
             [
                 person(names, str(e.event["person"])),
                 str(e.event["injury"]),
                 str(e.event.get("treatment") or "—"),
-                f"{hm(e.at)} by {person(names, e.actor)}\n#{e.index}",
+                f"{clock(e.at)} by {person(names, e.actor)}\n#{e.index}",
             ]
             for e in entries
         ],
@@ -289,7 +290,7 @@ def _injuries(report: IncidentReport) -> Section:
 def _notifications(report: IncidentReport) -> Section:
     names = report.names
     table = Table(
-        ["To", "Received by", "When (UTC)", "Reference", "Made by", "Entry"],
+        ["To", "Received by", "When", "Reference", "Made by", "Entry"],
         [
             [
                 NOTIFIED.get(str(e.event["to"]), str(e.event["to"])),
@@ -319,11 +320,11 @@ def _shots(report: IncidentReport) -> Section:
             lots = f"misfired (round kept): {lots}"
         rows.append(
             [
-                f"{hm(s.at)} (#{s.index})",
+                f"{clock(s.at)} (#{s.index})",
                 s.weapon,
                 who,
                 s.direction or "not recorded",
-                f"{s.nearest_cm} cm" if s.nearest_cm is not None else "not recorded",
+                distance(s.nearest_cm) if s.nearest_cm is not None else "not recorded",
                 lots,
             ]
         )
@@ -343,7 +344,7 @@ def _timeline(report: IncidentReport) -> Table:
         tones.append("alert" if row.refused or row.index == report.facts.index else "")
     return Table(
         ["Time", "Entry", "What happened", "Done or confirmed by (how)"],
-        [[hm(r.at), f"#{r.index}", r.summary, r.proven or "—"] for r in report.entries],
+        [[clock(r.at), f"#{r.index}", r.summary, r.proven or "—"] for r in report.entries],
         [0.6, 0.6, 4.1, 2.5],
         tones,
     )
@@ -366,7 +367,7 @@ def _weapon(chain: WeaponChain, names: dict[str, str]) -> Section:
     entries = Table(
         ["Time", "Entry", "What", "Chambers after", "State"],
         [
-            [hm(e.at), f"#{e.index}", e.summary, chambers_text(e.chambers), e.state or "—"]
+            [clock(e.at), f"#{e.index}", e.summary, chambers_text(e.chambers), e.state or "—"]
             for e in chain.entries
         ],
         [0.6, 0.6, 3.8, 2.0, 0.8],
@@ -407,7 +408,7 @@ def _lot(chain: LotChain, names: dict[str, str]) -> Section:
         ["Time", "Entry", "What", "Change", "Weapon held by"],
         [
             [
-                hm(m.at),
+                clock(m.at),
                 f"#{m.index}",
                 m.summary,
                 ", ".join(f"{k.replace('_', ' ')} {v:+d}" for k, v in m.change.items()) or "—",
@@ -439,7 +440,7 @@ def _lot(chain: LotChain, names: dict[str, str]) -> Section:
         facts.append(
             (
                 "SUSPECT LOT",
-                f"{chain.suspect['reason']}, since {stamp(chain.suspect['at'])} UTC "
+                f"{chain.suspect['reason']}, since {stamp(chain.suspect['at'])} "
                 f"(#{chain.suspect['entry']}): every round of it is quarantined wherever it "
                 "is (AMMO-SUSPECT)",
             )

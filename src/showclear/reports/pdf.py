@@ -308,6 +308,10 @@ def _footer(text: str) -> str:
     return flat if len(flat) <= _FOOTER_CHARS else flat[: _FOOTER_CHARS - 1] + "…"
 
 
+#: Said once at the top of every report (the ledger keeps UTC; a report reads it locally).
+_TIMES = "Each time is the production's local time, with its zone; the ledger keeps UTC."
+
+
 def render_pdf(document: Document, paper: str = "a4") -> bytes:
     """The document as PDF bytes, on ``paper`` (a key of :data:`PAPERS`).
 
@@ -336,7 +340,7 @@ def render_pdf(document: Document, paper: str = "a4") -> bytes:
     story: list[Flowable] = [
         Paragraph(_text(document.title), s["title"]),
         Paragraph(_text(document.subtitle), s["subtitle"]),
-        _facts([*document.facts, ("Times", "All times are UTC.")]),
+        _facts([*document.facts, ("Times", _TIMES)]),
         Spacer(1, 6),
     ]
     for section in document.sections:

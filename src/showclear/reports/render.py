@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from showclear.protocol.catalogue.settings import settings_of
+from showclear.reports.common import local_times
 from showclear.reports.daily import day_report
 from showclear.reports.daily_document import day_document
 from showclear.reports.document import Document
@@ -67,7 +69,9 @@ def day_files(
     with app.forensics(slug) as f:
         report = day_report(f, day)
     chosen = _paper(paper, report.jurisdiction)
-    return _render(day_document(report), pdf=pdf, html=html, paper=chosen)
+    with local_times(report.time_zone, report.units):  # the production's zone and unit
+        document = day_document(report)
+    return _render(document, pdf=pdf, html=html, paper=chosen)
 
 
 def incident_files(
@@ -89,20 +93,20 @@ def incident_files(
         BadRequest: a negative window, or an unknown paper.
     """
     with app.forensics(slug) as f:
-        report = incident_report(
-            f, number, before_minutes=before_minutes, after_minutes=after_minutes
-        )
+        settings = settings_of(f.final)
+        zone, units = settings.time_zone, settings.units
+        with local_times(zone, units):  # the production's zone and unit
+            report = incident_report(
+                f, number, before_minutes=before_minutes, after_minutes=after_minutes
+            )
         jurisdiction = f.final.policy().jurisdiction
     chosen = _paper(paper, jurisdiction)
     photos = {
         str(e.event["document_sha256"]) for e in report.file if e.type == "IncidentPhotoAdded"
     }
-    return _render(
-        incident_document(report, {sha: _held(app, slug, sha) for sha in sorted(photos)}),
-        pdf=pdf,
-        html=html,
-        paper=chosen,
-    )
+    with local_times(zone, units):
+        document = incident_document(report, {sha: _held(app, slug, sha) for sha in sorted(photos)})
+    return _render(document, pdf=pdf, html=html, paper=chosen)
 
 
 def _held(app: App, slug: str, sha: str) -> bytes | None:

@@ -142,6 +142,7 @@ def _live(request: Request, board: Board, slug: str) -> str:
     witnesses = witness_status(service_of(request), slug)
     return fragment(
         "board_live.html",
+        request,
         board=board,
         weapons=by_danger(board),
         witnesses=witnesses,
@@ -160,7 +161,7 @@ def board_page(request: Request, slug: Slug, member: Viewer) -> Response:
 def board_live(request: Request, slug: Slug, member: Viewer) -> Response:
     """The part of the board that refreshes: the banner and every weapon."""
     board = board_of(request)
-    banner = fragment("banner.html", board=board, ui=lambda rest="/": ui_path(slug, rest))
+    banner = fragment("banner.html", request, board=board, ui=lambda rest="/": ui_path(slug, rest))
     html = f'<div id="banner">{banner}</div><div id="live">{_live(request, board, slug)}</div>'
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 

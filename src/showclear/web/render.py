@@ -10,6 +10,7 @@ frame reads the board from the service (:meth:`showclear.service.App.board`), as
 from __future__ import annotations
 
 import json
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import unquote
@@ -18,11 +19,15 @@ from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from showclear.errors import ShowclearError
 from showclear.http import service_of
 from showclear.protocol import ALL_RULES, Finding
 from showclear.protocol.catalogue import chambers_text, describe, follow_ups
+from showclear.protocol.catalogue.settings import SETTINGS_KEY, ProductionSettings, settings_from
 from showclear.protocol.projection import WeaponRecord
 from showclear.protocol.rules.base import uncertainty
+from showclear.protocol.time import local_hm
+from showclear.protocol.units import distance_text
 from showclear.service.commands import Receipt
 from showclear.service.sessions import Principal
 from showclear.service.views import Board
@@ -82,7 +87,54 @@ def _why(code: str | None) -> str:
     return uncertainty(cast(WeaponRecord, {"uncertain": code}))
 
 
-_ENV.globals.update(static=_static_url, summaries=_SUMMARIES)
+#: The production's settings while one of its pages renders (UTC and feet outside one): the
+#: ``when`` macro and the ``distance`` filter are used in macros, which see globals only.
+_SETTINGS: ContextVar[ProductionSettings] = ContextVar(
+    "page_settings",
+    default=ProductionSettings(),  # noqa: B039 -- a frozen dataclass, never changed
+)
+
+
+def _local_time(at: object) -> str:
+    """``14:05 PDT``: a ledger time on the clock of the production's zone."""
+    try:
+        return local_hm(str(at), _SETTINGS.get().time_zone)
+    except ValueError:  # not a ledger time: shown as recorded
+        return str(at)
+
+
+def _distance(cm: object) -> str:
+    """``20 ft (6.1 m)``: a distance in the production's unit, the other in brackets."""
+    return distance_text(int(cm), _SETTINGS.get().units) if isinstance(cm, int) else "?"
+
+
+def _settings_of(request: Request | None) -> ProductionSettings:
+    """The settings of the production the request is about, read once per request."""
+    if request is None:
+        return ProductionSettings()
+    found: ProductionSettings | None = getattr(request.state, "settings", None)
+    if found is None:
+        slug = str(request.path_params.get("slug", ""))
+        found = ProductionSettings()
+        if slug and getattr(request.state, "principal", None) is not None:
+            try:
+                with service_of(request).store.read(slug) as session:
+                    found = settings_from(session.record(SETTINGS_KEY))
+            except ShowclearError:  # no such production: the page says so, in UTC
+                found = ProductionSettings()
+        request.state.settings = found
+    return found
+
+
+def _render(request: Request | None, template: str, context: dict[str, Any]) -> str:
+    token = _SETTINGS.set(_settings_of(request))
+    try:
+        return _ENV.get_template(template).render(**context)
+    finally:
+        _SETTINGS.reset(token)
+
+
+_ENV.globals.update(static=_static_url, summaries=_SUMMARIES, local_time=_local_time)
 _ENV.filters.update(
     where=_where,
     words=_words,
@@ -90,6 +142,7 @@ _ENV.filters.update(
     describe=describe,
     chambers=chambers_text,
     json_text=json.dumps,
+    distance=_distance,
 )
 
 
@@ -125,10 +178,11 @@ def page(request: Request, template: str, *, status: int = 200, **context: Any) 
         "board": board_of(request) if principal is not None else None,
         "flash": flash,
         "path": request.url.path,
+        "mirror": getattr(request.state, "mirror", None),  # a read-only mirror's freshness
         "ui": lambda rest="/": ui_path(slug, rest),
         "api": lambda rest: f"/productions/{slug}{rest}",
     }
-    html = _ENV.get_template(template).render(**frame, **context)
+    html = _render(request, template, {**frame, **context})
     response = HTMLResponse(html, status_code=status)
     response.headers["Cache-Control"] = "no-store"
     if flash is not None:
@@ -136,9 +190,10 @@ def page(request: Request, template: str, *, status: int = 200, **context: Any) 
     return response
 
 
-def fragment(template: str, **context: Any) -> str:
-    """A template rendered alone (a part of a page that refreshes by itself)."""
-    return _ENV.get_template(template).render(**context)
+def fragment(template: str, request: Request | None = None, **context: Any) -> str:
+    """A template rendered alone (a part of a page that refreshes by itself); ``request``
+    gives its production's time zone and units."""
+    return _render(request, template, context)
 
 
 def _finding(finding: Finding) -> dict[str, Any]:

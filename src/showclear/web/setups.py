@@ -11,14 +11,15 @@ safe is the protocol's to decide when a weapon is taken out for it.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from fastapi import Depends, Form, Request, Response
 
 from showclear.commands.fields import Slug
 from showclear.http import Service
+from showclear.protocol.catalogue.settings import settings_of
 from showclear.protocol.catalogue.setups import normalize_plan
+from showclear.protocol.units import DEFAULT_UNITS, DISTANCE_FORMS, read_distance
 from showclear.service import App, BadRequest
 from showclear.web.custody import call_sheet, lots, roster
 from showclear.web.ledger import entries
@@ -86,21 +87,29 @@ def setups_page(request: Request, slug: Slug, member: Viewer, app: Service) -> R
         lots=[lot["lot"] for lot in lots(request, slug)],
         weapon_rows=WEAPON_ROWS,
         near_rows=NEAR_ROWS,
+        units=settings_of(app.projection(slug)).units,
     )
 
 
-def _centimetres(metres: str, who: str) -> int:
+def _centimetres(text: str, who: str, units: str = DEFAULT_UNITS) -> int:
+    """The distance typed for ``who`` in centimetres: 20ft, 6m, 610cm, or a bare number in
+    the production's unit.
+
+    Raises:
+        BadRequest: not a distance, saying which forms are.
+    """
     try:
-        value = Decimal(metres.replace(",", "."))
-    except InvalidOperation:
-        raise BadRequest(f"the distance of {who} must be a number of metres") from None
-    if value < 0:
-        raise BadRequest(f"the distance of {who} cannot be negative")
-    return int(value * 100)
+        return read_distance(text, units)
+    except ValueError:
+        raise BadRequest(
+            f"the distance of {who}: {text!r} is not one; write {DISTANCE_FORMS}"
+        ) from None
 
 
 def _plan_form(
     *,
+    slug: Slug,
+    app: Service,
     setup: Annotated[str, Form()],
     scene: Annotated[str, Form()],
     kind: Annotated[str, Form()],
@@ -136,6 +145,7 @@ def _plan_form(
             }
         )
     near = []
+    units = settings_of(app.projection(slug)).units if any(w.strip() for w in n_who) else ""
     for i, who in enumerate(n_who):
         if not who.strip():
             continue
@@ -143,7 +153,7 @@ def _plan_form(
         near.append(
             {
                 "who": who.strip(),
-                "distance_cm": _centimetres(metres, who.strip()),
+                "distance_cm": _centimetres(metres, who.strip(), units or DEFAULT_UNITS),
                 "in_line_of_fire": i in n_line,
                 "shielded": i in n_shielded,
                 "remote": i in n_remote,
