@@ -7,16 +7,16 @@ in WAL mode while a writer works.
 The store is safe to share between threads (the API serves requests on a pool
 of them): each thread gets its own connection, since a SQLite connection holds
 one transaction at a time, closed when its thread ends (``store/threads.py``).
-Writers of this process queue on a lock before asking SQLite for its write lock,
-so they wake as soon as the previous writer commits instead of polling SQLite's
-busy handler (which sleeps up to 100 ms).
+Writers of every process take turns before asking SQLite for its write lock
+(``store/queue.py``): each wakes as soon as the writer ahead of it is done, in the
+order they came, instead of polling SQLite's busy handler (which sleeps up to 100 ms
+while the writer that just committed begins again).
 """
 
 from __future__ import annotations
 
 import shutil
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -30,8 +30,8 @@ from showclear.store.errors import (
     ProductionNotFound,
     StoreError,
     StoreUnavailable,
-    WritersBusy,
 )
+from showclear.store.queue import writer_queue
 from showclear.store.sql import (
     LATEST_SCHEMA,
     SqlSession,
@@ -98,7 +98,6 @@ class SQLiteStore:
         self.path = Path(path)
         self.url = str(self.path)
         self._connections = ThreadConnections[sqlite3.Connection](sqlite3.Connection.close)
-        self._write_lock = threading.Lock()
         self._damaged: DatabaseDamaged | None = None  # once seen, no more writes (issue 15)
         self._read_only: str | None = None  # why it was opened read-only, if it was
         check_schema(self.schema_version())  # opens this thread's connection first
@@ -224,19 +223,14 @@ class SQLiteStore:
     @contextmanager
     def _transaction(self, *, immediate: bool) -> Iterator[sqlite3.Cursor]:
         if immediate:
-            # Bounded: a writer never waits in this process's queue longer than SQLite
-            # would wait for another process's writer (issue 15: 44.8 s observed).
-            if not self._write_lock.acquire(timeout=_BUSY_TIMEOUT_MS / 1000):
-                raise WritersBusy(
-                    f"other writers held {self.path} for more than "
-                    f"{_BUSY_TIMEOUT_MS // 1000} s; nothing was recorded, try again",
-                    retry_after=_RETRY_AFTER_SECONDS,
-                )
-            try:
-                with self._begin(immediate=True) as cur:
-                    yield cur
-            finally:
-                self._write_lock.release()
+            # Writers of every process take turns in the order they came (store/queue.py,
+            # issue 17), and a writer waits a bounded time (issue 15: 44.8 s observed).
+            queue = writer_queue(self.path)
+            with (
+                queue.turn(_BUSY_TIMEOUT_MS / 1000, retry_after=_RETRY_AFTER_SECONDS),
+                self._begin(immediate=True) as cur,
+            ):
+                yield cur
         else:
             with self._begin(immediate=False) as cur:
                 yield cur
