@@ -28,6 +28,7 @@ Keys and what they hold::
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Collection, Iterator, Mapping
 from enum import StrEnum
 from types import MappingProxyType
@@ -382,10 +383,14 @@ class Projection:
     :meth:`record` and :meth:`records` return deep copies, for writing elsewhere.
     """
 
-    __slots__ = ("_records",)
+    __slots__ = ("_records", "_sorted")
 
     def __init__(self, records: dict[str, JSONObject]) -> None:
         self._records = records
+        #: The keys in order, kept while none is added or removed: the rules scan a kind
+        #: of record by its prefix on every command, and a kept projection (issue 17) must
+        #: not sort every record each time.
+        self._sorted: list[str] | None = None
 
     @classmethod
     def empty(cls) -> Projection:
@@ -442,13 +447,19 @@ class Projection:
         return self._records.get(key)
 
     def _put(self, key: str, record: object) -> None:
+        if key not in self._records:
+            self._sorted = None
         self._records[key] = cast(JSONObject, record)
 
     def _drop(self, key: str) -> None:
-        self._records.pop(key, None)
+        if self._records.pop(key, None) is not None:
+            self._sorted = None
 
     def _keys(self, prefix: str) -> Iterator[str]:
-        return (key for key in sorted(self._records) if key.startswith(prefix))
+        keys = self._sorted
+        if keys is None:  # never changed in place: a scan under way keeps its own list
+            keys = self._sorted = sorted(self._records)
+        return _prefixed(keys, bisect_left(keys, prefix), prefix)
 
     # -- reads: read-only views over the records (protocol.record_views) ---------------
 
@@ -596,3 +607,12 @@ class Projection:
     def weapon_state(self, weapon_id: str) -> WeaponState | None:
         weapon = self.weapon(weapon_id)
         return WeaponState(weapon["state"]) if weapon else None
+
+
+def _prefixed(keys: list[str], start: int, prefix: str) -> Iterator[str]:
+    """The keys from ``start`` on that begin with ``prefix`` (they are consecutive)."""
+    for index in range(start, len(keys)):
+        key = keys[index]
+        if not key.startswith(prefix):
+            return
+        yield key
