@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from showclear import web
 from showclear.api import create_api
 from showclear.service import App
+from showclear.service.sync import SyncRunner
 from showclear.service.witnessing import WitnessSubmitter
 from showclear.tls import Authority
 
@@ -36,6 +37,7 @@ def create_server(
     server.state.authority = authority
     server.include_router(web.router)  # the pages and their static files, out of the schema
     _submit_to_witnesses(server, app)
+    _sync_to_studio(server, app)
     return server
 
 
@@ -55,5 +57,29 @@ def _submit_to_witnesses(server: FastAPI, app: App) -> None:
         finally:
             submitter.stop()
             app.commit_listeners.remove(submitter.notify)
+
+    server.router.lifespan_context = lifespan
+
+
+def _sync_to_studio(server: FastAPI, app: App) -> None:
+    """While the server runs, a thread syncs each production with a saved studio (issue 18).
+
+    Only productions whose studio URL and token were saved (``showclear sync --save``) are
+    synced; a studio that does not answer is tried again later; no command waits for it.
+    """
+    runner = SyncRunner(app)
+    server.state.sync_runner = runner
+    inner = server.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(asgi: Any) -> AsyncIterator[Mapping[str, Any]]:
+        app.commit_listeners.append(runner.notify)
+        runner.start()
+        try:
+            async with inner(asgi) as state:
+                yield state or {}
+        finally:
+            runner.stop()
+            app.commit_listeners.remove(runner.notify)
 
     server.router.lifespan_context = lifespan

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from showclear.cli.context import err_console, out_console, state
+from showclear.cli.context import CliState, err_console, out_console, state
 from showclear.cli.render import emit_json
 from showclear.service import BadRequest
 from showclear.service.mirrors import (
@@ -31,7 +31,7 @@ from showclear.service.sync import (
     sync,
 )
 
-__all__ = ["register"]
+__all__ = ["note_mirror", "register"]
 
 mirror_app = typer.Typer(
     help="On the studio server: mirrors of productions written elsewhere (a set), each "
@@ -218,6 +218,18 @@ def status_command(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             )
     if any(forks for _, forks in rows):
         out_console.print("Both checkpoints of each fork: showclear mirror status --json")
+
+
+def note_mirror(st: CliState) -> None:
+    """On stderr, when the production here is a mirror: how fresh it is, where it is written."""
+    app = st.app()
+    status = mirror_status(app, st.slug())
+    if status is not None:
+        where = "on the set" if status.source == "set" else f"at {status.source}"
+        err_console.print(
+            f"Read-only mirror, {freshness(status, app.clock.now())}: the production is "
+            f"written {escape(where)}."
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from showclear.cli.context import out_console, state
 from showclear.cli.render import emit_json, print_board, print_rounds
+from showclear.cli.sync import note_mirror
 from showclear.reports.common import confirmed_by
 
 __all__ = ["register"]
@@ -33,6 +34,7 @@ def board(ctx: typer.Context, json: JsonOpt = False) -> None:
     """
     st = state(ctx)
     result = st.app().board(st.slug())
+    note_mirror(st)
     if json:
         emit_json(result.to_json())
     else:
@@ -73,6 +75,7 @@ def history(
     """
     st = state(ctx)
     rows = st.app().history(st.slug(), weapon)
+    note_mirror(st)
     if json:
         emit_json(rows)
         return
@@ -106,6 +109,7 @@ def rounds(ctx: typer.Context, json: JsonOpt = False) -> None:
     """
     st = state(ctx)
     rows = st.app().rounds(st.slug())
+    note_mirror(st)
     if json:
         emit_json(rows)
     else:

@@ -75,6 +75,7 @@ REQUEST_TIMEOUT_SECONDS: Final = 15.0
 #: The background sync: how often it looks, and its backoff when the studio is away.
 SYNC_EVERY_SECONDS: Final = 30.0
 BACKOFF_FIRST_SECONDS: Final = 5.0
+MIN_INTERVAL_SECONDS: Final = 1.0
 BACKOFF_MAX_SECONDS: Final = 600.0
 
 
@@ -407,6 +408,8 @@ class SyncRunner:
                 if time.monotonic() < self._next.get(slug, 0.0):
                     continue
                 self.round(slug)
+            if self._stop.wait(MIN_INTERVAL_SECONDS):
+                return  # a burst of commits costs the studio one sync a second at most
             self._wake.wait(self.every)
 
     def _targets(self) -> list[str]:

@@ -24,10 +24,13 @@ from showclear.commands.fields import Slug
 from showclear.errors import KINDS
 from showclear.http import Service, service_of
 from showclear.ledger import MAX_SAFE_INTEGER
+from showclear.service import App
 from showclear.service.mirrors import (
     MIRROR_HEADER,
     Batch,
     MirrorGap,
+    MirrorStatus,
+    freshness,
     freshness_header,
     mirror_state,
     mirror_status,
@@ -126,11 +129,17 @@ class _Freshness(BaseHTTPMiddleware):
                 status = await run_in_threadpool(mirror_status, app, found[1])
             except (ProductionNotFound, StoreError):
                 status = None  # the route answers for a production that is not here
-            request.state.mirror = status  # the web's banner reads it
+            # The web's banner (templates/base.html) says it in words.
+            request.state.mirror = None if status is None else _banner(app, status)
         response = await call_next(request)
         if status is not None:
             response.headers[MIRROR_HEADER] = freshness_header(status)
         return response
+
+
+def _banner(app: App, status: MirrorStatus) -> dict[str, str]:
+    where = "on the set" if status.source == "set" else f"at {status.source}"
+    return {"freshness": freshness(status, app.clock.now()), "written": where}
 
 
 def install_freshness(api: FastAPI) -> None:
