@@ -284,6 +284,12 @@ def _meetings(meetings: list[Indexed], names: dict[str, str]) -> Table:
             person(names, a["person"]) + ("" if a["confirmed"] else " (NOT confirmed)")
             for a in e["attendees"]
         )
+        visitors = ", ".join(
+            v["name"] + (f" ({v['company']})" if v.get("company") else "")
+            for v in e.get("visitors", [])
+        )
+        if visitors:  # present, with no account: they confirm nothing
+            attendees += f"; visitors: {visitors}"
         rows.append([clock(item.time), ", ".join(e["setups"]), attendees, f"#{item.index}"])
         tones.append("warn" if not all(a["confirmed"] for a in e["attendees"]) else "")
     return Table(
