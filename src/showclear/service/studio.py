@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from showclear.protocol import Policy
+from showclear.protocol import DEFAULT_POLICY
 from showclear.protocol.catalogue.studio import STUDIO_ROLES, grant_key
 from showclear.protocol.schema import ID_PATTERN
 from showclear.protocol.time import format_time, parse_time
@@ -257,6 +257,26 @@ class StudioView:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class _PolicyFacts:
+    """What the view needs of a production's policy: INC-CONCERN's hours, the witnesses."""
+
+    escalation_hours: int
+    witnesses: tuple[str, ...]
+
+    @classmethod
+    def of(cls, stored: Any) -> _PolicyFacts:
+        # The stored policy (Policy.to_json: every key) read for two keys, not validated
+        # whole: the production validated it when it was recorded.
+        stored = stored if isinstance(stored, dict) else {}
+        hours = stored.get("concern_escalation_hours")
+        listed = stored.get("witnesses") or []
+        return cls(
+            hours if isinstance(hours, int) else DEFAULT_POLICY.concern_escalation_hours,
+            tuple(str(w["name"]) for w in listed if isinstance(w, dict) and "name" in w),
+        )
+
+
 def _minutes(since: str | None, now: datetime) -> int | None:
     if not since:
         return None
@@ -287,9 +307,9 @@ def _incidents(records: Mapping[str, Any], full: bool) -> list[dict[str, Any]]:
 
 
 def _concerns(
-    records: Mapping[str, Any], policy: Policy, now: datetime, full: bool
+    records: Mapping[str, Any], policy: _PolicyFacts, now: datetime, full: bool
 ) -> list[dict[str, Any]]:
-    hours = timedelta(hours=policy.concern_escalation_hours)
+    hours = timedelta(hours=policy.escalation_hours)
     found = []
     for key, concern in records.items():
         if not key.startswith("concern:"):
@@ -357,7 +377,7 @@ def _days_not_closed(day: Mapping[str, Any] | None, now: datetime) -> int:
 
 
 def _witness_lags(
-    policy: Policy,
+    policy: _PolicyFacts,
     states: Sequence[WitnessSummary],
     size: int,
     at: Mapping[int, str],
@@ -365,13 +385,13 @@ def _witness_lags(
 ) -> list[dict[str, Any]]:
     known = {s.witness: s for s in states}
     lags = []
-    for witness in policy.witnesses:
-        state = known.get(witness.name)
+    for name in policy.witnesses:
+        state = known.get(name)
         cosigned = state.cosigned_size if state else 0
         behind = max(0, size - cosigned)
         lags.append(
             {
-                "witness": witness.name,
+                "witness": name,
                 "cosigned_size": cosigned,
                 "behind_entries": behind,
                 # Since the first entry it has not cosigned was recorded.
@@ -449,6 +469,8 @@ def _assess(row: dict[str, Any]) -> tuple[list[str], list[str], int]:
 
 _KEYS: Final = ("ceasefire", "day", "policy")
 _PREFIXES: Final = ("weapon:", "lot:", "incident:", "concern:")
+#: Records left unread: weapons in storage, lots not suspect (most of every inventory).
+_UNLESS: Final = {"weapon:": '"location":"storage:', "lot:": '"suspect":null'}
 
 
 def _rows(
@@ -458,10 +480,10 @@ def _rows(
     now: datetime,
 ) -> list[StudioRow]:
     slugs = [slug for slug, _, _ in productions]
-    records = sql.records_by_prefix(slugs, _KEYS, _PREFIXES)
+    records = sql.records_by_prefix(slugs, _KEYS, _PREFIXES, _UNLESS)
     witness_states = sql.witnesses(slugs)
     mirrors = sql.mirrors(slugs) or {}
-    policies = {slug: Policy.from_json(records[slug].get("policy") or {}) for slug in slugs}
+    policies = {slug: _PolicyFacts.of(records[slug].get("policy")) for slug in slugs}
     sizes = {slug: size for slug, _, size in productions}
     # The time of the first entry each listed witness has not cosigned: one point read each.
     wanted = sorted(
@@ -469,8 +491,7 @@ def _rows(
             (slug, state.cosigned_size)
             for slug in slugs
             for state in witness_states.get(slug, [])
-            if state.cosigned_size < sizes[slug]
-            and any(w.name == state.witness for w in policies[slug].witnesses)
+            if state.cosigned_size < sizes[slug] and state.witness in policies[slug].witnesses
         }
         | {
             (slug, 0)

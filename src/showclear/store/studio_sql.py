@@ -14,7 +14,7 @@ the queries, written once with ``?`` placeholders like ``sql.py``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final
@@ -87,6 +87,8 @@ class StudioSql:
     def __init__(self, cursor: Any, param: str = "?") -> None:
         self._cur = cursor
         self._param = param
+        # Where text occurs in text: SQLite's instr, PostgreSQL's strpos (0 when absent).
+        self._find = "instr" if param == "?" else "strpos"
 
     def _q(self, sql: str, args: Sequence[Any] = ()) -> Any:
         if self._param != "?":
@@ -151,11 +153,19 @@ class StudioSql:
         return found
 
     def records_by_prefix(
-        self, slugs: Sequence[str], keys: Iterable[str], prefixes: Iterable[str]
+        self,
+        slugs: Sequence[str],
+        keys: Iterable[str],
+        prefixes: Iterable[str],
+        unless: Mapping[str, str] | None = None,
     ) -> dict[str, dict[str, JSON]]:
         """Each production's records named in ``keys`` or starting with one of ``prefixes``.
 
         One query per key list and per prefix, each over every production in ``slugs``.
+        ``unless`` maps a prefix to text whose presence in a record's stored JSON leaves the
+        record out, unread (a weapon whose ``"location":"storage:`` says it is put away):
+        records are stored as compact JSON with sorted keys (``SqlSession.put_projection``),
+        so a top-level field is spelled exactly so.
         """
         found: dict[str, dict[str, JSON]] = {slug: {} for slug in slugs}
         named = list(keys)
@@ -171,12 +181,14 @@ class StudioSql:
                     )
                 )
             for prefix in prefixes:
-                # substr, not LIKE: LIKE ignores case in SQLite and "_" is a wildcard.
+                # substr and instr, not LIKE: LIKE ignores case in SQLite and "_" is a wildcard.
+                skip = (unless or {}).get(prefix)
                 batches.append(
                     (
                         f"SELECT production, key, value FROM projection WHERE production IN "
-                        f"({marks}) AND substr(key, 1, ?) = ?",
-                        (*chunk, len(prefix), prefix),
+                        f"({marks}) AND substr(key, 1, ?) = ?"
+                        + (f" AND {self._find}(value, ?) = 0" if skip else ""),
+                        (*chunk, len(prefix), prefix, *([skip] if skip else [])),
                     )
                 )
             for sql, args in batches:
