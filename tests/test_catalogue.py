@@ -60,6 +60,7 @@ CLI_NAMES = {
     "concern": "number",
     "changes": "setting",
     "document_sha256": "document_file",
+    "nearest_cm": "nearest",  # discharge --nearest 20ft: any unit, stored in cm
 }
 
 

@@ -21,10 +21,11 @@ from fastapi import Form, Query, Request, Response
 
 from showclear.commands.fields import Slug
 from showclear.http import Service, service_of
+from showclear.protocol.time import local_date
 from showclear.service import App, BadRequest
 from showclear.web.custody import lots, roster
 from showclear.web.ledger import entries
-from showclear.web.render import board_of, page
+from showclear.web.render import board_of, page, production_settings
 from showclear.web.routing import Doer, Viewer, command, page_router, recorded
 
 __all__ = ["SheetRow", "call_sheets", "router"]
@@ -140,7 +141,10 @@ def day_page(
         "day.html",
         title="Day",
         day=day,
-        today=service_of(request).clock.now().date().isoformat(),
+        # Today where the production shoots: a Los Angeles call at 16:30 is still today.
+        today=local_date(
+            service_of(request).clock.now(), production_settings(request).time_zone
+        ).isoformat(),
         sheet=_table(rows),
         copied_from=before_date if copied else None,
         yesterday=before_date if before is not None else None,

@@ -39,6 +39,7 @@ __all__ = [
     "error_page",
     "fragment",
     "page",
+    "production_settings",
     "stop_page",
     "ui_path",
 ]
@@ -108,8 +109,9 @@ def _distance(cm: object) -> str:
     return distance_text(int(cm), _SETTINGS.get().units) if isinstance(cm, int) else "?"
 
 
-def _settings_of(request: Request | None) -> ProductionSettings:
-    """The settings of the production the request is about, read once per request."""
+def production_settings(request: Request | None) -> ProductionSettings:
+    """The time zone and units of the production the request is about, read once per
+    request (UTC and feet on a page of no production)."""
     if request is None:
         return ProductionSettings()
     found: ProductionSettings | None = getattr(request.state, "settings", None)
@@ -127,7 +129,7 @@ def _settings_of(request: Request | None) -> ProductionSettings:
 
 
 def _render(request: Request | None, template: str, context: dict[str, Any]) -> str:
-    token = _SETTINGS.set(_settings_of(request))
+    token = _SETTINGS.set(production_settings(request))
     try:
         return _ENV.get_template(template).render(**context)
     finally:
