@@ -11,10 +11,11 @@ import pytest
 from tests.conftest import Backend
 
 from showclear.demo import PINS
+from showclear.ledger.cosignature import Cosigner
 from showclear.service import App, BadRequest, Credentials, FixedClock, Forbidden
 from showclear.service.studio import STATUSES, studio_view
 
-from .conftest import ARMORER, grant, in_trouble, revoke
+from .conftest import ARMORER, SAFETY, grant, in_trouble, revoke, submit
 
 
 def _slugs(app: App, account: str | None, status: str | None = None) -> list[str]:
@@ -174,3 +175,38 @@ def test_a_mirror_not_synced_for_a_day_is_stale(
         "freshness": "as of entry 42, synced 30 h ago",
     }
     assert "stale" in row.statuses and row.rank == 2
+
+
+def test_a_suspect_lot_and_a_lagging_witness_are_in_the_row(
+    app: App, seeded: Callable[[str], str], clock: FixedClock
+) -> None:
+    """AMMO-SUSPECT lots by reason; a listed witness that cosigned nothing lags by every
+    entry, in minutes since the first one, and is stale after 24 hours."""
+    dust = seeded("Dust Creek")
+    submit(
+        app,
+        dust,
+        type="LiveRoundsFound",
+        actor=SAFETY,
+        count=1,
+        where="in the dummy box",
+        lot="dum-45",
+    )
+    key = Cosigner.generate("insurer.example/witness").verifier_key
+    witness = {"name": "insurer", "url": "http://127.0.0.1:9", "key": key}
+    submit(
+        app,
+        dust,
+        type="PolicyChanged",
+        actor=SAFETY,
+        changes={"witnesses": [witness], "witness_quorum": 1},
+    )
+    clock.advance(hours=25)
+    (row,) = studio_view(app, None).rows
+    assert [(lot["lot"], lot["reason"]) for lot in row.suspect_lots] == [
+        ("dum-45", "a live round was found in it")
+    ]
+    (lag,) = row.witnesses
+    assert lag["witness"] == "insurer" and lag["behind_entries"] == app.production(dust).size
+    assert lag["behind_minutes"] == 25 * 60
+    assert "stale" in row.statuses and row.weapons_out == []
