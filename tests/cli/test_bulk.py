@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -314,3 +315,38 @@ def test_report_book_writes_where_each_weapon_came_from(stocked: Cli, tmp_path: 
     written = stocked.ok("report", "book", "--out", str(pdf), "--paper", "letter")
     assert "Wrote" in written.output
     assert pdf.read_bytes().startswith(b"%PDF-")
+
+
+MANIFEST = (
+    "item,storage,name,lockable,weapon,serial,make,model,category,caliber,chambers,action,"
+    "lot,kind,count,supplier,origin\n"
+    "weapon,safe-2,,,colt-2,SA-2,Colt,SAA,blank_firing,.45 Colt,6,revolver,,,,,\n"
+    "storage,safe-2,Truck 3 safe,yes,,,,,,,,,,,,,\n"
+    "lot,safe-2,,,,,,,,.45 Colt,,,B-2,blank,50,Prop House,invoice 4471\n"
+)
+
+
+def test_a_manifest_adds_its_storage_before_the_weapons_and_lots_in_it(
+    stocked: Cli, tmp_path: Path
+) -> None:
+    """import manifest: a storage row is added first, even below a weapon that goes into it."""
+    stocked.ok("import", "manifest", str(_write(tmp_path, "m.csv", MANIFEST)), "--as", "mo")
+    assert stocked.weapon("colt-2")["location"] == "storage:safe-2"
+    assert stocked.lot("B-2")["received"] == 50
+
+
+def test_a_manifest_row_with_another_items_column_or_no_lockable_is_refused_whole(
+    stocked: Cli, tmp_path: Path
+) -> None:
+    """A lot row that fills a weapon's column, a storage row that does not say whether it
+    locks, and an unknown item each name their row; nothing is recorded."""
+    text = MANIFEST.replace("storage,safe-2,Truck 3 safe,yes,", "storage,safe-2,Truck 3 safe,,")
+    text = text.replace(",,,.45 Colt,,,B-2", ",,SA-9,.45 Colt,,,B-2")
+    text += "tripod,,,,,,,,,,,,,,,,\n"
+    result = stocked("import", "manifest", str(_write(tmp_path, "m.csv", text)), "--as", "mo")
+    assert result.exit_code == 2, result.output
+    out = " ".join(result.output.split())
+    assert "row 3 safe-2: column 'lockable': say yes or no" in out
+    assert re.search(r"row 4 B-2: column '\w+' is not a column of a lot row", out)
+    assert "row 5 (no id): column 'item': 'tripod' is not one of storage, weapon, lot" in out
+    assert "colt-2" not in _weapon_ids(stocked)

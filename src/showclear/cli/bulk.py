@@ -26,11 +26,11 @@ from rich.markup import escape
 from showclear.cli.acting import propose
 from showclear.cli.context import ExitCode, err_console, out_console, state
 from showclear.cli.day import day_open, day_revise
-from showclear.cli.identity import ActAs, credentials, new_pin
+from showclear.cli.identity import AS_HELP, ActAs, credentials, new_pin
 from showclear.cli.parse import Duty
 from showclear.errors import ShowclearError
 from showclear.protocol import Projection
-from showclear.service import App
+from showclear.service import App, Credentials
 from showclear.service.auth import MIN_SECRET_LENGTH
 from showclear.service.commands import Receipt
 from showclear.service.errors import BadRequest
@@ -39,9 +39,9 @@ from showclear.service.known import check_arguments
 __all__ = ["COLUMNS", "register"]
 
 import_app = typer.Typer(
-    help="Import weapons, lots or people from a CSV file or an .xlsx workbook (a rental "
-    "house's manifest, a call sheet export); every row is checked first and one bad row "
-    "refuses the file.\n\n"
+    help="Import weapons, lots, storage, people or a call sheet from a CSV file or an .xlsx "
+    "workbook (a rental house's manifest, a crew list, a call sheet export); every row is "
+    "checked first and one bad row refuses the file.\n\n"
     "Example: showclear import weapons manifest.csv --dry-run --as mo",
     no_args_is_help=True,
 )
@@ -74,11 +74,32 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "people": (("person", "name", "roles"), ("trainings", "permits")),
     "call-sheet": (("person", "duties"), ()),
+    "storage": (("storage", "name", "lockable"), ()),
 }
-_EVENT = {"weapons": "WeaponReceived", "lots": "LotReceived", "people": "PersonRegistered"}
-_ID = {"weapons": "weapon", "lots": "lot", "people": "person"}
+#: A rental manifest: storage locations, weapons and lots in one file, each row's ``item``
+#: (storage, weapon or lot) saying which; a row fills the columns of its item.
+_ITEMS = {"storage": "storage", "weapon": "weapons", "lot": "lots"}
+COLUMNS["manifest"] = (
+    ("item",),
+    tuple(
+        dict.fromkeys(
+            column
+            for kind in ("storage", "weapons", "lots")
+            for column in COLUMNS[kind][0] + COLUMNS[kind][1]
+        )
+    ),
+)
+_EVENT = {
+    "weapons": "WeaponReceived",
+    "lots": "LotReceived",
+    "people": "PersonRegistered",
+    "storage": "StorageAdded",
+}
+_ID = {"weapons": "weapon", "lots": "lot", "people": "person", "storage": "storage"}
 _INTEGERS = frozenset({"chambers", "magazine_capacity", "count"})
-_FLAGS = frozenset({"personal", "close_range"})
+_FLAGS = frozenset({"personal", "close_range", "lockable"})
+#: Roles that may register the production's first person (who then registers the rest).
+_FIRST_ROLES = frozenset({"producer", "safety_coordinator"})
 _LISTS = frozenset({"roles", "trainings", "permits"})
 _TRUE = frozenset({"yes", "y", "true", "1", "x"})
 _FALSE = frozenset({"no", "n", "false", "0", ""})
@@ -110,6 +131,7 @@ class Row:
     ident: str
     event: dict[str, Any] | None = None
     error: str = ""
+    kind: str = ""  # weapons, lots, people or storage
 
 
 def _cell(column: str, text: str) -> Any:
@@ -225,8 +247,26 @@ def _present(projection: Projection, kind: str, ident: str) -> bool:
         "weapons": projection.weapon,
         "lots": projection.lot,
         "people": projection.person,
+        "storage": projection.storage,
     }
     return looked_up[kind](ident) is not None
+
+
+def _item(kind: str, cells: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """The kind of one row and its cells: a manifest row's by its ``item`` column."""
+    if kind != "manifest":
+        return kind, cells
+    item = cells.pop("item", "").lower()
+    row_kind = _ITEMS.get(item)
+    if row_kind is None:
+        raise RowError(f"column 'item': {item!r} is not one of {', '.join(_ITEMS)}")
+    required, optional = COLUMNS[row_kind]
+    stray = [c for c, v in cells.items() if v and c not in required + optional]
+    if stray:
+        raise RowError(f"column {stray[0]!r} is not a column of a {item} row")
+    if row_kind == "storage" and not cells.get("lockable"):
+        raise RowError("column 'lockable': say yes or no (CUS-SECURED)")
+    return row_kind, {c: v for c, v in cells.items() if c in required + optional}
 
 
 def _check(
@@ -235,32 +275,60 @@ def _check(
     slug: str,
     projection: Projection,
     kind: str,
-    actor: str,
+    actor: str | None,
     rows: list[Row],
     path: Path,
 ) -> None:
-    """Fill each row with its event or its error (checked as the single command would)."""
-    seen: dict[str, int] = {}
-    for number, cells in _read(path, kind):
-        ident = cells.get(_ID[kind], "")
-        row = Row(number, ident)
+    """Fill each row with its event or its error (checked as the single command would).
+
+    With no ``actor`` (people only, on a production without people), the first row is the
+    production's first person, who registers themselves and then every other row.
+    """
+    seen: dict[tuple[str, str], int] = {}
+    read = list(_read(path, kind))
+    # A manifest's storage rows are added first: its weapons and lots may go into them.
+    new_storage = {
+        cells.get("storage", "")
+        for _, cells in read
+        if kind == "manifest" and cells.get("item", "").lower() == "storage"
+    }
+    for number, all_cells in read:
+        named = _ITEMS.get(all_cells.get("item", "").lower(), kind)  # a manifest row's item
+        row = Row(number, all_cells.get(_ID.get(named, ""), ""), kind=kind)
         rows.append(row)
         try:
+            row_kind, cells = _item(kind, dict(all_cells))
+            row.kind = row_kind
+            row.ident = ident = cells.get(_ID[row_kind], "")
             values = {c: _cell(c, v) for c, v in cells.items()}
-            if kind == "weapons":
+            if row_kind == "weapons":
                 values["personal"] = bool(values.get("personal"))
-            if kind == "lots":  # as receive lot: a flag left off is absent, not false
+            if row_kind == "lots":  # as receive lot: a flag left off is absent, not false
                 values = {c: v for c, v in values.items() if v is not False}
-            if kind == "people":
+            if row_kind == "people":
                 values["permits"] = [_permit(p) for p in values.get("permits") or []]
                 values["trainings"] = values.get("trainings") or []
-            if ident in seen:
-                raise RowError(f"column {_ID[kind]!r}: {ident!r} is also on row {seen[ident]}")
-            if ident and _present(projection, kind, ident):
-                raise RowError(f"column {_ID[kind]!r}: {ident!r} is already in this production")
-            seen[ident] = number
-            row.event = propose(_EVENT[kind], actor, **values)
-            check_arguments(app, slug, projection, row.event)
+            column = _ID[row_kind]
+            if (row_kind, ident) in seen:
+                raise RowError(
+                    f"column {column!r}: {ident!r} is also on row {seen[row_kind, ident]}"
+                )
+            if ident and _present(projection, row_kind, ident):
+                raise RowError(f"column {column!r}: {ident!r} is already in this production")
+            seen[row_kind, ident] = number
+            by = actor
+            if actor is None and len(rows) > 1:
+                by = rows[0].ident  # the first person registers everyone after them
+            row.event = propose(_EVENT[row_kind], by, **values)
+            checked = dict(row.event)
+            if checked.get("storage") in new_storage and row_kind != "storage":
+                checked.pop("storage")  # added by a storage row of this file, before it
+            check_arguments(app, slug, projection, checked)
+            if actor is None and len(rows) == 1 and not _FIRST_ROLES & set(values["roles"]):
+                raise RowError(
+                    "column 'roles': the production's first person is a producer or the "
+                    "safety coordinator, who registers everyone else"
+                )
         except (RowError, ShowclearError) as e:
             row.error = str(e)
             row.event = None
@@ -270,14 +338,21 @@ def _refused(receipt: Receipt) -> str:
     return "; ".join(f"{f.rule_id}: {f.message}" for f in receipt.findings)
 
 
-def _import(ctx: typer.Context, kind: str, path: Path, dry_run: bool, actor: str) -> None:
+def _import(ctx: typer.Context, kind: str, path: Path, dry_run: bool, actor: str | None) -> None:
     st = state(ctx)
     app, slug = st.app(), st.slug()
+    projection = app.projection(slug)
+    if actor is None and (kind != "people" or projection.people()):
+        err_console.print(
+            "[bold red]Error:[/] give --as PERSON: who is importing (only the production's "
+            "first people may be imported without it, the first row registering the rest)."
+        )
+        raise typer.Exit(ExitCode.USAGE)
     rows: list[Row] = []
     _check(
         app=app,
         slug=slug,
-        projection=app.projection(slug),
+        projection=projection,
         kind=kind,
         actor=actor,
         rows=rows,
@@ -298,12 +373,22 @@ def _import(ctx: typer.Context, kind: str, path: Path, dry_run: bool, actor: str
             f"{MIN_SECRET_LENGTH} characters that are not spaces. Nothing was recorded."
         )
         raise typer.Exit(ExitCode.USAGE)
-    auth = credentials(actor)  # one PIN for the whole file
+    # One PIN for the whole file: the importer's, or the first person's own, just set.
+    first = rows[0].ident if actor is None else None
+    auth = credentials(actor) if first is None else Credentials(None, None, {})
     refused = 0
-    for row in rows:
+    for row in sorted(rows, key=lambda r: r.kind != "storage"):  # storage before its use
         assert row.event is not None
         if kind == "people":
             receipt, _ = app.register_person(slug, row.event, auth, pins[row.ident])
+            if row.ident == first:
+                if receipt.refused:  # nobody to register the rest: stop here
+                    err_console.print(
+                        f"row {row.number} {escape(row.ident)}: [bold red]REFUSED[/] "
+                        f"{escape(_refused(receipt))}; nothing more was recorded."
+                    )
+                    raise typer.Exit(ExitCode.REFUSED)
+                auth = Credentials(first, pins[first], {})
         else:
             receipt = app.submit(slug, row.event, auth)
         if receipt.refused:
@@ -348,16 +433,46 @@ def import_lots(
 
 @import_app.command("people")
 def import_people(
-    ctx: typer.Context, file: FileArg, *, as_: ActAs, dry_run: DryRunOpt = False
+    ctx: typer.Context,
+    file: FileArg,
+    *,
+    as_: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            metavar="PERSON",
+            help=AS_HELP + " Leave out on a production without people: the first row (a "
+            "producer or the safety coordinator) registers themselves, then everyone else.",
+        ),
+    ] = None,
+    dry_run: DryRunOpt = False,
 ) -> None:
     """Register every person of a crew list: columns person, name, roles, and optionally
     trainings, permits (several separated by ';', a permit as KIND:NUMBER:EXPIRES).
 
-    Each new person's PIN is read from $SHOWCLEAR_PIN_<PERSON>, else typed twice.
+    Each new person's PIN is read from $SHOWCLEAR_PIN_<PERSON>, else typed twice. On a
+    new production, leave out --as: the first row registers themselves, as person add
+    does without --as, and then registers the others with the PIN they just set.
 
     Example: showclear import people crew.csv --as sam
     """
     _import(ctx, "people", file, dry_run, as_)
+
+
+@import_app.command("manifest")
+def import_manifest(
+    ctx: typer.Context, file: FileArg, *, as_: ActAs, dry_run: DryRunOpt = False
+) -> None:
+    """Receive a whole rental manifest in one file: storage locations, weapons and lots, each
+    row's item column saying which (storage, weapon or lot) and filling that item's columns.
+
+    A storage row: storage, name, lockable. A weapon row: the columns of import weapons.
+    A lot row: the columns of import lots. Storage rows are added first, so the weapons
+    and lots of the same file may go into them. One bad row refuses the whole file.
+
+    Example: showclear import manifest rental.csv --dry-run --as mo
+    """
+    _import(ctx, "manifest", file, dry_run, as_)
 
 
 CsvFileArg = Annotated[

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from showclear.cli.acting import act
-from showclear.cli.context import state
+from showclear.cli.context import out_console, state
 from showclear.cli.identity import ActAs
 from showclear.cli.parse import Duty, LotCount, parse_duty, parse_lot_count
 from showclear.cli.settings import production_settings
@@ -109,16 +111,35 @@ def close_day(
         ),
     ],
     as_: ActAs,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            metavar="FILE.pdf",
+            help="Then write the closed day's daily firearms report here (as report day).",
+        ),
+    ] = None,
 ) -> None:
     """Close the day with the round count of every lot (AMMO-COUNT).
 
     A count that differs from the ledger is refused and opens an incident, which
-    puts the production in cease-fire until reviewed.
+    puts the production in cease-fire until reviewed. With --report FILE.pdf, the
+    day's report is written once it is closed.
 
-    Example: showclear close-day --count D-1=12 --count B-1=10 --as mo
+    Example: showclear close-day --count D-1=12 --count B-1=10 --report day.pdf --as mo
     """
     counts = {c.lot: c.count for c in count}
+    st = state(ctx)
+    day = st.app().projection(st.slug()).open_day()
     act(ctx, "DayClosed", "day closed", actor=as_, counts=counts)
+    if report is not None and day is not None:  # no open day: act has said so and exited
+        from showclear.cli.files import write_output
+        from showclear.reports import day_files
+
+        rendered = day_files(st.app(), st.slug(), day["date"], pdf=True)
+        assert rendered.pdf is not None
+        write_output(report, rendered.pdf)
+        out_console.print(f"Wrote {escape(str(report))} ({len(rendered.pdf):,} bytes)")
 
 
 def register(app: typer.Typer) -> None:
