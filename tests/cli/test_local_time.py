@@ -7,10 +7,11 @@ today *there*, every distance takes either unit, and refusals speak the producti
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.cli.conftest import Cli
+from tests.cli.conftest import Cli, ready_to_hand_over
 
 from showclear.cli.parse import parse_near
 
@@ -137,3 +138,14 @@ def test_who_reads_a_time_without_a_zone_as_the_productions_local_time(stocked: 
     bad = stocked("who", "--weapon", "colt-1", "--at", "half past eleven")
     assert bad.exit_code == 2
     assert "2026-11-25 14:05" in _flat(bad.output)
+
+
+def test_the_board_and_a_weapons_history_read_in_the_productions_zone(planned: Cli) -> None:
+    """colt-1's show-clear at 07:2x UTC on the 25th is 23:2x PST on the 24th in Los Angeles."""
+    planned.ok("settings", "--time-zone", LA, "--as", "pat")
+    ready_to_hand_over(planned)
+    board = _flat(planned.ok("board").output)
+    assert re.search(r"23:\d\d PST by", board), board
+    history = _flat(planned.ok("history", "colt-1").output)
+    assert re.search(r"2026-11-24 23:\d\d", history), history
+    assert "PST" in history  # the zone, on the cell's next line

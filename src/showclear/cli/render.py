@@ -20,6 +20,7 @@ from rich.text import Text
 
 from showclear.cli.context import ExitCode, err_console, out_console
 from showclear.protocol.catalogue import follow_ups
+from showclear.protocol.time import DEFAULT_ZONE, local_hm, local_stamp
 from showclear.service.commands import Receipt
 from showclear.service.views import Board
 
@@ -143,11 +144,15 @@ def where_text(location: str) -> str:
     return f"with {place}" if kind == "person" else f"in {place}"
 
 
-def inspection_text(inspection: dict[str, Any] | None, *, clock_only: bool = False) -> str:
-    """The last show-clear inspection in one line; ``clock_only`` shows HH:MM UTC only."""
+def inspection_text(
+    inspection: dict[str, Any] | None, *, clock_only: bool = False, zone: str = DEFAULT_ZONE
+) -> str:
+    """The last show-clear inspection in one line, its time in ``zone`` (the production's)
+    with the zone's abbreviation; ``clock_only`` shows ``14:05 PST`` without the date."""
     if not inspection:
         return "never"
-    at = f"{inspection['at'][11:16]} UTC" if clock_only else inspection["at"]
+    moment = inspection["at"]
+    at = local_hm(moment, zone) if clock_only else local_stamp(moment, zone)
     barrel = "barrel clear" if inspection.get("barrel_clear") else "barrel NOT clear"
     shown = inspection.get("performer")
     if shown:
@@ -167,7 +172,7 @@ def _banner(ceasefire: dict[str, Any]) -> Panel:
     return Panel(text, border_style="bold red")
 
 
-def print_board(board: Board) -> None:
+def print_board(board: Board, zone: str = DEFAULT_ZONE) -> None:
     """Every weapon with its state, where it is and its last show-clear; the cease-fire
     banner; open incidents and concerns."""
     data = board.to_json()
@@ -195,7 +200,7 @@ def print_board(board: Board) -> None:
                 Text(where_text(w["location"])),
                 Text(w.get("setup") or "—"),
                 Text(chamber_marks(w["chambers"])),
-                Text(inspection_text(w.get("last_inspection"), clock_only=True)),
+                Text(inspection_text(w.get("last_inspection"), clock_only=True, zone=zone)),
             )
         out_console.print(table)
     _print_quarantine(data)
@@ -205,7 +210,8 @@ def print_board(board: Board) -> None:
         pending = [r.replace("_", " ") for r in roles if r not in reviews]
         out_console.print(
             f"[bold red]Incident {incident['incident']}[/] "
-            f"({escape(incident['kind'].replace('_', ' '))}, {incident['opened_at']}): "
+            f"({escape(incident['kind'].replace('_', ' '))}, "
+            f"{local_stamp(incident['opened_at'], zone)}): "
             f"{escape(incident['description'])} Review pending: {', '.join(pending) or 'none'}."
         )
     for concern in data["open_concerns"]:
@@ -213,7 +219,7 @@ def print_board(board: Board) -> None:
         stop = " [bold red]STOP WORK[/]" if concern.get("stop_work") else ""
         out_console.print(
             f"[bold yellow]Concern {concern['concern']}[/]{stop} ({escape(str(who))}, "
-            f"{concern['raised_at']}): {escape(concern['text'])}"
+            f"{local_stamp(concern['raised_at'], zone)}): {escape(concern['text'])}"
         )
 
 

@@ -14,7 +14,9 @@ from rich.text import Text
 
 from showclear.cli.context import out_console, state
 from showclear.cli.render import emit_json, print_board, print_rounds
+from showclear.cli.settings import production_settings
 from showclear.cli.sync import note_mirror
+from showclear.protocol.time import local_stamp
 from showclear.reports.common import confirmed_by
 
 __all__ = ["register"]
@@ -38,7 +40,7 @@ def board(ctx: typer.Context, json: JsonOpt = False) -> None:
     if json:
         emit_json(result.to_json())
     else:
-        print_board(result)
+        print_board(result, production_settings(ctx).time_zone)
 
 
 _COMMON = ("index", "type", "at", "actor", "weapon", "assurance")  # assurance: under Who
@@ -79,6 +81,7 @@ def history(
     if json:
         emit_json(rows)
         return
+    zone = production_settings(ctx).time_zone
     table = Table(title=f"History of {weapon}", title_justify="left")
     for column in ("#", "At", "What", "Who (how proven)", "Details"):
         table.add_column(column)
@@ -89,7 +92,7 @@ def history(
             what = Text(str(row["type"]))
         table.add_row(
             str(row["index"]),
-            row["at"],
+            local_stamp(row["at"], zone),
             what,
             confirmed_by(row, {}) or row.get("actor") or "—",
             Text(_details(row)),
