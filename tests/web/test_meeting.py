@@ -186,6 +186,11 @@ def test_the_meeting_page_fits_with_big_targets_and_no_axe_violation(
     page.get_by_role("button", name="Everyone on the call sheet").click()
     page.get_by_text("Others registered on this production").click()
     assert page.locator(".crew-more .crew-row").count() == 3  # jack, ruth, paul
+    # A name is read across its row, never squeezed beside the PIN field on a phone.
+    widths = page.locator(".crew-row .tick").evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().width)"
+    )
+    assert min(widths) >= 250, widths
     assert page.evaluate(_OVERFLOW) <= 0
     assert page.evaluate(SMALL_TARGETS, 44) == []
     assert violations(page) == []
