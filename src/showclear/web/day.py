@@ -28,7 +28,7 @@ from showclear.web.ledger import entries
 from showclear.web.render import board_of, page, production_settings
 from showclear.web.routing import Doer, Viewer, command, page_router, recorded
 
-__all__ = ["SheetRow", "call_sheets", "router"]
+__all__ = ["CallSheets", "SheetRow", "call_sheets", "router"]
 
 router = page_router()
 
