@@ -22,6 +22,7 @@ from showclear.cli import (
     ledger,
     passkeys,
     people,
+    promote,
     publish,
     repair,
     reports,
@@ -112,6 +113,7 @@ witness.register(app)
 witnessing.register(app)
 repair.register(app)
 publish.register(app)
+promote.register(app)
 bulk.register(app)
 studio.register(app)
 sync.register(app)

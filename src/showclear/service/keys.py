@@ -116,6 +116,10 @@ class Keyring(Protocol):
         """Remove a key nothing was recorded with (a production whose creation failed)."""
         ...
 
+    def import_key(self, private_key: str) -> CheckpointSigner:
+        """Keep a production's key from its backup (``showclear promote --key``)."""
+        ...
+
 
 def write_atomically(path: Path, data: bytes, *, what: str) -> None:
     """Write ``data`` to ``path`` through a synced temporary file, then sync the directory.
@@ -187,6 +191,16 @@ def _parse_state(text: str, path: Path) -> SignedState:
             "the protection against a rolled-back database"
         ) from None
     return SignedState(points.get("confirmed"), points.get("pending"))
+
+
+def _parse_private_key(text: str, what: str) -> Ed25519Signer:
+    try:
+        return Ed25519Signer.from_private_key_string(text.strip())
+    except (NoteError, ValueError) as e:
+        raise KeyFileError(
+            f"{what} does not hold a showclear private key ({e}); give the file the key "
+            "directory's backup holds for this production (its name ends in .key)"
+        ) from e
 
 
 class _FileMemory:
@@ -286,6 +300,29 @@ class FileKeyring:
         )
         return CheckpointSigner.with_memory(signer, _FileMemory(path))
 
+    def import_key(self, private_key: str) -> CheckpointSigner:
+        """Write a production's key from its backup into this directory (0600), and load it.
+
+        The key starts without a memory of what it signed: the first checkpoint it signs
+        here starts one (``.signed``).
+
+        Raises:
+            KeyFileError: the text is not a showclear private key, another file is where
+                it goes, or the directory cannot be written.
+        """
+        signer = _parse_private_key(private_key, "the key backup")
+        verifier_key = signer.verifier().verifier_key()
+        path = self._path(signer.verifier())
+        if path.exists():
+            return self.signer_for(verifier_key)  # refuses a file holding another key
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as e:
+            raise _file_error(e, f"cannot use {self.directory} as the key directory") from e
+        data = (signer.private_key_string() + "\n").encode("ascii")
+        write_atomically(path, data, what="the key file")
+        return self.signer_for(verifier_key)
+
     def discard(self, verifier_key: str) -> None:
         """Remove a key and its signed state (its production was never created)."""
         path = self._path(Ed25519Verifier.from_verifier_key(verifier_key))
@@ -377,6 +414,13 @@ class MemoryKeyring:
 
     def discard(self, verifier_key: str) -> None:
         self._keys.pop(verifier_key, None)
+
+    def import_key(self, private_key: str) -> CheckpointSigner:
+        signer = _parse_private_key(private_key, "the key backup")
+        verifier_key = signer.verifier().verifier_key()
+        if verifier_key not in self._keys:
+            self._keys[verifier_key] = CheckpointSigner.with_memory(signer, _InMemory())
+        return self._keys[verifier_key]
 
     def copy(self) -> MemoryKeyring:
         """The same keys, each with a memory of its own: what copying a key directory does

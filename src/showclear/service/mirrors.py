@@ -58,6 +58,7 @@ from showclear.service.clock import Clock
 from showclear.service.commands import load_projection, stored_changes
 from showclear.service.errors import AuthError, BadRequest, NotFound, ServiceError
 from showclear.service.keys import Keyring, write_atomically
+from showclear.service.promote import promoted_at
 from showclear.store import EntryRow, ProductionInfo, ProductionNotFound, Session, Store
 from showclear.store.base import MirrorForkRow, MirrorRow, MirrorSession
 
@@ -420,8 +421,14 @@ def mirror_state(app: MirrorHost, slug: str, token: str | None) -> MirrorState:
         AuthError: not its upload token.
     """
     with app.store.read(slug) as session:
-        _check_token(slug, session.mirror(), token)
+        if _promoted_here(session) is None:  # promoted: its checkpoint is no secret
+            _check_token(slug, session.mirror(), token)
         return _held(session)
+
+
+def _promoted_here(session: Session) -> int | None:
+    """The entry from which a production promoted here is written here (no mirror row)."""
+    return promoted_at(session) if session.mirror() is None else None
 
 
 def _held(session: Session) -> MirrorState:
@@ -461,11 +468,26 @@ def receive_batch(app: MirrorHost, slug: str, token: str | None, batch: Batch) -
     now = app.clock.now()
     fork: MirrorFork | None = None
     with app.store.write(slug) as session:
-        _check_token(slug, session.mirror(), token)  # 1.
+        promoted = _promoted_here(session)
+        if promoted is None:
+            _check_token(slug, session.mirror(), token)  # 1.
+        elif not batch.checkpoints:
+            # The upload token went with the mirror row: the old writer's key signs instead.
+            raise MirrorBatchInvalid(
+                f"{slug!r} is written here since entry {promoted:,}: a batch sent to it must "
+                "carry the sender's checkpoints, signed by the production's key"
+            )
         stored = _verify_and_store(session, batch, format_time(now))
         if isinstance(stored, MirrorFork):
             fork, stored = stored, 0  # the evidence commits with this transaction
         held = _held(session)
+    if fork is not None and promoted is not None:
+        raise MirrorFork(
+            f"refused: {slug!r} is written here since entry {promoted:,} (showclear promote); "
+            "the server sending this is no longer its writer, and what it recorded after that "
+            "is a fork, kept here as evidence (showclear mirror status). Stop writing there "
+            "and send its people here (docs/deploy.md, 'Promote a mirror')"
+        )
     if fork is not None:
         raise fork
     return Accepted(held.size, held.checkpoint, stored, _cosign(app, held, now))

@@ -363,6 +363,10 @@ class MirrorSession(Protocol):
         """Record an accepted sync: when, and the size the mirror now holds."""
         ...
 
+    def remove_mirror(self) -> None:
+        """Make the production written here: its mirror row goes (``showclear promote``)."""
+        ...
+
     def set_mirrored_identity(self, name: str, created_at: str) -> None:
         """State the name and creation time the writer's entry 0 records (its first sync)."""
         ...

@@ -53,6 +53,9 @@ class MirrorSql:
             (synced_at, synced_size, self.slug),
         )
 
+    def remove_mirror(self) -> None:
+        self._q("DELETE FROM mirrors WHERE production = ?", (self.slug,))
+
     def set_mirrored_identity(self, name: str, created_at: str) -> None:
         self._q(
             "UPDATE productions SET name = ?, created_at = ? WHERE slug = ?",

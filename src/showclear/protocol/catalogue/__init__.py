@@ -31,6 +31,7 @@ from showclear.protocol.catalogue import (
     settings,
     studio,
     suppliers,
+    writer,
 )
 from showclear.protocol.catalogue import setups as setups_module
 from showclear.protocol.catalogue.declare import (
@@ -152,6 +153,7 @@ def _collect() -> dict[str, EventType[Any]]:
         oversight,
         credentials,
         studio,
+        writer,
     )
     for module in modules:
         if not isinstance(getattr(module, "TOPIC", None), str):

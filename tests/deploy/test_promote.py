@@ -1,0 +1,231 @@
+"""``showclear promote``: the studio's mirror becomes the writer when the set laptop dies.
+
+A set (SQLite) syncs its production to the studio's mirror (each backend) through the
+studio's real API. Promote checks the old writer's last checkpoint against the mirror,
+or takes an explicit decision by the safety coordinator and a producer; afterwards the
+studio takes commands and refuses the old writer's syncs as a fork (issue 18, item 5).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pytest
+from tests.api.world import Server
+from tests.conftest import START, Backend, CliRun
+
+from showclear.demo import demo_day, play, western_day
+from showclear.demo.day import PINS as SET_PINS
+from showclear.ledger import parse_entry
+from showclear.protocol.time import parse_time
+from showclear.scenarios import Scenario
+from showclear.server import create_server
+from showclear.service import (
+    TRUSTED,
+    App,
+    BadRequest,
+    FileKeyring,
+    FixedClock,
+    KeyFileError,
+    build_app,
+)
+from showclear.service.errors import AuthError
+from showclear.service.mirrors import add_mirror, mirror_forks, mirror_status
+from showclear.service.promote import Decision, PromoteRefused, promote
+from showclear.service.sync import SyncFailed, SyncTarget, sync
+
+#: The PINs ruth and paul set on the studio when they decide (the set's stay on the set).
+PINS = {"paul": "4711", "ruth": "8080"}
+
+
+@dataclass
+class Set:
+    """The set's application, its key directory, and the rest of its demo day."""
+
+    app: App
+    slug: str
+    clock: FixedClock
+    scenario: Scenario
+    key_dir: Path
+    played: int = 0
+
+    def play(self, steps: int) -> None:
+        rest = replace(self.scenario, steps=self.scenario.steps[self.played :])
+        for _ in itertools.islice(play(self.app, self.slug, self.clock, rest), steps):
+            pass
+        self.played += steps
+
+    def key_file(self) -> Path:
+        (key,) = self.key_dir.glob("*.key")
+        return key
+
+
+@dataclass
+class Studio:
+    """The studio's application and database, its API's URL, the mirror's upload token."""
+
+    app: App
+    db: str
+    key_dir: Path
+    url: str
+    token: str
+
+    @property
+    def target(self) -> SyncTarget:
+        return SyncTarget(self.url, self.token)
+
+
+@pytest.fixture
+def the_set(tmp_path: Path) -> Iterator[Set]:
+    """The set laptop: the demo's production on SQLite, its first 12 steps played."""
+    scenario = western_day(demo_day(START))
+    clock = FixedClock(parse_time(scenario.created_at))
+    keys = tmp_path / "set-keys"
+    app = build_app(str(tmp_path / "set.db"), keyring=FileKeyring(keys), clock=clock)
+    slug = app.init_production(scenario.production).slug
+    the = Set(app, slug, clock, scenario, keys)
+    the.play(12)
+    yield the
+    app.close()
+
+
+@pytest.fixture
+def studio(backend: Backend, tmp_path: Path, the_set: Set) -> Iterator[Studio]:
+    """The studio: a mirror of the set's production, synced, and the studio's API."""
+    keys = tmp_path / "studio-keys"
+    app = build_app(backend.url, keyring=FileKeyring(keys), clock=FixedClock(START))
+    info = the_set.app.production(the_set.slug)
+    added = add_mirror(
+        app, the_set.slug, name="Dust Creek", origin=info.origin, verifier_key=info.verifier_key
+    )
+    with Server(create_server(app, secure_cookies=False)) as url:
+        studio = Studio(app, backend.url, keys, url, added.token)
+        sync(the_set.app, the_set.slug, studio.target)
+        yield studio
+    app.close()
+
+
+def _entries(app: App, slug: str, start: int) -> list[dict[str, object]]:
+    with app.store.read(slug) as session:
+        return [parse_entry(row.data) for row in session.entries(start)]  # type: ignore[misc]
+
+
+def _register(app: App, slug: str, person: str) -> int:
+    """A command on the studio after promote: a crew member registered by the producer."""
+    event = {
+        "type": "PersonRegistered",
+        "actor": "paul",
+        "person": person,
+        "name": "Nia Stunt",
+        "roles": ["crew"],
+    }
+    outcome = app.submit(slug, event, TRUSTED)
+    assert not outcome.refused, outcome.rule_ids
+    return app.production(slug).size
+
+
+def test_promote_is_refused_while_nothing_shows_the_old_writer_stopped(
+    the_set: Set, studio: Studio
+) -> None:
+    """No writer URL, no witness: refused, naming the way out; the mirror is unchanged."""
+    size = studio.app.production(the_set.slug).size
+    with pytest.raises(PromoteRefused, match=r"not shown to be exactly that .* --decide REASON"):
+        promote(studio.app, the_set.slug, key_text=the_set.key_file().read_text())
+    assert mirror_status(studio.app, the_set.slug) is not None
+    assert studio.app.production(the_set.slug).size == size
+
+
+def test_promote_after_the_old_writer_shows_its_last_checkpoint_is_the_mirrors(
+    the_set: Set, studio: Studio
+) -> None:
+    """The set still answers: its checkpoint is exactly what the mirror holds, so the
+    mirror becomes the writer; commands are taken; the set's later syncs are a fork."""
+    slug = the_set.slug
+    token = the_set.app.create_token(slug, "paul", SET_PINS["paul"], label="promote", ttl=None)
+    size = studio.app.production(slug).size
+    with Server(create_server(the_set.app, secure_cookies=False)) as set_url:
+        done = promote(
+            studio.app,
+            slug,
+            key_text=the_set.key_file().read_text(),
+            writer_url=set_url,
+            writer_token=token.secret,
+        )
+    assert (done.size, done.check) == (size, "matched")
+    assert "is exactly what the mirror holds" in done.seen[0].detail
+    (promoted,) = _entries(studio.app, slug, size)
+    assert promoted["type"] == "WriterPromoted" and promoted["check"] == "matched"
+    assert mirror_status(studio.app, slug) is None
+    assert _register(studio.app, slug, "nia") == size + 2
+    report = studio.app.verify(slug)
+    assert report.ok, report.problem
+
+    the_set.play(3)  # the old laptop comes back and goes on: a second history
+    with pytest.raises(SyncFailed, match=r"written here since entry .* a fork"):
+        sync(the_set.app, slug, studio.target)
+    assert mirror_forks(studio.app, slug), "the fork is kept as evidence"
+    assert studio.app.production(slug).size == size + 2
+
+
+def test_promote_by_the_decision_of_the_safety_coordinator_and_a_producer(
+    the_set: Set,
+    studio: Studio,
+    showclear: Callable[..., CliRun],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The set is gone and nothing can show its last checkpoint: ruth and paul decide, each
+    with the PIN they use here from now on; the entry names both and why."""
+    slug = the_set.slug
+    size = studio.app.production(slug).size
+    monkeypatch.setenv("SHOWCLEAR_PIN_RUTH", PINS["ruth"])
+    monkeypatch.setenv("SHOWCLEAR_PIN_PAUL", PINS["paul"])
+    studio.app.close()  # the command line opens the database itself
+    base = ("--db", studio.db, "--key-dir", str(studio.key_dir), "--production", slug)
+    ran = showclear(
+        *base,
+        *("promote", "--key", str(the_set.key_file())),
+        *("--decide", "the set laptop burned; last sync at lunch"),
+        *("--safety", "ruth", "--producer", "paul"),
+    )
+    assert ran.code == 0, ran.err
+    assert f"written here now, from entry {size:,}" in ran.out
+    app = build_app(studio.db, keyring=FileKeyring(studio.key_dir), clock=FixedClock(START))
+    try:
+        promoted, *enrolled = _entries(app, slug, size)
+        assert promoted["check"] == "decided"
+        assert (promoted["safety_coordinator"], promoted["producer"]) == ("ruth", "paul")
+        assert promoted["reason"] == "the set laptop burned; last sync at lunch"
+        assert {e["person"] for e in enrolled} == {"ruth", "paul"}
+        app.authenticate(slug, "ruth", PINS["ruth"])  # the PIN she set is hers here now
+        with pytest.raises(AuthError):
+            app.authenticate(slug, "paul", "0000")
+        assert app.verify(slug).ok
+    finally:
+        app.close()
+
+
+def test_a_decision_needs_a_safety_coordinator_and_a_producer(the_set: Set, studio: Studio) -> None:
+    """Someone of another role cannot decide; nothing changes."""
+    decision = Decision("gone", "maria", "1234", "paul", PINS["paul"])
+    with pytest.raises(BadRequest, match="'maria' is not a safety coordinator"):
+        promote(
+            studio.app, the_set.slug, key_text=the_set.key_file().read_text(), decision=decision
+        )
+    assert mirror_status(studio.app, the_set.slug) is not None
+
+
+def test_the_key_must_be_the_productions(the_set: Set, studio: Studio, tmp_path: Path) -> None:
+    """Another production's key is refused; with no key here and none given, it says so."""
+    other = build_app(str(tmp_path / "other.db"), keyring=FileKeyring(tmp_path / "other-keys"))
+    other.init_production("Other Picture")
+    other.close()
+    (other_key,) = (tmp_path / "other-keys").glob("*.key")
+    decision = Decision("gone", "ruth", PINS["ruth"], "paul", PINS["paul"])
+    with pytest.raises(BadRequest, match="not the production's key"):
+        promote(studio.app, the_set.slug, key_text=other_key.read_text(), decision=decision)
+    with pytest.raises(KeyFileError, match=r"private key for .* is not at"):
+        promote(studio.app, the_set.slug, decision=decision)
+    assert mirror_status(studio.app, the_set.slug) is not None
