@@ -58,6 +58,8 @@ The whole tree, each class with its kind::
     │   ├── MirrorBatchInvalid            bad-request        unsigned, malformed, or not events
     │   ├── SyncFailed                    unavailable        (service.sync) the studio did not
     │   │                                                    answer, or refused the batch
+    │   ├── PromoteRefused                conflict           (service.promote) the mirror is not
+    │   │                                                    shown to hold all the old writer wrote
     │   ├── AuthError                     unauthenticated    a wrong or missing PIN or token
     │   │   └── LockedOut                 locked-out         too many wrong PINs in a row
     │   │       ├── TriesBusy             locked-out         every try is being checked at once
