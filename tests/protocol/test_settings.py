@@ -14,6 +14,9 @@ from protocol_world import World, plan, refused_by
 from showclear.protocol.catalogue import validate_event
 from showclear.protocol.catalogue.settings import ProductionSettings, settings_of
 from showclear.protocol.errors import MalformedEventError
+from showclear.protocol.fold import apply
+from showclear.protocol.projection import Projection
+from showclear.protocol.rules.base import event_date
 from showclear.protocol.time import (
     check_zone,
     local_date,
@@ -149,3 +152,30 @@ def test_times_are_shown_with_the_zone_abbreviation_summer_and_winter() -> None:
     assert local_hm("2026-11-25T22:05:00Z", la) == "14:05 PST"
     assert local_stamp("2026-11-25T22:05:00Z", la) == "2026-11-25 14:05 PST"
     assert local_hm("2026-11-25T22:05:00Z", "UTC") == "22:05 UTC"
+
+
+def test_with_no_day_open_an_entry_is_dated_where_the_production_shoots() -> None:
+    """PLAN-PERMIT's date: 16:30 in Los Angeles on the 25th is 00:30 UTC on the 26th."""
+    state = Projection.empty()
+    created = {
+        "type": "ProductionCreated",
+        "at": "2026-11-25T08:00:00Z",
+        "actor": None,
+        "production": "Dust Creek",
+        "slug": "dust-creek",
+        "origin": "example/dust",
+        "public_key": "example/dust+00000000+AAAA",
+    }
+    apply(state, created)
+    apply(
+        state,
+        {
+            "type": "ProductionSettingsChanged",
+            "at": "2026-11-25T08:00:00Z",
+            "actor": None,
+            "time_zone": "America/Los_Angeles",
+        },
+    )
+    late_call = {"type": "WrapCalled", "at": "2026-11-26T00:30:00Z", "actor": "pat"}
+    assert event_date(state, late_call) == "2026-11-25"
+    assert event_date(Projection.empty(), late_call) == "2026-11-26"  # a UTC production

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar, Final
 
+from showclear.protocol.catalogue.settings import settings_of
 from showclear.protocol.policy import Policy
 from showclear.protocol.projection import Projection
 from showclear.protocol.record_views import SetupView, WeaponView
-from showclear.protocol.time import time_of_day_date
+from showclear.protocol.time import local_date, parse_time
 
 __all__ = [
     "FIRING_CATEGORIES",
@@ -155,9 +156,13 @@ def name(projection: Projection, person_id: str | None) -> str:
 
 
 def event_date(projection: Projection, event: Event) -> str:
-    """The shoot day's date if one is open, else the date of the event."""
+    """The shoot day's date if one is open, else the event's date where the production
+    shoots (its time zone: a permit valid through the 25th still covers 16:30 in Los
+    Angeles, which is the 26th in UTC)."""
     day = projection.open_day()
-    return day["date"] if day else time_of_day_date(event["at"])
+    if day:
+        return day["date"]
+    return local_date(parse_time(event["at"]), settings_of(projection).time_zone).isoformat()
 
 
 def gives_to_performer(projection: Projection, event: Event) -> bool:
