@@ -149,3 +149,14 @@ def test_the_board_and_a_weapons_history_read_in_the_productions_zone(planned: C
     history = _flat(planned.ok("history", "colt-1").output)
     assert re.search(r"2026-11-24 23:\d\d", history), history
     assert "PST" in history  # the zone, on the cell's next line
+
+
+def test_the_blank_distance_policy_takes_feet_and_the_refusal_says_them(stocked: Cli) -> None:
+    """policy set blank_min_distance_cm=25ft records 762 cm; 22 ft is then too close."""
+    stocked.ok("policy", "set", "blank_min_distance_cm=25ft", "--as", "sam")
+    refused = stocked.refused(
+        *BLANKS_PLAN, "--near", "boom:22ft:eye:hearing", "--as", "lee", rules={"PLAN-DISTANCE"}
+    )
+    assert "minimum of 25 ft (7.6 m)" in _flat(refused.output)
+    changed = [e for e in _events(stocked) if e["type"] == "PolicyChanged"]
+    assert changed[-1]["changes"] == {"blank_min_distance_cm": 762}

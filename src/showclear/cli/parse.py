@@ -286,11 +286,21 @@ class PolicySetting:
 
 
 def parse_policy_setting(text: str) -> PolicySetting:
+    """``KEY=VALUE``; a distance key (``..._cm``) also takes ``20ft`` or ``6.1m``.
+
+    Raises:
+        typer.BadParameter: not ``KEY=VALUE``, or a distance that is not one.
+    """
     key, sep, value = text.partition("=")
     if not sep or not key.strip() or not value.strip():
         raise typer.BadParameter(f"{text!r}: write KEY=VALUE, e.g. blank_min_distance_cm=800")
-    value = value.strip()
-    return PolicySetting(key.strip(), int(value) if value.isdigit() else value)
+    key, value = key.strip(), value.strip()
+    if key.endswith("_cm") and not value.isdigit():
+        try:
+            return PolicySetting(key, read_distance(value, "cm"))  # a bare number: cm, as named
+        except ValueError as e:
+            raise typer.BadParameter(f"{key}: {e}") from None
+    return PolicySetting(key, int(value) if value.isdigit() else value)
 
 
 #: The fields a setup file may give: a SetupPlanned event without type, time or actor.
