@@ -4,7 +4,8 @@ Prints figures and verdicts; it is not a test.
 
     python bench/studio.py                # 200 productions, 100 samples; sync of 100,000 entries
     python bench/studio.py --quick        # 200 productions, 30 samples; sync of 10,000 entries
-    python bench/studio.py --db postgresql://...   # the studio on PostgreSQL (a fresh database)
+    python bench/studio.py --postgres     # the studio on a PostgreSQL cluster of its own
+    python bench/studio.py --db postgresql://...   # your PostgreSQL (a fresh database)
 
 The studio's productions are built fast: one production replays the demo day up to its
 safety meeting through the service (every rule decides), and the other productions get
@@ -260,7 +261,26 @@ def main() -> None:
     parser.add_argument("--sync-entries", type=int, default=None)
     parser.add_argument("--batch", type=int, default=1000, help="sync batch, in entries")
     parser.add_argument("--db", help="the studio's database (default: SQLite in a temp dir)")
+    parser.add_argument(
+        "--postgres", action="store_true", help="the studio on a PostgreSQL cluster of its own"
+    )
     args = parser.parse_args()
+    cluster = None
+    if args.postgres and not args.db:
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+        from postgres import Cluster  # the tests' throw-away server
+
+        cluster = Cluster.start_new()
+        args.db = cluster.url()
+    try:
+        run(args)
+    finally:
+        if cluster is not None:
+            cluster.remove()
+
+
+def run(args: argparse.Namespace) -> None:
+    """Build the studio, then measure the view and the sync."""
     samples = args.samples or (30 if args.quick else 100)
     sync_entries = args.sync_entries or (10_000 if args.quick else 100_000)
     with tempfile.TemporaryDirectory(prefix="showclear-studio-") as tmp:
@@ -271,7 +291,7 @@ def main() -> None:
         )
         studio.sign_in_limiter.limit = 10**9
         try:
-            _say(f"building {args.productions} productions ({load()})")
+            _say(f"building {args.productions} productions on {studio.store.url[:30]} ({load()})")
             built = Clock().start()
             build_studio(studio, args.productions)
             built.stop()

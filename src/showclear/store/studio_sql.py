@@ -161,39 +161,37 @@ class StudioSql:
     ) -> dict[str, dict[str, JSON]]:
         """Each production's records named in ``keys`` or starting with one of ``prefixes``.
 
-        One query per key list and per prefix, each over every production in ``slugs``.
-        ``unless`` maps a prefix to text whose presence in a record's stored JSON leaves the
-        record out, unread (a weapon whose ``"location":"storage:`` says it is put away):
-        records are stored as compact JSON with sorted keys (``SqlSession.put_projection``),
-        so a top-level field is spelled exactly so.
+        One query (per :data:`_CHUNK` productions) for every key and prefix at once: on
+        PostgreSQL each statement is a round trip. ``unless`` maps a prefix to text whose
+        presence in a record's stored JSON leaves the record out, unread (a weapon whose
+        ``"location":"storage:`` says it is put away): records are stored as compact JSON
+        with sorted keys (``SqlSession.put_projection``), so a top-level field is spelled
+        exactly so.
         """
         found: dict[str, dict[str, JSON]] = {slug: {} for slug in slugs}
         named = list(keys)
+        # substr and instr/strpos, not LIKE: LIKE ignores case in SQLite, "_" is a wildcard.
+        terms: list[str] = []
+        values: list[Any] = []
+        if named:
+            terms.append(f"key IN ({self._in(len(named))})")
+            values += named
+        for prefix in prefixes:
+            skip = (unless or {}).get(prefix)
+            terms.append(
+                "(substr(key, 1, ?) = ?" + (f" AND {self._find}(value, ?) = 0)" if skip else ")")
+            )
+            values += [len(prefix), prefix, *([skip] if skip else [])]
+        if not terms:
+            return found
         for chunk in _chunks(slugs):
-            marks = self._in(len(chunk))
-            batches: list[tuple[str, tuple[Any, ...]]] = []
-            if named:
-                batches.append(
-                    (
-                        f"SELECT production, key, value FROM projection WHERE production IN "
-                        f"({marks}) AND key IN ({self._in(len(named))})",
-                        (*chunk, *named),
-                    )
-                )
-            for prefix in prefixes:
-                # substr and instr, not LIKE: LIKE ignores case in SQLite and "_" is a wildcard.
-                skip = (unless or {}).get(prefix)
-                batches.append(
-                    (
-                        f"SELECT production, key, value FROM projection WHERE production IN "
-                        f"({marks}) AND substr(key, 1, ?) = ?"
-                        + (f" AND {self._find}(value, ?) = 0" if skip else ""),
-                        (*chunk, len(prefix), prefix, *([skip] if skip else [])),
-                    )
-                )
-            for sql, args in batches:
-                for slug, key, value in self._q(sql, args).fetchall():
-                    found[str(slug)][str(key)] = _decode(str(slug), str(key), value)
+            rows = self._q(
+                f"SELECT production, key, value FROM projection WHERE production IN "
+                f"({self._in(len(chunk))}) AND ({' OR '.join(terms)})",
+                (*chunk, *values),
+            ).fetchall()
+            for slug, key, value in rows:
+                found[str(slug)][str(key)] = _decode(str(slug), str(key), value)
         return found
 
     def witnesses(self, slugs: Sequence[str]) -> dict[str, list[WitnessSummary]]:
@@ -212,35 +210,42 @@ class StudioSql:
                 )
         return found
 
+    def _pairs(self, count: int) -> str:
+        return ", ".join(["(?, ?)"] * count)
+
     def entry_times(self, wanted: Sequence[tuple[str, int]]) -> dict[tuple[str, int], str]:
-        """The ``at`` of each entry ``(slug, index)`` asked for that exists."""
+        """The ``at`` of each entry ``(slug, index)`` asked for that exists (one query)."""
         found: dict[tuple[str, int], str] = {}
-        for slug, index in wanted:
-            row = self._q(
-                "SELECT data FROM entries WHERE production = ? AND idx = ?", (slug, index)
-            ).fetchone()
-            if row is None:
-                continue
-            try:
-                at = json.loads(bytes(row[0])).get("at")
-            except (ValueError, TypeError, AttributeError):
-                continue
-            if isinstance(at, str):
-                found[(slug, index)] = at
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            rows = self._q(
+                f"SELECT production, idx, data FROM entries WHERE (production, idx) IN "
+                f"({self._pairs(len(chunk))})",
+                tuple(value for pair in chunk for value in pair),
+            ).fetchall()
+            for slug, index, data in rows:
+                try:
+                    at = json.loads(bytes(data)).get("at")
+                except (ValueError, TypeError, AttributeError):
+                    continue
+                if isinstance(at, str):
+                    found[(str(slug), int(index))] = at
         return found
 
     def person_names(self, wanted: Sequence[tuple[str, str]]) -> dict[str, dict[str, str]]:
         """The registered name of each person ``(slug, person)`` asked for, by production."""
         found: dict[str, dict[str, str]] = {}
-        for slug, person in wanted:
-            row = self._q(
-                "SELECT value FROM projection WHERE production = ? AND key = ?",
-                (slug, f"person:{person}"),
-            ).fetchone()
-            if row is not None:
-                name = _decode(slug, f"person:{person}", row[0]).get("name")
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            rows = self._q(
+                f"SELECT production, key, value FROM projection WHERE (production, key) IN "
+                f"({self._pairs(len(chunk))})",
+                tuple(value for slug, person in chunk for value in (slug, f"person:{person}")),
+            ).fetchall()
+            for slug, key, value in rows:
+                name = _decode(str(slug), str(key), value).get("name")
                 if isinstance(name, str):
-                    found.setdefault(slug, {})[person] = name
+                    found.setdefault(str(slug), {})[str(key)[7:]] = name
         return found
 
     def has_schema(self, version: int) -> bool:
