@@ -1,7 +1,7 @@
 // showclear on set: the little the pages need beyond HTML. No build step, no network.
 // - choices: big toggle buttons writing into a hidden input (Tab to each, Space/Enter to press)
 // - required choices checked before a form is sent; no double submit from a gloved double tap
-// - the board refreshes itself; times shown in the device's own time zone
+// - the board refreshes itself; times stay in the production's zone (the device's as a title)
 // - QR labels read with the camera where the browser has BarcodeDetector (typed entry always works)
 // - an entry's inclusion proof checked in the browser (RFC 9162 §2.1.3.2, SHA-256 by WebCrypto)
 "use strict";
@@ -11,11 +11,12 @@
   function $$(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
 
   // -- times -----------------------------------------------------------------------------
+  // The server writes each time in the production's zone with its abbreviation (14:05 PST):
+  // the clock on set, whatever zone the device is in. The device's own reading is the title.
   function localTimes(root) {
     $$("time[datetime]", root).forEach(function (el) {
       var d = new Date(el.getAttribute("datetime"));
       if (isNaN(d)) { return; }
-      el.textContent = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
       el.title = d.toString();
     });
   }
