@@ -24,6 +24,7 @@ Keys and what they hold::
     incident:<n>      an open incident and the reviews it has
     concern:<n>       an unanswered concern
     override:<n>      an override not yet used
+    studio:<account>  a studio account a producer let see the production, and its role
 """
 
 from __future__ import annotations
