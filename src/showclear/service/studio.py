@@ -28,14 +28,16 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from showclear.protocol import DEFAULT_POLICY
 from showclear.protocol.catalogue.studio import STUDIO_ROLES, grant_key
 from showclear.protocol.schema import ID_PATTERN
 from showclear.protocol.time import format_time, parse_time
+from showclear.service.clock import Clock
 from showclear.service.errors import AuthError, BadRequest, NotFound
 from showclear.service.mirrors import MirrorStatus, freshness
+from showclear.store import Store
 from showclear.store.studio_sql import (
     MirrorSummary,
     StudioAccountRow,
@@ -51,6 +53,7 @@ __all__ = [
     "STATUSES",
     "IssuedAccount",
     "StudioAccount",
+    "StudioHost",
     "StudioRow",
     "StudioView",
     "account_for_cookie",
@@ -75,6 +78,13 @@ COOKIE_HOURS: Final = 12
 OPERATOR: Final = "operator"
 
 _NAME = re.compile(ID_PATTERN)
+
+
+class StudioHost(Protocol):
+    """What the studio view needs of the application (:class:`showclear.service.App`)."""
+
+    store: Store
+    clock: Clock
 
 
 # -- studio accounts --------------------------------------------------------------------
@@ -108,7 +118,7 @@ def _check_name(name: str) -> None:
         )
 
 
-def add_account(app: Any, name: str) -> IssuedAccount:
+def add_account(app: StudioHost, name: str) -> IssuedAccount:
     """Make a studio account and its sign-in token (printed once, stored as SHA-256).
 
     Raises:
@@ -127,7 +137,7 @@ def add_account(app: Any, name: str) -> IssuedAccount:
     return IssuedAccount(StudioAccount(name, row.created_at), token)
 
 
-def remove_account(app: Any, name: str) -> None:
+def remove_account(app: StudioHost, name: str) -> None:
     """Delete a studio account: its token and cookies stop working at once.
 
     Its grants stay in the productions' ledgers (a producer revokes them there); an
@@ -141,13 +151,13 @@ def remove_account(app: Any, name: str) -> None:
             raise NotFound(f"there is no studio account {name!r} (showclear studio account list)")
 
 
-def list_accounts(app: Any) -> list[StudioAccount]:
+def list_accounts(app: StudioHost) -> list[StudioAccount]:
     """Every studio account, by name."""
     with studio_session(app.store) as sql:
         return [StudioAccount(r.name, r.created_at) for r in sql.studio_accounts()]
 
 
-def account_for_token(app: Any, token: str | None) -> str:
+def account_for_token(app: StudioHost, token: str | None) -> str:
     """The studio account whose token this is.
 
     Raises:
@@ -172,7 +182,7 @@ def _cookie_mac(row: StudioAccountRow, expires: int) -> str:
     return hmac.new(key, f"{row.name}.{expires}".encode(), hashlib.sha256).hexdigest()
 
 
-def cookie_for(app: Any, token: str) -> tuple[str, str, int]:
+def cookie_for(app: StudioHost, token: str) -> tuple[str, str, int]:
     """Sign in with a token: ``(account, cookie value, seconds it lasts)``.
 
     Raises:
@@ -187,7 +197,7 @@ def cookie_for(app: Any, token: str) -> tuple[str, str, int]:
     return name, f"{name}.{expires}.{_cookie_mac(row, expires)}", seconds
 
 
-def account_for_cookie(app: Any, cookie: str | None) -> str:
+def account_for_cookie(app: StudioHost, cookie: str | None) -> str:
     """The studio account a sign-in cookie speaks for.
 
     Raises:
@@ -485,7 +495,7 @@ def _rows(
     mirrors = sql.mirrors(slugs) or {}
     policies = {slug: _PolicyFacts.of(records[slug].get("policy")) for slug in slugs}
     sizes = {slug: size for slug, _, size in productions}
-    # The time of the first entry each listed witness has not cosigned: one point read each.
+    # The time of the first entry each listed witness has not cosigned: one query for all.
     wanted = sorted(
         {
             (slug, state.cosigned_size)
@@ -500,8 +510,10 @@ def _rows(
             and len(witness_states.get(slug, [])) < len(policies[slug].witnesses)
         }
     )
-    times = sql.entry_times(wanted)
-    # Holders' and raisers' names: one point read per person named.
+    times: dict[str, dict[int, str]] = {}
+    for (owner, index), at in sql.entry_times(wanted).items():
+        times.setdefault(owner, {})[index] = at
+    # The names of the people holding a weapon out of storage: one query for all.
     people: set[tuple[str, str]] = set()
     for slug in slugs:
         for key, value in records[slug].items():
@@ -535,7 +547,7 @@ def _rows(
                 policies[slug],
                 witness_states.get(slug, []),
                 size,
-                {index: at for (s, index), at in times.items() if s == slug},
+                times.get(slug, {}),
                 now,
             ),
             "mirror": _mirror(slug, mirror, now),
@@ -550,7 +562,7 @@ def _check_status(status: str | None) -> None:
         raise BadRequest(f"unknown status {status!r}; the statuses are: {', '.join(STATUSES)}")
 
 
-def studio_view(app: Any, account: str | None, status: str | None = None) -> StudioView:
+def studio_view(app: StudioHost, account: str | None, status: str | None = None) -> StudioView:
     """The productions ``account`` is granted (None: the operator, every production), one
     row each, alarms first; with ``status``, only the rows that have it.
 
