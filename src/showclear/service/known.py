@@ -256,14 +256,17 @@ def check_command(app: App, slug: str, event: dict[str, Any]) -> None:
         InvalidCommand: as :func:`check_arguments`.
     """
     _check_required(event)
+    weapon = event.get("weapon")
+    fits = isinstance(weapon, str) and bool(event.get("chambers"))
+    counts = event.get("type") == "DayClosed"
+    if not (fits or counts):
+        return  # nothing to read: most commands open no session here
     wanted: dict[str, Any] = {}
     with app.store.read(slug) as session:
-        weapon = event.get("weapon")
-        if isinstance(weapon, str) and event.get("chambers"):
-            record = session.record(f"weapon:{weapon}")
-            if record is not None:
-                wanted[f"weapon:{weapon}"] = record
-        if event.get("type") == "DayClosed":
+        record = session.record(f"weapon:{weapon}") if fits else None
+        if record is not None:
+            wanted[f"weapon:{weapon}"] = record
+        if counts:
             wanted.update(session.records("lot:"))
     if wanted:
         projection = Projection.adopt(wanted)
