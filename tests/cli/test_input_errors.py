@@ -166,3 +166,16 @@ def test_an_input_error_of_the_validity_layer_comes_before_the_pin(stocked: Cli)
     assert "weapon 'colt-1' already exists" in ran.text
     assert "PIN" not in ran.text
     assert entries(stocked) == before
+
+
+def test_a_person_already_registered_is_an_input_error_before_the_new_pin(stocked: Cli) -> None:
+    """person add mo a second time fails before mo's new PIN or the actor's PIN is asked."""
+    before = entries(stocked)
+    ran = stocked.main(
+        "person", "add", "mo", "--name", "Mo Diaz", "--role", "armorer", "--as", "sam",
+        env=NO_PINS,
+    )  # fmt: skip
+    assert ran.code != 0
+    assert "already registered" in ran.text
+    assert "PIN" not in ran.text
+    assert entries(stocked) == before

@@ -16,6 +16,7 @@ from showclear.cli.parse import Permit, Role, parse_permit
 from showclear.cli.render import outcome
 from showclear.service.auth import MIN_SECRET_LENGTH
 from showclear.service.commands import Receipt
+from showclear.service.known import check_decidable
 
 
 class CredentialKind(StrEnum):
@@ -119,8 +120,6 @@ def person_add(
     """
     st = state(ctx)
     app, slug = st.app(), st.slug()
-    pin = new_pin(person)
-    _check_pin(person, pin)
     event = propose(
         "PersonRegistered",
         as_,
@@ -130,6 +129,10 @@ def person_add(
         trainings=list(dict.fromkeys(training or [])),
         permits=[p.to_event() for p in permit or []],
     )
+    # An input error (an id already registered) before anyone types a PIN (service/known.py).
+    check_decidable(app, app.projection(slug), event, as_)
+    pin = new_pin(person)
+    _check_pin(person, pin)
     # One transaction: a person is never left registered without the PIN to act with.
     registered, enrolled = app.register_person(slug, event, credentials(as_), pin)
     outcome(registered, f"{person} ({name}) registered")
