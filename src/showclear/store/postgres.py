@@ -140,8 +140,25 @@ class _PgSession(SqlSession):
         return out
 
     def add_entries(self, rows: Sequence[EntryRow]) -> None:
+        """Store new entries and their index rows: one statement (one round trip) for a
+        few, COPY for many."""
+        if not rows:
+            return None
         if len(rows) < _COPY_FROM:
-            return super().add_entries(rows)
+            refs = self._refs(rows)
+            entries = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+            values: list[Any] = [v for r in rows for v in (self.slug, r.index, r.data, r.leaf_hash)]
+            sql = f"INSERT INTO entries (production, idx, data, leaf_hash) VALUES {entries}"
+            if refs:
+                # A data-modifying CTE: the entries and their index rows in one statement.
+                marks = ", ".join(["(%s, %s, %s, %s)"] * len(refs))
+                sql = (
+                    f"WITH added AS ({sql}) "
+                    f"INSERT INTO entry_refs (production, kind, ref, idx) VALUES {marks}"
+                )
+                values += [v for ref in refs for v in ref]
+            self._cur.execute(sql, values)
+            return None
         self._copy(
             "COPY entries (production, idx, data, leaf_hash) FROM STDIN (FORMAT BINARY)",
             ("text", "int8", "bytea", "bytea"),

@@ -252,21 +252,36 @@ class SqlSession(MirrorSql):
         return self._cur.connection.cursor()
 
     def nodes(self, coords: Sequence[tuple[int, int]]) -> list[bytes]:
+        """The hashes at ``(level, index)`` in at most two queries (a proof or an append
+        needs about log2 n of them: one statement each was most of an append's).
+
+        Raises:
+            StoreError: a node is missing, naming the first one.
+        """
+        leaves = sorted({index for level, index in coords if level == 0})
+        inner = sorted({(level, index) for level, index in coords if level != 0})
+        found: dict[tuple[int, int], bytes] = {}
+        if leaves:
+            marks = ", ".join("?" * len(leaves))
+            rows = self._q(
+                f"SELECT idx, leaf_hash FROM entries WHERE production = ? AND idx IN ({marks})",
+                [self.slug, *leaves],
+            ).fetchall()
+            found.update(((0, idx), _as_bytes(h)) for idx, h in rows)
+        if inner:
+            pairs = ", ".join("(?, ?)" for _ in inner)
+            rows = self._q(
+                "SELECT level, idx, hash FROM nodes WHERE production = ? AND (level, idx) IN "
+                f"(VALUES {pairs})",
+                [self.slug, *(value for coord in inner for value in coord)],
+            ).fetchall()
+            found.update(((level, idx), _as_bytes(h)) for level, idx, h in rows)
         out = []
         for level, index in coords:
-            if level == 0:
-                row = self._q(
-                    "SELECT leaf_hash FROM entries WHERE production = ? AND idx = ?",
-                    (self.slug, index),
-                ).fetchone()
-            else:
-                row = self._q(
-                    "SELECT hash FROM nodes WHERE production = ? AND level = ? AND idx = ?",
-                    (self.slug, level, index),
-                ).fetchone()
-            if row is None:
+            h = found.get((level, index))
+            if h is None:
                 raise StoreError(f"tree node ({level}, {index}) of {self.slug!r} is missing")
-            out.append(_as_bytes(row[0]))
+            out.append(h)
         return out
 
     def max_level(self) -> int:
