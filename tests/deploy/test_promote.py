@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from tests.api.world import Server
 from tests.conftest import START, Backend, CliRun
+from tests.witnessing.conftest import WitnessProcess
 
 from showclear.demo import demo_day, play, western_day
 from showclear.demo.day import PINS as SET_PINS
@@ -36,6 +37,7 @@ from showclear.service.errors import AuthError
 from showclear.service.mirrors import add_mirror, mirror_forks, mirror_status
 from showclear.service.promote import Decision, PromoteRefused, promote
 from showclear.service.sync import SyncFailed, SyncTarget, sync
+from showclear.service.witnessing import WitnessSubmitter
 
 #: The PINs ruth and paul set on the studio when they decide (the set's stay on the set).
 PINS = {"paul": "4711", "ruth": "8080"}
@@ -229,3 +231,41 @@ def test_the_key_must_be_the_productions(the_set: Set, studio: Studio, tmp_path:
     with pytest.raises(KeyFileError, match=r"private key for .* is not at"):
         promote(studio.app, the_set.slug, decision=decision)
     assert mirror_status(studio.app, the_set.slug) is not None
+
+
+def test_the_witnesses_show_whether_the_mirror_holds_the_old_writers_last_checkpoint(
+    the_set: Set, studio: Studio, witness_factory: Callable[[str], WitnessProcess]
+) -> None:
+    """The set is unreachable, but its witness (a real process) cosigned its checkpoints:
+    while the witness holds a later checkpoint than the mirror, promote is refused; once
+    the mirror holds exactly what the witness saw, promote goes on, citing the witness."""
+    slug = the_set.slug
+    insurer = witness_factory("insurer")
+    insurer.follow(the_set.app.verifier_key(slug))
+    insurer.start()
+    listed = [{"name": insurer.name, "url": insurer.url, "key": insurer.key}]
+    policy = {
+        "type": "PolicyChanged",
+        "actor": "ruth",
+        "changes": {"witnesses": listed, "witness_quorum": 1},
+        "reason": "the insurer witnesses our history",
+    }
+    assert not the_set.app.submit(slug, policy, TRUSTED).refused
+    sync(the_set.app, slug, studio.target)  # the mirror knows the witness from the policy
+    the_set.play(2)  # then the set records more, the witness cosigns it, no sync follows
+    (pushed,) = WitnessSubmitter(the_set.app).push(slug)
+    assert pushed.status == "cosigned", pushed
+    key = the_set.key_file().read_text()
+
+    with pytest.raises(PromoteRefused, match=r"witness insurer: checkpoint of .* is NOT"):
+        promote(studio.app, slug, key_text=key)
+    assert mirror_status(studio.app, slug) is not None
+
+    sync(the_set.app, slug, studio.target)
+    done = promote(studio.app, slug, key_text=key)
+    assert done.check == "matched"
+    assert [s.detail for s in done.seen] == [
+        f"witness insurer: checkpoint of {done.size:,} entries is exactly what the mirror "
+        f"holds ({done.size:,} entries)"
+    ]
+    assert studio.app.verify(slug).ok
