@@ -39,6 +39,8 @@ CHECKS = [
 PUBLIC = {"login", "create_token"}  # sign in with a PIN; everything else needs a session
 # ...but for a person signing a pending proposal on their own phone: the passkey is the proof.
 PUBLIC |= {"show_proposal", "signing_options", "sign_proposal"}
+# ...and for a production's writer syncing its mirror: its upload token (docs/sync.md).
+PUBLIC |= {"mirror_held", "mirror_receive"}
 
 
 @pytest.fixture(scope="module")

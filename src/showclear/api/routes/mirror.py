@@ -79,15 +79,15 @@ class MirrorAccepted(MirrorHeld):
     )
 
 
-@router.get("/state", responses=errors(401, 404))
-def state(slug: Slug, app: Service, token: UploadToken) -> MirrorHeld:
+@router.get("/state", responses=errors(401, 404, 422))
+def mirror_held(slug: Slug, app: Service, token: UploadToken) -> MirrorHeld:
     """The size the mirror holds and its checkpoint: where the writer's next batch starts."""
     held = mirror_state(app, slug, token.credentials if token else None)
     return MirrorHeld(size=held.size, checkpoint=held.checkpoint)
 
 
-@router.post("/entries", responses=errors(400, 401, 404, 409))
-def entries(slug: Slug, body: MirrorBatch, app: Service, token: UploadToken) -> Any:
+@router.post("/entries", responses=errors(400, 401, 404, 409, 422))
+def mirror_receive(slug: Slug, body: MirrorBatch, app: Service, token: UploadToken) -> Any:
     """Verify a batch of the writer's entries and checkpoints, then store it whole.
 
     Every checkpoint must be signed by the production's key and have the root recomputed
