@@ -9,6 +9,7 @@ studio takes commands and refuses the old writer's syncs as a fork (issue 18, it
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -237,8 +238,9 @@ def test_the_witnesses_show_whether_the_mirror_holds_the_old_writers_last_checkp
     the_set: Set, studio: Studio, witness_factory: Callable[[str], WitnessProcess]
 ) -> None:
     """The set is unreachable, but its witness (a real process) cosigned its checkpoints:
-    while the witness holds a later checkpoint than the mirror, promote is refused; once
-    the mirror holds exactly what the witness saw, promote goes on, citing the witness."""
+    while the witness holds a later checkpoint than the mirror, promote is refused (a
+    witness listed after the last sync is asked when named); once the mirror holds exactly
+    what the witness saw, promote goes on, citing the witness once."""
     slug = the_set.slug
     insurer = witness_factory("insurer")
     insurer.follow(the_set.app.verifier_key(slug))
@@ -251,18 +253,21 @@ def test_the_witnesses_show_whether_the_mirror_holds_the_old_writers_last_checkp
         "reason": "the insurer witnesses our history",
     }
     assert not the_set.app.submit(slug, policy, TRUSTED).refused
-    sync(the_set.app, slug, studio.target)  # the mirror knows the witness from the policy
-    the_set.play(2)  # then the set records more, the witness cosigns it, no sync follows
+    the_set.play(2)  # the set records more, the witness cosigns it, no sync follows
     (pushed,) = WitnessSubmitter(the_set.app).push(slug)
     assert pushed.status == "cosigned", pushed
     key = the_set.key_file().read_text()
 
-    with pytest.raises(PromoteRefused, match=r"witness insurer: checkpoint of .* is NOT"):
+    # The mirror does not hold the policy listing the witness: nobody to ask, unless named.
+    with pytest.raises(PromoteRefused, match="no writer URL and no witnesses to ask"):
         promote(studio.app, slug, key_text=key)
+    named = rf"witness {re.escape(insurer.url)}: checkpoint of .* is NOT what the mirror holds"
+    with pytest.raises(PromoteRefused, match=named):
+        promote(studio.app, slug, key_text=key, witnesses=(insurer.url,))
     assert mirror_status(studio.app, slug) is not None
 
-    sync(the_set.app, slug, studio.target)
-    done = promote(studio.app, slug, key_text=key)
+    sync(the_set.app, slug, studio.target)  # now the mirror holds the policy, and it all
+    done = promote(studio.app, slug, key_text=key, witnesses=(insurer.url,))
     assert done.check == "matched"
     assert [s.detail for s in done.seen] == [
         f"witness insurer: checkpoint of {done.size:,} entries is exactly what the mirror "

@@ -57,6 +57,15 @@ def promote_command(
             help="An API token of the old writer, to read its checkpoint.",
         ),
     ] = None,
+    witness: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--witness",
+            metavar="URL",
+            help="Ask this witness too (repeatable): one the set listed after the mirror's "
+            "last sync (the mirror knows the witnesses of the policy it holds).",
+        ),
+    ] = None,
     decide: Annotated[
         str | None,
         typer.Option(
@@ -102,6 +111,7 @@ def promote_command(
         key_text=key_text,
         writer_url=writer,
         writer_token=writer_token,
+        witnesses=tuple(witness or ()),
         decision=decision,
     )
     for seen in done.seen:

@@ -17,6 +17,10 @@ size it signed already: a production must never fork itself. The file holds::
 ``pending`` is written (and synced) before the transaction holding the checkpoint
 commits, ``confirmed`` right after it committed, before anyone is told. Every file is
 written atomically: a temporary file, fsync, rename, fsync of the directory.
+
+Several servers on one database (docs/deploy.md) each hold a copy of the key directory,
+so each remembers what it signed: growth by another server extends that, and a pending
+checkpoint the database does not hold never committed (``service.ledger.check_extends``).
 """
 
 from __future__ import annotations

@@ -171,11 +171,17 @@ def _look(
 def _check_old_writer(
     session: Session,
     source: str,
+    *,
     writer_url: str | None,
     writer_token: str | None,
+    witnesses: tuple[str, ...],
     fetch: Fetch,
 ) -> tuple[bool, list[Seen]]:
-    """Step 3: whether the old writer's last checkpoint is exactly what the mirror holds."""
+    """Step 3: whether the old writer's last checkpoint is exactly what the mirror holds.
+
+    The witnesses asked are those of the policy the mirror holds, and ``witnesses`` (URLs)
+    given besides: one listed after the mirror's last sync is known only to people.
+    """
     info = session.production()
     verifier = Ed25519Verifier.from_verifier_key(info.verifier_key)
     held = (info.size, ledger_root(info.size, session))
@@ -189,9 +195,10 @@ def _check_old_writer(
         if found.size is not None:
             return same, seen  # it answered: its checkpoint decides
     witnessed: list[bool] = []
-    for witness in policy_of(session).witnesses:
-        target = f"{witness.url.rstrip('/')}/{_origin_hash(info.origin)}/checkpoint"
-        where = f"witness {witness.name}"
+    asked = [(f"witness {w.name}", w.url) for w in policy_of(session).witnesses]
+    asked += [(f"witness {url}", url) for url in witnesses if url not in {u for _, u in asked}]
+    for where, base in asked:
+        target = f"{base.rstrip('/')}/{_origin_hash(info.origin)}/checkpoint"
         found, same = _look(where, target, verifier, held, token=None, fetch=fetch)
         seen.append(found)
         if found.size is not None:
@@ -253,6 +260,7 @@ def promote(
     key_text: str | None = None,
     writer_url: str | None = None,
     writer_token: str | None = None,
+    witnesses: tuple[str, ...] = (),
     decision: Decision | None = None,
     fetch: Fetch = http_fetch,
 ) -> Promoted:
@@ -275,7 +283,14 @@ def promote(
             raise PromoteRefused(
                 f"the mirror of {slug!r} holds no entries yet: sync it from the set first"
             )
-        matched, seen = _check_old_writer(session, row.source, writer_url, writer_token, fetch)
+        matched, seen = _check_old_writer(
+            session,
+            row.source,
+            writer_url=writer_url,
+            writer_token=writer_token,
+            witnesses=witnesses,
+            fetch=fetch,
+        )
     signer = _signer(app, info.verifier_key, key_text)
     if not matched and decision is None:
         looked = "; ".join(s.detail for s in seen) or "no writer URL and no witnesses to ask"
