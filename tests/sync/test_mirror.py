@@ -62,6 +62,9 @@ def test_sync_gives_the_studio_the_same_entries_checkpoints_and_views(
     assert report.ok, report.problem
     assert studio.app.board(slug).to_json() == the_set.app.board(slug).to_json()
     assert studio.app.history(slug, "colt-1") == the_set.app.history(slug, "colt-1")
+    assert studio.app.prove_inclusion(slug, 5) == the_set.app.prove_inclusion(slug, 5)
+    assert studio.app.rounds(slug) == the_set.app.rounds(slug)
+    assert studio.app.export_bundle(slug)[1] == the_set.app.export_bundle(slug)[1]
     status = mirror_status(studio.app, slug)
     assert status is not None
     assert (status.synced_size, status.forks, status.source) == (size, 0, "set")

@@ -20,6 +20,7 @@ backoff when it does not, never holding up a command.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -42,7 +43,7 @@ from showclear.service.errors import BadRequest, ServiceError
 from showclear.service.keys import write_atomically
 from showclear.service.mirrors import Batch
 from showclear.service.witness_views import policy_of
-from showclear.store import StoreError, WitnessStateRow
+from showclear.store import Session, StoreError, WitnessStateRow
 
 if TYPE_CHECKING:
     from showclear.service.app import App
@@ -294,24 +295,24 @@ def _answer(answer: StudioAnswer, doing: str) -> dict[str, Any]:
     raise SyncFailed(f"the studio {what}{f' ({doing})' if doing else ''}: {detail}", answer.status)
 
 
-def _next_batch(session: Any, start: int, size: int, limit: int) -> Batch:
+def _next_batch(session: Session, start: int, size: int, limit: int) -> Batch:
     """Entries from ``start`` up to a checkpoint: the last within ``limit`` entries and
     :data:`MAX_BATCH_BYTES`, or the first after ``start`` if even that one is larger."""
-    sizes = [s for s, _ in session.checkpoints() if start < s <= size]
-    entries: list[bytes] = []
-    notes: list[str] = []
-    total = 0
-    end = start
-    for checkpoint in sizes:
-        rows = [r.data for r in session.entries(end, checkpoint)]
-        grown = total + sum(len(r) for r in rows)
-        if entries and (checkpoint - start > limit or grown > MAX_BATCH_BYTES):
+    sizes = session.checkpoint_sizes(start, size, limit)
+    if not sizes:
+        raise SyncFailed(
+            f"this database has no checkpoint after entry {start}: run showclear verify"
+        )
+    reach = [s for s in sizes if s - start <= limit] or sizes[:1]
+    entries = [row.data for row in session.entries(start, reach[-1])]
+    sent = list(itertools.accumulate((len(data) for data in entries), initial=0))
+    end = reach[0]
+    for checkpoint in reach[1:]:
+        if sent[checkpoint - start] > MAX_BATCH_BYTES:
             break
-        entries += rows
-        total = grown
-        notes.append(session.checkpoint(checkpoint)[1])
         end = checkpoint
-    return Batch(start, tuple(entries), tuple(notes))
+    notes = tuple(session.checkpoint(s)[1] for s in reach if s <= end)
+    return Batch(start, tuple(entries[: end - start]), notes)
 
 
 def _store_cosignature(app: App, slug: str, size: int, line: str) -> bool:

@@ -371,6 +371,11 @@ class MirrorSession(Protocol):
         """State the name and creation time the writer's entry 0 records (its first sync)."""
         ...
 
+    def checkpoint_sizes(self, after: int, upto: int, limit: int) -> list[int]:
+        """The sizes of at most ``limit`` checkpoints in ``(after, upto]``, smallest first
+        (what a writer's next sync batch can end at)."""
+        ...
+
     def add_mirror_fork(self, row: MirrorForkRow) -> None:
         """Keep a refused batch's notes as evidence of a fork."""
         ...

@@ -63,6 +63,14 @@ class MirrorSql:
         )
         self._info = None  # read again, with the name and time entry 0 records
 
+    def checkpoint_sizes(self, after: int, upto: int, limit: int) -> list[int]:
+        rows = self._q(
+            "SELECT size FROM checkpoints WHERE production = ? AND size > ? AND size <= ? "
+            "ORDER BY size LIMIT ?",
+            (self.slug, after, upto, limit),
+        ).fetchall()
+        return [int(row[0]) for row in rows]
+
     def add_mirror_fork(self, row: MirrorForkRow) -> None:
         self._q(
             "INSERT INTO mirror_forks (production, received_at, held_note, offered_note, "
