@@ -165,6 +165,16 @@ def test_what_showclear_writes_itself_reads_in_plain_words(event_type: str) -> N
             "found_with": "ava",
             "reason": "ava had rev-1 without a recorded transfer",
         },
+        "WriterPromoted": {
+            "previous": "set",
+            "size": 4812,
+            "root": "3q2+7w==",
+            "check": "decided",
+            "evidence": "nobody to ask",
+            "reason": "the set laptop burned",
+            "safety_coordinator": "ava",
+            "producer": "pru",
+        },
     }
     event = {"type": event_type, "at": "2026-11-25T08:00:00Z", "actor": None}
     text = describe(event | samples[event_type], names={"ava": "Ava Stone"})
