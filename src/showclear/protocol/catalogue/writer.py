@@ -69,7 +69,7 @@ def _promoted(f: Fold, e: WriterPromoted) -> None:
 
 def _words(e: WriterPromoted, w: Words) -> str:
     where = "on the set" if e["previous"] == "set" else f"at {e['previous']}"
-    said = f"this server became the writer at entry {e['size']:,} (it was written {where})"
+    said = f"a mirror became the writer at entry {e['size']:,} (it was written {where})"
     if e["check"] == "matched":
         return f"{said}; {e['evidence']}"
     return (
