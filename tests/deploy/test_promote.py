@@ -220,15 +220,21 @@ def test_a_decision_needs_a_safety_coordinator_and_a_producer(the_set: Set, stud
     assert mirror_status(studio.app, the_set.slug) is not None
 
 
-def test_the_key_must_be_the_productions(the_set: Set, studio: Studio, tmp_path: Path) -> None:
-    """Another production's key is refused; with no key here and none given, it says so."""
-    other = build_app(str(tmp_path / "other.db"), keyring=FileKeyring(tmp_path / "other-keys"))
-    other.init_production("Other Picture")
-    other.close()
-    (other_key,) = (tmp_path / "other-keys").glob("*.key")
+def test_the_key_must_be_the_productions(the_set: Set, studio: Studio) -> None:
+    """The key of another production written here is refused and stays as it was; with no
+    key here and none given, it says so; a file that is no key is named."""
+    other = studio.app.init_production("Other Picture")
+    keys = sorted(studio.key_dir.glob("*.key*"))
+    (other_key,) = (k for k in keys if k.suffix == ".key" and "other-picture" in k.name)
     decision = Decision("gone", "ruth", PINS["ruth"], "paul", PINS["paul"])
     with pytest.raises(BadRequest, match="not the production's key"):
         promote(studio.app, the_set.slug, key_text=other_key.read_text(), decision=decision)
+    assert sorted(studio.key_dir.glob("*.key*")) == keys, "nothing written, nothing removed"
+    stored = {"type": "StorageAdded", "at": "2026-11-25T08:00:00Z", "actor": None}
+    stored |= {"storage": "safe-1", "name": "Safe", "lockable": True}
+    studio.app.append_unchecked(other.slug, [stored])  # its key still signs
+    with pytest.raises(BadRequest, match="not a showclear private key"):
+        promote(studio.app, the_set.slug, key_text="PRIVATE+KEY+nonsense", decision=decision)
     with pytest.raises(KeyFileError, match=r"private key for .* is not at"):
         promote(studio.app, the_set.slug, decision=decision)
     assert mirror_status(studio.app, the_set.slug) is not None

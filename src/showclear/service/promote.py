@@ -34,7 +34,13 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 from showclear.errors import ErrorKind
-from showclear.ledger import Ed25519Verifier, LedgerError, canonical_json, open_checkpoint
+from showclear.ledger import (
+    Ed25519Signer,
+    Ed25519Verifier,
+    LedgerError,
+    canonical_json,
+    open_checkpoint,
+)
 from showclear.ledger import tree_root as ledger_root
 from showclear.protocol import apply, validate_event
 from showclear.protocol.catalogue.writer import WRITER_KEY
@@ -236,21 +242,27 @@ def _deciders(session: Session, decision: Decision, hasher: PinHasher) -> list[s
 
 
 def _signer(app: PromoteHost, verifier_key: str, key_text: str | None) -> CheckpointSigner:
-    """Step 2: the production's key, from the directory or imported from its backup."""
-    if key_text is not None:
-        try:
-            signer = app.keyring.import_key(key_text)
-        except ServiceError:
-            raise
-        if signer.verifier().verifier_key() != verifier_key:
-            app.keyring.discard(signer.verifier().verifier_key())
-            raise BadRequest(
-                f"the key given is {signer.verifier().verifier_key()}, not the production's "
-                f"key {verifier_key}: nothing was changed. Give the backup of this "
-                "production's key"
-            )
-        return signer
-    return app.keyring.signer_for(verifier_key)
+    """Step 2: the production's key, from the directory or imported from its backup.
+
+    The backup is checked to be the production's key before anything is written: a key
+    of another production here must never be replaced, nor a stray file left behind.
+    """
+    if key_text is None:
+        return app.keyring.signer_for(verifier_key)
+    try:
+        given = Ed25519Signer.from_private_key_string(key_text.strip())
+    except (LedgerError, ValueError) as e:
+        raise BadRequest(
+            f"the file given with --key is not a showclear private key ({e}): give the "
+            "production's .key file from the backup of the set's key directory"
+        ) from e
+    if given.verifier().verifier_key() != verifier_key:
+        raise BadRequest(
+            f"the key given is {given.verifier().verifier_key()}, not the production's "
+            f"key {verifier_key}: nothing was changed. Give the backup of this "
+            "production's key"
+        )
+    return app.keyring.import_key(key_text)
 
 
 def promote(
