@@ -485,7 +485,8 @@ def receive_batch(app: MirrorHost, slug: str, token: str | None, batch: Batch) -
         raise MirrorFork(
             f"refused: {slug!r} is written here since entry {promoted:,} (showclear promote); "
             "the server sending this is no longer its writer, and what it recorded after that "
-            "is a fork, kept here as evidence (showclear mirror status). Stop writing there "
+            "is a fork, its checkpoints kept here as evidence (table mirror_forks). Stop "
+            "writing there "
             "and send its people here (docs/deploy.md, 'Promote a mirror')"
         )
     if fork is not None:
