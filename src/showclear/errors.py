@@ -56,6 +56,8 @@ The whole tree, each class with its kind::
     │   ├── MirrorFork                    conflict           a sync batch that does not extend
     │   │                                                    what is held; kept as evidence
     │   ├── MirrorBatchInvalid            bad-request        unsigned, malformed, or not events
+    │   ├── MirrorBehind                  unavailable        a checkpoint to cosign past what the
+    │   │                                                    mirror holds (synced later)
     │   ├── SyncFailed                    unavailable        (service.sync) the studio did not
     │   │                                                    answer, or refused the batch
     │   ├── PromoteRefused                conflict           (service.promote) the mirror is not

@@ -41,6 +41,8 @@ PUBLIC = {"login", "create_token"}  # sign in with a PIN; everything else needs 
 PUBLIC |= {"show_proposal", "signing_options", "sign_proposal"}
 # ...and for a production's writer syncing its mirror: its upload token (docs/sync.md).
 PUBLIC |= {"mirror_held", "mirror_receive"}
+# ...and a witness request (C2SP tlog-witness): the production key's signature is the proof.
+PUBLIC |= {"mirror_add_checkpoint"}
 
 
 @pytest.fixture(scope="module")

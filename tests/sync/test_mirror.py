@@ -17,6 +17,7 @@ from tests.sync.conftest import Set, Studio
 
 from showclear.ledger import Ed25519Signer, open_checkpoint
 from showclear.ledger.checkpoint import Checkpoint, sign_checkpoint
+from showclear.ledger.cosignature import CosignatureVerifier, add_cosignatures, cosignatures_in
 from showclear.ledger.note import Ed25519Verifier
 from showclear.server import create_server
 from showclear.service import Credentials
@@ -32,6 +33,7 @@ from showclear.service.mirrors import (
     receive_batch,
 )
 from showclear.service.sync import SyncFailed, sync
+from showclear.service.witnessing import WitnessSubmitter
 
 
 def _batch(the_set: Set, start: int, end: int) -> Batch:
@@ -220,7 +222,13 @@ def test_the_studio_cosignature_is_stored_where_the_policy_lists_the_studio(
     assert studio.witness_key is not None
     the_set.clock.advance(minutes=1)
     changes = {
-        "witnesses": [{"name": "studio", "url": studio.url, "key": studio.witness_key}],
+        "witnesses": [
+            {
+                "name": "studio",
+                "url": f"{studio.url}/mirror/{the_set.slug}",
+                "key": studio.witness_key,
+            }
+        ],
         "witness_quorum": 1,
     }
     the_set.app.submit(
@@ -233,3 +241,42 @@ def test_the_studio_cosignature_is_stored_where_the_policy_lists_the_studio(
     note = the_set.app.checkpoint(the_set.slug)
     assert "\u2014 showclear-studio-mirror " in note
     assert the_set.app.verify(the_set.slug).ok
+
+
+def test_the_mirror_answers_tlog_witness_requests_for_what_it_holds(
+    the_set: Set, studio: Studio
+) -> None:
+    """add-checkpoint: a checkpoint held is cosigned by the studio's key; one past what the
+    mirror holds is 503 until synced; the set's witness round then finds it up to date."""
+    assert studio.witness_key is not None
+    the_set.clock.advance(minutes=1)
+    changes = {
+        "witnesses": [
+            {
+                "name": "studio",
+                "url": f"{studio.url}/mirror/{the_set.slug}",
+                "key": studio.witness_key,
+            }
+        ],
+        "witness_quorum": 1,
+    }
+    the_set.app.submit(
+        the_set.slug,
+        {"type": "PolicyChanged", "changes": changes, "reason": "the studio mirrors us"},
+        Credentials("ruth", "3222"),
+    )
+    size = the_set.app.production(the_set.slug).size
+    with the_set.app.store.read(the_set.slug) as session:
+        note = session.checkpoint(size)[1]
+    url = f"/mirror/{the_set.slug}/add-checkpoint"
+    ahead = studio.http.post(url, content=f"old 0\n\n{note}")
+    assert ahead.status_code == 503
+    assert f"holds 0 entries, not the {size}" in ahead.json()["detail"]
+    sync(the_set.app, the_set.slug, studio.target)
+    answer = studio.http.post(url, content=f"old 0\n\n{note}")
+    assert answer.status_code == 200, answer.text
+    body = note[: note.rfind("\n\n") + 1]
+    [cosignature] = cosignatures_in(add_cosignatures(note, answer.text))
+    assert CosignatureVerifier(studio.witness_key).check(body, cosignature)
+    outcomes = WitnessSubmitter(the_set.app).push(the_set.slug)
+    assert [o.status for o in outcomes] == ["up-to-date"]

@@ -77,6 +77,7 @@ __all__ = [
     "Batch",
     "MirrorAdded",
     "MirrorBatchInvalid",
+    "MirrorBehind",
     "MirrorFork",
     "MirrorGap",
     "MirrorHost",
@@ -85,6 +86,7 @@ __all__ = [
     "MirrorStatus",
     "add_mirror",
     "check_writable",
+    "cosign_held",
     "freshness",
     "freshness_header",
     "mirror_forks",
@@ -135,6 +137,12 @@ class MirrorFork(ServiceError):
     """A batch whose checkpoints do not extend what the mirror holds: refused, kept."""
 
     kind = ErrorKind.CONFLICT
+
+
+class MirrorBehind(ServiceError):
+    """A checkpoint past what the mirror holds: it is cosigned once the writer syncs it."""
+
+    kind = ErrorKind.UNAVAILABLE
 
 
 class MirrorBatchInvalid(ServiceError):
@@ -631,3 +639,58 @@ def _cosign(app: MirrorHost, held: MirrorState, now: datetime) -> str | None:
     if cosigner is None:
         return None
     return cosigner.cosign(_body(held.checkpoint), max(1, int(now.timestamp()))).rstrip("\n")
+
+
+# -- the mirror as a witness (C2SP tlog-witness add-checkpoint) --------------------------
+
+
+def cosign_held(app: MirrorHost, slug: str, body: bytes) -> str:
+    """Cosign a writer's checkpoint the mirror holds the entries of (tlog-witness request).
+
+    The mirror keeps no witness state of its own: it cosigns a checkpoint only if it holds
+    its entries and they have its root, so everything it cosigns is a prefix of one
+    history (what it holds), whatever the request's ``old`` line and proof say.
+
+    Raises:
+        MirrorBatchInvalid: the request is not an add-checkpoint body (answered 400).
+        NotFound: no mirror ``slug``, its origin is another, or the studio has no key.
+        AuthError: not signed by the production's key (a 403 in tlog-witness terms).
+        MirrorBehind: a size past what the mirror holds: synced later (503).
+        MirrorFork: another root at a size held; both notes are kept as evidence.
+    """
+    text = body.decode("utf-8", "replace")
+    _, blank, note = text.partition("\n\n")
+    if not blank or not text.startswith("old ") or not note:
+        raise MirrorBatchInvalid(
+            "an add-checkpoint body is 'old N', proof lines, a blank line, a note"
+        )
+    now = format_time(app.clock.now())
+    fork: MirrorFork | None = None
+    with app.store.write(slug) as session:
+        if session.mirror() is None:
+            raise NotFound(f"{slug!r} is not a mirror here")
+        info = session.production()
+        try:
+            checkpoint = open_checkpoint(note, Ed25519Verifier.from_verifier_key(info.verifier_key))
+        except LedgerError as e:
+            raise AuthError(f"not a checkpoint signed by the key of {info.origin}: {e}") from e
+        held = session.size()
+        if checkpoint.size > held:
+            raise MirrorBehind(
+                f"the mirror of {slug!r} holds {held} entries, not the {checkpoint.size} of this "
+                "checkpoint: it cosigns it once the writer syncs them (showclear sync)"
+            )
+        if checkpoint.size and tree_root(checkpoint.size, session) != checkpoint.root:
+            fork = _refuse(
+                session,
+                now,
+                note,
+                f"a checkpoint at size {checkpoint.size} asked to be cosigned, with another "
+                "root than the one held",
+            )
+    if fork is not None:
+        raise fork
+    cosigner = studio_cosigner(app)
+    if cosigner is None:
+        raise NotFound("this studio server has no witness key (showclear mirror add makes it)")
+    return cosigner.cosign(_body(note), max(1, int(app.clock.now().timestamp())))

@@ -13,7 +13,7 @@ import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
@@ -21,15 +21,17 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 
 from showclear.api.problems import MEDIA_TYPE, PROBLEM_BASE, errors
 from showclear.commands.fields import Slug
-from showclear.errors import KINDS
+from showclear.errors import KINDS, ShowclearError
 from showclear.http import Service, service_of
 from showclear.ledger import MAX_SAFE_INTEGER
 from showclear.service import App
 from showclear.service.mirrors import (
     MIRROR_HEADER,
     Batch,
+    MirrorBehind,
     MirrorGap,
     MirrorStatus,
+    cosign_held,
     freshness,
     freshness_header,
     mirror_state,
@@ -99,19 +101,46 @@ def mirror_receive(slug: Slug, body: MirrorBatch, app: Service, token: UploadTok
     try:
         accepted = receive_batch(app, slug, token.credentials if token else None, batch)
     except MirrorGap as gap:
-        shown = KINDS[gap.kind]
-        return JSONResponse(
-            {
-                "type": PROBLEM_BASE + gap.kind,
-                "title": shown.title,
-                "status": shown.status,
-                "detail": str(gap),
-                "held_size": gap.held_size,
-            },
-            shown.status,
-            media_type=MEDIA_TYPE,
-        )
+        return _problem(gap, held_size=gap.held_size)
     return MirrorAccepted(**accepted.to_json())
+
+
+def _problem(
+    error: ShowclearError, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
+    """The problem of ``error``'s kind with its own message, answered by the route itself."""
+    shown = KINDS[error.kind]
+    body = {
+        "type": PROBLEM_BASE + error.kind,
+        "title": shown.title,
+        "status": shown.status,
+        "detail": str(error),
+        **extra,
+    }
+    return JSONResponse(body, shown.status, headers=headers, media_type=MEDIA_TYPE)
+
+
+@router.post(
+    "/add-checkpoint",
+    response_class=PlainTextResponse,
+    responses={
+        200: {"content": {"text/plain": {"schema": {"type": "string"}}}},
+        **errors(400, 401, 404, 409, 422, 503),
+    },
+)
+async def mirror_add_checkpoint(slug: Slug, request: Request, app: Service) -> Response:
+    """C2SP tlog-witness add-checkpoint: the studio cosigns a checkpoint it holds.
+
+    Lists the mirror as a witness in the production's policy with the URL
+    `https://STUDIO/mirror/{slug}`. A checkpoint past what the mirror holds is 503 until the
+    writer syncs it; one with another root at a size held is a fork (409, kept).
+    """
+    body = await request.body()
+    try:
+        line = await run_in_threadpool(cosign_held, app, slug, body)
+    except MirrorBehind as behind:  # no fault of anyone's: said as it is, not logged
+        return _problem(behind, headers={"Retry-After": "60"})
+    return PlainTextResponse(line)
 
 
 _PRODUCTION_PATH = re.compile(r"^/productions/([^/]+)(?:/|$)")
