@@ -229,7 +229,7 @@ class GroupCommit:
         if (
             state is not None
             and state.size == info.size
-            and state.info.verifier_key == (info.verifier_key)
+            and state.info.verifier_key == info.verifier_key
         ):
             return state
         same_key = state is not None and state.info.verifier_key == info.verifier_key
@@ -408,17 +408,16 @@ class GroupCommit:
                         raise _Spoiled from e
         except _Spoiled:
             raise
-        except Exception as e:  # the commit itself failed: nothing of the group is recorded
+        except Exception as e:  # the transaction failed: nothing of the group is recorded
             self.drop(slug)
-            for item, _ in finishing:
-                item.error, item.done = e, True
-            for item, error in failed:
-                item.error, item.done = error, True
+            errors = {id(item): error for item, error in failed}
+            for item in batch:  # every one, even those it never reached (a failed BEGIN)
+                item.error, item.done = errors.get(id(item), e), True
             return
-        self.groups += 1
-        self.commands += len(finishing)
-        for item, _ in finishing:
-            item.done = True
-        for item, error in failed:
-            item.error, item.done = error, True
-        self._committed(slug)
+        errors = {id(item): error for item, error in failed}
+        for item in batch:
+            item.error, item.done = errors.get(id(item)), True
+        if finishing:
+            self.groups += 1
+            self.commands += len(finishing)
+            self._committed(slug)
