@@ -17,16 +17,25 @@ from typing import Any
 
 import pytest
 from tests.api.world import World, build_world
+from tests.conftest import Backend, Engine
 
 from showclear.ledger import Ed25519Verifier, TlogProof, open_checkpoint
 from showclear.ledger.tlogproof import verify_tlog_proof
-from showclear.service import TRUSTED, App, FixedClock
+from showclear.service import TRUSTED, App, FixedClock, MemoryKeyring, build_app
 from showclear.service.commands import Receipt
 from showclear.service.errors import Forbidden, NotFound
+from showclear.service.ledger import RolledBack
 from showclear.service.sessions import SignedIn
 
 TAKE_OUT = {"type": "WeaponTakenOut", "weapon": "rev-1", "setup": "12a-1"}
 #: Only an armorer or property master may add storage: the crew is Forbidden (nothing recorded).
+CONCERN = {
+    "type": "ConcernRaised",
+    "actor": "cree",
+    "text": "no lid",
+    "anonymous": False,
+    "stop_work": False,
+}
 STORAGE = {"type": "StorageAdded", "storage": "cart-2", "name": "Cart", "lockable": True}
 
 
@@ -209,3 +218,34 @@ def test_receipts_of_one_group_share_its_checkpoint_and_none_before_the_commit(
     assert len({r.checkpoint_note for r in receipts}) == 1
     assert receipts[0].checkpoint_note == app.checkpoint(slug, size + 6)
     assert sorted(r.first_index for r in receipts) == list(range(size, size + 6))
+
+
+def test_a_group_whose_transaction_fails_answers_every_command_with_the_error(
+    engine: Engine, backend: Backend, clock: FixedClock
+) -> None:
+    """A database restored behind what the key signed: every queued command of the group
+    gets RolledBack (none waits for ever), and nothing is recorded."""
+    keys = MemoryKeyring()
+    app = build_app(backend.url, keyring=keys, clock=clock)
+    world = build_world(app, clock, "Dust Creek")
+    app.close()
+    backup = engine.clone(backend)
+    app = build_app(backend.url, keyring=keys, clock=clock)
+    app.submit(world.slug, dict(CONCERN), TRUSTED)  # signed: the backup is now behind
+    app.close()
+    restored = build_app(backup.url, keyring=keys, clock=clock)
+    try:
+        size = restored.production(world.slug).size
+        with queued(restored, world.slug, 4):
+            pool = ThreadPoolExecutor(4)
+            futures = [
+                pool.submit(restored.submit, world.slug, dict(CONCERN), TRUSTED) for _ in range(4)
+            ]
+        for future in futures:
+            with pytest.raises(RolledBack, match="acknowledged entries were lost"):
+                future.result(timeout=60)
+        pool.shutdown()
+        assert restored.production(world.slug).size == size
+    finally:
+        restored.close()
+        engine.drop(backup)
