@@ -187,8 +187,10 @@ class _Line:
     busy: bool = False
 
 
-class _Spoiled(Exception):
-    """A command raised after it began to record: the group must be run again, one by one."""
+#: Raised, this very instance, to roll a group's transaction back when one of its commands
+#: raised after it began to record; the group is then run again one by one. It never
+#: leaves this module (a sentinel, not a new kind of error).
+_SPOILED = RuntimeError("a command failed after it began to record")
 
 
 class GroupCommit:
@@ -351,7 +353,9 @@ class GroupCommit:
         try:
             try:
                 self._commit(slug, batch)
-            except _Spoiled:
+            except RuntimeError as e:
+                if e is not _SPOILED:
+                    raise
                 self.drop(slug)
                 for item in batch:
                     self._alone(slug, item)
@@ -383,7 +387,8 @@ class GroupCommit:
         """Run every command of ``batch`` in one transaction, then answer each.
 
         Raises:
-            _Spoiled: a command raised after it began to record (nothing is committed).
+            RuntimeError: _SPOILED, a command raised after it began to record (nothing is
+                committed).
         """
         if len(batch) == 1:
             self._alone(slug, batch[0])
@@ -398,17 +403,17 @@ class GroupCommit:
                         finishing.append((item, item.work(group)))
                     except Exception as e:
                         if group.touched != touched or group.broken:
-                            raise _Spoiled from e
+                            raise _SPOILED from e
                         failed.append((item, e))  # it left nothing behind: the rest go on
                 group.flush()
                 for item, finish in finishing:
                     try:
                         item.value = finish()
                     except Exception as e:
-                        raise _Spoiled from e
-        except _Spoiled:
-            raise
+                        raise _SPOILED from e
         except Exception as e:  # the transaction failed: nothing of the group is recorded
+            if e is _SPOILED:
+                raise
             self.drop(slug)
             errors = {id(item): error for item, error in failed}
             for item in batch:  # every one, even those it never reached (a failed BEGIN)
