@@ -7,6 +7,7 @@ service/sync.py, api/routes/mirror.py). The real processes are tests/sync/test_s
 from __future__ import annotations
 
 import dataclasses
+import time
 from pathlib import Path
 
 import httpx
@@ -32,7 +33,15 @@ from showclear.service.mirrors import (
     mirror_status,
     receive_batch,
 )
-from showclear.service.sync import SyncFailed, sync
+from showclear.service.sync import (
+    SyncFailed,
+    SyncResult,
+    SyncRunner,
+    SyncTarget,
+    load_target,
+    save_target,
+    sync,
+)
 from showclear.service.witnessing import WitnessSubmitter
 
 
@@ -280,3 +289,20 @@ def test_the_mirror_answers_tlog_witness_requests_for_what_it_holds(
     assert CosignatureVerifier(studio.witness_key).check(body, cosignature)
     outcomes = WitnessSubmitter(the_set.app).push(the_set.slug)
     assert [o.status for o in outcomes] == ["up-to-date"]
+
+
+def test_the_background_sync_backs_off_while_the_studio_is_away_then_catches_up(
+    the_set: Set, studio: Studio
+) -> None:
+    """serve's runner: a studio that does not answer is tried again later, not at once;
+    once it answers, one round sends everything."""
+    save_target(the_set.app, the_set.slug, SyncTarget("http://127.0.0.1:9", studio.token))
+    runner = SyncRunner(the_set.app)
+    failed = runner.round(the_set.slug)
+    assert isinstance(failed, str) and "did not answer" in failed
+    assert runner._next[the_set.slug] > time.monotonic() + 1  # backing off
+    save_target(the_set.app, the_set.slug, studio.target)
+    done = runner.round(the_set.slug)
+    assert isinstance(done, SyncResult)
+    assert done.studio_size == the_set.app.production(the_set.slug).size
+    assert load_target(the_set.app, the_set.slug) == studio.target
