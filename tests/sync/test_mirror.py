@@ -221,6 +221,9 @@ def test_answers_about_a_mirror_say_how_fresh_it_is(the_set: Set, studio: Studio
         writer = httpx.get(f"{url}/productions/{the_set.slug}/board")
     assert writer.status_code == answer.status_code == 401  # nobody signed in: same answer
     assert MIRROR_HEADER not in writer.headers
+    page = studio.http.get(f"/productions/{the_set.slug}/ui/login")
+    assert f"Read-only mirror, as of entry {size:,}, synced" in page.text
+    assert "the production is written on the set" in page.text
 
 
 def test_the_studio_cosignature_is_stored_where_the_policy_lists_the_studio(

@@ -89,6 +89,7 @@ __all__ = [
     "cosign_held",
     "freshness",
     "freshness_header",
+    "known_writer",
     "mirror_forks",
     "mirror_state",
     "mirror_status",
@@ -331,6 +332,11 @@ def add_mirror(
 #: The productions each App has seen to be writers here. A writer never becomes a mirror
 #: (only a mirror becomes the writer, by promote), so this is never stale in a harmful way.
 _WRITERS: weakref.WeakKeyDictionary[MirrorHost, set[str]] = weakref.WeakKeyDictionary()
+
+
+def known_writer(app: MirrorHost, slug: str) -> bool:
+    """Whether ``slug`` was seen to be written here (then it is no mirror: no read needed)."""
+    return slug in _WRITERS.get(app, ())
 
 
 def mirror_status(app: MirrorHost, slug: str) -> MirrorStatus | None:

@@ -17,12 +17,13 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from showclear.api.problems import MEDIA_TYPE, PROBLEM_BASE, errors
 from showclear.commands.fields import Slug
 from showclear.errors import KINDS, ShowclearError
-from showclear.http import Service, service_of
+from showclear.http import Service
 from showclear.ledger import MAX_SAFE_INTEGER
 from showclear.service import App
 from showclear.service.mirrors import (
@@ -34,6 +35,7 @@ from showclear.service.mirrors import (
     cosign_held,
     freshness,
     freshness_header,
+    known_writer,
     mirror_state,
     mirror_status,
     receive_batch,
@@ -146,24 +148,42 @@ async def mirror_add_checkpoint(slug: Slug, request: Request, app: Service) -> R
 _PRODUCTION_PATH = re.compile(r"^/productions/([^/]+)(?:/|$)")
 
 
-class _Freshness(BaseHTTPMiddleware):
-    """Marks every answer about a mirrored production with how fresh the mirror is."""
+class _Freshness:
+    """Marks every answer about a mirrored production with how fresh the mirror is.
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        found = _PRODUCTION_PATH.match(request.url.path)
+    Plain ASGI, not BaseHTTPMiddleware: an answer about a production written here costs
+    one look in a set of known writers, no task and no thread.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        found = _PRODUCTION_PATH.match(scope["path"]) if scope["type"] == "http" else None
+        if found is None:
+            await self.app(scope, receive, send)
+            return
+        app: App = scope["app"].state.showclear
+        slug = found[1]
         status = None
-        if found is not None:
-            app = service_of(request)
+        if not known_writer(app, slug):
             try:
-                status = await run_in_threadpool(mirror_status, app, found[1])
+                status = await run_in_threadpool(mirror_status, app, slug)
             except (ProductionNotFound, StoreError):
                 status = None  # the route answers for a production that is not here
-            # The web's banner (templates/base.html) says it in words.
-            request.state.mirror = None if status is None else _banner(app, status)
-        response = await call_next(request)
-        if status is not None:
-            response.headers[MIRROR_HEADER] = freshness_header(status)
-        return response
+        # The web's banner (templates/base.html) says it in words.
+        scope.setdefault("state", {})["mirror"] = None if status is None else _banner(app, status)
+        if status is None:
+            await self.app(scope, receive, send)
+            return
+        value = freshness_header(status)
+
+        async def marked(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append(MIRROR_HEADER, value)
+            await send(message)
+
+        await self.app(scope, receive, marked)
 
 
 def _banner(app: App, status: MirrorStatus) -> dict[str, str]:
