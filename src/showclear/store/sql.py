@@ -269,11 +269,14 @@ class SqlSession(MirrorSql):
             ).fetchall()
             found.update(((0, idx), _as_bytes(h)) for idx, h in rows)
         if inner:
-            pairs = ", ".join("(?, ?)" for _ in inner)
+            # One point lookup per node, in one statement: SQLite searches the primary key
+            # for each (a row-value IN or a long OR may make it scan every node instead).
+            union = " UNION ALL ".join(
+                "SELECT level, idx, hash FROM nodes WHERE production = ? AND level = ? AND idx = ?"
+                for _ in inner
+            )
             rows = self._q(
-                "SELECT level, idx, hash FROM nodes WHERE production = ? AND (level, idx) IN "
-                f"(VALUES {pairs})",
-                [self.slug, *(value for coord in inner for value in coord)],
+                union, [value for coord in inner for value in (self.slug, *coord)]
             ).fetchall()
             found.update(((level, idx), _as_bytes(h)) for level, idx, h in rows)
         out = []
