@@ -20,11 +20,12 @@ Everything here is pure: no database, no clock.
 
 from __future__ import annotations
 
+import array
 import io
 import re
 import zipfile
-from collections.abc import Iterable
-from typing import Final
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO, Final
 
 from showclear.ledger import MAX_ENTRY_BYTES
 
@@ -40,6 +41,7 @@ __all__ = [
     "parse_name",
     "readme",
     "size_limit",
+    "write_members",
     "zip_members",
 ]
 
@@ -93,6 +95,14 @@ def size_limit(name: str) -> int | None:
     return MAX_ENTRY_BYTES if parsed[0] == "entry" else MAX_CHECKPOINT_BYTES
 
 
+def _member(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=_EPOCH)
+    info.compress_type = zipfile.ZIP_STORED
+    info.create_system = 3  # Unix, whatever system writes it
+    info.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
+    return info
+
+
 def zip_members(members: Iterable[tuple[str, bytes]]) -> bytes:
     """The canonical zip archive of ``members``, in the order given.
 
@@ -103,12 +113,98 @@ def zip_members(members: Iterable[tuple[str, bytes]]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
         for name, data in members:
-            info = zipfile.ZipInfo(name, date_time=_EPOCH)
-            info.compress_type = zipfile.ZIP_STORED
-            info.create_system = 3  # Unix, whatever system writes it
-            info.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
-            archive.writestr(info, data)
+            archive.writestr(_member(name), data)
     return out.getvalue()
+
+
+def write_members(out: BinaryIO, members: Iterable[tuple[str, bytes]]) -> int:
+    """Write the archive :func:`zip_members` makes of ``members`` to ``out``, byte for byte
+    the same, holding only a few bytes per member in memory; how many members it wrote.
+
+    ``out`` must be seekable (a file, or BytesIO). The names must be distinct, and each
+    either a numbered member (:func:`parse_name`) or one of a few others (the README).
+    """
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+        directory = _Directory()
+        archive.filelist = directory  # type: ignore[assignment]
+        for name, data in members:
+            archive.writestr(_member(name), data)
+            archive.NameToInfo.clear()  # the directory keeps the member, compactly
+        count = len(directory)
+    return count
+
+
+class _Directory:
+    """The central directory of an archive being written, a few bytes per member.
+
+    :class:`zipfile.ZipFile` keeps a ``ZipInfo`` per member (hundreds of bytes) until it
+    writes the directory at the end; a bundle of millions of members would hold them
+    all. This stands in for its ``filelist``: numbered names are kept as numbers, and
+    each member's ``ZipInfo`` is made again as the directory is written.
+    """
+
+    def __init__(self) -> None:
+        self._kinds = array.array("b")  # 0: another name, 1: an entry, 2: a checkpoint
+        self._numbers = array.array("q")
+        self._offsets = array.array("q")
+        self._crcs = array.array("L")
+        self._sizes = array.array("q")
+        self._others: dict[int, str] = {}
+        self._template: zipfile.ZipInfo | None = None
+
+    def append(self, info: zipfile.ZipInfo) -> None:
+        parsed = parse_name(info.filename)
+        position = len(self._kinds)
+        if parsed is None:
+            self._kinds.append(0)
+            self._numbers.append(0)
+            self._others[position] = info.filename
+        else:
+            self._kinds.append(1 if parsed[0] == "entry" else 2)
+            self._numbers.append(parsed[1])
+        self._offsets.append(info.header_offset)
+        self._crcs.append(info.CRC)
+        self._sizes.append(info.file_size)
+        if self._template is None:
+            self._template = info
+        elif _shape(info) != _shape(self._template):
+            raise ValueError(f"member {info.filename} is not stored as the others are")
+
+    def __len__(self) -> int:
+        return len(self._kinds)
+
+    def __iter__(self) -> Iterator[zipfile.ZipInfo]:
+        for position, kind in enumerate(self._kinds):
+            number = self._numbers[position]
+            if kind == 0:
+                name = self._others[position]
+            else:
+                name = entry_name(number) if kind == 1 else checkpoint_name(number)
+            info = _member(name)
+            assert self._template is not None
+            info.flag_bits = self._template.flag_bits
+            info.extract_version = self._template.extract_version
+            info.create_version = self._template.create_version
+            info.header_offset = self._offsets[position]
+            info.CRC = self._crcs[position]
+            info.file_size = info.compress_size = self._sizes[position]
+            yield info
+
+
+def _shape(info: zipfile.ZipInfo) -> tuple[object, ...]:
+    """What :class:`_Directory` takes to be the same for every member."""
+    return (
+        info.flag_bits,
+        info.extract_version,
+        info.create_version,
+        info.compress_type,
+        info.date_time,
+        info.external_attr,
+        info.internal_attr,
+        info.extra,
+        info.comment,
+        info.file_size == info.compress_size,
+    )
 
 
 def readme(origin: str, verifier_key: str, size: int, checkpoints: int) -> str:

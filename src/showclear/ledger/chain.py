@@ -40,7 +40,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from showclear.ledger.checkpoint import Checkpoint
@@ -54,6 +54,7 @@ __all__ = [
     "chain_key_id",
     "chain_line",
     "check_chain",
+    "check_chain_in_order",
     "link_of",
     "next_link",
     "stated_link",
@@ -179,11 +180,16 @@ def check_chain(links: Mapping[int, Link | None]) -> int | None:
         VerificationError: names the first missing checkpoint, or the first link that
             was removed or does not belong to the chain.
     """
-    sizes = sorted(links)
+    return check_chain_in_order(sorted(links.items()))
+
+
+def check_chain_in_order(links: Iterable[tuple[int, Link | None]]) -> int | None:
+    """:func:`check_chain` over ``(size, link)`` pairs given smallest size first, read once
+    (a verifier streams them: it never holds every checkpoint)."""
     start: int | None = None
-    for position, size in enumerate(sizes):
-        link = links[size]
-        before = sizes[position - 1] if position else 0
+    last = 0
+    for size, link in links:
+        before, last = last, size
         if link is None:
             if start is not None:
                 raise VerificationError(

@@ -14,21 +14,24 @@ index order and in batches, and holds every stored part to what the entries give
 5. the root at every checkpoint's size is recomputed, and every checkpoint's signed
    note verifies with the log's key and names that size and root (C2SP
    tlog-checkpoint, C2SP signed-note);
-6. each checkpoint is consistent with the next (an RFC 9162 §2.1.4 proof, verified);
+6. each checkpoint is consistent with the next (RFC 9162 §2.1.4): this follows from
+   step 5, every root being recomputed from the one stream of entries, so no proof is
+   made (:func:`check_consistency` checks roots known otherwise);
 7. the latest checkpoint covers every entry.
 
 Steps 1, 2 and 4 run per batch in :meth:`LogVerifier.hash`, which reports the first
 failure with its position instead of raising, so that a caller can first decode
 (:func:`decode_entry`, step 3) and check what it must of the entries before it, then
 the checkpoints they reach (:meth:`LogVerifier.check_checkpoints`, step 5), and so name
-the failure that comes first in entry order; :meth:`LogVerifier.finish` does steps 4,
-6 and 7 at the end. Everything here is pure: the stored nodes come through the
+the failure that comes first in entry order; :meth:`LogVerifier.finish` does steps 4
+and 7 at the end. Checkpoints may come as a stream, read as the entries reach them, so
+that memory stays flat at any length. Everything here is pure: the stored nodes come through the
 :class:`StoredNodes` port, the entries and checkpoints from the caller.
 """
 
 from __future__ import annotations
 
-import bisect
+import collections
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -96,33 +99,62 @@ class LogVerifier:
     """
 
     def __init__(
-        self, checkpoints: Iterable[tuple[int, str]], key: Ed25519Verifier, nodes: StoredNodes
+        self,
+        checkpoints: Iterable[tuple[int, str]],
+        key: Ed25519Verifier,
+        nodes: StoredNodes,
+        *,
+        latest: int | None = None,
+        keep_roots: bool = True,
     ) -> None:
         """Verify a log with the stored ``(size, signed note)`` ``checkpoints`` and ``nodes``.
+
+        Given ``latest`` (the largest checkpoint size), ``checkpoints`` is read once, in
+        order of size, as the entries reach each one: a stream from the database, never
+        held whole. Without it they are sorted first. ``keep_roots`` keeps every
+        checkpoint's root in :attr:`signed_roots`; a verifier of a long log passes False,
+        so that its memory stays flat however many checkpoints there are.
 
         Raises:
             ValueError: no checkpoint is given.
         """
-        self._checkpoints = sorted(checkpoints)
-        if not self._checkpoints:
-            raise ValueError("a log to verify needs at least one checkpoint")
+        if latest is None:
+            ordered = sorted(checkpoints)
+            if not ordered:
+                raise ValueError("a log to verify needs at least one checkpoint")
+            latest = ordered[-1][0]
+            checkpoints = ordered
         self._key = key
-        self._checked = 0
-        self._wanted = frozenset(size for size, _ in self._checkpoints)
-        self._sizes = sorted(self._wanted)
+        self._unread: Iterator[tuple[int, str]] | None = iter(checkpoints)
+        #: Checkpoints read from the stream and not yet checked, smallest size first.
+        self._pending: collections.deque[tuple[int, str]] = collections.deque()
+        self._keep = keep_roots
         self._source = nodes
         self._edge = CompactRange()
         self._streams: list[Iterator[tuple[int, bytes]]] = []
         self._ahead: list[list[tuple[int, bytes]]] = []
         self._taken: list[int] = []
         #: The size of the latest checkpoint: no entry may lie at or beyond it.
-        self.signed_size = max(self._wanted)
+        self.signed_size = latest
         #: The stored nodes recomputed and found identical so far.
         self.nodes = 0
-        #: The recomputed root at every checkpoint size reached so far.
+        #: How many checkpoints were checked so far.
+        self.checked = 0
+        #: The recomputed root at each checkpoint size reached and not yet checked (and at
+        #: every one, with ``keep_roots``).
         self.roots: dict[int, bytes] = {0: EMPTY_ROOT}
-        #: The root of every checkpoint checked so far, by size.
+        #: The root of every checkpoint checked so far, by size (with ``keep_roots``).
         self.signed_roots: dict[int, bytes] = {}
+
+    def _read_through(self, size: int) -> None:
+        """Read checkpoints from the stream up to the first one beyond ``size``."""
+        pending = self._pending
+        while self._unread is not None and (not pending or pending[-1][0] <= size):
+            found = next(self._unread, None)
+            if found is None:
+                self._unread = None
+            else:
+                pending.append(found)
 
     @property
     def size(self) -> int:
@@ -135,9 +167,11 @@ class LogVerifier:
         return self._streams[level]
 
     def prefetch(self, count: int) -> None:
-        """Read the stored nodes that the next ``count`` entries complete, level by level."""
+        """Read the stored nodes that the next ``count`` entries complete, level by level,
+        and the checkpoints they reach."""
         size = self.size
         end = size + count
+        self._read_through(end)
         self._ahead = [[]]
         for level in range(1, end.bit_length()):
             completed = (end >> level) - (size >> level)
@@ -163,10 +197,10 @@ class LogVerifier:
         # 4. The range grows by the sound leaves, stopping at each checkpoint's size for
         #    its root; every node they complete must be stored, identical. A node is
         #    completed by its last leaf, so a bad node comes before any failure above.
-        edge, sizes = self._edge, self._sizes
-        first = bisect.bisect_right(sizes, start)
-        last = bisect.bisect_right(sizes, start + len(leaves))
-        for stop in [*sizes[first:last], start + len(leaves)]:
+        edge, reach = self._edge, start + len(leaves)
+        self._read_through(reach)
+        sizes = [size for size, _ in self._pending if start < size <= reach]
+        for stop in [*sizes, reach]:
             before = edge.size
             made = edge.extend(leaves[before - start : stop - start])
             bad = self._first_bad_node(before, made)
@@ -174,7 +208,7 @@ class LogVerifier:
                 level, index, got = bad
                 position = ((index + 1) << level) - 1 - start
                 return BatchFailure(position, _node_problem(level, index, got))
-            if edge.size in self._wanted:
+            if stop in sizes:
                 self.roots[edge.size] = edge.root()
         return failure
 
@@ -248,27 +282,37 @@ class LogVerifier:
         Raises:
             VerificationError: a checkpoint does not verify (see :func:`check_checkpoint`).
         """
-        start = self._checked
-        for stored_size, note in itertools.islice(self._checkpoints, start, None):
-            if stored_size > size:
-                break
-            self.signed_roots[stored_size] = check_checkpoint(
-                stored_size, note, self.roots, self._key
-            )
-            self._checked += 1
-        return self._checked - start
+        pending = self._pending
+        if self._unread is not None and (not pending or pending[-1][0] <= size):
+            self._read_through(size)
+        checked = 0
+        while pending and pending[0][0] <= size:
+            stored_size, note = pending[0]
+            root = check_checkpoint(stored_size, note, self.roots, self._key)
+            pending.popleft()
+            checked += 1
+            if self._keep:
+                self.signed_roots[stored_size] = root
+            elif stored_size:
+                self.roots.pop(stored_size, None)
+        self.checked += checked
+        return checked
 
     def finish(self, max_level: int) -> None:
-        """Steps 4, 6 and 7 at the end: nothing left over, consistent, every entry signed.
+        """Steps 4 and 7 at the end: nothing left over, every entry signed.
 
+        Step 6 (each checkpoint consistent with the next) needs no proof here: every
+        checkpoint's root was checked against the tree recomputed from the same entries
+        as they streamed past, so each checkpoint's tree is a prefix of the next one's
+        by construction; :func:`check_consistency` remains for roots known otherwise.
         ``max_level`` is the highest level any node is stored at.
 
         Raises:
             VerificationError: entries are missing at the end, a stored node belongs to
-                no entry, two checkpoints are not consistent, or entries are not covered
-                by the latest checkpoint.
+                no entry, or entries are not covered by the latest checkpoint.
         """
-        if self._checked < len(self._checkpoints):
+        self._read_through(self.signed_size)
+        if self._pending:
             raise VerificationError(
                 f"{_entries(self.size, self.signed_size)} missing: the ledger ends after "
                 f"{self.size} entries, but the checkpoint at size {self.signed_size} was "
@@ -279,8 +323,6 @@ class LogVerifier:
             extra = next(self._stream(level), None)
             if extra is not None:
                 raise VerificationError(_extra_node(level, extra[0]))
-        # 6. Each checkpoint is consistent with the next.
-        check_consistency(self.signed_roots, self._source)
         # 7. Everything is covered by the latest checkpoint.
         if self.signed_size != self.size:
             raise VerificationError(

@@ -6,6 +6,7 @@ place that wires storage, keys and the clock together.
 
 from __future__ import annotations
 
+import io
 import re
 import secrets
 import time
@@ -14,9 +15,9 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from showclear.bundle import BundleSummary, build_bundle
+from showclear.bundle import BundleSummary
 from showclear.ledger import canonical_json
 from showclear.ledger.cosignature import CosignatureVerifier
 from showclear.ledger.errors import LedgerError
@@ -53,6 +54,7 @@ from showclear.service.documents import (
     named_documents,
 )
 from showclear.service.errors import AuthError, BadRequest, Forbidden, NotFound
+from showclear.service.export import export_bundle
 from showclear.service.forensics import Forensics
 from showclear.service.group import Group, GroupCommit
 from showclear.service.idempotency import remember, replay, request_digest
@@ -760,15 +762,14 @@ class App:
 
     def export_bundle(self, slug: str) -> tuple[bytes, BundleSummary]:
         """The production's whole ledger as an offline-verifiable bundle (zip bytes)."""
+        out = io.BytesIO()
+        summary = self.export_bundle_to(slug, out)
+        return out.getvalue(), summary
+
+    def export_bundle_to(self, slug: str, out: BinaryIO) -> BundleSummary:
+        """Write the bundle to ``out`` (seekable), streamed: flat memory at any size."""
         with self.store.read(slug) as session:
-            rows = session.entries(0, session.size())
-            key = session.production().verifier_key
-            # Each checkpoint as the signed note with its witnesses' cosignatures (C2SP).
-            cosigned = _cosigned(session)
-            notes = session.checkpoints()
-            if cosigned is not None:
-                notes = ((size, cosigned(size, note)) for size, note in notes)
-            return build_bundle(key, (row.data for row in rows), notes)
+            return export_bundle(session, out)
 
     # -- signing in (service/sessions.py) ------------------------------------
 

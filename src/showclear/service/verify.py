@@ -20,13 +20,17 @@ production has, and is checked too:
 
 Checkpoints signed before the chain existed name no previous checkpoint: a deletion
 among those cannot be detected, and the report says up to which size.
+
+Nothing is held whole (issue 17): the entries stream in chunks and the checkpoints beside
+them, each checked as the entries reach its size and then let go; a second stream of the
+checkpoints checks the chain and the cosignatures. Memory stays flat at any length.
 """
 
 from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,7 +43,7 @@ from showclear.ledger import (
     decode_entry,
     open_checkpoint,
 )
-from showclear.ledger.chain import check_chain, link_of
+from showclear.ledger.chain import Link, check_chain_in_order, link_of
 from showclear.ledger.checkpoint import Checkpoint
 from showclear.ledger.cosignature import CosignatureVerifier, cosignatures_in
 from showclear.ledger.pins import Pins, check_quorum, cosigners_of
@@ -122,10 +126,10 @@ def verify_ledger(
     report = VerifyReport()
     started = time.perf_counter()
     try:
-        notes = _verify(session, report, progress, on_entry)
+        latest = _verify(session, report, progress, on_entry)
         _verify_trust(
             session,
-            notes,
+            latest,
             report,
             pins=pins or Pins(),
             signed=signed,
@@ -146,23 +150,20 @@ def _verify(
     report: VerifyReport,
     progress: Progress | None,
     on_entry: EntryHook | None,
-) -> dict[int, str]:
+) -> int:
+    """The ledger itself, in one pass over entries and checkpoints; the latest size."""
     info = session.production()
     try:
         key = Ed25519Verifier.from_verifier_key(info.verifier_key)
     except LedgerError as e:
         raise VerifyFailed(f"the production's verifier key is unreadable: {e}") from e
-    checkpoints = list(session.checkpoints())
-    if not checkpoints:
-        raise VerifyFailed("the ledger has no checkpoint")
-    log = LogVerifier(checkpoints, key, session)
-    notes = dict(checkpoints)
-
-    def root_at(size: int) -> bytes | None:
-        # A passkey signature names the signed checkpoint its person was shown.
-        note = notes.get(size)
-        return None if note is None else open_checkpoint(note, key).root
-
+    try:
+        latest = session.checkpoint()[0]
+    except StoreError:
+        raise VerifyFailed("the ledger has no checkpoint") from None
+    # Checkpoints stream beside the entries (never all in memory at once: issue 17).
+    log = LogVerifier(session.checkpoints(), key, session, latest=latest, keep_roots=False)
+    root_at = _Roots(session, key)
     passkeys = PasskeyLedger()
     rows = iter(session.entries(_LOWEST_INDEX))
     while chunk := list(itertools.islice(rows, _CHUNK)):
@@ -196,7 +197,33 @@ def _verify(
         )
     if progress is not None:
         progress(log.size, info.size)
-    return notes
+    return latest
+
+
+class _Roots:
+    """The root of the checkpoint stored at a size, read when asked (a passkey signature
+    names the signed checkpoint its person was shown); the last few are remembered."""
+
+    _KEPT = 64
+
+    def __init__(self, session: LedgerSession, key: Ed25519Verifier) -> None:
+        self._session = session
+        self._key = key
+        self._known: dict[int, bytes | None] = {}
+
+    def __call__(self, size: int) -> bytes | None:
+        if size in self._known:
+            return self._known[size]
+        try:
+            note = self._session.checkpoint(size)[1]
+        except StoreError:
+            root = None
+        else:
+            root = open_checkpoint(note, self._key).root
+        if len(self._known) >= self._KEPT:
+            self._known.pop(next(iter(self._known)))
+        self._known[size] = root
+        return root
 
 
 #: What the ``productions`` row states, and the field of entry 0 that records it.
@@ -231,7 +258,7 @@ def _check_production(info: ProductionInfo, event: Any) -> None:
 
 def _verify_trust(
     session: LedgerSession,
-    notes: dict[int, str],
+    latest: int,
     report: VerifyReport,
     *,
     pins: Pins,
@@ -249,50 +276,95 @@ def _verify_trust(
                 f"with the key you pinned ({pins.key.verifier_key()})"
             )
         report.pinned = True
-    # No checkpoint was deleted: each names, signed, the one before it; and a stored note
-    # holds the production's lines only (cosignatures are stored apart, and added below).
     key = Ed25519Verifier.from_verifier_key(info.verifier_key)
-    links = {size: link_of(note, key) for size, note in notes.items()}
-    for size, note in notes.items():
-        if note.count(_SIGNATURE_LINE) != (1 if links[size] is None else 2):
-            raise VerifyFailed(
-                f"checkpoint at size {size}: it carries a signature line that is neither the "
-                "production's signature nor its link to the checkpoint before it"
-            )
-    start = check_chain(links)
-    if len(notes) > 1 and (start is None or start > min(notes)):
+    seen = _Seen()
+    # One more pass over the checkpoints, each read once and let go (issue 17).
+    links = _links(session, key, latest, report, seen, pins=pins, cosigned=cosigned, listed=listed)
+    start = check_chain_in_order(links)
+    if seen.count > 1 and (start is None or start > seen.first):
         report.unseen.append(
             "no checkpoint names the one signed before it: a deleted checkpoint cannot be seen"
             if start is None
             else f"the checkpoints before size {start} were signed before each checkpoint "
             "named the one before it: a deletion among them cannot be seen"
         )
-    # Every stored cosignature by a pinned or listed witness verifies; the latest has the
-    # quorum of the pinned ones.
-    pinned = {(w.name, w.key_id) for w in pins.witnesses}
-    latest = max(notes)
-    for size in sorted(notes):
-        note = cosigned(size, notes[size]) if cosigned is not None else notes[size]
-        own = 1 if links[size] is None else 2  # the checkpoint's signature, and its link
-        if note.count(_SIGNATURE_LINE) == own and not (size == latest and pins.witnesses):
-            continue  # the production's own lines alone: nothing more to check here
-        try:
-            cosigners = cosigners_of(note, pins.witnesses)
-            named = cosigners_of(note, [w for w in listed if (w.name, w.key_id) not in pinned])
-            found = len(cosignatures_in(note))
-        except LedgerError as e:
-            raise VerifyFailed(f"checkpoint {size}: {e}") from e
-        report.unchecked_cosignatures += found - len(cosigners) - len(named)
-        if size == latest:
-            report.witnessed = cosigners
-            try:
-                if pins.witnesses:
-                    check_quorum(size, cosigners, pins)
-            except LedgerError as e:
-                raise VerifyFailed(str(e)) from e
     # The database holds everything the production's key remembers signing.
     if signed is not None:
-        _check_signed(signed, info.size, notes)
+        _check_signed(session, signed, info.size)
+
+
+@dataclass
+class _Seen:
+    """How many checkpoints the trust pass read, and the smallest size among them."""
+
+    count: int = 0
+    first: int = 0
+
+
+def _links(
+    session: LedgerSession,
+    key: Ed25519Verifier,
+    latest: int,
+    report: VerifyReport,
+    seen: _Seen,
+    *,
+    pins: Pins,
+    cosigned: Cosigned | None,
+    listed: Sequence[CosignatureVerifier],
+) -> Iterator[tuple[int, Link | None]]:
+    """Each stored checkpoint's verified link, smallest size first, after checking that its
+    note holds the production's lines only and that its cosignatures verify.
+
+    A stored note holds the production's lines only (cosignatures are stored apart, and
+    added here); every stored cosignature by a pinned or listed witness verifies; the
+    latest has the quorum of the pinned ones.
+    """
+    pinned = {(w.name, w.key_id) for w in pins.witnesses}
+    others = [w for w in listed if (w.name, w.key_id) not in pinned]
+    for size, note in session.checkpoints():
+        if not seen.count:
+            seen.first = size
+        seen.count += 1
+        link = link_of(note, key)
+        own = 1 if link is None else 2  # the checkpoint's signature, and its link
+        if note.count(_SIGNATURE_LINE) != own:
+            raise VerifyFailed(
+                f"checkpoint at size {size}: it carries a signature line that is neither the "
+                "production's signature nor its link to the checkpoint before it"
+            )
+        full = cosigned(size, note) if cosigned is not None else note
+        if full.count(_SIGNATURE_LINE) != own or (size == latest and pins.witnesses):
+            _check_cosignatures(
+                size, full, is_latest=size == latest, report=report, pins=pins, others=others
+            )
+        yield size, link
+
+
+def _check_cosignatures(
+    size: int,
+    note: str,
+    *,
+    is_latest: bool,
+    report: VerifyReport,
+    pins: Pins,
+    others: Sequence[CosignatureVerifier],
+) -> None:
+    """A checkpoint's cosignatures by pinned or listed witnesses verify; the latest has
+    the pinned quorum."""
+    try:
+        cosigners = cosigners_of(note, pins.witnesses)
+        named = cosigners_of(note, others)
+        found = len(cosignatures_in(note))
+    except LedgerError as e:
+        raise VerifyFailed(f"checkpoint {size}: {e}") from e
+    report.unchecked_cosignatures += found - len(cosigners) - len(named)
+    if is_latest:
+        report.witnessed = cosigners
+        try:
+            if pins.witnesses:
+                check_quorum(size, cosigners, pins)
+        except LedgerError as e:
+            raise VerifyFailed(str(e)) from e
 
 
 def _check_held(
@@ -322,7 +394,7 @@ def _check_held(
             )
 
 
-def _check_signed(signed: tuple[int, bytes], size: int, notes: Mapping[int, str]) -> None:
+def _check_signed(session: LedgerSession, signed: tuple[int, bytes], size: int) -> None:
     """The database holds the checkpoint the production's key remembers signing last."""
     remembered, root = signed
     if remembered > size:
@@ -334,12 +406,14 @@ def _check_signed(signed: tuple[int, bytes], size: int, notes: Mapping[int, str]
             "(a damaged database file, or an older copy restored); restore the newest "
             "backup of the database"
         )
-    if remembered not in notes:
+    try:
+        note = session.checkpoint(remembered)[1]
+    except StoreError:
         raise VerifyFailed(
             f"checkpoint {remembered:,}, the latest the production's key signed, is not in "
             "the database: it was deleted; restore the newest backup of the database"
-        )
-    stored = Checkpoint.parse(notes[remembered][: notes[remembered].rfind("\n\n") + 1])
+        ) from None
+    stored = Checkpoint.parse(note[: note.rfind("\n\n") + 1])
     if stored.root != root:
         raise VerifyFailed(
             f"the production's key remembers signing another root at size {remembered:,} "

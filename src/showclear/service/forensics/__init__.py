@@ -17,7 +17,6 @@ gives any of them an inclusion proof against the snapshot's signed checkpoint.
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, datetime
 from typing import Any
 
@@ -54,7 +53,7 @@ from showclear.service.forensics.replay import (
     pairs,
 )
 from showclear.service.ledger import prove_inclusion
-from showclear.store import EntryRow, ProductionInfo, Session
+from showclear.store import ProductionInfo, Session
 
 __all__ = [
     "Carrier",
@@ -115,22 +114,12 @@ class Forensics:
 
     @property
     def events(self) -> list[Indexed]:
-        """Every entry of the snapshot with its time, read on first use: a question about
-        one thing that the entry index answers (:meth:`naming`) never reads them all."""
+        """Every entry of the snapshot with its time, read on first use (a query that
+        does not replay the ledger never reads them all)."""
         if self._events is None:
             rows = ((row.index, row.event()) for row in self._session.entries(0, self.size))
             self._events = index_events(rows)
         return self._events
-
-    def naming(self, kind: str, ref: str) -> list[Indexed]:
-        """The entries of the snapshot that name ``ref`` as a ``kind``, through the entry index."""
-        rows = self._session.entries_naming(kind, ref)
-        return index_events(
-            (row.index, row.event()) for row in itertools.takewhile(self._covered, rows)
-        )
-
-    def _covered(self, row: EntryRow) -> bool:
-        return row.index < self.size
 
     @property
     def verifier_key(self) -> str:
