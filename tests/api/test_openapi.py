@@ -43,6 +43,8 @@ PUBLIC |= {"show_proposal", "signing_options", "sign_proposal"}
 PUBLIC |= {"mirror_held", "mirror_receive"}
 # ...and a witness request (C2SP tlog-witness): the production key's signature is the proof.
 PUBLIC |= {"mirror_add_checkpoint"}
+# ...and the studio view: a studio account's own token, which sees only what it was granted.
+PUBLIC |= {"studio_productions"}
 
 
 @pytest.fixture(scope="module")
