@@ -16,7 +16,11 @@ size it signed already: a production must never fork itself. The file holds::
 
 ``pending`` is written (and synced) before the transaction holding the checkpoint
 commits, ``confirmed`` right after it committed, before anyone is told. Every file is
-written atomically: a temporary file, fsync, rename, fsync of the directory.
+written atomically: a temporary file, fsync, rename, fsync of the directory. The
+``confirmed`` rewrite is the one exception: it is renamed into place but not synced, since
+losing it in a crash only leaves ``pending`` naming a checkpoint the database holds, which
+the next signature confirms (``service.ledger.check_extends``); this halves the syncs a
+group of commands waits for (issue 17).
 
 Several servers on one database (docs/deploy.md) each hold a copy of the key directory,
 so each remembers what it signed: growth by another server extends that, and a pending
@@ -125,8 +129,11 @@ class Keyring(Protocol):
         ...
 
 
-def write_atomically(path: Path, data: bytes, *, what: str) -> None:
+def write_atomically(path: Path, data: bytes, *, what: str, durable: bool = True) -> None:
     """Write ``data`` to ``path`` through a synced temporary file, then sync the directory.
+
+    With ``durable=False`` the file is still replaced atomically (readers see the old or
+    the new bytes, never a mix), but neither it nor the directory is synced.
 
     Raises:
         KeyFileError: the file cannot be written (a full disk says so); ``path`` is unchanged.
@@ -138,11 +145,13 @@ def write_atomically(path: Path, data: bytes, *, what: str) -> None:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(tmp, path)
-        _sync_directory(path.parent)
+        if durable:
+            _sync_directory(path.parent)
     except OSError as e:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -253,7 +262,9 @@ class _FileMemory:
             if state is not None and state.pending != (size, root):
                 return  # another writer signed since; its own confirmation follows
             data = _format_state(SignedState((size, root))).encode("ascii")
-            write_atomically(self.path, data, what="the signed-state file")
+            # Not synced: if a crash loses it, ``pending`` still names this committed
+            # checkpoint, which the database holds and the next signature confirms.
+            write_atomically(self.path, data, what="the signed-state file", durable=False)
 
 
 class _InMemory:
