@@ -98,3 +98,19 @@ def test_a_streamed_bundle_is_the_one_built_in_memory_and_verifies(app: App) -> 
     assert names[-1] == "entries/00000299.json"
     report = verify_bundle(out.getvalue())
     assert report.ok, report.problem
+
+
+def test_a_checkpoint_size_altered_into_text_is_named_not_a_crash(
+    app: App, backend: Backend
+) -> None:
+    """SQLite stores text in an integer column: verify reports the altered row."""
+    if backend.name != "sqlite":
+        return  # PostgreSQL refuses text in a BIGINT column
+    slug = _grow(app, 20, 4)
+    backend.execute("UPDATE checkpoints SET size = 'x' WHERE production = ? AND size = 20", (slug,))
+    with app.store.read(slug) as session:
+        report = verify_ledger(session)
+    assert report.problem == (
+        "the ledger cannot be read: a checkpoint has the non-integer index 'x' "
+        "(the database was altered)"
+    )
