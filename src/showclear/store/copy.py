@@ -5,6 +5,10 @@ continued elsewhere, exactly as stored: the productions row (with its public
 verifier key), every ledger entry byte for byte, the tree's stored nodes, every
 signed checkpoint note, the projection, the credentials' argon2 hashes with
 their lockout state, and sign-in sessions and API tokens (their SHA-256 only).
+A mirror stays a mirror: its ``mirrors`` row (where the production is written,
+how fresh the copy is, the upload token's SHA-256) goes with it, so a copied
+mirror never becomes a second writer; the forks a mirror or a promoted writer
+refused (``mirror_forks``) go too, as the evidence they are.
 Never a private key: keys live in a keyring, outside every store.
 
 The source is read in one read session (one snapshot) and the target written
@@ -46,6 +50,8 @@ class CopyReport:
     credentials: int
     logins: int
     checkpoint_note: str | None  # the latest signed checkpoint, identical in both stores
+    mirror_source: str | None = None  # where a copied mirror is written; None for a writer
+    forks: int = 0  # refused forks kept as evidence, copied with it
 
 
 def copy_production(source: Store, target: Store, slug: str) -> CopyReport:
@@ -88,8 +94,24 @@ def _copy(src: Session, dst: Session, size: int) -> CopyReport:
     logins = src.logins()
     for login in logins:
         dst.add_login(login)
+    # A mirror's row says it is read-only here: without it the copy would take commands.
+    if (mirror := src.mirror()) is not None:
+        dst.add_mirror(mirror)
+    forks = src.mirror_forks()
+    for fork in forks:
+        dst.add_mirror_fork(fork)
     return CopyReport(
-        dst.slug, size, entries, nodes, checkpoints, len(records), credentials, len(logins), latest
+        dst.slug,
+        size,
+        entries,
+        nodes,
+        checkpoints,
+        len(records),
+        credentials,
+        len(logins),
+        latest,
+        mirror.source if mirror is not None else None,
+        len(forks),
     )
 
 
