@@ -9,6 +9,7 @@ studio takes commands and refuses the old writer's syncs as a fork (issue 18, it
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -37,6 +38,7 @@ from showclear.service import (
 from showclear.service.errors import AuthError
 from showclear.service.mirrors import add_mirror, mirror_forks, mirror_status
 from showclear.service.promote import Decision, PromoteRefused, promote
+from showclear.service.studio import studio_view
 from showclear.service.sync import SyncFailed, SyncTarget, sync
 from showclear.service.witnessing import WitnessSubmitter
 
@@ -171,6 +173,39 @@ def test_promote_after_the_old_writer_shows_its_last_checkpoint_is_the_mirrors(
         sync(the_set.app, slug, studio.target)
     assert mirror_forks(studio.app, slug), "the fork is kept as evidence"
     assert studio.app.production(slug).size == size + 2
+
+
+def test_the_old_writers_refused_syncs_show_in_mirror_status_and_the_studio_view(
+    the_set: Set, studio: Studio, showclear: Callable[..., CliRun]
+) -> None:
+    """After promote the production is no mirror, but the old writer's refused sync is an
+    alarm row of the studio view and a fork in ``mirror status``, written here."""
+    slug = the_set.slug
+    promote(
+        studio.app,
+        slug,
+        key_text=the_set.key_file().read_text(),
+        decision=Decision("the set laptop was lost", "ruth", PINS["ruth"], "paul", PINS["paul"]),
+    )
+    the_set.play(3)
+    with pytest.raises(SyncFailed, match="a fork"):
+        sync(the_set.app, slug, studio.target)
+    (row,) = studio_view(studio.app, None).rows
+    assert row.forks == 1 and row.rank == 0 and "fork" in row.statuses
+    assert row.alarms[0].startswith("FORK: 1 sync(s) refused") and "before promote" in row.alarms[0]
+    assert row.mirror is None and "stale" not in row.statuses, "written here now, not a mirror"
+    studio.app.close()  # the command line opens the database itself
+    base = ("--db", studio.db, "--key-dir", str(studio.key_dir))
+    ran = showclear(*base, "mirror", "status", "--json")
+    assert ran.code == 0, ran.err
+    (listed,) = json.loads(ran.out)
+    assert (listed["production"], listed["source"], listed["forks"]) == (slug, None, 1)
+    (evidence,) = listed["fork_evidence"]
+    origin = the_set.app.production(slug).origin
+    assert evidence["held_note"].startswith(origin) and evidence["offered_note"].startswith(origin)
+    text = showclear(*base, "mirror", "status")
+    assert f"{slug}: written here (promoted from a mirror)" in text.out
+    assert "FORK refused" in text.out
 
 
 def test_promote_by_the_decision_of_the_safety_coordinator_and_a_producer(

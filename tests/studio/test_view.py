@@ -148,7 +148,8 @@ def test_a_refused_fork_is_an_alarm_row_at_the_top(
     rows = studio_view(app, None).rows
     assert [row.slug for row in rows] == [forked, trouble]
     assert rows[0].rank == 0 and rows[0].alarms[0].startswith("FORK: 1 sync")
-    assert rows[0].mirror is not None and rows[0].mirror["forks"] == 1
+    assert rows[0].forks == 1
+    assert rows[0].mirror is None and "stale" not in rows[0].statuses, "written here: no mirror"
     assert _slugs(app, None, "fork") == [forked]
     assert _slugs(app, "insurer", "fork") == [forked]
 

@@ -17,6 +17,7 @@ from showclear.cli.render import emit_json
 from showclear.service import BadRequest
 from showclear.service.mirrors import (
     DEFAULT_COSIGNER_NAME,
+    MirrorStatus,
     add_mirror,
     freshness,
     mirror_forks,
@@ -30,6 +31,7 @@ from showclear.service.sync import (
     save_target,
     sync,
 )
+from showclear.store.base import MirrorForkRow
 
 __all__ = ["note_mirror", "register"]
 
@@ -171,25 +173,31 @@ def add_command(
 
 @mirror_app.command("status")
 def status_command(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Each mirror here: where it is written, how fresh it is, and every fork it refused.
+    """Each mirror here and every fork refused, a promoted production's included.
+
+    A production promoted here (showclear promote) is no mirror any more, but the old
+    writer's syncs it refused are listed too: they are the evidence of a second history.
 
     Example: showclear mirror status --json
     """
     st = state(ctx)
     app = st.app()
     now = app.clock.now()
-    rows = []
+    rows: list[tuple[str, MirrorStatus | None, list[MirrorForkRow]]] = []
     for info in app.productions():
         status = mirror_status(app, info.slug)
-        if status is None:
-            continue
         forks = mirror_forks(app, info.slug)
-        rows.append((status, forks))
+        if status is not None or forks:
+            rows.append((info.slug, status, forks))
     if as_json:
         emit_json(
             [
                 {
-                    **status.to_json(),
+                    **(
+                        status.to_json()
+                        if status is not None
+                        else {"production": slug, "source": None, "forks": len(forks)}
+                    ),
                     "fork_evidence": [
                         {
                             "received_at": f.received_at,
@@ -200,23 +208,24 @@ def status_command(ctx: typer.Context, as_json: JsonOpt = False) -> None:
                         for f in forks
                     ],
                 }
-                for status, forks in rows
+                for slug, status, forks in rows
             ]
         )
         return
     if not rows:
         out_console.print("No mirrors here: make one with showclear mirror add.")
         return
-    for status, forks in rows:
-        where = "the set" if status.source == "set" else status.source
-        out_console.print(
-            f"{status.production}: written on {escape(where)}; {freshness(status, now)}"
-        )
+    for slug, status, forks in rows:
+        if status is None:
+            out_console.print(f"{slug}: written here (promoted from a mirror)")
+        else:
+            where = "the set" if status.source == "set" else status.source
+            out_console.print(f"{slug}: written on {escape(where)}; {freshness(status, now)}")
         for fork in forks:
             out_console.print(
                 f"  [bold red]FORK refused[/] at {fork.received_at}: {escape(fork.detail)}"
             )
-    if any(forks for _, forks in rows):
+    if any(forks for _, _, forks in rows):
         out_console.print("Both checkpoints of each fork: showclear mirror status --json")
 
 

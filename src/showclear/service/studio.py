@@ -239,6 +239,7 @@ class StudioRow:
     days_not_closed: int
     witnesses: list[dict[str, Any]]
     mirror: dict[str, Any] | None  # None: written here, not a mirror
+    forks: int  # syncs refused as forks, kept as evidence (a mirror's, or a promoted writer's)
     statuses: list[str]
     alarms: list[str]  # in words, worst first
     rank: int  # 0 fork, 1 cease-fire or stop-work, 2 something to look at, 3 calm
@@ -413,8 +414,8 @@ def _witness_lags(
 
 
 def _mirror(slug: str, summary: MirrorSummary | None, now: datetime) -> dict[str, Any] | None:
-    if summary is None:
-        return None
+    if summary is None or not summary.source:
+        return None  # written here; a promoted writer's forks are the row's own (``forks``)
     status = MirrorStatus(
         slug, summary.source, summary.synced_at, summary.synced_size, summary.forks
     )
@@ -435,11 +436,13 @@ def _assess(row: dict[str, Any]) -> tuple[list[str], list[str], int]:
     rank = 3
     mirror = row["mirror"]
     stale_minutes = STALE_AFTER.total_seconds() / 60
-    if mirror is not None and mirror["forks"]:
+    if row["forks"]:
         statuses.append("fork")
+        # A writer with forks was promoted here: the old writer went on writing (docs/deploy.md).
         alarms.append(
-            f"FORK: {mirror['forks']} sync(s) refused as a forked or forged history; "
+            f"FORK: {row['forks']} sync(s) refused as a forked or forged history; "
             "both checkpoints are kept as evidence"
+            + ("" if mirror is not None else " (from the writer before promote)")
         )
         rank = 0
     if row["ceasefire_incidents"]:
@@ -551,6 +554,7 @@ def _rows(
                 now,
             ),
             "mirror": _mirror(slug, mirror, now),
+            "forks": mirror.forks if mirror is not None else 0,
         }
         statuses, alarms, rank = _assess(row)
         rows.append(StudioRow(**row, statuses=statuses, alarms=alarms, rank=rank))
