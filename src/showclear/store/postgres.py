@@ -26,8 +26,10 @@ hashes of a proof in one query, big batches with COPY).
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -37,7 +39,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from showclear.store.base import EntryRow, ProductionInfo
+from showclear.store.base import JSON, EntryRow, ProductionInfo
 from showclear.store.errors import (
     DatabaseDamaged,
     DiskFull,
@@ -65,12 +67,42 @@ LOCK_TIMEOUT = 30.0
 _MIGRATION_LOCK = int.from_bytes(b"showclea", "big") >> 1
 
 _READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+_IDLE = psycopg.pq.TransactionStatus.IDLE
 _WRITE = "BEGIN ISOLATION LEVEL READ COMMITTED"
 
 _stream_names = itertools.count()
 
 #: Batches of this many rows or more are written with COPY.
 _COPY_FROM = 64
+
+
+#: A writer's first statement: lock the production's row, and read what an append needs
+#: before it can decide anything (the peaks of the tree, the checkpoint at its size), so
+#: that BEGIN and all of it are one round trip. ``FOR UPDATE`` in a CTE locks the row.
+_LOCK_AND_READ = (
+    "WITH p AS (SELECT slug, name, origin, verifier_key, size, created_at "
+    "FROM productions WHERE slug = %(slug)s FOR UPDATE), "
+    # The peaks of a tree of `size` leaves: a level for each bit set in size.
+    "k AS (SELECT g.level, (p.size >> g.level) - 1 AS idx "
+    "FROM p CROSS JOIN generate_series(0, 62) AS g (level) WHERE (p.size >> g.level) & 1 = 1) "
+    "SELECT 'p', p.slug, p.name, p.origin, p.verifier_key, p.size, p.created_at, "
+    "NULL::integer, NULL::bytea, NULL::text FROM p "
+    "UNION ALL SELECT 'n', NULL, NULL, NULL, NULL, k.idx, NULL, k.level, "
+    "COALESCE(e.leaf_hash, n.hash), NULL FROM k "
+    "LEFT JOIN entries AS e ON k.level = 0 AND e.production = %(slug)s AND e.idx = k.idx "
+    "LEFT JOIN nodes AS n ON k.level > 0 AND n.production = %(slug)s "
+    "AND n.level = k.level AND n.idx = k.idx "
+    "UNION ALL SELECT 'c', NULL, NULL, NULL, NULL, c.size, NULL, NULL, NULL, c.note "
+    "FROM checkpoints AS c JOIN p ON c.production = p.slug AND c.size = p.size"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """Tree nodes and checkpoint notes a session already holds, by coordinate and size."""
+
+    nodes: dict[tuple[int, int], bytes]
+    notes: dict[int, str]
 
 
 def _close_connection(conn: psycopg.Connection[Any]) -> None:
@@ -105,11 +137,95 @@ def redact(url: str) -> str:
 class _PgSession(SqlSession):
     """SqlSession with ``%s`` parameters whose streams use server-side cursors."""
 
-    def __init__(self, cursor: psycopg.Cursor[Any], slug: str, info: ProductionInfo) -> None:
+    def __init__(
+        self,
+        cursor: psycopg.Cursor[Any],
+        slug: str,
+        info: ProductionInfo,
+        known: _Known | None = None,
+    ) -> None:
         super().__init__(cursor, slug, param="%s")
         self._streams: list[psycopg.ServerCursor[Any]] = []
         # The row the session began with (and, writing, locked): no need to read it again.
         self._info = info
+        # What the first statement read beside the row (the peaks of the tree and the last
+        # checkpoint), and what this session wrote since: an append reads none of it again.
+        known = known or _Known({}, {})
+        self._known_nodes = known.nodes
+        self._known_notes = known.notes
+        # Writes not sent yet: they go together, in one round trip, before the next read
+        # or with the COMMIT (_send_pending).
+        self._pending: list[tuple[str, Sequence[Any], bool]] = []
+
+    # -- deferred writes -----------------------------------------------------
+
+    def _defer(self, sql: str, args: Sequence[Any], *, many: bool = False) -> None:
+        self._pending.append((sql.replace("?", "%s"), args, many))
+
+    def _send_pending(self, *, commit: bool = False) -> None:
+        """Send the deferred writes (and a COMMIT) in one pipeline: one round trip.
+
+        Raises:
+            psycopg.Error: a write was refused (the statements after it were not run).
+        """
+        if not self._pending and not commit:
+            return None
+        pending, self._pending = self._pending, []
+        cur: psycopg.Cursor[Any] = self._cur
+        with cur.connection.pipeline():
+            for sql, args, many in pending:
+                if many:
+                    cur.executemany(sql, args)
+                else:
+                    cur.execute(sql, args)
+            if commit:
+                cur.execute("COMMIT")
+        return None
+
+    def _q(self, sql: str, args: Sequence[Any] = ()) -> Any:
+        self._send_pending()  # a read sees this session's own writes
+        return super()._q(sql, args)
+
+    def _many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._send_pending()
+        super()._many(sql, rows)
+
+    def add_checkpoint(self, size: int, note: str) -> None:
+        self._defer(
+            "INSERT INTO checkpoints (production, size, note) VALUES (?, ?, ?)",
+            (self.slug, size, note),
+        )
+        self._known_notes[size] = note
+
+    def set_size(self, size: int) -> None:
+        self._defer("UPDATE productions SET size = ? WHERE slug = ?", (size, self.slug))
+        self._info = replace(self._info, size=size) if self._info is not None else None
+
+    def put_projection(self, records: dict[str, JSON | None]) -> None:
+        """Write changed records (deferred); a value of ``None`` deletes the record."""
+        gone = [(self.slug, k) for k, v in records.items() if v is None]
+        kept = [
+            (self.slug, k, json.dumps(v, sort_keys=True, separators=(",", ":")))
+            for k, v in records.items()
+            if v is not None
+        ]
+        if gone:
+            self._defer("DELETE FROM projection WHERE production = ? AND key = ?", gone, many=True)
+        if kept:
+            self._defer(
+                "INSERT INTO projection (production, key, value) VALUES (?, ?, ?) "
+                "ON CONFLICT (production, key) DO UPDATE SET value = excluded.value",
+                kept,
+                many=True,
+            )
+
+    def checkpoint(self, size: int | None = None) -> tuple[int, str]:
+        note = None if size is None else self._known_notes.get(size)
+        if size is not None and note is not None:
+            return size, note
+        return super().checkpoint(size)
+
+    # -- reads and bulk writes -----------------------------------------------
 
     def nodes(self, coords: Sequence[tuple[int, int]]) -> list[bytes]:
         """The hashes at ``(level, index)`` in one round trip (a proof needs ~log2 n of them).
@@ -117,8 +233,12 @@ class _PgSession(SqlSession):
         Raises:
             StoreError: a node is missing, naming the first one.
         """
+        known = self._known_nodes
+        if all(coord in known for coord in coords):
+            return [known[coord] for coord in coords]
         if len(coords) <= 1:
             return super().nodes(coords)
+        self._send_pending()
         leaves = [index for level, index in coords if level == 0]
         inner = [(level, index) for level, index in coords if level != 0]
         rows = self._cur.execute(
@@ -145,6 +265,7 @@ class _PgSession(SqlSession):
         if not rows:
             return None
         if len(rows) < _COPY_FROM:
+            self._known_nodes.update(((0, r.index), r.leaf_hash) for r in rows)
             refs = self._refs(rows)
             entries = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
             values: list[Any] = [v for r in rows for v in (self.slug, r.index, r.data, r.leaf_hash)]
@@ -157,7 +278,7 @@ class _PgSession(SqlSession):
                     f"INSERT INTO entry_refs (production, kind, ref, idx) VALUES {marks}"
                 )
                 values += [v for ref in refs for v in ref]
-            self._cur.execute(sql, values)
+            self._defer(sql, values)
             return None
         self._copy(
             "COPY entries (production, idx, data, leaf_hash) FROM STDIN (FORMAT BINARY)",
@@ -171,8 +292,16 @@ class _PgSession(SqlSession):
         )
 
     def add_nodes(self, rows: Sequence[tuple[int, int, bytes]]) -> None:
+        if not rows:
+            return None
         if len(rows) < _COPY_FROM:
-            return super().add_nodes(rows)
+            self._known_nodes.update(((level, idx), h) for level, idx, h in rows)
+            marks = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+            self._defer(
+                f"INSERT INTO nodes (production, level, idx, hash) VALUES {marks}",
+                [v for level, idx, h in rows for v in (self.slug, level, idx, h)],
+            )
+            return None
         self._copy(
             "COPY nodes (production, level, idx, hash) FROM STDIN (FORMAT BINARY)",
             ("text", "int4", "int8", "bytea"),
@@ -181,6 +310,7 @@ class _PgSession(SqlSession):
 
     def _copy(self, statement: str, types: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         # COPY: one stream for a big batch instead of a statement per row.
+        self._send_pending()
         cur: psycopg.Cursor[Any] = self._cur
         with cur.copy(statement) as copy:
             copy.set_types(types)
@@ -190,6 +320,7 @@ class _PgSession(SqlSession):
     def _cursor_for_stream(self) -> psycopg.ServerCursor[Any]:
         # A named cursor lives on the server until the transaction ends; the
         # session closes them all then (no round trip once the transaction is over).
+        self._send_pending()
         conn: psycopg.Connection[Any] = self._cur.connection
         cur = conn.cursor(name=f"showclear_stream_{next(_stream_names)}")
         self._streams.append(cur)
@@ -381,6 +512,7 @@ class PostgresStore:
                 sessions: list[_PgSession] = []
                 after_migration(version, cur, partial(self._migrating, cur, sessions))
                 for session in sessions:
+                    session._send_pending()
                     session._close_streams()
                 cur.execute(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES (%s, %s)",
@@ -429,7 +561,11 @@ class PostgresStore:
                 ) from e
             return info
 
-        with self._session(info.slug, _WRITE, insert) as session:
+        def inserted(cur: psycopg.Cursor[Any]) -> Callable[[], tuple[ProductionInfo, _Known]]:
+            made = insert(cur)
+            return lambda: (made, _Known({}, {}))
+
+        with self._session(info.slug, _WRITE, inserted, pipelined=False) as session:
             yield session
 
     def productions(self) -> list[ProductionInfo]:
@@ -448,8 +584,13 @@ class PostgresStore:
             ProductionNotFound: no production ``slug``.
         """
 
-        def find(cur: psycopg.Cursor[Any]) -> ProductionInfo:
-            return self._production(cur, slug, lock="")
+        def find(cur: psycopg.Cursor[Any]) -> Callable[[], tuple[ProductionInfo, _Known]]:
+            cur.execute(
+                "SELECT slug, name, origin, verifier_key, size, created_at "
+                "FROM productions WHERE slug = %s",
+                (slug,),
+            )
+            return lambda: (self._found(slug, cur.fetchone()), _Known({}, {}))
 
         with self._session(slug, _READ, find) as session:
             yield session
@@ -463,37 +604,137 @@ class PostgresStore:
             StoreUnavailable: another writer held it longer than the lock timeout.
         """
 
-        def lock(cur: psycopg.Cursor[Any]) -> ProductionInfo:
+        def lock(cur: psycopg.Cursor[Any]) -> Callable[[], tuple[ProductionInfo, _Known]]:
             # The production's row is its writers' lock (DESIGN, Storage): taken
             # first, held to commit; other productions' rows stay free.
-            return self._production(cur, slug, lock=" FOR UPDATE")
+            cur.execute(_LOCK_AND_READ, {"slug": slug})
+            return lambda: self._locked(slug, cur.fetchall())
 
         with self._session(slug, _WRITE, lock) as session:
             yield session
 
-    @staticmethod
-    def _production(cur: psycopg.Cursor[Any], slug: str, *, lock: str) -> ProductionInfo:
+    @classmethod
+    def _production(cls, cur: psycopg.Cursor[Any], slug: str, *, lock: str) -> ProductionInfo:
         row = cur.execute(
             "SELECT slug, name, origin, verifier_key, size, created_at "
             f"FROM productions WHERE slug = %s{lock}",
             (slug,),
         ).fetchone()
+        return cls._found(slug, row)
+
+    @staticmethod
+    def _found(slug: str, row: Sequence[Any] | None) -> ProductionInfo:
         if row is None:
             raise ProductionNotFound(f"there is no production {slug!r} in this database")
         return ProductionInfo(*row)
 
+    @classmethod
+    def _locked(cls, slug: str, rows: list[tuple[Any, ...]]) -> tuple[ProductionInfo, _Known]:
+        """The locked row and what _LOCK_AND_READ read beside it, if it is whole.
+
+        At READ COMMITTED a row locked after waiting is its newest version, but the rest of
+        the statement reads the snapshot taken before the wait: the writer just committed
+        may be missing from it. Its checkpoint at the row's size is then missing too (both
+        commit together), and nothing is kept: the session reads again when asked.
+        """
+        head = [r for r in rows if r[0] == "p"]
+        info = cls._found(slug, head[0][1:7] if head else None)
+        # Columns: kind, the row's six, then a node's level and hash, a checkpoint's note
+        # (a node's index and a checkpoint's size in the row's size column).
+        peaks = {(int(r[7]), int(r[5])): r[8] for r in rows if r[0] == "n"}
+        notes = {int(r[5]): str(r[9]) for r in rows if r[0] == "c"}
+        if info.size not in notes or any(h is None for h in peaks.values()):
+            return info, _Known({}, {})
+        return info, _Known({c: bytes(h) for c, h in peaks.items()}, notes)
+
     @contextmanager
     def _session(
-        self, slug: str, begin: str, start: Callable[[psycopg.Cursor[Any]], ProductionInfo]
+        self,
+        slug: str,
+        begin: str,
+        start: Callable[[psycopg.Cursor[Any]], Callable[[], tuple[ProductionInfo, _Known]]],
+        *,
+        pipelined: bool = True,
     ) -> Iterator[SqlSession]:
-        """One transaction on ``slug``, begun by ``start`` (which finds or locks its row)."""
+        """One transaction on ``slug``, begun by ``start`` (which finds or locks its row).
+
+        BEGIN and ``start``'s statement go in one round trip (``pipelined``); the writes
+        the session defers go with the COMMIT in another.
+        """
         session: _PgSession | None = None
         try:
-            with self._translated(slug), self._transaction(begin) as cur:
-                session = _PgSession(cur, slug, start(cur))
-                yield session
+            with self._translated(slug):
+                conn, cur, (info, known) = self._begin(begin, start, pipelined=pipelined)
+                try:
+                    session = _PgSession(cur, slug, info, known)
+                    yield session
+                    self._commit(conn, session)
+                except BaseException:
+                    if not conn.closed and conn.info.transaction_status != _IDLE:
+                        self._rollback(conn)
+                    raise
+                finally:
+                    cur.close()
             session.committed()
         finally:
             if session is not None:
                 # After the transaction: the server closed its cursors already.
                 session._close_streams()
+
+    def _begin(
+        self,
+        begin: str,
+        start: Callable[[psycopg.Cursor[Any]], Callable[[], tuple[ProductionInfo, _Known]]],
+        *,
+        pipelined: bool,
+    ) -> tuple[psycopg.Connection[Any], psycopg.Cursor[Any], tuple[ProductionInfo, _Known]]:
+        """BEGIN and ``start``'s first statement, in one round trip when ``pipelined``."""
+        for attempt in (1, 2):
+            conn = self._conn
+            cur = conn.cursor()
+            try:
+                if pipelined:
+                    with conn.pipeline():
+                        conn.execute(begin)
+                        read = start(cur)
+                else:
+                    conn.execute(begin)
+                    read = start(cur)
+                return conn, cur, read()
+            except psycopg.Error as e:
+                cur.close()
+                if conn.closed or conn.broken:
+                    # The server dropped this idle connection (a restart, an administrator):
+                    # nothing was done in it, so one fresh connection is safe to try.
+                    self._drop_if_broken(conn, force=True)
+                    if attempt == 1:
+                        continue
+                    raise StoreUnavailable(
+                        f"cannot begin a transaction on {self._where}: {e}"
+                    ) from e
+                self._rollback(conn)
+                raise
+            except BaseException:
+                cur.close()
+                self._rollback(conn)
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _commit(self, conn: psycopg.Connection[Any], session: _PgSession) -> None:
+        """Send the session's deferred writes and COMMIT in one round trip.
+
+        Raises:
+            StoreUnavailable: the connection failed: the writes may or may not be stored.
+            psycopg.Error: a write or the commit was refused (rolled back by the caller).
+        """
+        try:
+            session._send_pending(commit=True)
+        except psycopg.OperationalError as e:
+            if not (conn.closed or conn.broken):
+                raise
+            self._drop_if_broken(conn)
+            # The server may or may not have committed; the caller must not assume it did.
+            raise StoreUnavailable(
+                f"the connection to {self._where} failed while committing; "
+                f"the last change may or may not be stored: {e}"
+            ) from e
