@@ -34,11 +34,13 @@ from showclear.protocol.schema import (
     hints,
     metadata,
 )
+from showclear.protocol.units import DISTANCE_FORMS, read_distance
 
 __all__ = [
     "ID_PATTERN",
     "ConcernPath",
     "Date",
+    "DistanceText",
     "Id",
     "IncidentPath",
     "LotPath",
@@ -139,6 +141,26 @@ Pin = Annotated[
     Field(description="A PIN or password; checked with argon2, never stored or logged."),
 ]
 Date = Annotated[date, Field(description="A date, YYYY-MM-DD.")]
+
+
+def _distance(text: str) -> str:
+    # Read as metres, the larger unit, so that a bare number that passes here is a
+    # distance in either unit once the production's unit is known.
+    read_distance(text, "m")
+    return text
+
+
+#: A distance as a person writes it (``20ft``, ``6m``, ``610cm``); the API turns it into
+#: the whole centimetres an entry keeps, a bare number in the production's unit.
+DistanceText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=32),
+    AfterValidator(_distance),
+    Field(
+        description=f"A distance in either unit: {DISTANCE_FORMS}.",
+        examples=["20ft", "6m", "610cm"],
+    ),
+]
 
 
 def _in_utc(moment: datetime) -> datetime:

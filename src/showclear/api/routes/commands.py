@@ -5,21 +5,35 @@ The routes are derived from the catalogue's declarations
 (:mod:`showclear.commands`), the path parameter naming the thing acted on, and the fields
 that are the signed-in person (a handover's giver) or default to them (who secured a
 weapon found unattended). Nothing here is written per event type.
+
+A distance is also taken as text: beside each whole-centimetre field ``*_cm`` of a body
+(a setup's ``people_near[].distance_cm``, a discharge's ``nearest_cm``, the policy's
+``blank_min_distance_cm``) the API body has the same name without ``_cm`` (``distance``,
+``nearest``, ``blank_min_distance``) holding ``"20ft"``, ``"6m"``, ``"610cm"`` or a bare
+number in the production's unit (its settings). The text is read into the ``*_cm``
+field before the command is built, so the entry keeps centimetres (:func:`_with_text`).
 """
 
 import inspect
 import re
+import types
 from collections.abc import Callable
-from typing import Annotated, Any
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Depends
+from pydantic import BaseModel, create_model, model_validator
+from pydantic.fields import FieldInfo
 
 from showclear.api.responses import CommandResult
 from showclear.api.routing import command
 from showclear.api.security import Actor
 from showclear.commands import COMMANDS, Command
-from showclear.commands.fields import path_parameter
+from showclear.commands.fields import DistanceText, Slug, path_parameter
+from showclear.http import Service
 from showclear.protocol.catalogue import topic
+from showclear.protocol.catalogue.settings import settings_of
+from showclear.protocol.units import read_distance
 
 __all__ = ["router"]
 
@@ -30,6 +44,161 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+# -- distances as text ---------------------------------------------------------------
+
+_CM = "_cm"
+_UNIONS = (Union, types.UnionType)
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """Where a body model holds distance texts: its own (text -> cm field), and nested."""
+
+    pairs: dict[str, str] = field(default_factory=dict)
+    nested: dict[str, type[BaseModel]] = field(default_factory=dict)
+
+
+#: The API body models that take distances as text, and where.
+_TEXTS: dict[type[BaseModel], _Texts] = {}
+#: Each model's API body model (itself when it holds no distance), built once.
+_BUILT: dict[type[BaseModel], type[BaseModel]] = {}
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds, alone, in a list, or nullable; None for anything else."""
+    while get_origin(annotation) in (list, Annotated, *_UNIONS):
+        arms = [a for a in get_args(annotation) if a is not type(None)]
+        if get_origin(annotation) is Annotated:
+            arms = arms[:1]
+        if len(arms) != 1:
+            return None
+        annotation = arms[0]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def _replace(annotation: Any, old: type[BaseModel], new: type[BaseModel]) -> Any:
+    """``annotation`` with the model ``old`` inside it replaced by ``new``."""
+    if annotation is old:
+        return new
+    origin = get_origin(annotation)
+    if origin is list:
+        return list[_replace(get_args(annotation)[0], old, new)]  # type: ignore[misc]
+    if origin is Annotated:
+        inner, *extras = get_args(annotation)
+        return Annotated[_replace(inner, old, new), *extras]
+    if origin in _UNIONS:
+        arms = tuple(_replace(a, old, new) for a in get_args(annotation))
+        return Union[arms]  # noqa: UP007
+    return annotation
+
+
+def _is_centimetres(name: str, info: FieldInfo) -> bool:
+    arms = get_args(info.annotation) if get_origin(info.annotation) in _UNIONS else ()
+    bases = [
+        get_args(a)[0] if get_origin(a) is Annotated else a for a in arms or (info.annotation,)
+    ]
+    return name.endswith(_CM) and int in bases
+
+
+def _with_text(model: type[BaseModel]) -> type[BaseModel]:
+    """``model``, or a copy taking each ``*_cm`` distance also as text (and nested alike).
+
+    The copy has the same name and fields, each ``*_cm`` field optional beside its text
+    field; one of the two is required where the centimetres were, never both.
+    """
+    if model not in _BUILT:
+        _BUILT[model] = _derive(model)
+    return _BUILT[model]
+
+
+def _derive(model: type[BaseModel]) -> type[BaseModel]:
+    texts = _Texts()
+    definitions: dict[str, Any] = {}
+    required: list[str] = []
+    for name, info in model.model_fields.items():
+        inner = _inner_model(info.annotation)
+        derived = _with_text(inner) if inner is not None else None
+        if derived is not None and inner is not None and derived is not inner:
+            texts.nested[name] = derived
+            moved = _replace(info.annotation, inner, derived)
+            kept = Annotated[moved, *info.metadata] if info.metadata else moved
+            definitions[name] = (kept, _copy(info))
+        elif _is_centimetres(name, info):
+            text = name.removesuffix(_CM)
+            texts.pairs[text] = name
+            if info.is_required():
+                required.append(text)
+            definitions[name] = (
+                info.rebuild_annotation() | None,
+                FieldInfo(default=None, description=info.description),
+            )
+            definitions[text] = (
+                DistanceText | None,
+                FieldInfo(
+                    default=None,
+                    description=f"`{name}` as text in either unit (`20ft`, `6m`, `610cm`); "
+                    "a bare number is in the production's unit. Give one of the two.",
+                ),
+            )
+        else:
+            definitions[name] = (info.rebuild_annotation(), _copy(info))
+    if not texts.pairs and not texts.nested:
+        return model
+
+    def one_of_each(self: BaseModel) -> BaseModel:
+        for text, cm in texts.pairs.items():
+            given = [n for n in (text, cm) if getattr(self, n) is not None]
+            if len(given) == 2:
+                raise ValueError(f"give {cm} or {text}, not both")
+            if not given and text in required:
+                raise ValueError(f"{cm} or {text} is required")
+        return self
+
+    derived_model: type[BaseModel] = create_model(
+        model.__name__,
+        __config__=model.model_config,
+        __doc__=model.__doc__,
+        __module__=model.__module__,
+        # pydantic's stub names plain callables; a decorated validator is what it takes.
+        __validators__={"one_of_each": model_validator(mode="after")(one_of_each)},  # type: ignore[dict-item]
+        **definitions,
+    )
+    _TEXTS[derived_model] = texts
+    return derived_model
+
+
+def _copy(info: FieldInfo) -> FieldInfo:
+    """A field's settings without its type (carried by the annotation)."""
+    if info.is_required():
+        return FieldInfo(description=info.description, examples=info.examples)
+    return FieldInfo(default=info.default, description=info.description, examples=info.examples)
+
+
+def _read_texts(model: type[BaseModel], values: dict[str, Any], units: str) -> dict[str, Any]:
+    """``values`` of a ``model`` body with each distance text read into its ``*_cm`` field."""
+    texts = _TEXTS.get(model)
+    if texts is None:
+        return values
+    for text, cm in texts.pairs.items():
+        written = values.pop(text, None)
+        if written is not None:
+            values[cm] = read_distance(written, units)
+    for name, nested in texts.nested.items():
+        held = values.get(name)
+        items = held if isinstance(held, list) else [held]
+        for item in items:
+            if isinstance(item, dict):
+                _read_texts(nested, item, units)
+    return values
+
+
+def _production_units(slug: Slug, app: Service) -> str:
+    """The production's unit system, in which a bare number is read."""
+    return settings_of(app.projection(slug)).units
+
+
 def _endpoint(model: type[Command]) -> Callable[..., CommandResult]:
     """A route function for ``model`` whose signature FastAPI reads: path id, body, actor."""
     spec = model.SPEC
@@ -37,10 +206,15 @@ def _endpoint(model: type[Command]) -> Callable[..., CommandResult]:
     assert declared is not None
     path = declared.path
     has_body = bool(model.model_fields)
+    body_model = _with_text(model)
+    has_text = body_model is not model
 
     def endpoint(**kwargs: Any) -> CommandResult:
         actor = kwargs["actor"]
         body: Command = kwargs["body"] if has_body else model()
+        if has_text:
+            given = kwargs["body"].model_dump(exclude_unset=True)
+            body = model.parse(**_read_texts(body_model, given, kwargs["units"]))
         fields: dict[str, Any] = {path: kwargs[path]} if path else {}
         fields.update({name: actor.person for name in declared.from_actor})
         for name in declared.actor_default:
@@ -59,7 +233,15 @@ def _endpoint(model: type[Command]) -> Callable[..., CommandResult]:
     if has_body:
         parameters.append(
             inspect.Parameter(
-                "body", inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[model, Body()]
+                "body", inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[body_model, Body()]
+            )
+        )
+    if has_text:
+        parameters.append(
+            inspect.Parameter(
+                "units",
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Annotated[str, Depends(_production_units)],
             )
         )
     parameters.append(inspect.Parameter("actor", inspect.Parameter.KEYWORD_ONLY, annotation=Actor))
