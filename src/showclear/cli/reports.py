@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from showclear.cli.context import ExitCode, err_console, out_console, state
-from showclear.cli.files import write_output
+from showclear.cli.files import output_file, write_output
 from showclear.cli.render import emit_json, inspection_text, state_label, where_text
 from showclear.cli.settings import local_moment
 from showclear.protocol.catalogue import chambers_text
@@ -458,8 +458,10 @@ def export(
     Example: showclear export --bundle dust-creek.zip && showclear verify --bundle dust-creek.zip
     """
     st = state(ctx)
-    data, summary = st.app().export_bundle(st.slug())
-    write_output(bundle, data)
+    app, slug = st.app(), st.slug()
+    # Streamed into the file: memory stays flat however long the ledger (issue 17).
+    with output_file(bundle) as out:
+        summary = app.export_bundle_to(slug, out)
     out_console.print(
         f"Wrote {escape(str(bundle))}: {summary.entries:,} entries, {summary.checkpoints:,} "
         f"checkpoints ({summary.size_bytes:,} bytes)"
