@@ -20,6 +20,14 @@ mirror checks a batch before anything is stored, in one transaction (:func:`rece
 5. every entry is canonical JSON and replays into the mirror's projection, as
    ``showclear repair projection`` replays a recorded ledger.
 
+The decoded projection is kept between batches, per mirror, tagged with the size it
+reflects (as the group commit keeps a writer's, :mod:`showclear.service.group`): inside the
+batch's write transaction the stored size is compared with it, and only an equal size
+reuses it; anything else (another studio server stored a batch, a promote) decodes the
+stored one again. A batch takes the kept projection out before it begins and puts it back
+only once its transaction committed, so a refused or failed batch never leaves a
+half-replayed projection behind. Without it each batch decoded the whole state.
+
 The mirror then cosigns the checkpoint it holds as a witness would (C2SP
 tlog-cosignature, the studio's witness key in the key directory), so a set syncing once a
 day still has its history pinned outside the set. Every command sent to a mirror is refused
@@ -34,6 +42,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import threading
 import weakref
 from dataclasses import dataclass
 from datetime import datetime
@@ -248,6 +257,30 @@ class Accepted:
             "stored": self.stored,
             "cosignature": self.cosignature,
         }
+
+
+@dataclass(slots=True)
+class _Kept:
+    """A mirror's decoded projection as of ``size`` entries (None: decode the stored one)."""
+
+    size: int = -1
+    projection: Projection | None = None
+
+
+#: Each App's kept mirror projections, by slug; a batch owns its entry while it runs.
+_KEPT: weakref.WeakKeyDictionary[MirrorHost, dict[str, _Kept]] = weakref.WeakKeyDictionary()
+_KEPT_LOCK = threading.Lock()
+
+
+def _take_kept(app: MirrorHost, slug: str) -> _Kept:
+    with _KEPT_LOCK:
+        return _KEPT.setdefault(app, {}).pop(slug, None) or _Kept()
+
+
+def _put_kept(app: MirrorHost, slug: str, kept: _Kept) -> None:
+    if kept.projection is not None:
+        with _KEPT_LOCK:
+            _KEPT.setdefault(app, {})[slug] = kept
 
 
 def _token_hash(token: str) -> str:
@@ -481,6 +514,7 @@ def receive_batch(app: MirrorHost, slug: str, token: str | None, batch: Batch) -
     """
     now = app.clock.now()
     fork: MirrorFork | None = None
+    kept = _take_kept(app, slug)  # put back below only once the transaction committed
     with app.store.write(slug) as session:
         promoted = _promoted_here(session)
         if promoted is None:
@@ -491,10 +525,12 @@ def receive_batch(app: MirrorHost, slug: str, token: str | None, batch: Batch) -
                 f"{slug!r} is written here since entry {promoted:,}: a batch sent to it must "
                 "carry the sender's checkpoints, signed by the production's key"
             )
-        stored = _verify_and_store(session, batch, format_time(now))
+        stored = _verify_and_store(session, batch, format_time(now), kept)
         if isinstance(stored, MirrorFork):
             fork, stored = stored, 0  # the evidence commits with this transaction
         held = _held(session)
+    if fork is None:
+        _put_kept(app, slug, kept)
     if fork is not None and promoted is not None:
         raise MirrorFork(
             f"refused: {slug!r} is written here since entry {promoted:,} (showclear promote); "
@@ -508,8 +544,12 @@ def receive_batch(app: MirrorHost, slug: str, token: str | None, batch: Batch) -
     return Accepted(held.size, held.checkpoint, stored, _cosign(app, held, now))
 
 
-def _verify_and_store(session: Session, batch: Batch, now: str) -> int | MirrorFork:
-    """Steps 2 to 5, then store; a fork is kept as evidence and returned, not raised."""
+def _verify_and_store(session: Session, batch: Batch, now: str, kept: _Kept) -> int | MirrorFork:
+    """Steps 2 to 5, then store; a fork is kept as evidence and returned, not raised.
+
+    ``kept`` is the projection kept from the last batch: used if it is as of the size held,
+    and left as of the size stored once this batch is (its caller keeps it on commit).
+    """
     info = session.production()
     held = info.size
     start, entries = batch.start, list(batch.entries)
@@ -572,7 +612,9 @@ def _verify_and_store(session: Session, batch: Batch, now: str) -> int | MirrorF
                 "(a forged entry, or a forked history)",
             )
     # 5. Every entry is canonical JSON and replays into the mirror's projection.
-    projection = load_projection(session)
+    if kept.projection is None or kept.size != held:
+        kept.projection = load_projection(session)  # another writer of this table, or none kept
+    projection, kept.projection = kept.projection, None  # half replayed if this raises
     changed: set[str] = set()
     for row in rows:
         changed |= _replay(projection, row, info if row.index == 0 else None)
@@ -586,6 +628,7 @@ def _verify_and_store(session: Session, batch: Batch, now: str) -> int | MirrorF
     session.set_size(end)
     session.put_projection(stored_changes(projection, changed))
     session.set_mirror_synced(now, end)
+    kept.size, kept.projection = end, projection
     if held == 0:
         first = parse_entry(rows[0].data)
         assert isinstance(first, dict)  # _replay checked it
