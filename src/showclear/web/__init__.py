@@ -22,6 +22,7 @@ nor the API the web UI: :mod:`showclear.server` puts the two in one application.
       incidents.py   cease-fire and incidents, concerns, reviews
       day.py         opening the day, meal break, wrap, closing with the round count
       ledger.py      entries, checkpoints and the inclusion proof of any entry
+      settings.py    the production's time zone and unit of distance
       trust.py       the set's certificate authority for devices to install (/ca)
       studio.py      the studio view of every granted production (/studio)
       templates/     the pages; static/ their CSS, JS and icon (no build step)
@@ -71,6 +72,7 @@ def _router() -> APIRouter:
         inventory,
         ledger,
         meeting,
+        settings,
         setups,
         signin,
         studio,
@@ -83,7 +85,7 @@ def _router() -> APIRouter:
     combined.include_router(trust.router)
     combined.include_router(studio.router)
     routed = (signin, board, custody, confirm, inventory, setups, meeting, incidents, day, ledger)
-    for module in routed:
+    for module in (*routed, settings):
         combined.include_router(module.router)
     return combined
 
