@@ -151,8 +151,8 @@ def _collect() -> dict[str, EventType[Any]]:
         custody,
         incidents,
         oversight,
-        credentials,
         studio,
+        credentials,  # last of the commands: the matrix test's resets end the people's sign-ins
         writer,
     )
     for module in modules:
