@@ -92,7 +92,7 @@ def disk_full(site: Site, directory: Path, *, clients: int = 3) -> Outcome:
     """The database on a small file system (``directory``) filled under load: clean 503s and
     CLI exit 5 naming the full disk; after freeing space the same server takes commands."""
     outcome = Outcome("full disk (SQLite on tmpfs)", runs=1)
-    filler = _fill(directory, leave=192 * 1024)
+    filler = _fill(directory, leave=640 * 1024)
     text = "x" * 1500  # large concerns fill the last of the disk quickly
     with Served(site) as served, Clients(served, CREW[:clients], text=text) as load:
         deadline = time.monotonic() + 60
