@@ -6,7 +6,7 @@ bundle is the same as ``showclear export --bundle`` and checks offline with
 ``showclear verify --bundle``.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -17,13 +17,16 @@ from showclear.commands.fields import (
     ID_PATTERN,
     Date,
     IncidentPath,
+    LocalMoment,
     LotPath,
-    Moment,
     RuleId,
     Slug,
     WeaponPath,
 )
 from showclear.http import Member, Service
+from showclear.protocol.catalogue.settings import settings_of
+from showclear.protocol.time import check_zone
+from showclear.service import App
 from showclear.service.forensics import (
     Custody,
     LotAccounting,
@@ -36,14 +39,20 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/productions/{slug}", tags=["forensics"], responses=READ_ERRORS)
 
+_LOCAL = " Without a zone (2026-11-25T14:05), in the production's time zone."
 From = Annotated[
-    Moment | None,
-    Query(alias="from", description="From this time (RFC 3339); default: the first entry."),
+    LocalMoment | None,
+    Query(
+        alias="from",
+        description=f"From this time (RFC 3339); default: the first entry.{_LOCAL}",
+    ),
 ]
 To = Annotated[
-    Moment | None,
-    Query(alias="to", description="Up to this time (RFC 3339); default: the last entry."),
+    LocalMoment | None,
+    Query(alias="to", description=f"Up to this time (RFC 3339); default: the last entry.{_LOCAL}"),
 ]
+#: The moment of a custody query.
+At = Annotated[LocalMoment, Query(description=f"The moment (RFC 3339).{_LOCAL}")]
 Format = Annotated[Literal["pdf", "html"], Query(description="A PDF, or one HTML page.")]
 Paper = Annotated[
     Literal["letter", "a4"] | None,
@@ -66,22 +75,32 @@ _ZIP: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _time(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
+def query_time(app: App, slug: str, moment: datetime) -> str:
+    """A query's time in UTC (ISO 8601): one given without a zone is the production's local
+    time (issue 16 item 1), as the CLI reads it."""
+    if moment.tzinfo is None:
+        zone = settings_of(app.projection(slug)).time_zone
+        moment = moment.replace(tzinfo=check_zone(zone))
+    return moment.astimezone(UTC).isoformat()
+
+
+def _time(app: App, slug: str, moment: datetime | None) -> str | None:
+    return query_time(app, slug, moment) if moment is not None else None
 
 
 @router.get("/forensics/weapons/{weapon}/custody")
 def weapon_custody_at(
     slug: Slug,
     weapon: WeaponPath,
-    at: Annotated[Moment, Query(description="The moment (RFC 3339).")],
+    at: At,
     _: Member,
     app: Service,
 ) -> Custody:
     """Where a weapon was at a moment: who held it since which entry, its chambers, its last
     show-clear. `GET /weapons/{weapon}/custody` is an alias."""
+    when = query_time(app, slug, at)
     with app.forensics(slug) as f:
-        return f.custody_at(weapon, at.isoformat())
+        return f.custody_at(weapon, when)
 
 
 @router.get("/forensics/weapons/{weapon}/chain")
@@ -90,7 +109,7 @@ def weapon_chain(
 ) -> WeaponChain:
     """A weapon's chain of custody: every holder and every entry about it, with its chambers."""
     with app.forensics(slug) as f:
-        return f.weapon_chain(weapon, _time(start), _time(end))
+        return f.weapon_chain(weapon, _time(app, slug, start), _time(app, slug, end))
 
 
 @router.get("/forensics/lots/{lot}/chain")
@@ -99,7 +118,7 @@ def lot_chain(
 ) -> LotChain:
     """A lot's chain of custody: its counts, every movement, every weapon carrying its rounds."""
     with app.forensics(slug) as f:
-        return f.lot_chain(lot, _time(start), _time(end))
+        return f.lot_chain(lot, _time(app, slug, start), _time(app, slug, end))
 
 
 @router.get("/forensics/lots/{lot}/accounting")

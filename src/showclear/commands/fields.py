@@ -43,6 +43,7 @@ __all__ = [
     "DistanceText",
     "Id",
     "IncidentPath",
+    "LocalMoment",
     "LotPath",
     "Moment",
     "PersonPath",
@@ -177,6 +178,15 @@ def _in_utc(moment: datetime) -> datetime:
 
 #: A time with its zone (RFC 3339), e.g. 2026-11-25T08:00:00Z; kept in UTC.
 Moment = Annotated[AwareDatetime, AfterValidator(_in_utc)]
+
+
+def _utc_or_local(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is None else _in_utc(moment)
+
+
+#: A time of a query: with its zone (kept in UTC), or without one (left naive, for the
+#: route to read in the production's zone: ``2026-11-25T14:05``).
+LocalMoment = Annotated[datetime, AfterValidator(_utc_or_local)]
 
 RuleId = StrEnum(  # type: ignore[misc]  # built from the catalog, so it cannot drift
     "RuleId", {rule_id.replace("-", "_"): rule_id for rule_id in CATALOG_IDS}

@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from fastapi import APIRouter, Body, Depends
-from pydantic import BaseModel, create_model, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    StringConstraints,
+    create_model,
+    model_validator,
+)
 from pydantic.fields import FieldInfo
 
 from showclear.api.responses import CommandResult
@@ -32,7 +39,9 @@ from showclear.commands import COMMANDS, Command
 from showclear.commands.fields import DistanceText, Slug, path_parameter
 from showclear.http import Service
 from showclear.protocol.catalogue import topic
-from showclear.protocol.catalogue.settings import settings_of
+from showclear.protocol.catalogue.settings import ProductionSettings, settings_of
+from showclear.protocol.schema import TIME, hints, metadata
+from showclear.protocol.time import DEFAULT_ZONE, format_time, read_local_time
 from showclear.protocol.units import read_distance
 
 __all__ = ["router"]
@@ -52,10 +61,34 @@ _UNIONS = (Union, types.UnionType)
 
 @dataclass(frozen=True)
 class _Texts:
-    """Where a body model holds distance texts: its own (text -> cm field), and nested."""
+    """Where a body model holds distance texts: its own (text -> cm field), and nested;
+    and its times that may be written in the production's local time."""
 
     pairs: dict[str, str] = field(default_factory=dict)
     nested: dict[str, type[BaseModel]] = field(default_factory=dict)
+    times: set[str] = field(default_factory=set)
+
+
+def _local_time(text: str) -> str:
+    read_local_time(text, DEFAULT_ZONE)  # the form only: the zone is the production's
+    return text
+
+
+#: A time in a body: RFC 3339 with its zone, or without one in the production's zone.
+_LocalTime = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=40),
+    AfterValidator(_local_time),
+    Field(examples=["2026-11-25 14:05", "2026-11-25T22:05:00Z"]),
+]
+
+
+def _times(model: type[BaseModel]) -> set[str]:
+    """The fields of a command that hold a time (the catalogue's TIME check)."""
+    spec = getattr(model, "SPEC", None)
+    if spec is None:
+        return set()
+    return {n for n, tp in hints(spec.shape).items() if TIME in metadata(tp)[1]}
 
 
 #: The API body models that take distances as text, and where.
@@ -117,6 +150,7 @@ def _derive(model: type[BaseModel]) -> type[BaseModel]:
     texts = _Texts()
     definitions: dict[str, Any] = {}
     required: list[str] = []
+    times = _times(model) & set(model.model_fields)
     for name, info in model.model_fields.items():
         inner = _inner_model(info.annotation)
         derived = _with_text(inner) if inner is not None else None
@@ -142,9 +176,18 @@ def _derive(model: type[BaseModel]) -> type[BaseModel]:
                     "a bare number is in the production's unit. Give one of the two.",
                 ),
             )
+        elif name in times:
+            texts.times.add(name)
+            local = _LocalTime if info.is_required() else _LocalTime | None
+            described = FieldInfo(
+                default=... if info.is_required() else None,
+                description=f"{info.description or 'A time.'} Without a zone "
+                "(`2026-11-25 14:05`) it is the production's local time; the entry keeps UTC.",
+            )
+            definitions[name] = (local, described)
         else:
             definitions[name] = (info.rebuild_annotation(), _copy(info))
-    if not texts.pairs and not texts.nested:
+    if not texts.pairs and not texts.nested and not texts.times:
         return model
 
     def one_of_each(self: BaseModel) -> BaseModel:
@@ -176,27 +219,33 @@ def _copy(info: FieldInfo) -> FieldInfo:
     return FieldInfo(default=info.default, description=info.description, examples=info.examples)
 
 
-def _read_texts(model: type[BaseModel], values: dict[str, Any], units: str) -> dict[str, Any]:
-    """``values`` of a ``model`` body with each distance text read into its ``*_cm`` field."""
+def _read_texts(
+    model: type[BaseModel], values: dict[str, Any], settings: ProductionSettings
+) -> dict[str, Any]:
+    """``values`` of a ``model`` body with each distance text read into its ``*_cm`` field
+    and each time in UTC."""
     texts = _TEXTS.get(model)
     if texts is None:
         return values
     for text, cm in texts.pairs.items():
         written = values.pop(text, None)
         if written is not None:
-            values[cm] = read_distance(written, units)
+            values[cm] = read_distance(written, settings.units)
+    for name in texts.times:
+        if values.get(name) is not None:
+            values[name] = format_time(read_local_time(values[name], settings.time_zone))
     for name, nested in texts.nested.items():
         held = values.get(name)
         items = held if isinstance(held, list) else [held]
         for item in items:
             if isinstance(item, dict):
-                _read_texts(nested, item, units)
+                _read_texts(nested, item, settings)
     return values
 
 
-def _production_units(slug: Slug, app: Service) -> str:
-    """The production's unit system, in which a bare number is read."""
-    return settings_of(app.projection(slug)).units
+def _production_settings(slug: Slug, app: Service) -> ProductionSettings:
+    """The production's unit and zone, in which a bare number and a bare time are read."""
+    return settings_of(app.projection(slug))
 
 
 def _endpoint(model: type[Command]) -> Callable[..., CommandResult]:
@@ -214,7 +263,7 @@ def _endpoint(model: type[Command]) -> Callable[..., CommandResult]:
         body: Command = kwargs["body"] if has_body else model()
         if has_text:
             given = kwargs["body"].model_dump(exclude_unset=True)
-            body = model.parse(**_read_texts(body_model, given, kwargs["units"]))
+            body = model.parse(**_read_texts(body_model, given, kwargs["settings"]))
         fields: dict[str, Any] = {path: kwargs[path]} if path else {}
         fields.update({name: actor.person for name in declared.from_actor})
         for name in declared.actor_default:
@@ -239,9 +288,9 @@ def _endpoint(model: type[Command]) -> Callable[..., CommandResult]:
     if has_text:
         parameters.append(
             inspect.Parameter(
-                "units",
+                "settings",
                 inspect.Parameter.KEYWORD_ONLY,
-                annotation=Annotated[str, Depends(_production_units)],
+                annotation=Annotated[ProductionSettings, Depends(_production_settings)],
             )
         )
     parameters.append(inspect.Parameter("actor", inspect.Parameter.KEYWORD_ONLY, annotation=Actor))

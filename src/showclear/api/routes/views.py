@@ -4,13 +4,12 @@
 ``GET /forensics/weapons/{weapon}/custody`` (:mod:`showclear.api.routes_forensics`).
 """
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from showclear.api.responses import Board, LotAccount, RecordedEntry
+from showclear.api.routes_forensics import At, query_time
 from showclear.api.routing import READ_ERRORS
-from showclear.commands.fields import Moment, Slug, WeaponPath
+from showclear.commands.fields import Slug, WeaponPath
 from showclear.http import Member, Service
 from showclear.service.forensics import Custody
 
@@ -43,10 +42,11 @@ def history(slug: Slug, weapon: WeaponPath, _: Member, app: Service) -> list[Rec
 def custody_at(
     slug: Slug,
     weapon: WeaponPath,
-    at: Annotated[Moment, Query(description="The moment (RFC 3339).")],
+    at: At,
     _: Member,
     app: Service,
 ) -> Custody:
     """Alias of `GET /forensics/weapons/{weapon}/custody`: the same query, the same answer."""
+    when = query_time(app, slug, at)
     with app.forensics(slug) as f:
-        return f.custody_at(weapon, at.isoformat())
+        return f.custody_at(weapon, when)
