@@ -16,6 +16,7 @@ import httpx
 import pytest
 from tests.api.world import Server
 from tests.conftest import START, Engine
+from tests.witnessing.conftest import witness_factory  # noqa: F401  (a fixture)
 
 from showclear.demo import demo_day, play, western_day
 from showclear.protocol.time import parse_time

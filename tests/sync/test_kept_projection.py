@@ -6,9 +6,9 @@ count how often a batch reads the stored projection (the whole state, decoded).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -59,6 +59,7 @@ class _Server:
     store: Any
     clock: Clock
     keyring: Keyring
+    commit_listeners: list[Callable[[str], None]] = field(default_factory=list)
 
 
 def _batches(the_set: Set) -> list[Batch]:

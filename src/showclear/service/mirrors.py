@@ -30,8 +30,11 @@ half-replayed projection behind. Without it each batch decoded the whole state.
 
 The mirror then cosigns the checkpoint it holds as a witness would (C2SP
 tlog-cosignature, the studio's witness key in the key directory), so a set syncing once a
-day still has its history pinned outside the set. Every command sent to a mirror is refused
-with :class:`MirrorReadOnly`, naming where the production is written.
+day still has its history pinned outside the set; and the commit listeners hear of it, so
+the studio server's witness submitter sends the new checkpoint to the witnesses the
+mirror's replicated policy lists (:mod:`showclear.service.witnessing`), as for a commit.
+Every command sent to a mirror is refused with :class:`MirrorReadOnly`, naming where the
+production is written.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ import os
 import secrets
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -78,6 +82,8 @@ class MirrorHost(Protocol):
     store: Store
     clock: Clock
     keyring: Keyring
+    #: Told the slug once a batch stored entries (the studio server's witness submitter).
+    commit_listeners: list[Callable[[str], None]]
 
 
 __all__ = [
@@ -531,6 +537,11 @@ def receive_batch(app: MirrorHost, slug: str, token: str | None, batch: Batch) -
         held = _held(session)
     if fork is None:
         _put_kept(app, slug, kept)
+    if stored:
+        # The mirror's new checkpoint goes to the witnesses its replicated policy lists, as
+        # a commit's does (the server's WitnessSubmitter), not only at its next sweep.
+        for listener in app.commit_listeners:
+            listener(slug)
     if fork is not None and promoted is not None:
         raise MirrorFork(
             f"refused: {slug!r} is written here since entry {promoted:,} (showclear promote); "
