@@ -17,6 +17,12 @@ hashes of a proof in one query, big batches with COPY).
   the server's retired worker threads leave no backend behind; a connection the
   server dropped is replaced on the next use, so a server restart costs the
   transactions in flight, nothing more.
+* **Round trips**: a command's transaction waits for the server twice. BEGIN goes in
+  one pipeline with the writer's first statement, which locks the production's row and
+  reads what an append needs beside it (the tree's peaks, the checkpoint at its size);
+  the writes (entries, nodes, checkpoint, size, projection) wait in the session and go
+  in a second pipeline with the COMMIT, or before any read that comes first, so a read
+  always sees its own transaction's writes (``tests/pg/test_round_trips.py``).
 * **Streams** (entries, tree levels, checkpoints) read through server-side
   cursors, so verifying a ledger of millions of entries holds one page in memory.
 * **Migrations** are applied in one transaction under an advisory lock, so two
@@ -135,7 +141,8 @@ def redact(url: str) -> str:
 
 
 class _PgSession(SqlSession):
-    """SqlSession with ``%s`` parameters whose streams use server-side cursors."""
+    """SqlSession with ``%s`` parameters whose streams use server-side cursors, and whose
+    writes wait to be sent together with the next read or the COMMIT."""
 
     def __init__(
         self,
@@ -189,6 +196,10 @@ class _PgSession(SqlSession):
     def _many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         self._send_pending()
         super()._many(sql, rows)
+
+    def _insert(self, table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._send_pending()
+        super()._insert(table, columns, rows)
 
     def add_checkpoint(self, size: int, note: str) -> None:
         self._defer(
