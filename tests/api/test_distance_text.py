@@ -9,6 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
+from showclear.api.routes.commands import texts_read
+
 from .world import World
 
 #: A rehearsal of rev-1, empty, with one person near the line of fire.
@@ -117,3 +119,29 @@ def test_the_schema_documents_the_text_beside_the_centimetres(
     assert "20ft" in near["distance"]["description"]
     assert {"nearest", "nearest_cm"} <= set(schemas["Discharge"]["properties"])
     assert "blank_min_distance" in schemas["PolicyChanges"]["properties"]
+
+
+def test_a_passkey_proposal_reads_the_text_as_the_route_does(
+    client: httpx.Client, world: World
+) -> None:
+    """A proposal to sign (POST /sign/options) is fixed with centimetres, its path field
+    kept; a text that is no distance is 422 there too, naming it inside the body."""
+    _units(client, world, "ft")
+    near = [{"who": "camera A", "distance": "20"}]
+    fixed = texts_read(
+        world.app, world.slug, "ChangeSetup", {**PLAN, "setup": "12a-1", "people_near": near}
+    )
+    assert fixed["setup"] == "12a-1"
+    assert fixed["people_near"] == [{"who": "camera A", "distance_cm": 610}]
+    untouched = {"weapon": "rev-1", "receiver": "pat"}
+    assert texts_read(world.app, world.slug, "HandOver", untouched) is untouched
+    body = {**PLAN, "setup": "43", "people_near": [{"who": "camera A", "distance": "20 yd"}]}
+    proposed = client.post(
+        world.path("/sign/options"),
+        json={"command": "PlanSetup", "body": body},
+        headers={**world.auth("dan"), "Host": f"localhost:{client.base_url.port}"},
+    )
+    assert proposed.status_code == 422, proposed.text
+    (error,) = proposed.json()["errors"]
+    assert error["loc"] == ["body", "body", "people_near", 0, "distance"]
+    assert "610cm" in error["msg"]

@@ -12,6 +12,9 @@ A distance is also taken as text: beside each whole-centimetre field ``*_cm`` of
 ``nearest``, ``blank_min_distance``) holding ``"20ft"``, ``"6m"``, ``"610cm"`` or a bare
 number in the production's unit (its settings). The text is read into the ``*_cm``
 field before the command is built, so the entry keeps centimetres (:func:`_with_text`).
+A time field (an incident notification's ``made_at``) may leave its zone out and is then
+read in the production's zone and kept in UTC. A passkey proposal's body, which names its
+command rather than its route, is read the same way (:func:`texts_read`).
 """
 
 import inspect
@@ -22,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from fastapi import APIRouter, Body, Depends
+from fastapi.exceptions import RequestValidationError
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -30,6 +34,7 @@ from pydantic import (
     create_model,
     model_validator,
 )
+from pydantic import ValidationError as PydanticValidationError
 from pydantic.fields import FieldInfo
 
 from showclear.api.responses import CommandResult
@@ -43,8 +48,9 @@ from showclear.protocol.catalogue.settings import ProductionSettings, settings_o
 from showclear.protocol.schema import TIME, hints, metadata
 from showclear.protocol.time import DEFAULT_ZONE, format_time, read_local_time
 from showclear.protocol.units import read_distance
+from showclear.service import App
 
-__all__ = ["router"]
+__all__ = ["router", "texts_read"]
 
 router = APIRouter(prefix="/productions/{slug}")
 
@@ -243,6 +249,32 @@ def _read_texts(
     return values
 
 
+def texts_read(app: App, slug: str, command: str, body: dict[str, Any]) -> dict[str, Any]:
+    """A command's body given by name (a passkey proposal's) with its distance texts and
+    local times read as its endpoint reads them; unchanged for a command taking none.
+
+    Raises:
+        RequestValidationError: a distance or time that is none (422 naming the field).
+    """
+    model = _BY_NAME.get(command)
+    api_model = None if model is None else _BUILT.get(model)
+    if model is None or api_model is None or api_model is model:
+        return body  # the service names an unknown command
+    path = model.SPEC.command.path if model.SPEC.command else None
+    given = dict(body)
+    held = {path: given.pop(path)} if path and path in given else {}
+    try:
+        parsed = api_model.model_validate(given)
+    except PydanticValidationError as e:
+        raise RequestValidationError(
+            [{**error, "loc": ("body", "body", *error["loc"])} for error in e.errors()]
+        ) from None
+    read = _read_texts(
+        api_model, parsed.model_dump(exclude_unset=True), settings_of(app.projection(slug))
+    )
+    return {**read, **held}
+
+
 def _production_settings(slug: Slug, app: Service) -> ProductionSettings:
     """The production's unit and zone, in which a bare number and a bare time are read."""
     return settings_of(app.projection(slug))
@@ -304,3 +336,6 @@ for _model in COMMANDS.values():
     _method, _path = _model.SPEC.command.route  # type: ignore[union-attr]
     _tag = topic(_model.SPEC.name)
     command(router, _path, _model, method=_method, tags=[_tag])(_endpoint(_model))
+
+#: Each command model by its name (``PlanSetup``), for a body named rather than routed.
+_BY_NAME: dict[str, type[Command]] = {m.__name__: m for m in COMMANDS.values()}

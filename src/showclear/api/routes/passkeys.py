@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from showclear.api.problems import errors
 from showclear.api.responses import CommandResult
+from showclear.api.routes.commands import texts_read
 from showclear.commands.fields import Id, PersonPath, Pin, Slug
 from showclear.http import Member, Refused, Service, relying_of
 from showclear.service.known import check_references
@@ -146,7 +147,8 @@ def propose_signed(
     The challenge is SHA-256 over the proposal's canonical JSON, the latest checkpoint's
     root and a server nonce (docs/security.md, "Passkey signatures").
     """
-    pending = app.passkeys.propose(slug, member, body.command, body.body)
+    proposed = texts_read(app, slug, body.command, body.body)  # "20ft" as the routes read it
+    pending = app.passkeys.propose(slug, member, body.command, proposed)
     check_references(app, slug, pending.event)  # a typo is 422 with suggestions, not signed
     person = body.person or member.person
     return app.passkeys.options(slug, pending.id, person, relying_of(request))
