@@ -44,6 +44,22 @@ def test_the_producer_sets_los_angeles_and_metres_and_the_page_shows_the_local_t
     assert re.search(r" P[SD]T$", page.locator("#local-now").inner_text())
     found = settings_of(site.app.projection(crew.slug))
     assert (found.time_zone, found.units) == ("America/Los_Angeles", "m")
+    # Saving again with nothing changed records nothing and says so.
+    size = site.app.production(crew.slug).size
+    crew.submit("Save settings")
+    assert "nothing changed: the production is already in America/Los_Angeles" in (page.content())
+    assert site.app.production(crew.slug).size == size
+
+
+@ON_THE_TABLET
+def test_only_what_changed_is_recorded(crew: Crew, site: Site) -> None:
+    """Changing the unit alone records units, not the zone the form also carried."""
+    page = crew.page
+    crew.sign_in("ruth")
+    page.goto(crew.ui("/settings"))
+    crew.choose("Distances in", "Metres")
+    crew.submit("Save settings")
+    assert "set the production's units m" in crew.recorded()
 
 
 @ON_THE_TABLET

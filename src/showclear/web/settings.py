@@ -77,14 +77,24 @@ def settings_page(request: Request, slug: Slug, member: Viewer) -> Response:
 
 @router.post("/settings")
 def change_settings(
+    *,
+    request: Request,
     slug: Slug,
     actor: Doer,
     time_zone: Annotated[str, Form()] = "",
     units: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
 ) -> Response:
-    if not time_zone and not units:
-        raise BadRequest("choose a time zone or a unit of distance")
-    values = {"time_zone": time_zone or None, "units": units or None}
+    # Only what changed is recorded: the form always carries both values.
+    current = production_settings(request)
+    values = {
+        "time_zone": time_zone if time_zone and time_zone != current.time_zone else None,
+        "units": units if units and units != current.units else None,
+    }
+    if not any(values.values()):
+        raise BadRequest(
+            f"nothing changed: the production is already in {current.time_zone}, "
+            f"in {'feet' if current.units == 'ft' else 'metres'}; choose another zone or unit"
+        )
     body = command("ChangeSettings", values, reason=reason.strip() or None)
     return recorded(slug, actor.submit(body), "/settings")
