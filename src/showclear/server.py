@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import FastAPI
 
@@ -41,24 +41,37 @@ def create_server(
     return server
 
 
-def _submit_to_witnesses(server: FastAPI, app: App) -> None:
-    """While the server runs, a thread sends each new checkpoint to the witnesses (issue 14)."""
-    submitter = WitnessSubmitter(app)
-    server.state.witness_submitter = submitter
+class _Background(Protocol):
+    """A thread the server runs beside it, told of every commit (a witness submitter, a sync)."""
+
+    def notify(self, slug: str) -> None: ...
+    def start(self) -> None: ...
+    def stop(self, timeout: float = 10.0) -> None: ...
+
+
+def _run_beside(server: FastAPI, app: App, worker: _Background) -> None:
+    """Start ``worker`` with the server and stop it after; it hears of each commit meanwhile."""
     inner = server.router.lifespan_context
 
     @asynccontextmanager
     async def lifespan(asgi: Any) -> AsyncIterator[Mapping[str, Any]]:
-        app.commit_listeners.append(submitter.notify)
-        submitter.start()
+        app.commit_listeners.append(worker.notify)
+        worker.start()
         try:
             async with inner(asgi) as state:
                 yield state or {}
         finally:
-            submitter.stop()
-            app.commit_listeners.remove(submitter.notify)
+            worker.stop()
+            app.commit_listeners.remove(worker.notify)
 
     server.router.lifespan_context = lifespan
+
+
+def _submit_to_witnesses(server: FastAPI, app: App) -> None:
+    """While the server runs, a thread sends each new checkpoint to the witnesses (issue 14)."""
+    submitter = WitnessSubmitter(app)
+    server.state.witness_submitter = submitter
+    _run_beside(server, app, submitter)
 
 
 def _sync_to_studio(server: FastAPI, app: App) -> None:
@@ -69,17 +82,4 @@ def _sync_to_studio(server: FastAPI, app: App) -> None:
     """
     runner = SyncRunner(app)
     server.state.sync_runner = runner
-    inner = server.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(asgi: Any) -> AsyncIterator[Mapping[str, Any]]:
-        app.commit_listeners.append(runner.notify)
-        runner.start()
-        try:
-            async with inner(asgi) as state:
-                yield state or {}
-        finally:
-            runner.stop()
-            app.commit_listeners.remove(runner.notify)
-
-    server.router.lifespan_context = lifespan
+    _run_beside(server, app, runner)
