@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 from tests.api.world import PIN, START, World, build_world
-from tests.deploy.servers import ServeProcess
+from tests.serve_process import ServeProcess
 
 from showclear.ledger import Ed25519Verifier, open_checkpoint
 from showclear.service import App, FileKeyring, FixedClock, build_app
@@ -62,7 +62,7 @@ def deployment(
     worlds += [build_world(app, clock, f"Picture {n}") for n in range(1, PRODUCTIONS)]
     keys_b = tmp_path / "host-b" / "keys"
     shutil.copytree(keys_a, keys_b)  # docs/deploy.md: each host holds a copy
-    servers = (ServeProcess(url, keys_a), ServeProcess(url, keys_b))
+    servers = (ServeProcess(url, keys_a, graceful=False), ServeProcess(url, keys_b, graceful=False))
     try:
         for server in servers:
             server.start()

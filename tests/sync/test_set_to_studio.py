@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
-from tests.sync.processes import Server, run
+from tests.serve_process import ServeProcess
+from tests.sync.processes import run
 
 if TYPE_CHECKING:
     from tests.postgres import PostgresServer
@@ -98,9 +99,9 @@ def test_a_set_syncs_to_the_studio_through_a_cut_and_forks_are_refused(
         )
     )
     token = next(line for line in added.splitlines() if line.startswith("scm_"))
-    studio = Server(studio_db, studio_keys)
+    studio = ServeProcess(studio_db, studio_keys)
     studio.start()
-    the_set = Server(str(set_db), set_keys)
+    the_set = ServeProcess(str(set_db), set_keys)
     try:
         # The first sync, by hand, in batches; where to sync is saved for serve.
         synced = run(

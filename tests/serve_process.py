@@ -1,7 +1,5 @@
-"""Real ``showclear serve`` processes on loopback, each with a key directory of its own.
-
-What a deployment of several hosts runs (docs/deploy.md): every process serves every
-production of one PostgreSQL database; each host holds a copy of the key directory.
+"""A real ``showclear serve`` process on loopback, with a database and a key directory of its
+own, started and stopped on demand (the sync tests' set and studio, the deployment tests' hosts).
 """
 
 from __future__ import annotations
@@ -17,7 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-__all__ = ["ServeProcess", "free_port"]
+__all__ = ["SHOWCLEAR", "ServeProcess", "free_port", "process_env"]
+
+#: The ``showclear`` command of this interpreter, whatever is on PATH.
+SHOWCLEAR = (sys.executable, "-c", "from showclear.cli import main; main()")
 
 
 def free_port() -> int:
@@ -27,13 +28,25 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def process_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """This environment without any ``SHOWCLEAR_`` setting, and ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOWCLEAR_")}
+    return {**env, **(extra or {})}
+
+
 @dataclass
 class ServeProcess:
-    """``showclear --db URL --key-dir DIR serve --port PORT``, started and stopped on demand."""
+    """``showclear --db DB --key-dir DIR serve --port PORT``, started and stopped on demand.
+
+    ``graceful``: :meth:`stop` sends SIGTERM and waits before SIGKILL (the network is cut, or
+    the host is switched off); otherwise it sends SIGKILL at once (no clean shutdown is relied
+    on).
+    """
 
     db: str
     key_dir: Path
     port: int = field(default_factory=free_port)
+    graceful: bool = True
     process: subprocess.Popen[str] | None = None
     _log: IO[str] | None = None
 
@@ -43,16 +56,12 @@ class ServeProcess:
 
     def start(self, timeout: float = 60) -> None:
         """Start the server and wait until it answers."""
-        command = [
-            *(sys.executable, "-c", "from showclear.cli import main; main()"),
-            *("--db", self.db, "--key-dir", str(self.key_dir)),
-            *("serve", "--port", str(self.port)),
-        ]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SHOWCLEAR_")}
+        command = [*SHOWCLEAR, "--db", self.db, "--key-dir", str(self.key_dir)]
+        command += ["serve", "--port", str(self.port)]
         # A file, not a pipe: a pipe nobody reads fills up and blocks the access log.
         self._log = tempfile.TemporaryFile("w+")  # noqa: SIM115  (closed in stop())
         self.process = subprocess.Popen(
-            command, env=env, stdout=subprocess.DEVNULL, stderr=self._log, text=True
+            command, env=process_env(), stdout=subprocess.DEVNULL, stderr=self._log, text=True
         )
         deadline = time.monotonic() + timeout
         while True:
@@ -80,9 +89,16 @@ class ServeProcess:
         self.process.wait(10)
 
     def stop(self) -> None:
-        """Stop the server if it runs (SIGKILL: no clean shutdown is relied on)."""
+        """Stop the server if it runs (SIGTERM first if ``graceful``), and drop its log."""
         if self.process is not None and self.process.poll() is None:
-            self.process.kill()
+            if self.graceful:
+                self.process.terminate()
+                try:
+                    self.process.wait(10)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+            else:
+                self.process.kill()
         if self.process is not None:
             self.process.wait(10)
         self.process = None
