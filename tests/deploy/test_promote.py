@@ -8,23 +8,20 @@ studio takes commands and refuses the old writer's syncs as a fork (issue 18, it
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from tests.api.world import Server
 from tests.conftest import START, Backend, CliRun
+from tests.sync.conftest import Set, demo_set
 from tests.witnessing.conftest import WitnessProcess
 
-from showclear.demo import demo_day, play, western_day
 from showclear.demo.day import PINS as SET_PINS
 from showclear.ledger import parse_entry
-from showclear.protocol.time import parse_time
-from showclear.scenarios import Scenario
 from showclear.server import create_server
 from showclear.service import (
     TRUSTED,
@@ -47,28 +44,6 @@ PINS = {"paul": "4711", "ruth": "8080"}
 
 
 @dataclass
-class Set:
-    """The set's application, its key directory, and the rest of its demo day."""
-
-    app: App
-    slug: str
-    clock: FixedClock
-    scenario: Scenario
-    key_dir: Path
-    played: int = 0
-
-    def play(self, steps: int) -> None:
-        rest = replace(self.scenario, steps=self.scenario.steps[self.played :])
-        for _ in itertools.islice(play(self.app, self.slug, self.clock, rest), steps):
-            pass
-        self.played += steps
-
-    def key_file(self) -> Path:
-        (key,) = self.key_dir.glob("*.key")
-        return key
-
-
-@dataclass
 class Studio:
     """The studio's application and database, its API's URL, the mirror's upload token."""
 
@@ -86,15 +61,9 @@ class Studio:
 @pytest.fixture
 def the_set(tmp_path: Path) -> Iterator[Set]:
     """The set laptop: the demo's production on SQLite, its first 12 steps played."""
-    scenario = western_day(demo_day(START))
-    clock = FixedClock(parse_time(scenario.created_at))
-    keys = tmp_path / "set-keys"
-    app = build_app(str(tmp_path / "set.db"), keyring=FileKeyring(keys), clock=clock)
-    slug = app.init_production(scenario.production).slug
-    the = Set(app, slug, clock, scenario, keys)
-    the.play(12)
+    the = demo_set(str(tmp_path / "set.db"), tmp_path / "set-keys")
     yield the
-    app.close()
+    the.app.close()
 
 
 @pytest.fixture

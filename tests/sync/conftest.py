@@ -28,7 +28,7 @@ from showclear.service.sync import SyncTarget
 from showclear.store import open_store
 from showclear.store.copy import copy_production
 
-__all__ = ["Set", "Studio"]
+__all__ = ["Set", "Studio", "demo_set"]
 
 
 @dataclass
@@ -49,6 +49,11 @@ class Set:
             pass
         self.played += steps
 
+    def key_file(self) -> Path:
+        """The production's signing key file in the set's key directory."""
+        (key,) = self.key_dir.glob("*.key")
+        return key
+
     def copy(self, engine: Engine, tmp: Path) -> Set:
         """Another set holding a copy of this production and of its key: a fork to be."""
         keys = tmp / "forked-keys"
@@ -62,6 +67,18 @@ class Set:
         clock = FixedClock(self.clock.now())
         app = build_app(db.url, keyring=FileKeyring(keys), clock=clock)
         return Set(app, self.slug, clock, self.scenario, keys, self.played)
+
+
+def demo_set(db: str, key_dir: Path) -> Set:
+    """A set at ``db`` with its key in ``key_dir``: the demo's production, its first 12 steps
+    played (people, safe, weapons)."""
+    scenario = western_day(demo_day(START))
+    clock = FixedClock(parse_time(scenario.created_at))
+    app = build_app(db, keyring=FileKeyring(key_dir), clock=clock)
+    slug = app.init_production(scenario.production).slug
+    the = Set(app, slug, clock, scenario, key_dir)
+    the.play(12)
+    return the
 
 
 @dataclass
@@ -82,16 +99,9 @@ class Studio:
 @pytest.fixture
 def the_set(engine: Engine, tmp_path: Path) -> Iterator[Set]:
     """The set: the demo's production, its first 12 steps played (people, safe, weapons)."""
-    scenario = western_day(demo_day(START))
-    clock = FixedClock(parse_time(scenario.created_at))
-    db = engine.new()
-    keys = tmp_path / "set-keys"
-    app = build_app(db.url, keyring=FileKeyring(keys), clock=clock)
-    slug = app.init_production(scenario.production).slug
-    the = Set(app, slug, clock, scenario, keys)
-    the.play(12)
+    the = demo_set(engine.new().url, tmp_path / "set-keys")
     yield the
-    app.close()
+    the.app.close()
 
 
 @pytest.fixture
