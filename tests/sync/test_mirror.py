@@ -226,28 +226,25 @@ def test_answers_about_a_mirror_say_how_fresh_it_is(the_set: Set, studio: Studio
     assert "the production is written on the set" in page.text
 
 
+def _list_the_studio_as_witness(the_set: Set, studio: Studio, key: str) -> None:
+    """A minute later, the set's policy lists the studio's mirror as its one witness."""
+    the_set.clock.advance(minutes=1)
+    witness = {"name": "studio", "url": f"{studio.url}/mirror/{the_set.slug}", "key": key}
+    changes = {"witnesses": [witness], "witness_quorum": 1}
+    the_set.app.submit(
+        the_set.slug,
+        {"type": "PolicyChanged", "changes": changes, "reason": "the studio mirrors us"},
+        Credentials("ruth", "3222"),
+    )
+
+
 def test_the_studio_cosignature_is_stored_where_the_policy_lists_the_studio(
     the_set: Set, studio: Studio
 ) -> None:
     """Listed as a witness, the studio's cosignature of what it holds joins the set's
     checkpoint like any witness's."""
     assert studio.witness_key is not None
-    the_set.clock.advance(minutes=1)
-    changes = {
-        "witnesses": [
-            {
-                "name": "studio",
-                "url": f"{studio.url}/mirror/{the_set.slug}",
-                "key": studio.witness_key,
-            }
-        ],
-        "witness_quorum": 1,
-    }
-    the_set.app.submit(
-        the_set.slug,
-        {"type": "PolicyChanged", "changes": changes, "reason": "the studio mirrors us"},
-        Credentials("ruth", "3222"),
-    )
+    _list_the_studio_as_witness(the_set, studio, studio.witness_key)
     result = sync(the_set.app, the_set.slug, studio.target)
     assert result.cosigned
     note = the_set.app.checkpoint(the_set.slug)
@@ -261,22 +258,7 @@ def test_the_mirror_answers_tlog_witness_requests_for_what_it_holds(
     """add-checkpoint: a checkpoint held is cosigned by the studio's key; one past what the
     mirror holds is 503 until synced; the set's witness round then finds it up to date."""
     assert studio.witness_key is not None
-    the_set.clock.advance(minutes=1)
-    changes = {
-        "witnesses": [
-            {
-                "name": "studio",
-                "url": f"{studio.url}/mirror/{the_set.slug}",
-                "key": studio.witness_key,
-            }
-        ],
-        "witness_quorum": 1,
-    }
-    the_set.app.submit(
-        the_set.slug,
-        {"type": "PolicyChanged", "changes": changes, "reason": "the studio mirrors us"},
-        Credentials("ruth", "3222"),
-    )
+    _list_the_studio_as_witness(the_set, studio, studio.witness_key)
     size = the_set.app.production(the_set.slug).size
     with the_set.app.store.read(the_set.slug) as session:
         note = session.checkpoint(size)[1]
