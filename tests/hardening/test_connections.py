@@ -7,8 +7,10 @@ thread opened a connection and the old thread's was never closed (PostgreSQL bac
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +23,9 @@ ORIGIN = "showclear.example/productions/dust-creek"
 INFO = ProductionInfo("dust-creek", "Dust Creek", ORIGIN, f"{ORIGIN}+0+AA==", 0, "2026")
 
 BURSTS = 8
+#: Open files on the database allowed after a burst: five connections' worth (the main
+#: thread's and a few whose threads were still being torn down; 13 was seen in CI).
+BOUND = 15
 PER_BURST = 10
 
 
@@ -38,6 +43,18 @@ def _bursts(store: Store, after_each: Callable[[], None]) -> None:
         for thread in threads:
             thread.join()
         after_each()
+
+
+def _settled(count: Callable[[], int], bound: int) -> int:
+    """``count()`` once the ended threads' connections are closed: a thread's locals (and so
+    its connection) are dropped as its state is torn down, which may finish just after
+    ``join()`` returns, or at the next garbage collection; a connection kept by a live
+    thread-local (the leak this guards against) never settles, so it is still caught."""
+    deadline = time.monotonic() + 2.0
+    while (found := count()) > bound and time.monotonic() < deadline:
+        gc.collect()  # a holder caught in a reference cycle goes at the next collection
+        time.sleep(0.01)
+    return found
 
 
 def _open_files_on(path: Path) -> int:
@@ -66,11 +83,12 @@ def test_sqlite_open_files_stay_bounded_across_bursts_from_threads_that_end(
         pass
     counts: list[int] = []
     try:
-        _bursts(store, lambda: counts.append(_open_files_on(path)))
-        # Two files per connection: a few connections at most (a thread's goes as it ends),
-        # never one per thread that ever read (80 of them).
-        assert max(counts) <= 12, counts
-        assert counts[-1] <= counts[0] + 4, counts
+        _bursts(store, lambda: counts.append(_settled(lambda: _open_files_on(path), BOUND)))
+        # Up to three files per connection (the database, its WAL and shared memory): a few
+        # connections at most (a thread's goes as it ends), never one per thread that ever
+        # read (80 of them, 240 files). Keeping even one connection a burst would pass the
+        # bound by the last burst (8 connections, 24 files), so growth is caught by it too.
+        assert max(counts) <= BOUND, counts
     finally:
         store.close()
     assert _open_files_on(path) == 0
