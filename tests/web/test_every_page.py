@@ -116,6 +116,21 @@ def _name(path: str, prefix: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", rest)
 
 
+def _fits(page: Any, name: str, screenshot: Path, problems: dict[str, Any]) -> None:
+    """Keep a screenshot of the page; note any sideways scroll, target under 44 px or axe
+    violation in ``problems`` under ``name``."""
+    page.screenshot(path=str(screenshot), full_page=True)
+    fit = page.evaluate(_OVERFLOW)
+    if fit["scroll"] > fit["width"]:
+        problems[f"{name} overflows"] = fit
+    small = page.evaluate(SMALL_TARGETS, 44)
+    if small:
+        problems[f"{name} small targets"] = small[:4]
+    found = violations(page)
+    if found:
+        problems[f"{name} axe"] = found
+
+
 @pytest.mark.parametrize("size", list(SIZES))
 def test_every_page_fits_the_screen_with_big_targets_and_no_axe_violation(
     site: Site, browser: Any, handler_pages: str, size: str
@@ -132,18 +147,7 @@ def test_every_page_fits_the_screen_with_big_targets_and_no_axe_violation(
 
     def check(path: str) -> None:
         visited.append(path)
-        page.screenshot(
-            path=str(Path(SCREENSHOTS) / f"{size}-{_name(path, prefix)}.png"), full_page=True
-        )
-        fit = page.evaluate(_OVERFLOW)
-        if fit["scroll"] > fit["width"]:
-            problems[f"{path} overflows"] = fit
-        small = page.evaluate(SMALL_TARGETS, 44)
-        if small:
-            problems[f"{path} small targets"] = small[:4]
-        found = violations(page)
-        if found:
-            problems[f"{path} axe"] = found
+        _fits(page, path, SCREENSHOTS / f"{size}-{_name(path, prefix)}.png", problems)
 
     page.goto(f"{site.url}{prefix}/login")
     check(f"{prefix}/login")
@@ -197,16 +201,7 @@ def test_the_studio_view_fits_the_screen_with_big_targets_and_no_axe_violation(
                 page.click("form#studio-signin button[type=submit]")
                 page.wait_for_url(re.compile(r"/studio$"))
                 assert page.locator(".studio-row.rank-1").count() == 1
-            page.screenshot(path=str(SCREENSHOTS / f"{size}-studio-{step}.png"), full_page=True)
-            fit = page.evaluate(_OVERFLOW)
-            if fit["scroll"] > fit["width"]:
-                problems[f"{step} overflows"] = fit
-            small = page.evaluate(SMALL_TARGETS, 44)
-            if small:
-                problems[f"{step} small targets"] = small[:4]
-            found = violations(page)
-            if found:
-                problems[f"{step} axe"] = found
+            _fits(page, step, SCREENSHOTS / f"{size}-studio-{step}.png", problems)
     finally:
         context.close()
     assert not problems, json.dumps(problems, indent=1)
