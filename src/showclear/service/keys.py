@@ -17,10 +17,12 @@ size it signed already: a production must never fork itself. The file holds::
 ``pending`` is written (and synced) before the transaction holding the checkpoint
 commits, ``confirmed`` right after it committed, before anyone is told. Every file is
 written atomically: a temporary file, fsync, rename, fsync of the directory. The
-``confirmed`` rewrite is the one exception: it is renamed into place but not synced, since
-losing it in a crash only leaves ``pending`` naming a checkpoint the database holds, which
-the next signature confirms (``service.ledger.check_extends``); this halves the syncs a
-group of commands waits for (issue 17).
+``confirmed`` rewrite is the one exception: it is renamed into place but not synced, which
+halves the syncs a group of commands waits for (issue 17). The operating system writes it
+out within seconds; a power cut in those seconds leaves the file at the checkpoint before,
+so for that one group the key would not notice a database that later lost it. The
+database's own commit of that group is synced, and the witnesses hold its checkpoint, so
+a database rolled back past it is still caught by ``verify --ask-witnesses``.
 
 Several servers on one database (docs/deploy.md) each hold a copy of the key directory,
 so each remembers what it signed: growth by another server extends that, and a pending
@@ -262,8 +264,8 @@ class _FileMemory:
             if state is not None and state.pending != (size, root):
                 return  # another writer signed since; its own confirmation follows
             data = _format_state(SignedState((size, root))).encode("ascii")
-            # Not synced: if a crash loses it, ``pending`` still names this committed
-            # checkpoint, which the database holds and the next signature confirms.
+            # Not synced (see the module's docstring): a power cut in the next seconds
+            # leaves the confirmed checkpoint before this one, never a damaged file.
             write_atomically(self.path, data, what="the signed-state file", durable=False)
 
 
