@@ -9,6 +9,7 @@ load average says how busy the machine was. A row with a target ends in its verd
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -96,3 +97,21 @@ def revolver(weapon: str, storage: str = "safe") -> dict[str, object]:
         "storage": storage,
         "personal": False,
     }
+
+
+def raw_sqlite(path: Path) -> sqlite3.Connection:
+    """The baseline a ledger append is held to: a bare table on the ledger's settings (WAL,
+    ``synchronous=FULL``), in autocommit so that each insert gets its own transaction."""
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("PRAGMA journal_mode=WAL")
+    raw.execute("PRAGMA synchronous=FULL")
+    raw.execute("CREATE TABLE entries (idx INTEGER PRIMARY KEY, data BLOB NOT NULL)")
+    return raw
+
+
+def raw_inserts(raw: sqlite3.Connection, data: list[bytes], start: int) -> None:
+    """Insert ``data`` as entries ``start`` onwards, one ``BEGIN IMMEDIATE … COMMIT`` each."""
+    for i, d in enumerate(data, start):
+        raw.execute("BEGIN IMMEDIATE")
+        raw.execute("INSERT INTO entries (idx, data) VALUES (?, ?)", (i, d))
+        raw.execute("COMMIT")

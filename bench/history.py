@@ -36,7 +36,6 @@ import json
 import os
 import resource
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -47,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from _common import Clock, load, revolver, verdict
+from _common import Clock, load, raw_inserts, raw_sqlite, revolver, verdict
 
 from protocol import EMPTY6, Production, build
 from showclear.ledger import canonical_json
@@ -265,10 +264,7 @@ def measure_writes(directory: Path, count: int) -> list[Row]:
     app = build_app(str(directory / "single.db"), keyring=FileKeyring(directory / "keys"))
     slug = app.init_production("Single").slug
     signer = app.keyring.signer_for(app.production(slug).verifier_key)
-    raw = sqlite3.connect(directory / "raw.db", isolation_level=None)
-    raw.execute("PRAGMA journal_mode=WAL")
-    raw.execute("PRAGMA synchronous=FULL")
-    raw.execute("CREATE TABLE entries (idx INTEGER PRIMARY KEY, data BLOB NOT NULL)")
+    raw = raw_sqlite(directory / "raw.db")
     data = [
         canonical_json(
             {"type": "WeaponHandedOver", "n": n, "weapon": "W2", "giver": "ana", "receiver": "kit"}
@@ -286,10 +282,7 @@ def measure_writes(directory: Path, count: int) -> list[Row]:
                 append_entries(session, signer, [d])
                 app.store._conn.set_trace_callback(None)  # type: ignore[attr-defined]
         t1, c1 = time.perf_counter(), time.process_time()
-        for i, d in enumerate(data[start : start + 50], start):
-            raw.execute("BEGIN IMMEDIATE")
-            raw.execute("INSERT INTO entries (idx, data) VALUES (?, ?)", (i, d))
-            raw.execute("COMMIT")
+        raw_inserts(raw, data[start : start + 50], start)
         t2 = time.perf_counter()
         ours += t1 - t0
         ours_cpu += c1 - c0

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from _common import Clock, load, verdict
+from _common import Clock, load, raw_inserts, raw_sqlite, verdict
 
 from showclear.ledger import CompactRange, Ed25519Signer, canonical_json, leaf_hash
 from showclear.service import App, FileKeyring, build_app
@@ -125,10 +125,7 @@ def fresh_app(directory: Path, name: str) -> tuple[App, str]:
 
 def bench_single(directory: Path, count: int) -> list[Row]:
     app, slug = fresh_app(directory, "single")
-    raw = sqlite3.connect(directory / "raw.db", isolation_level=None)
-    raw.execute("PRAGMA journal_mode=WAL")
-    raw.execute("PRAGMA synchronous=FULL")
-    raw.execute("CREATE TABLE entries (idx INTEGER PRIMARY KEY, data BLOB NOT NULL)")
+    raw = raw_sqlite(directory / "raw.db")
     events = [event(n) for n in range(count)]
     data = [canonical_json(e) for e in events]
     ours = theirs = 0.0
@@ -138,10 +135,7 @@ def bench_single(directory: Path, count: int) -> list[Row]:
         for e in events[start : start + 50]:
             ledger_append(app, slug, [e])
         t1 = time.perf_counter()
-        for i, d in enumerate(data[start : start + 50], start):
-            raw.execute("BEGIN IMMEDIATE")
-            raw.execute("INSERT INTO entries (idx, data) VALUES (?, ?)", (i, d))
-            raw.execute("COMMIT")
+        raw_inserts(raw, data[start : start + 50], start)
         t2 = time.perf_counter()
         ours += t1 - t0
         theirs += t2 - t1

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from tests.recovery.test_signed_state import person
 
 from showclear.ledger import Ed25519Verifier, open_checkpoint, tree_root
 from showclear.service import App, FileKeyring, FixedClock, build_app
@@ -22,17 +23,6 @@ from showclear.store import ProductionInfo
 
 if TYPE_CHECKING:
     from tests.conftest import Backend, Engine
-
-
-def person(n: int) -> dict[str, object]:
-    return {
-        "type": "PersonRegistered",
-        "at": "2026-11-25T08:00:00Z",
-        "actor": None,
-        "person": f"crew-{n}",
-        "name": f"Crew member {n}",
-        "roles": ["crew"],
-    }
 
 
 def copy_key_dir(source: Path, target: Path) -> Path:
